@@ -1,0 +1,132 @@
+"""Benchmark the opinion analysis against red-dwarf on real and synthetic rounds.
+
+Run from the repository root: ``python bench/analysis.py``. For each data set it prints the
+median of five runs of reading the Pol.is CSVs, of our analysis and of red-dwarf's pipeline on
+the same votes, and the ratio ours / red-dwarf (below 1 means we are faster).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.analysis.polis import analyse  # noqa: E402
+from core.analysis.polis_io import (  # noqa: E402
+    PolisConversation,
+    PolisStatement,
+    PolisVote,
+    read_conversation,
+    write_conversation,
+)
+
+RUNS = 5
+SHARED = Path("/work/shared/data/polis")
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "polis"
+
+
+def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
+    """Return the median wall time of ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def synthetic_round(
+    residents: int = 2000,
+    statements: int = 500,
+    groups: int = 4,
+    density: float = 0.3,
+    seed: int = 20240501,
+) -> PolisConversation:
+    """A seeded round with a few latent opinion groups and ~30 % of votes cast."""
+    rng = np.random.default_rng(seed)
+    leaning = rng.uniform(0.05, 0.95, size=(groups, statements))
+    member_of = rng.integers(0, groups, size=residents)
+    cast = rng.random((residents, statements)) < density
+    draw = rng.random((residents, statements))
+    pass_rate = 0.1
+    votes = []
+    base = 1_700_000_000_000
+    for i, j in zip(*np.nonzero(cast), strict=True):
+        p_agree = leaning[member_of[i], j] * (1 - pass_rate)
+        u = draw[i, j]
+        value = 1 if u < p_agree else (0 if u < p_agree + pass_rate else -1)
+        votes.append(PolisVote(str(i), str(j), value, base + int(i) * 1000 + int(j)))
+    items = tuple(
+        PolisStatement(
+            id=str(j), text=f"Statement {j}", moderated=1, author_id="0", timestamp=base
+        )
+        for j in range(statements)
+    )
+    return PolisConversation(statements=items, moderated_out=(), votes=tuple(votes))
+
+
+def red_dwarf_runner(conversation: PolisConversation) -> Callable[[], object] | None:
+    """Build a red-dwarf call on the same votes, or ``None`` when it is not installed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from reddwarf.implementations.polis import run_pipeline
+    except ImportError:
+        return None
+    votes = [
+        {
+            "participant_id": int(v.voter_id),
+            "statement_id": int(v.statement_id),
+            "vote": v.value,
+            "modified": v.timestamp,
+        }
+        for v in conversation.votes
+    ]
+    mod_out = [int(s) for s in conversation.moderated_out_ids]
+
+    def run() -> object:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return run_pipeline(votes=votes, mod_out_statement_ids=mod_out, random_state=0)
+
+    return run
+
+
+def bench(name: str, folder: Path) -> None:
+    """Print one line of figures for the conversation in ``folder``."""
+    read = median_seconds(lambda: read_conversation(folder))
+    conversation = read_conversation(folder)
+    triples = conversation.vote_triples()
+    ours = median_seconds(
+        lambda: analyse(triples, conversation.statement_ids, conversation.moderated_out_ids)
+    )
+    runner = red_dwarf_runner(conversation)
+    theirs = median_seconds(runner) if runner else float("nan")
+    print(
+        f"{name:<30} votes {len(triples):>7,}  read {read * 1000:8.1f} ms  "
+        f"ours {ours * 1000:8.1f} ms  red-dwarf {theirs * 1000:8.1f} ms  "
+        f"ours/red-dwarf {ours / theirs:5.2f}"
+    )
+
+
+def main() -> None:
+    """Benchmark both shared conversations and a synthetic 2,000 x 500 round."""
+    source = SHARED if SHARED.exists() else FIXTURES
+    print(f"median of {RUNS} runs; data from {source}")
+    for name in ("brexit-consensus", "scoop-hivemind.biodiversity"):
+        bench(name, source / name)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_conversation(Path(tmp), synthetic_round())
+        bench("synthetic 2000x500 @30%", Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The web chat channel: a browser form in, the conversation so far out.
+
+The resident is known by a random cookie token; only its pseudonym reaches the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from core.messages import Incoming
+from core.services.conversation import Conversations
+
+CHANNEL = "web"
+
+
+@dataclass(frozen=True)
+class ChatEntry:
+    outgoing: bool
+    text: str
+    options: list[dict[str, str]]
+
+
+class WebChat:
+    """Translates web chat form posts into ``Incoming`` and returns the transcript."""
+
+    def __init__(self, conversations: Conversations) -> None:
+        self.conversations = conversations
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+    async def start(self, token: str, project_code: str, language: str | None = None) -> None:
+        await self._handle(token, Incoming.start(project_code, language_hint=language))
+
+    async def send_text(self, token: str, text: str) -> None:
+        await self._handle(token, Incoming.message(text))
+
+    async def choose(self, token: str, data: str) -> None:
+        await self._handle(token, Incoming.choice(data[:64]))
+
+    async def _handle(self, token: str, incoming: Incoming) -> None:
+        await self.conversations.handle(CHANNEL, token, incoming, keep_log=True)
+
+    async def transcript(self, token: str) -> list[ChatEntry]:
+        rows: list[dict[str, Any]] = await self.conversations.history(CHANNEL, token)
+        return [ChatEntry(bool(r["outgoing"]), str(r["text"]), list(r["options"])) for r in rows]

@@ -1,0 +1,83 @@
+"""Application settings: one pydantic-settings class, read once in an entrypoint.
+
+The fields are flat (``INSPRAAK_TELEGRAM_TOKEN`` rather than a nested section) because the
+environment variable names are part of the public contract documented in the README, and flat
+fields map onto them one to one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
+
+
+class Settings(BaseSettings):
+    """Everything inspraak reads from the environment (prefix ``INSPRAAK_``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INSPRAAK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str = "sqlite+aiosqlite:///./var/inspraak.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: SecretStr | None = None
+    public_url: str = ""
+    load_demo: bool = True
+
+    telegram_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_rate: float = 25.0
+
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    whatsapp_number: str = ""
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.environment == "production":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if key.lower() in PLACEHOLDER_SECRETS or len(key) < 32:
+                raise ValueError(
+                    "INSPRAAK_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+        if self.telegram_mode == "webhook" and self.telegram_token is not None:
+            if self.telegram_webhook_secret is None:
+                raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+            if not self.public_url.startswith("https://"):
+                raise ValueError("INSPRAAK_PUBLIC_URL must be an https:// URL in webhook mode")
+        return self
+
+    def base_url(self) -> str:
+        """Return the public URL, or the local one when none is configured."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def resolved_secret_key(self) -> str:
+        """Return the secret key, generating and keeping one under data_dir when unset.
+
+        Only entrypoints call this; nothing reads settings at import time.
+        """
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

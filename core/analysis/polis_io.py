@@ -1,0 +1,421 @@
+"""Read and write Pol.is export folders as plain data.
+
+A Pol.is export holds ``comments.csv``, ``votes.csv``, ``participants-votes.csv`` and
+``summary.csv``. Reading keeps statements that were not moderated out (``moderated == -1``) and
+replays the votes in time order so the latest vote per (voter, statement) wins. Writing produces
+the same four files with Pol.is's headers and column order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from operator import attrgetter
+from pathlib import Path
+
+from core.analysis.polis import Vote
+
+COMMENTS_HEADER = (
+    "timestamp",
+    "datetime",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "comment-body",
+)
+VOTES_HEADER = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+PARTICIPANTS_HEADER = (
+    "participant",
+    "group-id",
+    "n-comments",
+    "n-votes",
+    "n-agree",
+    "n-disagree",
+)
+SUMMARY_KEYS = (
+    "topic",
+    "url",
+    "views",
+    "voters",
+    "voters-in-conv",
+    "commenters",
+    "comments",
+    "groups",
+    "conversation-description",
+)
+
+
+class PolisFormatError(ValueError):
+    """A Pol.is export file does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class PolisStatement:
+    """One row of ``comments.csv``."""
+
+    id: str
+    text: str
+    moderated: int
+    author_id: str = ""
+    timestamp: int = 0
+    datetime: str = ""
+    agrees: int = 0
+    disagrees: int = 0
+
+
+@dataclass(frozen=True)
+class PolisVote:
+    """One vote event of ``votes.csv``; value 1 agree, -1 disagree, 0 pass."""
+
+    voter_id: str
+    statement_id: str
+    value: int
+    timestamp: int = 0
+    datetime: str = ""
+
+
+@dataclass(frozen=True)
+class PolisConversation:
+    """A Pol.is export: statements in play, moderated-out ones, latest votes, summary."""
+
+    statements: tuple[PolisStatement, ...]
+    moderated_out: tuple[PolisStatement, ...]
+    votes: tuple[PolisVote, ...]
+    summary: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def statement_ids(self) -> list[str]:
+        """Ids of the statements in play."""
+        return [s.id for s in self.statements]
+
+    @property
+    def moderated_out_ids(self) -> list[str]:
+        """Ids of the statements moderated out."""
+        return [s.id for s in self.moderated_out]
+
+    def vote_triples(self) -> list[Vote]:
+        """Votes as ``(voter_id, statement_id, value)`` for ``core.analysis.polis.analyse``."""
+        return [(v.voter_id, v.statement_id, v.value) for v in self.votes]
+
+
+_INTEGER = re.compile(r"-?\d+")
+
+
+@lru_cache(maxsize=65536)
+def natural_key(value: str) -> tuple[int, int | str]:
+    """Sort numeric ids numerically and anything else after them, alphabetically."""
+    return (0, int(value)) if _INTEGER.fullmatch(value) else (1, value)
+
+
+def read_conversation(folder: str | Path) -> PolisConversation:
+    """Read ``comments.csv`` and ``votes.csv`` (and ``summary.csv`` when present).
+
+    Raises:
+        PolisFormatError: naming the file, line and column of the first problem.
+    """
+    folder = Path(folder)
+    statements = read_comments(folder / "comments.csv")
+    votes = read_votes(folder / "votes.csv")
+    summary = read_summary(folder / "summary.csv") if (folder / "summary.csv").exists() else ()
+    return PolisConversation(
+        statements=tuple(s for s in statements if s.moderated != -1),
+        moderated_out=tuple(s for s in statements if s.moderated == -1),
+        votes=tuple(latest_votes(votes)),
+        summary=summary,
+    )
+
+
+def read_comments(path: str | Path) -> list[PolisStatement]:
+    """Read every row of ``comments.csv``, sorted by comment id."""
+    rows = []
+    for line, row in _rows(Path(path), COMMENTS_HEADER):
+        rows.append(
+            PolisStatement(
+                id=_id(path, line, row, "comment-id"),
+                text=row["comment-body"],
+                moderated=_int_in(path, line, row, "moderated", (1, 0, -1)),
+                author_id=row["author-id"].strip(),
+                timestamp=_int(path, line, row, "timestamp"),
+                datetime=row["datetime"],
+                agrees=_int(path, line, row, "agrees"),
+                disagrees=_int(path, line, row, "disagrees"),
+            )
+        )
+    rows.sort(key=lambda s: natural_key(s.id))
+    return rows
+
+
+def read_votes(path: str | Path) -> list[PolisVote]:
+    """Read every vote event of ``votes.csv`` in file order."""
+    votes = []
+    values = {"1": 1, "0": 0, "-1": -1}
+    for line, row in _rows(Path(path), VOTES_HEADER):
+        value = values.get(row["vote"])
+        timestamp = row["timestamp"]
+        if value is None:
+            value = _int_in(path, line, row, "vote", (1, 0, -1))
+        votes.append(
+            PolisVote(
+                voter_id=_id(path, line, row, "voter-id"),
+                statement_id=_id(path, line, row, "comment-id"),
+                value=value,
+                timestamp=int(timestamp)
+                if timestamp.isdigit()
+                else _int(path, line, row, "timestamp"),
+                datetime=row["datetime"],
+            )
+        )
+    return votes
+
+
+def read_summary(path: str | Path) -> tuple[tuple[str, str], ...]:
+    """Read the key/value rows of ``summary.csv``."""
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        pairs = []
+        for row in reader:
+            if len(row) != 2:
+                raise PolisFormatError(
+                    f"{path.name} line {reader.line_num}: expected 2 fields, got {len(row)}"
+                )
+            pairs.append((row[0], row[1]))
+    return tuple(pairs)
+
+
+def read_participant_groups(path: str | Path) -> dict[str, int | None]:
+    """Read the ``group-id`` column of ``participants-votes.csv`` (blank = not clustered)."""
+    groups: dict[str, int | None] = {}
+    for line, row in _rows(Path(path), PARTICIPANTS_HEADER, extra_columns=True):
+        pid = _id(path, line, row, "participant")
+        groups[pid] = None if not row["group-id"].strip() else _int(path, line, row, "group-id")
+    return groups
+
+
+def latest_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
+    """Replay votes in time order and keep the latest per (voter, statement).
+
+    Equal timestamps keep file order, so the later row wins.
+    """
+    latest: dict[tuple[str, str], PolisVote] = {}
+    for vote in sorted(votes, key=attrgetter("timestamp")):
+        latest[(vote.statement_id, vote.voter_id)] = vote
+    order = sorted(latest, key=lambda pair: (natural_key(pair[0]), natural_key(pair[1])))
+    return [latest[pair] for pair in order]
+
+
+def write_conversation(
+    folder: str | Path,
+    conversation: PolisConversation,
+    groups: Mapping[str, int | None] | None = None,
+) -> None:
+    """Write all four Pol.is files for a conversation into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    statements = sorted(
+        conversation.statements + conversation.moderated_out, key=lambda s: natural_key(s.id)
+    )
+    write_comments(folder / "comments.csv", statements)
+    write_votes(folder / "votes.csv", conversation.votes)
+    voted = {v.statement_id for v in conversation.votes}
+    columns = [s.id for s in statements if s.id in voted]
+    authors = [s.author_id for s in statements]
+    write_participants_votes(
+        folder / "participants-votes.csv", conversation.votes, columns, groups or {}, authors
+    )
+    summary = conversation.summary or summarise(conversation, groups or {})
+    write_summary(folder / "summary.csv", summary)
+
+
+def write_comments(path: str | Path, statements: Iterable[PolisStatement]) -> None:
+    """Write ``comments.csv`` in Pol.is's column order."""
+    rows = (
+        (
+            s.timestamp,
+            s.datetime or _polis_datetime(s.timestamp),
+            s.id,
+            s.author_id,
+            s.agrees,
+            s.disagrees,
+            s.moderated,
+            s.text,
+        )
+        for s in statements
+    )
+    _write(Path(path), COMMENTS_HEADER, rows)
+
+
+def write_votes(path: str | Path, votes: Iterable[PolisVote]) -> None:
+    """Write ``votes.csv`` in Pol.is's column order."""
+    rows = (
+        (
+            v.timestamp,
+            v.datetime or _polis_datetime(v.timestamp),
+            v.statement_id,
+            v.voter_id,
+            v.value,
+        )
+        for v in votes
+    )
+    _write(Path(path), VOTES_HEADER, rows)
+
+
+def write_participants_votes(
+    path: str | Path,
+    votes: Iterable[PolisVote],
+    statement_ids: Sequence[str],
+    groups: Mapping[str, int | None],
+    statement_authors: Iterable[str] = (),
+) -> None:
+    """Write ``participants-votes.csv``: one row per voter, one column per statement.
+
+    Args:
+        path: file to write.
+        votes: latest vote per (voter, statement).
+        statement_ids: the statement columns, in order.
+        groups: opinion group per voter; missing or ``None`` leaves ``group-id`` blank.
+        statement_authors: author id of each statement, to count ``n-comments``.
+    """
+    by_voter: dict[str, dict[str, int]] = {}
+    for vote in votes:
+        by_voter.setdefault(vote.voter_id, {})[vote.statement_id] = vote.value
+    authored: dict[str, int] = {}
+    for author in statement_authors:
+        authored[author] = authored.get(author, 0) + 1
+    rows = []
+    for voter in sorted(by_voter, key=natural_key):
+        own = by_voter[voter]
+        group = groups.get(voter)
+        rows.append(
+            (
+                voter,
+                "" if group is None else group,
+                authored.get(voter, 0),
+                len(own),
+                sum(1 for v in own.values() if v == 1),
+                sum(1 for v in own.values() if v == -1),
+                *(own.get(sid, "") for sid in statement_ids),
+            )
+        )
+    _write(Path(path), (*PARTICIPANTS_HEADER, *statement_ids), rows)
+
+
+def write_summary(path: str | Path, pairs: Iterable[tuple[str, str]]) -> None:
+    """Write the key/value rows of ``summary.csv`` (no header, as Pol.is)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(pairs)
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def summarise(
+    conversation: PolisConversation,
+    groups: Mapping[str, int | None],
+    topic: str = "",
+    url: str = "",
+    description: str = "",
+) -> tuple[tuple[str, str], ...]:
+    """Compute Pol.is's summary facts from plain data."""
+    voters = {v.voter_id for v in conversation.votes}
+    authors = {s.author_id for s in conversation.statements + conversation.moderated_out}
+    group_ids = {g for g in groups.values() if g is not None}
+    values = (
+        topic,
+        url,
+        str(len(voters)),
+        str(len(voters)),
+        str(sum(1 for g in groups.values() if g is not None) or len(voters)),
+        str(len(authors)),
+        str(len(conversation.statements)),
+        str(len(group_ids)),
+        description,
+    )
+    return tuple(zip(SUMMARY_KEYS, values, strict=True))
+
+
+def _rows(
+    path: Path, header: Sequence[str], extra_columns: bool = False
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) for each record, checking header and field counts."""
+    name = path.name
+    if not path.exists():
+        raise PolisFormatError(f"{name}: file not found")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        try:
+            names = next(reader)
+        except StopIteration:
+            raise PolisFormatError(f"{name} line 1: empty file, expected a header") from None
+        for column in header:
+            if column not in names:
+                raise PolisFormatError(f'{name} line 1, column "{column}": missing from header')
+        if not extra_columns and len(names) != len(header):
+            unexpected = [c for c in names if c not in header]
+            raise PolisFormatError(
+                f'{name} line 1, column "{unexpected[0] if unexpected else names[-1]}": '
+                f"unexpected column"
+            )
+        line = reader.line_num
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            if not record:
+                continue
+            if len(record) != len(names):
+                column = names[len(record)] if len(record) < len(names) else names[-1]
+                raise PolisFormatError(
+                    f'{name} line {start}, column "{column}": expected {len(names)} fields, '
+                    f"got {len(record)}"
+                )
+            yield start, dict(zip(names, record, strict=True))
+
+
+def _int(path: str | Path, line: int, row: Mapping[str, str], column: str) -> int:
+    raw = row[column].strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise PolisFormatError(
+            f'{Path(path).name} line {line}, column "{column}": expected an integer, got "{raw}"'
+        ) from None
+
+
+def _int_in(
+    path: str | Path, line: int, row: Mapping[str, str], column: str, allowed: Sequence[int]
+) -> int:
+    raw = row[column].strip()
+    if raw.lstrip("-").isdigit() and int(raw) in allowed:
+        return int(raw)
+    expected = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
+    raise PolisFormatError(
+        f'{Path(path).name} line {line}, column "{column}": expected {expected}, got "{raw}"'
+    )
+
+
+def _id(path: str | Path, line: int, row: Mapping[str, str], column: str) -> str:
+    raw = row[column]
+    if raw and not raw[0].isspace() and not raw[-1].isspace():
+        return raw
+    raw = raw.strip()
+    if not raw:
+        raise PolisFormatError(f'{Path(path).name} line {line}, column "{column}": empty id')
+    return raw
+
+
+def _polis_datetime(timestamp_ms: int) -> str:
+    """Format a timestamp like Pol.is does (``Mon Jul 17 16:10:15 UTC 2017``), in UTC."""
+    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)

@@ -1,0 +1,84 @@
+"""What the engine may know about the world for one step: a read-only snapshot.
+
+The conversation service builds it from storage before each step, so the engine itself stays a
+pure function of (context, state, incoming).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.domain.model import RoundKind
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: int
+    code: str
+    title: str
+    intro: str
+    language: str
+    ask_profile: bool = True
+
+
+@dataclass(frozen=True)
+class ResidentView:
+    id: int
+    status: str
+    language: str
+    wijk: str | None = None
+    age_band: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    key: str
+    kind: RoundKind
+    question: str
+    is_open: bool
+    scale_min: int = 1
+    scale_max: int = 5
+    criteria: tuple[str, ...] = ()
+    max_per_resident: int | None = None
+    finished: bool = False
+    answered: int = 0  # ideas given, items rated or statements voted by this resident
+    total: int = 0  # items or statements in the round
+    has_feedback: bool = False
+
+
+@dataclass(frozen=True)
+class MyData:
+    """Everything stored about a pseudonym, for the "my data" command."""
+
+    pseudonym: str
+    projects: tuple[str, ...] = ()
+    consent_at: tuple[datetime, ...] = ()
+    language: str | None = None
+    status: tuple[str, ...] = ()
+    wijk: str | None = None
+    age_band: str | None = None
+    ideas: tuple[str, ...] = ()
+    ratings: int = 0
+    votes: int = 0
+    feedback: tuple[str, ...] = ()
+    has_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    now: datetime
+    pseudonym: str = ""
+    channel: str = "web"
+    address: str | None = None  # how to reach the resident, stored only after consent
+    project: ProjectView | None = None
+    resident: ResidentView | None = None
+    rounds: tuple[RoundView, ...] = ()
+    candidates: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    item_texts: dict[int, str] = field(default_factory=dict)
+    open_projects: tuple[tuple[str, str], ...] = ()
+    my_data: MyData | None = None
+
+    def round(self, round_id: int | None) -> RoundView | None:
+        return next((r for r in self.rounds if r.id == round_id), None)

@@ -1,0 +1,100 @@
+"""Commands: what someone asks the system to do. Imperative names, frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Command:
+    """Base class of all commands."""
+
+
+@dataclass(frozen=True)
+class GiveConsent(Command):
+    pseudonym: str
+    project_id: int
+    channel: str
+    language: str
+    address: str | None = None  # how to reach the resident on the channel (e.g. chat id)
+
+
+@dataclass(frozen=True)
+class SetProfile(Command):
+    resident_id: int
+    postcode: str | None = None
+    age_band: str | None = None
+
+
+@dataclass(frozen=True)
+class SetLanguage(Command):
+    pseudonym: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Unsubscribe(Command):
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class Resubscribe(Command):
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class ForgetResident(Command):
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class SubmitIdea(Command):
+    resident_id: int
+    round_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RateItem(Command):
+    resident_id: int
+    round_id: int
+    item_id: int
+    criterion: int
+    score: int
+
+
+@dataclass(frozen=True)
+class CastVote(Command):
+    resident_id: int
+    round_id: int
+    item_id: int
+    value: int
+
+
+@dataclass(frozen=True)
+class GiveFeedback(Command):
+    resident_id: int
+    round_id: int
+    score: int | None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class MarkRoundStarted(Command):
+    resident_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class MarkRoundFinished(Command):
+    resident_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class OpenRound(Command):
+    round_id: int
+
+
+@dataclass(frozen=True)
+class CloseRound(Command):
+    round_id: int

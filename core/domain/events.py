@@ -1,0 +1,42 @@
+"""Events: what happened. Past-tense names, frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Event:
+    """Base class of all events."""
+
+
+@dataclass(frozen=True)
+class ResidentJoined(Event):
+    resident_id: int
+    project_id: int
+
+
+@dataclass(frozen=True)
+class IdeaSubmitted(Event):
+    idea_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class IdeaApproved(Event):
+    idea_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class RoundOpened(Event):
+    round_id: int
+
+
+@dataclass(frozen=True)
+class RoundClosed(Event):
+    round_id: int
+
+
+@dataclass(frozen=True)
+class ResidentForgotten(Event):
+    pseudonym: str

@@ -1,0 +1,268 @@
+"""Domain objects: plain dataclasses and the rules that belong to them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum, StrEnum
+
+from core.domain.errors import InvalidInput, RoundNotOpen
+
+MAX_TEXT_LENGTH = 1000
+MAX_TITLE_LENGTH = 200
+
+AGE_BANDS = ("<18", "18-29", "30-44", "45-64", "65+")
+
+
+class RoundKind(StrEnum):
+    IDEAS = "ideas"
+    RATING = "rating"
+    STATEMENTS = "statements"
+    FEEDBACK = "feedback"
+
+
+class RoundState(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ResidentStatus(StrEnum):
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
+
+
+class VoteValue(int, Enum):
+    AGREE = 1
+    DISAGREE = -1
+    PASS = 0
+
+
+class ProjectStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ContributionStatus(StrEnum):
+    NEW = "new"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def clean_text(raw: str, limit: int = MAX_TEXT_LENGTH) -> str:
+    """Return resident text normalised and stripped of control and zero-width characters.
+
+    Raises:
+        InvalidInput: when nothing is left, or the text is longer than ``limit``.
+    """
+    text = unicodedata.normalize("NFC", raw)
+    text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text)).strip()
+    if not text:
+        raise InvalidInput("empty")
+    if len(text) > limit:
+        raise InvalidInput("too_long", limit=limit, length=len(text))
+    return text
+
+
+@dataclass
+class Organisation:
+    slug: str
+    name: str
+    id: int | None = None
+
+
+@dataclass
+class Project:
+    code: str
+    title: str
+    organisation_id: int
+    intro: str = ""
+    language: str = "nl"
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    settings: dict = field(default_factory=dict)
+    bot_id: int | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+
+    @staticmethod
+    def normalise_code(code: str) -> str:
+        return re.sub(r"[^A-Z0-9_-]", "", code.strip().upper())
+
+
+@dataclass
+class Round:
+    project_id: int
+    key: str
+    kind: RoundKind
+    position: int = 0
+    question: str = ""
+    items_from: str | None = None
+    scale_min: int = 1
+    scale_max: int = 5
+    criteria: list[str] = field(default_factory=list)
+    max_per_resident: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    reminders: list[str] = field(default_factory=list)
+    state: RoundState = RoundState.DRAFT
+    results_published_at: datetime | None = None
+    settings: dict = field(default_factory=dict)
+    id: int | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        """Return whether the round takes answers at ``now``.
+
+        A scheduled round counts as open from its opening time even before the scheduler has
+        marked it open, and any round stops taking answers at its closing time.
+        """
+        if self.state == RoundState.CLOSED:
+            return False
+        if self.closes_at is not None and now >= self.closes_at:
+            return False
+        if self.state == RoundState.OPEN:
+            return True
+        return (
+            self.state == RoundState.SCHEDULED
+            and self.opens_at is not None
+            and now >= self.opens_at
+        )
+
+    def require_open(self, now: datetime) -> None:
+        if not self.is_open(now):
+            raise RoundNotOpen(self.key)
+
+    def open(self, now: datetime) -> None:
+        self.state = RoundState.OPEN
+        if self.opens_at is None or self.opens_at > now:
+            self.opens_at = now
+        if self.closes_at is not None and self.closes_at <= now:
+            self.closes_at = None
+
+    def close(self, now: datetime) -> None:
+        self.state = RoundState.CLOSED
+        if self.closes_at is None or self.closes_at > now:
+            self.closes_at = now
+
+    @property
+    def scale(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+    @property
+    def criteria_or_default(self) -> list[str]:
+        return self.criteria or [""]
+
+    def check_score(self, score: int) -> None:
+        if score not in self.scale:
+            raise InvalidInput("score_out_of_range", low=self.scale_min, high=self.scale_max)
+
+
+@dataclass
+class Resident:
+    """A person taking part in one project, known only by a pseudonym."""
+
+    pseudonym: str
+    project_id: int
+    channel: str
+    consent_at: datetime
+    language: str = "nl"
+    status: ResidentStatus = ResidentStatus.ACTIVE
+    wijk: str | None = None
+    age_band: str | None = None
+    external_id: str | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class Item:
+    """Something to rate or a statement to vote on."""
+
+    round_id: int
+    text: str
+    position: int = 0
+    idea_id: int | None = None
+    external_id: str | None = None
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass
+class Idea:
+    round_id: int
+    resident_id: int
+    text: str
+    status: ContributionStatus = ContributionStatus.NEW
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class Rating:
+    round_id: int
+    item_id: int
+    resident_id: int
+    criterion: int
+    score: int
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class Vote:
+    round_id: int
+    item_id: int
+    resident_id: int
+    value: VoteValue
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class Feedback:
+    round_id: int
+    resident_id: int
+    score: int | None
+    text: str = ""
+    status: ContributionStatus = ContributionStatus.NEW
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class RoundProgress:
+    """How far one resident is with one round (for reminders and the dashboard)."""
+
+    round_id: int
+    resident_id: int
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    prompted_at: datetime | None = None
+    id: int | None = None
+
+
+_DURATION = re.compile(
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse the ISO-8601 durations the project file uses (``P2D``, ``PT12H``, ``P1DT6H``).
+
+    Hand-written because only weeks/days/hours/minutes make sense for reminders and the
+    general ISO-8601 parsers either pull in a dependency or accept years and months, which
+    have no fixed length.
+    """
+    match = _DURATION.match(text.strip().upper())
+    if not match or not any(match.groupdict().values()):
+        raise ValueError(f"not an ISO-8601 duration like P2D or PT12H: {text!r}")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return timedelta(**parts)

@@ -1,0 +1,55 @@
+"""The message bus: runs a command's handler in a unit of work, then the events it raised."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core.domain.commands import Command
+from core.domain.events import Event
+from core.services.handlers import COMMAND_HANDLERS, Handler
+from core.services.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[Any], Awaitable[None]]
+
+
+class MessageBus:
+    """Dispatches commands to their handler and events to their subscribers."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        command_handlers: dict[type[Command], Handler] | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.command_handlers = dict(command_handlers or COMMAND_HANDLERS)
+        self.event_handlers: dict[type[Event], list[EventHandler]] = {}
+
+    def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:
+        """Run ``handler`` after every committed ``event_type`` (e.g. the scheduler, a sender)."""
+        self.event_handlers.setdefault(event_type, []).append(handler)
+
+    async def handle(self, command: Command) -> Any:
+        """Run one command in its own transaction and publish its events once committed."""
+        async with self.uow_factory() as uow:
+            result = await self.run(command, uow)
+            await uow.commit()
+            events = uow.collect_events()
+        await self.publish(events)
+        return result
+
+    async def run(self, command: Command, uow: UnitOfWork) -> Any:
+        """Run a command inside a unit of work the caller owns (and commits)."""
+        handler = self.command_handlers[type(command)]
+        return await handler(command, uow)
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            for handler in self.event_handlers.get(type(event), []):
+                try:
+                    await handler(event)
+                except Exception:  # an event subscriber must never undo a committed command
+                    log.exception("event handler failed for %r", event)

@@ -1,0 +1,214 @@
+"""Command handlers: one async function per command, run inside a unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core.domain import commands as c
+from core.domain import events as e
+from core.domain import model
+from core.domain.errors import InvalidInput, LimitReached, NotConsented, UnknownItem
+from core.services.uow import UnitOfWork
+
+Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
+
+
+async def give_consent(cmd: c.GiveConsent, uow: UnitOfWork) -> int:
+    """Create the resident for this project (once) and keep how to reach them."""
+    now = uow.clock()
+    existing = await uow.residents.get(cmd.pseudonym, cmd.project_id)
+    if existing is not None:
+        resident_id = existing.id
+        assert resident_id is not None
+        await uow.residents.update(resident_id, status=model.ResidentStatus.ACTIVE.value)
+    else:
+        resident = model.Resident(
+            pseudonym=cmd.pseudonym,
+            project_id=cmd.project_id,
+            channel=cmd.channel,
+            consent_at=now,
+            language=cmd.language,
+            created_at=now,
+        )
+        resident_id = await uow.residents.add(resident)
+        uow.emit(e.ResidentJoined(resident_id, cmd.project_id))
+    if cmd.address:
+        await uow.residents.save_contact(cmd.pseudonym, cmd.channel, cmd.address, now)
+    return resident_id
+
+
+async def set_profile(cmd: c.SetProfile, uow: UnitOfWork) -> None:
+    """Store the optional profile: the neighbourhood (from a 4-digit postcode) and age band."""
+    resident = await uow.residents.by_id(cmd.resident_id)
+    if resident is None:
+        raise NotConsented()
+    values: dict[str, Any] = {}
+    if cmd.postcode is not None:
+        if not (cmd.postcode.isdigit() and len(cmd.postcode) == 4 and cmd.postcode[0] != "0"):
+            raise InvalidInput("postcode")
+        project = await uow.projects.get(resident.project_id)
+        values["wijk"] = wijk_for(project.settings if project else {}, cmd.postcode)
+    if cmd.age_band is not None:
+        if cmd.age_band not in model.AGE_BANDS:
+            raise InvalidInput("age_band")
+        values["age_band"] = cmd.age_band
+    if values:
+        await uow.residents.update(cmd.resident_id, **values)
+
+
+def wijk_for(settings: dict[str, Any], postcode: str) -> str:
+    """Map a postcode onto a neighbourhood named in the project's ``wijken`` table.
+
+    Without a table (or for a postcode outside it) the 4-digit postcode area itself is the
+    neighbourhood: it is coarse enough not to identify anyone.
+    """
+    for name, codes in (settings.get("wijken") or {}).items():
+        if postcode in {str(code) for code in codes}:
+            return str(name)
+    return postcode
+
+
+async def set_language(cmd: c.SetLanguage, uow: UnitOfWork) -> None:
+    await uow.residents.update_pseudonym(cmd.pseudonym, language=cmd.language)
+
+
+async def unsubscribe(cmd: c.Unsubscribe, uow: UnitOfWork) -> None:
+    await uow.residents.update_pseudonym(cmd.pseudonym, status=model.ResidentStatus.STOPPED.value)
+
+
+async def resubscribe(cmd: c.Resubscribe, uow: UnitOfWork) -> None:
+    await uow.residents.update_pseudonym(cmd.pseudonym, status=model.ResidentStatus.ACTIVE.value)
+
+
+async def forget_resident(cmd: c.ForgetResident, uow: UnitOfWork) -> None:
+    await uow.residents.forget(cmd.pseudonym)
+    uow.emit(e.ResidentForgotten(cmd.pseudonym))
+
+
+async def _open_round(uow: UnitOfWork, round_id: int, kind: model.RoundKind) -> model.Round:
+    rnd = await uow.projects.round(round_id)
+    if rnd is None or rnd.kind != kind:
+        raise UnknownItem("round")
+    rnd.require_open(uow.clock())
+    return rnd
+
+
+async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
+    """Store an idea and make it rateable in every rating round that draws on this round."""
+    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.IDEAS)
+    text = model.clean_text(cmd.text)
+    limit = rnd.max_per_resident
+    if (
+        limit is not None
+        and await uow.contributions.count_ideas(rnd.id or 0, cmd.resident_id) >= limit
+    ):
+        raise LimitReached("ideas", limit=limit)
+    project = await uow.projects.get(rnd.project_id)
+    premoderated = bool(project and project.settings.get("moderation") == "pre")
+    status = model.ContributionStatus.NEW if premoderated else model.ContributionStatus.APPROVED
+    idea = model.Idea(rnd.id or 0, cmd.resident_id, text, status, created_at=uow.clock())
+    idea_id = await uow.contributions.add_idea(idea)
+    if not premoderated:
+        await add_idea_to_rating_rounds(uow, rnd, idea_id, text)
+    uow.emit(e.IdeaSubmitted(idea_id, rnd.id or 0))
+    return idea_id
+
+
+async def add_idea_to_rating_rounds(
+    uow: UnitOfWork, ideas_round: model.Round, idea_id: int, text: str
+) -> None:
+    for other in await uow.projects.rounds(ideas_round.project_id):
+        if other.kind == model.RoundKind.RATING and other.items_from == ideas_round.key:
+            await uow.projects.add_item_for_idea(other.id or 0, idea_id, text)
+
+
+async def _item_in(uow: UnitOfWork, rnd: model.Round, item_id: int) -> model.Item:
+    item = await uow.projects.item(item_id)
+    if item is None or item.round_id != rnd.id or not item.active:
+        raise UnknownItem("item")
+    return item
+
+
+async def rate_item(cmd: c.RateItem, uow: UnitOfWork) -> bool:
+    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.RATING)
+    await _item_in(uow, rnd, cmd.item_id)
+    if not 0 <= cmd.criterion < len(rnd.criteria_or_default):
+        raise UnknownItem("criterion")
+    rnd.check_score(cmd.score)
+    rating = model.Rating(
+        rnd.id or 0, cmd.item_id, cmd.resident_id, cmd.criterion, cmd.score, uow.clock()
+    )
+    return await uow.contributions.upsert_rating(rating)
+
+
+async def cast_vote(cmd: c.CastVote, uow: UnitOfWork) -> bool:
+    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.STATEMENTS)
+    await _item_in(uow, rnd, cmd.item_id)
+    try:
+        value = model.VoteValue(cmd.value)
+    except ValueError as error:
+        raise InvalidInput("vote") from error
+    vote = model.Vote(rnd.id or 0, cmd.item_id, cmd.resident_id, value, uow.clock())
+    return await uow.contributions.upsert_vote(vote)
+
+
+async def give_feedback(cmd: c.GiveFeedback, uow: UnitOfWork) -> bool:
+    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.FEEDBACK)
+    if cmd.score is not None:
+        rnd.check_score(cmd.score)
+    text = model.clean_text(cmd.text) if cmd.text.strip() else ""
+    feedback = model.Feedback(
+        rnd.id or 0, cmd.resident_id, cmd.score, text, created_at=uow.clock()
+    )
+    return await uow.contributions.upsert_feedback(feedback)
+
+
+async def mark_started(cmd: c.MarkRoundStarted, uow: UnitOfWork) -> None:
+    await uow.contributions.mark_progress(cmd.round_id, cmd.resident_id, "started_at", uow.clock())
+
+
+async def mark_finished(cmd: c.MarkRoundFinished, uow: UnitOfWork) -> None:
+    await uow.contributions.mark_progress(
+        cmd.round_id, cmd.resident_id, "finished_at", uow.clock()
+    )
+
+
+async def open_round(cmd: c.OpenRound, uow: UnitOfWork) -> model.Round:
+    rnd = await uow.projects.round(cmd.round_id)
+    if rnd is None:
+        raise UnknownItem("round")
+    if rnd.state != model.RoundState.OPEN:
+        rnd.open(uow.clock())
+        await uow.projects.update_round(rnd)
+        uow.emit(e.RoundOpened(cmd.round_id))
+    return rnd
+
+
+async def close_round(cmd: c.CloseRound, uow: UnitOfWork) -> model.Round:
+    rnd = await uow.projects.round(cmd.round_id)
+    if rnd is None:
+        raise UnknownItem("round")
+    if rnd.state != model.RoundState.CLOSED:
+        rnd.close(uow.clock())
+        await uow.projects.update_round(rnd)
+        uow.emit(e.RoundClosed(cmd.round_id))
+    return rnd
+
+
+COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
+    c.GiveConsent: give_consent,
+    c.SetProfile: set_profile,
+    c.SetLanguage: set_language,
+    c.Unsubscribe: unsubscribe,
+    c.Resubscribe: resubscribe,
+    c.ForgetResident: forget_resident,
+    c.SubmitIdea: submit_idea,
+    c.RateItem: rate_item,
+    c.CastVote: cast_vote,
+    c.GiveFeedback: give_feedback,
+    c.MarkRoundStarted: mark_started,
+    c.MarkRoundFinished: mark_finished,
+    c.OpenRound: open_round,
+    c.CloseRound: close_round,
+}

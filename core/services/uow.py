@@ -1,0 +1,76 @@
+"""Unit of work: one database transaction, its repositories and the events it raised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from core.domain.events import Event
+from core.storage.repositories import (
+    ContributionRepository,
+    DialogueRepository,
+    ProjectRepository,
+    ResidentRepository,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back."""
+
+    projects: ProjectRepository
+    residents: ResidentRepository
+    contributions: ContributionRepository
+    dialogue: DialogueRepository
+    conn: AsyncConnection
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.events: list[Event] = []
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.conn = await self.engine.connect()
+        await self.conn.begin()
+        self.projects = ProjectRepository(self.conn)
+        self.residents = ResidentRepository(self.conn)
+        self.contributions = ContributionRepository(self.conn)
+        self.dialogue = DialogueRepository(self.conn)
+        self.events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self.conn.in_transaction():
+                await self.conn.rollback()
+        finally:
+            await self.conn.close()
+
+    async def commit(self) -> None:
+        await self.conn.commit()
+
+    async def rollback(self) -> None:
+        await self.conn.rollback()
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def collect_events(self) -> list[Event]:
+        events, self.events = self.events, []
+        return events
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,445 @@
+"""Repositories: the only place the write side talks SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.domain import model
+from core.storage import tables as t
+
+T = TypeVar("T")
+
+_ENUMS: dict[str, Any] = {
+    "kind": model.RoundKind,
+    "state": model.RoundState,
+    "value": model.VoteValue,
+}
+
+
+def to_domain(cls: type[T], row: Any) -> T:
+    """Build a domain dataclass from a row, converting enum columns."""
+    mapping = row._mapping
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for name in names:
+        if name not in mapping:
+            continue
+        value = mapping[name]
+        if name == "status" and value is not None:
+            value = _status_enum(cls)(value)
+        elif name in _ENUMS and value is not None:
+            value = _ENUMS[name](value)
+        values[name] = value
+    return cls(**values)
+
+
+def _status_enum(cls: type) -> Any:
+    if cls is model.Resident:
+        return model.ResidentStatus
+    if cls is model.Project:
+        return model.ProjectStatus
+    return model.ContributionStatus
+
+
+def _row_values(obj: Any, table: sa.Table) -> dict[str, Any]:
+    values = {}
+    for f in fields(obj):
+        if f.name == "id" or f.name not in table.c:
+            continue
+        value = getattr(obj, f.name)
+        if hasattr(value, "value") and not isinstance(value, datetime):
+            value = value.value
+        values[f.name] = value
+    return values
+
+
+class Repository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def _insert(self, table: sa.Table, obj: Any) -> int:
+        result = await self.conn.execute(
+            table.insert().values(**_row_values(obj, table)).returning(table.c.id)
+        )
+        new_id = int(result.scalar_one())
+        obj.id = new_id
+        return new_id
+
+
+class ProjectRepository(Repository):
+    async def organisation(self, slug: str, name: str | None = None) -> int:
+        """Return the id of the organisation ``slug``, creating it when missing."""
+        found = await self.conn.scalar(
+            sa.select(t.organisations.c.id).where(t.organisations.c.slug == slug)
+        )
+        if found is not None:
+            return int(found)
+        return await self._insert(t.organisations, model.Organisation(slug, name or slug))
+
+    async def organisation_slug(self, organisation_id: int) -> str:
+        return str(
+            await self.conn.scalar(
+                sa.select(t.organisations.c.slug).where(t.organisations.c.id == organisation_id)
+            )
+        )
+
+    async def by_code(self, code: str) -> model.Project | None:
+        row = (
+            await self.conn.execute(sa.select(t.projects).where(t.projects.c.code == code))
+        ).first()
+        return to_domain(model.Project, row) if row else None
+
+    async def get(self, project_id: int) -> model.Project | None:
+        row = (
+            await self.conn.execute(sa.select(t.projects).where(t.projects.c.id == project_id))
+        ).first()
+        return to_domain(model.Project, row) if row else None
+
+    async def add(self, project: model.Project) -> int:
+        return await self._insert(t.projects, project)
+
+    async def update(self, project: model.Project) -> None:
+        await self.conn.execute(
+            t.projects.update()
+            .where(t.projects.c.id == project.id)
+            .values(**_row_values(project, t.projects))
+        )
+
+    async def all(self) -> list[model.Project]:
+        rows = await self.conn.execute(sa.select(t.projects).order_by(t.projects.c.id))
+        return [to_domain(model.Project, r) for r in rows]
+
+    async def count(self) -> int:
+        return int(
+            (await self.conn.scalar(sa.select(sa.func.count()).select_from(t.projects))) or 0
+        )
+
+    async def rounds(self, project_id: int) -> list[model.Round]:
+        rows = await self.conn.execute(
+            sa.select(t.rounds)
+            .where(t.rounds.c.project_id == project_id)
+            .order_by(t.rounds.c.position, t.rounds.c.id)
+        )
+        return [to_domain(model.Round, r) for r in rows]
+
+    async def round(self, round_id: int) -> model.Round | None:
+        row = (
+            await self.conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id))
+        ).first()
+        return to_domain(model.Round, row) if row else None
+
+    async def add_round(self, rnd: model.Round) -> int:
+        return await self._insert(t.rounds, rnd)
+
+    async def update_round(self, rnd: model.Round) -> None:
+        await self.conn.execute(
+            t.rounds.update().where(t.rounds.c.id == rnd.id).values(**_row_values(rnd, t.rounds))
+        )
+
+    async def delete_round(self, round_id: int) -> None:
+        await self.conn.execute(t.rounds.delete().where(t.rounds.c.id == round_id))
+
+    async def items(self, round_id: int, active_only: bool = True) -> list[model.Item]:
+        query = sa.select(t.items).where(t.items.c.round_id == round_id)
+        if active_only:
+            query = query.where(t.items.c.active.is_(True))
+        rows = await self.conn.execute(query.order_by(t.items.c.position, t.items.c.id))
+        return [to_domain(model.Item, r) for r in rows]
+
+    async def item(self, item_id: int) -> model.Item | None:
+        row = (await self.conn.execute(sa.select(t.items).where(t.items.c.id == item_id))).first()
+        return to_domain(model.Item, row) if row else None
+
+    async def add_item(self, item: model.Item) -> int:
+        return await self._insert(t.items, item)
+
+    async def set_item_active(self, item_id: int, active: bool, text: str | None = None) -> None:
+        values: dict[str, Any] = {"active": active}
+        if text is not None:
+            values["text"] = text
+        await self.conn.execute(t.items.update().where(t.items.c.id == item_id).values(**values))
+
+    async def add_item_for_idea(self, round_id: int, idea_id: int, text: str) -> None:
+        """Make an idea rateable in a round, once (the unique key makes a repeat harmless)."""
+        exists = await self.conn.scalar(
+            sa.select(t.items.c.id).where(
+                t.items.c.round_id == round_id, t.items.c.idea_id == idea_id
+            )
+        )
+        if exists is None:
+            await self._insert(t.items, model.Item(round_id, text, idea_id=idea_id))
+
+
+class ResidentRepository(Repository):
+    async def get(self, pseudonym: str, project_id: int) -> model.Resident | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.residents).where(
+                    t.residents.c.pseudonym == pseudonym, t.residents.c.project_id == project_id
+                )
+            )
+        ).first()
+        return to_domain(model.Resident, row) if row else None
+
+    async def by_id(self, resident_id: int) -> model.Resident | None:
+        row = (
+            await self.conn.execute(sa.select(t.residents).where(t.residents.c.id == resident_id))
+        ).first()
+        return to_domain(model.Resident, row) if row else None
+
+    async def for_pseudonym(self, pseudonym: str) -> list[model.Resident]:
+        rows = await self.conn.execute(
+            sa.select(t.residents).where(t.residents.c.pseudonym == pseudonym)
+        )
+        return [to_domain(model.Resident, r) for r in rows]
+
+    async def add(self, resident: model.Resident) -> int:
+        return await self._insert(t.residents, resident)
+
+    async def update(self, resident_id: int, **values: Any) -> None:
+        await self.conn.execute(
+            t.residents.update().where(t.residents.c.id == resident_id).values(**values)
+        )
+
+    async def update_pseudonym(self, pseudonym: str, **values: Any) -> None:
+        await self.conn.execute(
+            t.residents.update().where(t.residents.c.pseudonym == pseudonym).values(**values)
+        )
+
+    async def save_contact(
+        self, pseudonym: str, channel: str, address: str, now: datetime
+    ) -> None:
+        found = await self.conn.scalar(
+            sa.select(t.contacts.c.pseudonym).where(t.contacts.c.pseudonym == pseudonym)
+        )
+        values = {"channel": channel, "address": address, "updated_at": now}
+        if found:
+            await self.conn.execute(
+                t.contacts.update().where(t.contacts.c.pseudonym == pseudonym).values(**values)
+            )
+        else:
+            await self.conn.execute(t.contacts.insert().values(pseudonym=pseudonym, **values))
+
+    async def forget(self, pseudonym: str) -> int:
+        """Erase a pseudonym's residents, contributions, state, log and contact details."""
+        ids = [
+            int(i)
+            for i in await self.conn.scalars(
+                sa.select(t.residents.c.id).where(t.residents.c.pseudonym == pseudonym)
+            )
+        ]
+        if ids:
+            idea_ids = sa.select(t.ideas.c.id).where(t.ideas.c.resident_id.in_(ids))
+            item_ids = sa.select(t.items.c.id).where(t.items.c.idea_id.in_(idea_ids))
+            for table in (t.ratings, t.votes):
+                await self.conn.execute(table.delete().where(table.c.item_id.in_(item_ids)))
+            await self.conn.execute(t.items.delete().where(t.items.c.idea_id.in_(idea_ids)))
+            for table in (t.ratings, t.votes, t.feedback, t.ideas, t.round_progress):
+                await self.conn.execute(table.delete().where(table.c.resident_id.in_(ids)))
+            await self.conn.execute(t.residents.delete().where(t.residents.c.id.in_(ids)))
+        for table in (t.contacts, t.dialogue_states, t.chat_log):
+            await self.conn.execute(table.delete().where(table.c.pseudonym == pseudonym))
+        return len(ids)
+
+
+class ContributionRepository(Repository):
+    async def add_idea(self, idea: model.Idea) -> int:
+        return await self._insert(t.ideas, idea)
+
+    async def count_ideas(self, round_id: int, resident_id: int) -> int:
+        return int(
+            (
+                await self.conn.scalar(
+                    sa.select(sa.func.count()).where(
+                        t.ideas.c.round_id == round_id, t.ideas.c.resident_id == resident_id
+                    )
+                )
+            )
+            or 0
+        )
+
+    async def upsert_rating(self, rating: model.Rating) -> bool:
+        """Store or change a rating; return whether it was new."""
+        where = (
+            t.ratings.c.item_id == rating.item_id,
+            t.ratings.c.resident_id == rating.resident_id,
+            t.ratings.c.criterion == rating.criterion,
+        )
+        updated = await self.conn.execute(
+            t.ratings.update().where(*where).values(score=rating.score)
+        )
+        if updated.rowcount:
+            return False
+        await self._insert(t.ratings, rating)
+        return True
+
+    async def upsert_vote(self, vote: model.Vote) -> bool:
+        where = (t.votes.c.item_id == vote.item_id, t.votes.c.resident_id == vote.resident_id)
+        updated = await self.conn.execute(
+            t.votes.update().where(*where).values(value=int(vote.value))
+        )
+        if updated.rowcount:
+            return False
+        await self._insert(t.votes, vote)
+        return True
+
+    async def upsert_feedback(self, fb: model.Feedback) -> bool:
+        where = (t.feedback.c.round_id == fb.round_id, t.feedback.c.resident_id == fb.resident_id)
+        updated = await self.conn.execute(
+            t.feedback.update().where(*where).values(score=fb.score, text=fb.text)
+        )
+        if updated.rowcount:
+            return False
+        await self._insert(t.feedback, fb)
+        return True
+
+    async def candidates(
+        self,
+        rnd: model.Round,
+        resident_id: int | None,
+        exclude: Iterable[int] = (),
+        limit: int = 3,
+    ) -> list[tuple[int, str]]:
+        """Return items the resident has not answered, fewest answers first, ties at random."""
+        answers = t.votes if rnd.kind == model.RoundKind.STATEMENTS else t.ratings
+        counts = (
+            sa.select(answers.c.item_id, sa.func.count().label("n"))
+            .where(answers.c.round_id == rnd.id)
+            .group_by(answers.c.item_id)
+            .subquery()
+        )
+        query = (
+            sa.select(t.items.c.id, t.items.c.text)
+            .select_from(t.items.outerjoin(counts, counts.c.item_id == t.items.c.id))
+            .where(t.items.c.round_id == rnd.id, t.items.c.active.is_(True))
+        )
+        if resident_id is not None:
+            mine = sa.select(answers.c.item_id).where(answers.c.resident_id == resident_id)
+            if answers is t.ratings:
+                mine = mine.where(answers.c.round_id == rnd.id)
+            query = query.where(t.items.c.id.not_in(mine))
+        excluded = list(exclude)
+        if excluded:
+            query = query.where(t.items.c.id.not_in(excluded))
+        query = query.order_by(sa.func.coalesce(counts.c.n, 0), sa.func.random()).limit(limit)
+        return [(int(r.id), r.text) for r in await self.conn.execute(query)]
+
+    async def answered_count(self, rnd: model.Round, resident_id: int) -> int:
+        if rnd.kind == model.RoundKind.STATEMENTS:
+            query = sa.select(sa.func.count()).where(
+                t.votes.c.round_id == rnd.id, t.votes.c.resident_id == resident_id
+            )
+        else:
+            query = sa.select(sa.func.count(sa.distinct(t.ratings.c.item_id))).where(
+                t.ratings.c.round_id == rnd.id, t.ratings.c.resident_id == resident_id
+            )
+        return int((await self.conn.scalar(query)) or 0)
+
+    async def feedback_of(self, round_id: int, resident_id: int) -> model.Feedback | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.feedback).where(
+                    t.feedback.c.round_id == round_id, t.feedback.c.resident_id == resident_id
+                )
+            )
+        ).first()
+        return to_domain(model.Feedback, row) if row else None
+
+    async def progress(self, resident_id: int) -> dict[int, model.RoundProgress]:
+        rows = await self.conn.execute(
+            sa.select(t.round_progress).where(t.round_progress.c.resident_id == resident_id)
+        )
+        return {int(r.round_id): to_domain(model.RoundProgress, r) for r in rows}
+
+    async def mark_progress(
+        self, round_id: int, resident_id: int, column: str, now: datetime, overwrite: bool = False
+    ) -> None:
+        """Set started_at / finished_at / prompted_at for a resident in a round."""
+        table = t.round_progress
+        where = (table.c.round_id == round_id, table.c.resident_id == resident_id)
+        current = (await self.conn.execute(sa.select(table).where(*where))).first()
+        if current is None:
+            await self.conn.execute(
+                table.insert().values(round_id=round_id, resident_id=resident_id, **{column: now})
+            )
+        elif overwrite or getattr(current, column) is None:
+            await self.conn.execute(table.update().where(*where).values(**{column: now}))
+
+    async def ideas_of_round(self, round_id: int, approved_only: bool) -> list[model.Idea]:
+        query = sa.select(t.ideas).where(t.ideas.c.round_id == round_id)
+        if approved_only:
+            query = query.where(t.ideas.c.status == model.ContributionStatus.APPROVED.value)
+        else:
+            query = query.where(t.ideas.c.status != model.ContributionStatus.REJECTED.value)
+        rows = await self.conn.execute(query.order_by(t.ideas.c.id))
+        return [to_domain(model.Idea, r) for r in rows]
+
+
+class DialogueRepository(Repository):
+    async def load(self, pseudonym: str, lock: bool = False) -> dict[str, Any] | None:
+        query = sa.select(t.dialogue_states.c.state).where(
+            t.dialogue_states.c.pseudonym == pseudonym
+        )
+        if lock and self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        found = await self.conn.scalar(query)
+        return dict(found) if found is not None else None
+
+    async def save(
+        self, pseudonym: str, channel: str, state: dict[str, Any], now: datetime
+    ) -> None:
+        table = t.dialogue_states
+        updated = await self.conn.execute(
+            table.update()
+            .where(table.c.pseudonym == pseudonym)
+            .values(state=state, channel=channel, updated_at=now)
+        )
+        if not updated.rowcount:
+            await self.conn.execute(
+                table.insert().values(
+                    pseudonym=pseudonym, channel=channel, state=state, updated_at=now
+                )
+            )
+
+    async def claim_message(self, channel: str, key: str, now: datetime) -> bool:
+        """Record a channel message id; return False when it was handled before."""
+        table = t.processed_messages
+        found = await self.conn.scalar(
+            sa.select(table.c.message_key).where(
+                table.c.channel == channel, table.c.message_key == key
+            )
+        )
+        if found is not None:
+            return False
+        await self.conn.execute(
+            table.insert().values(channel=channel, message_key=key, created_at=now)
+        )
+        return True
+
+    async def log(
+        self, pseudonym: str, outgoing: bool, text: str, options: Sequence[Any], now: datetime
+    ) -> None:
+        await self.conn.execute(
+            t.chat_log.insert().values(
+                pseudonym=pseudonym,
+                outgoing=outgoing,
+                text=text,
+                options=list(options),
+                created_at=now,
+            )
+        )
+
+    async def history(self, pseudonym: str, limit: int = 60) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            sa.select(t.chat_log)
+            .where(t.chat_log.c.pseudonym == pseudonym)
+            .order_by(t.chat_log.c.id.desc())
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows][::-1]

@@ -1,0 +1,238 @@
+"""SQLAlchemy Core tables: the one schema both SQLite and PostgreSQL run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored as UTC, also on SQLite (which has no time zones)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # pragma: no cover - aiosqlite returns datetime already
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)
+
+
+JSON = sa.JSON().with_variant(sa.JSON(), "sqlite")
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    _id(),
+    sa.Column("slug", sa.String(100), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+
+projects = sa.Table(
+    "projects",
+    metadata,
+    _id(),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("intro", sa.Text, nullable=False, default=""),
+    sa.Column("language", sa.String(5), nullable=False, default="nl"),
+    sa.Column("status", sa.String(20), nullable=False, default="active"),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("settings", JSON, nullable=False, default=dict),
+    sa.Column("bot_id", sa.Integer, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+)
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    _id(),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key", sa.String(60), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("question", sa.Text, nullable=False, default=""),
+    sa.Column("items_from", sa.String(60), nullable=True),
+    sa.Column("scale_min", sa.Integer, nullable=False, default=1),
+    sa.Column("scale_max", sa.Integer, nullable=False, default=5),
+    sa.Column("criteria", JSON, nullable=False, default=list),
+    sa.Column("max_per_resident", sa.Integer, nullable=True),
+    sa.Column("opens_at", UTCDateTime, nullable=True),
+    sa.Column("closes_at", UTCDateTime, nullable=True),
+    sa.Column("reminders", JSON, nullable=False, default=list),
+    sa.Column("state", sa.String(20), nullable=False, default="draft"),
+    sa.Column("results_published_at", UTCDateTime, nullable=True),
+    sa.Column("settings", JSON, nullable=False, default=dict),
+    sa.UniqueConstraint("project_id", "key", name="uq_rounds_project_key"),
+)
+
+residents = sa.Table(
+    "residents",
+    metadata,
+    _id(),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("consent_at", UTCDateTime, nullable=False),
+    sa.Column("language", sa.String(5), nullable=False, default="nl"),
+    sa.Column("status", sa.String(20), nullable=False, default="active"),
+    sa.Column("wijk", sa.String(100), nullable=True),
+    sa.Column("age_band", sa.String(10), nullable=True),
+    sa.Column("external_id", sa.String(100), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("pseudonym", "project_id", name="uq_residents_pseudonym_project"),
+    sa.Index("ix_residents_project_status", "project_id", "status"),
+)
+
+# How to reach a pseudonym on its channel (a Telegram chat id, a phone number). Kept apart
+# from everything else so that erasing a resident or exporting data never needs it.
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    sa.Column("pseudonym", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("bot_id", sa.Integer, nullable=True),
+    sa.Column("last_inbound_at", UTCDateTime, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=True),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("idea_id", sa.Integer, nullable=True),
+    sa.Column("external_id", sa.String(100), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.UniqueConstraint("round_id", "idea_id", name="uq_items_round_idea"),
+    sa.Index("ix_items_round", "round_id"),
+)
+
+ideas = sa.Table(
+    "ideas",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="new"),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_ideas_round", "round_id"),
+    sa.Index("ix_ideas_resident", "resident_id"),
+)
+
+ratings = sa.Table(
+    "ratings",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("item_id", sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("criterion", sa.Integer, nullable=False, default=0),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("item_id", "resident_id", "criterion", name="uq_ratings_item_resident"),
+    sa.Index("ix_ratings_round_item", "round_id", "item_id"),
+    sa.Index("ix_ratings_resident", "resident_id"),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("item_id", sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("value", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("item_id", "resident_id", name="uq_votes_item_resident"),
+    sa.Index("ix_votes_round_item", "round_id", "item_id"),
+    sa.Index("ix_votes_resident", "resident_id"),
+)
+
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("score", sa.Integer, nullable=True),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False, default="new"),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("round_id", "resident_id", name="uq_feedback_round_resident"),
+)
+
+round_progress = sa.Table(
+    "round_progress",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=True),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.Column("prompted_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("round_id", "resident_id", name="uq_round_progress_round_resident"),
+)
+
+# Conversation state lives here, keyed by pseudonym: before consent nothing else is stored.
+dialogue_states = sa.Table(
+    "dialogue_states",
+    metadata,
+    sa.Column("pseudonym", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("state", JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=True),
+)
+
+# The web chat shows the conversation so far; other channels keep their own history.
+chat_log = sa.Table(
+    "chat_log",
+    metadata,
+    _id(),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("outgoing", sa.Boolean, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("options", JSON, nullable=False, default=list),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_chat_log_pseudonym", "pseudonym", "id"),
+)
+
+# Channel message ids already handled (Telegram update_id, WhatsApp wamid): exactly-once.
+processed_messages = sa.Table(
+    "processed_messages",
+    metadata,
+    sa.Column("channel", sa.String(20), primary_key=True),
+    sa.Column("message_key", sa.String(200), primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+)

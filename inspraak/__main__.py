@@ -1,0 +1,3 @@
+from inspraak.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""The FastAPI application: ``create_app(services)``; the composition root supplies services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web.deps import Services, get_language
+from web.rendering import render
+from web.routes import chat, health, public
+
+HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message, **kw: message % kw if kw else message,
+        ngettext=lambda s, p, n, **kw: (s if n == 1 else p) % kw,
+        newstyle=True,
+    )
+    return templates
+
+
+def create_app(
+    services: Services,
+    *,
+    on_startup: list[Hook] | None = None,
+    on_shutdown: list[Hook] | None = None,
+) -> FastAPI:
+    """Build the web app around already-wired services; hooks start and stop the channels."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup or []:
+            await hook()
+        try:
+            yield
+        finally:
+            for hook in on_shutdown or []:
+                await hook()
+
+    app = FastAPI(title="inspraak", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.services = services
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(health.router)
+    app.include_router(public.router)
+    app.include_router(chat.router)
+    app.state.webhooks = {}
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def friendly_errors(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith(("/api/", "/webhook/", "/healthz")):
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        language = get_language(request)
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            language,
+            status_code=exc.status_code,
+        )
+
+    return app

@@ -1,0 +1,96 @@
+"""The web chat page: plain forms that also work without JavaScript, HTMX when present."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from core.domain.model import Project
+from web.deps import LanguageDep, ServicesDep, WebChatDep
+from web.rendering import render
+
+router = APIRouter()
+
+COOKIE = "inspraak_chat"
+MAX_FORM_TEXT = 5000  # longer posts are cut here; the engine explains the 1,000 limit
+
+
+def _csrf(secret: str, token: str) -> str:
+    return hmac.new(secret.encode(), f"chat:{token}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@router.get("/chat/{code}", response_class=HTMLResponse, name="chat_page")
+async def chat_page(
+    request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: LanguageDep
+) -> Response:
+    """Show the conversation; a first visit starts it for this project."""
+    code = Project.normalise_code(code)
+    token = request.cookies.get(COOKIE) or ""
+    entries = await chat.transcript(token) if token else []
+    new = not token
+    if new:
+        token = chat.new_token()
+    if not entries:
+        await chat.start(token, code, language=lang)
+        entries = await chat.transcript(token)
+    response = _render(request, services, code, token, entries, lang)
+    if new:
+        _set_cookie(response, services, token)
+    return response
+
+
+@router.post("/chat/{code}", response_class=HTMLResponse)
+async def chat_post(
+    request: Request,
+    code: str,
+    chat: WebChatDep,
+    services: ServicesDep,
+    lang: LanguageDep,
+    csrf: str = Form(""),
+    text: str | None = Form(None),
+    choice: str | None = Form(None),
+) -> Response:
+    """Take a typed message or a pressed button, then show the conversation again."""
+    code = Project.normalise_code(code)
+    token = request.cookies.get(COOKIE)
+    secret = services.secret_key
+    if not token or not hmac.compare_digest(csrf, _csrf(secret, token)):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+    if choice:
+        await chat.choose(token, choice)
+    elif text is not None:
+        await chat.send_text(token, text[:MAX_FORM_TEXT])
+    if request.headers.get("HX-Request"):
+        entries = await chat.transcript(token)
+        return _render(request, services, code, token, entries, lang, partial=True)
+    return RedirectResponse(str(request.url_for("chat_page", code=code)) + "#latest", 303)
+
+
+def _render(
+    request: Request,
+    services: ServicesDep,
+    code: str,
+    token: str,
+    entries: list,
+    lang: str,
+    partial: bool = False,
+) -> HTMLResponse:
+    csrf = _csrf(services.secret_key, token)
+    last = entries[-1] if entries and entries[-1].outgoing else None
+    context = {
+        "code": code,
+        "entries": entries,
+        "csrf": csrf,
+        "options": last.options if last else [],
+    }
+    return render(request, "_chat.html" if partial else "chat.html", context, lang)
+
+
+def _set_cookie(response: Response, services: ServicesDep, token: str) -> None:
+    secure = services.settings.base_url().startswith("https://")
+    response.set_cookie(
+        COOKIE, token, max_age=180 * 24 * 3600, httponly=True, samesite="lax", secure=secure
+    )

@@ -1,0 +1,46 @@
+"""Public pages: the landing page with join links, and a plain results page per project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from core import views
+from web.deps import LanguageDep, ServicesDep
+from web.rendering import render
+
+router = APIRouter()
+
+
+def join_links(request: Request, services: Any, code: str) -> list[dict[str, str]]:
+    """Every way to join a project: the web chat, and each channel that offers a link."""
+    links = [{"channel": "web", "url": str(request.url_for("chat_page", code=code))}]
+    for name, channel in services.channels.items():
+        link = getattr(channel, "join_link", None)
+        url = link(code) if link else None
+        if url:
+            links.append({"channel": name, "url": url})
+    return links
+
+
+@router.get("/", response_class=HTMLResponse)
+async def landing(request: Request, services: ServicesDep, lang: LanguageDep) -> HTMLResponse:
+    """List the open projects with their join links."""
+    async with services.uow() as uow:
+        projects = await views.open_projects(uow.conn, services.clock())
+    cards = [{**p, "links": join_links(request, services, p["code"])} for p in projects]
+    return render(request, "index.html", {"projects": cards}, lang)
+
+
+@router.get("/results/{code}", response_class=HTMLResponse)
+async def results_page(
+    request: Request, code: str, services: ServicesDep, lang: LanguageDep
+) -> HTMLResponse:
+    """Show the results of every round of a project so far (aggregates only)."""
+    async with services.uow() as uow:
+        results = await views.project_results(uow.conn, code.upper(), services.clock())
+    if results is None:
+        raise HTTPException(404, "Unknown project")
+    return render(request, "results.html", {"results": results}, lang)
