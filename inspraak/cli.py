@@ -85,7 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("project")
     res.add_argument("--format", choices=("json", "csv"), default="json")
     res.set_defaults(func=cmd_results)
+    for register in extra_commands():
+        register(sub)
     return parser
+
+
+def extra_commands() -> list[Callable[[Any], None]]:
+    """Sub-command groups that live in their own modules (``register(subparsers)`` each)."""
+    return []
 
 
 def _run(settings: Settings, work: Callable[[Container], Awaitable[Any]]) -> Any:
