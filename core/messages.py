@@ -8,10 +8,13 @@ the option, so every channel works the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 MAX_OPTION_DATA_BYTES = 64  # Telegram's callback_data limit; the smallest of our channels.
+MAX_INCOMING_CHARS = 20_000  # anything longer is cut before it reaches the engine
+_UNPRINTABLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
 
 
 class IncomingKind(StrEnum):
@@ -29,6 +32,14 @@ class Incoming:
     text: str = ""
     data: str = ""  # option data for CHOICE, payload for START, command name for COMMAND
     language_hint: str | None = None  # e.g. Telegram's language_code
+
+    def sanitised(self) -> Incoming:
+        """Drop characters no database or page should receive (NUL, other C0 controls)."""
+        text = _UNPRINTABLE.sub("", self.text[:MAX_INCOMING_CHARS])
+        data = _UNPRINTABLE.sub("", self.data[:MAX_INCOMING_CHARS])
+        if text == self.text and data == self.data:
+            return self
+        return replace(self, text=text, data=data)
 
     @classmethod
     def start(cls, payload: str = "", language_hint: str | None = None) -> Incoming:

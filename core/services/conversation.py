@@ -72,6 +72,7 @@ class Conversations:
             keep_log: keep the conversation for display (the web chat).
         """
         pseudonym = self.pseudonym(channel, user_id)
+        incoming = incoming.sanitised()
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
                 claimed = await uow.dialogue.claim_message(channel, dedupe_key, uow.clock())

@@ -15,7 +15,7 @@ from web.rendering import render
 router = APIRouter()
 
 COOKIE = "inspraak_chat"
-MAX_FORM_TEXT = 5000  # longer posts are cut here; the engine explains the 1,000 limit
+MAX_FORM_TEXT = 20_000  # longer posts are cut here; the engine explains the 1,000 limit
 
 
 def _csrf(secret: str, token: str) -> str:

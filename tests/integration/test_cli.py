@@ -1,0 +1,91 @@
+"""The ``inspraak`` command line, run as a user runs it (a subprocess per command)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SECRET, _reset_postgres
+from tests.factories import project_toml
+
+ROUNDS = """
+[[rounds]]
+key = "ideeen"
+kind = "ideas"
+question = "Wat wil je?"
+
+[[rounds]]
+key = "stellingen"
+kind = "statements"
+statements = ["Meer groen", "Minder auto's"]
+state = "open"
+"""
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path: Path):
+    if database_url.startswith("postgresql"):
+        asyncio.run(_reset_postgres(database_url))
+    env = {
+        **os.environ,
+        "INSPRAAK_DATABASE_URL": database_url,
+        "INSPRAAK_SECRET_KEY": SECRET,
+        "INSPRAAK_DATA_DIR": str(tmp_path / "var"),
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "inspraak", *args],
+            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+
+    return run
+
+
+def test_import_open_vote_and_results_from_the_command_line(cli, tmp_path: Path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(project_toml("GROENWEST", ROUNDS), encoding="utf-8")
+    imported = cli("project", "import", str(plan))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "GROENWEST"
+    opened = cli("round", "open", "GROENWEST", "ideeen")
+    assert opened.returncode == 0 and "is open" in opened.stdout
+    results = json.loads(cli("results", "GROENWEST", "--format", "json").stdout)
+    assert [r["key"] for r in results["rounds"]] == ["ideeen", "stellingen"]
+    assert results["rounds"][0]["open"] is True
+    assert [i["text"] for i in results["rounds"][1]["items"]] == ["Meer groen", "Minder auto's"]
+    table = list(
+        csv.DictReader(io.StringIO(cli("results", "GROENWEST", "--format", "csv").stdout))
+    )
+    assert {row["text"] for row in table} == {"Meer groen", "Minder auto's"}
+    closed = cli("round", "close", "GROENWEST", "ideeen")
+    assert "is closed" in closed.stdout
+    again = cli("project", "import", str(plan))
+    assert again.returncode == 0 and "updated project GROENWEST" in again.stderr
+
+
+def test_a_bad_file_is_refused_with_key_and_line_and_changes_nothing(cli, tmp_path: Path):
+    plan = tmp_path / "plan.toml"
+    text = project_toml("KAPOT", ROUNDS.replace('kind = "ideas"', 'kind = "idee"'))
+    plan.write_text(text)
+    line = text.splitlines().index('kind = "idee"') + 1
+    result = cli("project", "import", str(plan))
+    assert result.returncode == 1
+    assert f"plan.toml, line {line}, key rounds.0.kind" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli("project", "list").stdout == ""
+
+
+def test_unknown_projects_and_rounds_get_a_clear_message(cli):
+    missing = cli("results", "NOPE")
+    assert missing.returncode == 1 and "no project with code NOPE" in missing.stderr
+    no_round = cli("round", "open", "NOPE", "x")
+    assert no_round.returncode == 1 and "Traceback" not in no_round.stderr
