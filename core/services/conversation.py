@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from core import views
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
 from core.dialogue.state import State
@@ -157,7 +158,7 @@ async def load_context(
     state: State,
     incoming: Incoming,
 ) -> Context:
-    """Read what the engine needs for this step (a handful of small queries)."""
+    """Read what the engine needs for this step, in as few round trips as possible."""
     now = uow.clock()
     intent = engine.parse_intent(incoming)
     code = state.project
@@ -168,75 +169,59 @@ async def load_context(
     project = await uow.projects.by_code(code) if code else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
-    open_projects = await _open_projects(uow, now)
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
-    base = Context(
-        now=now,
-        pseudonym=pseudonym,
-        channel=channel,
-        address=address,
-        open_projects=open_projects,
-        my_data=my_data,
-    )
     if project is None or project.id is None:
-        return base
+        listed = await views.open_projects(uow.conn, now)
+        return Context(
+            now=now,
+            pseudonym=pseudonym,
+            channel=channel,
+            address=address,
+            open_projects=tuple((p["code"], p["title"]) for p in listed),
+            my_data=my_data,
+        )
     resident = await uow.residents.get(pseudonym, project.id)
-    project_view = ProjectView(
-        project.id,
-        project.code,
-        project.title,
-        project.intro,
-        project.language,
-        ask_profile=bool(project.settings.get("ask_profile", True)),
-    )
     rounds = await uow.projects.rounds(project.id)
+    totals = await _item_totals(uow, rounds)
+    tally = _Tally()
     resident_view = None
-    views: list[RoundView] = []
-    candidates: dict[int, tuple[tuple[int, str], ...]] = {}
-    totals = await _item_totals(uow, [r.id for r in rounds if r.id is not None])
-    answered: dict[int, int] = {}
-    progress: dict[int, model.RoundProgress] = {}
-    feedback_rounds: set[int] = set()
     if resident is not None and resident.id is not None:
         resident_view = ResidentView(
             resident.id, resident.status.value, resident.language, resident.wijk, resident.age_band
         )
-        progress = await uow.contributions.progress(resident.id)
-        answered = await _answered(uow, resident.id, rounds)
-        feedback_rounds = await _feedback_rounds(uow, resident.id)
+        tally = await _tally(uow, resident.id, rounds)
+    views_: list[RoundView] = []
     for rnd in rounds:
         assert rnd.id is not None
-        is_open = rnd.is_open(now)
-        done = progress.get(rnd.id)
-        finished = bool(done and done.finished_at)
-        views.append(
+        views_.append(
             RoundView(
                 id=rnd.id,
                 key=rnd.key,
                 kind=rnd.kind,
                 question=rnd.question,
-                is_open=is_open,
+                is_open=rnd.is_open(now),
                 scale_min=rnd.scale_min,
                 scale_max=rnd.scale_max,
                 criteria=tuple(rnd.criteria),
                 max_per_resident=rnd.max_per_resident,
-                finished=finished,
-                answered=answered.get(rnd.id, 0),
+                finished=rnd.id in tally.finished,
+                answered=tally.answered.get(rnd.id, 0),
                 total=totals.get(rnd.id, 0),
-                has_feedback=rnd.id in feedback_rounds,
+                has_feedback=rnd.id in tally.feedback,
             )
         )
-        wants_items = rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
-        if wants_items and is_open and not finished:
-            exclude = state.skipped_in(rnd.id)
-            if state.item_id is not None and state.round_id == rnd.id:
-                exclude = [*exclude, state.item_id]
-            found = await uow.contributions.candidates(
-                rnd, resident.id if resident else None, exclude, limit=2
-            )
-            candidates[rnd.id] = tuple(found)
+    candidates: dict[int, tuple[tuple[int, str], ...]] = {}
+    by_id = {r.id: r for r in rounds}
+    for view in _rounds_needing_items(views_, state.round_id):
+        exclude = state.skipped_in(view.id)
+        if state.item_id is not None and state.round_id == view.id:
+            exclude = [*exclude, state.item_id]
+        found = await uow.contributions.candidates(
+            by_id[view.id], resident.id if resident else None, exclude, limit=2
+        )
+        candidates[view.id] = tuple(found)
     item_texts: dict[int, str] = {}
-    if state.item_id is not None:
+    if state.item_id is not None and state.step in ("rate", "vote"):
         item = await uow.projects.item(state.item_id)
         if item is not None:
             item_texts[item.id or 0] = item.text
@@ -247,30 +232,44 @@ async def load_context(
         pseudonym=pseudonym,
         channel=channel,
         address=address,
-        project=project_view,
+        project=ProjectView(
+            project.id,
+            project.code,
+            project.title,
+            project.intro,
+            project.language,
+            ask_profile=bool(project.settings.get("ask_profile", True)),
+        ),
         resident=resident_view,
-        rounds=tuple(views),
+        rounds=tuple(views_),
         candidates=candidates,
         item_texts=item_texts,
-        open_projects=open_projects,
         my_data=my_data,
     )
 
 
-async def _open_projects(uow: UnitOfWork, now: object) -> tuple[tuple[str, str], ...]:
-    found = []
-    for project in await uow.projects.all():
-        if project.status != model.ProjectStatus.ACTIVE or project.id is None:
+def _rounds_needing_items(rounds: list[RoundView], current: int | None) -> list[RoundView]:
+    """The current round and the first open, unfinished round after it with items to answer.
+
+    The engine never moves further than one round ahead in a step, so the candidates of
+    later rounds would be read for nothing.
+    """
+    wanted: list[RoundView] = []
+    with_items = (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
+    for view in rounds:
+        if not view.is_open or view.finished:
             continue
-        if project.settings.get("listed", True) is False:
-            continue
-        rounds = await uow.projects.rounds(project.id)
-        if any(r.is_open(uow.clock()) for r in rounds):
-            found.append((project.code, project.title))
-    return tuple(found)
+        if view.id == current and view.kind in with_items:
+            wanted.append(view)
+        elif view.kind in with_items and (not wanted or wanted[-1].id == current):
+            wanted.append(view)
+            break
+    return wanted
 
 
-async def _item_totals(uow: UnitOfWork, round_ids: list[int]) -> dict[int, int]:
+async def _item_totals(uow: UnitOfWork, rounds: list[model.Round]) -> dict[int, int]:
+    with_items = (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
+    round_ids = [r.id for r in rounds if r.kind in with_items and r.id is not None]
     if not round_ids:
         return {}
     rows = await uow.conn.execute(
@@ -281,40 +280,54 @@ async def _item_totals(uow: UnitOfWork, round_ids: list[int]) -> dict[int, int]:
     return {int(r[0]): int(r[1]) for r in rows}
 
 
-async def _answered(
-    uow: UnitOfWork, resident_id: int, rounds: list[model.Round]
-) -> dict[int, int]:
-    """Ideas given, items fully rated (every criterion) and statements voted, per round."""
-    counts: dict[int, int] = {}
-    for round_id, count in await uow.conn.execute(
-        sa.select(t.ideas.c.round_id, sa.func.count())
+@dataclass
+class _Tally:
+    answered: dict[int, int] = field(default_factory=dict)
+    finished: set[int] = field(default_factory=set)
+    feedback: set[int] = field(default_factory=set)
+
+
+async def _tally(uow: UnitOfWork, resident_id: int, rounds: list[model.Round]) -> _Tally:
+    """A resident's progress per round in two queries.
+
+    ``answered`` counts ideas given, statements voted and items rated on every criterion.
+    """
+    tally = _Tally()
+    per_round = sa.union_all(
+        sa.select(t.ideas.c.round_id, sa.literal("ideas").label("what"), sa.func.count())
         .where(t.ideas.c.resident_id == resident_id)
-        .group_by(t.ideas.c.round_id)
-    ):
-        counts[int(round_id)] = int(count)
-    for round_id, count in await uow.conn.execute(
-        sa.select(t.votes.c.round_id, sa.func.count())
+        .group_by(t.ideas.c.round_id),
+        sa.select(t.votes.c.round_id, sa.literal("votes"), sa.func.count())
         .where(t.votes.c.resident_id == resident_id)
-        .group_by(t.votes.c.round_id)
-    ):
-        counts[int(round_id)] = int(count)
-    per_item = (
-        sa.select(t.ratings.c.round_id, t.ratings.c.item_id, sa.func.count().label("n"))
-        .where(t.ratings.c.resident_id == resident_id)
-        .group_by(t.ratings.c.round_id, t.ratings.c.item_id)
+        .group_by(t.votes.c.round_id),
+        sa.select(t.feedback.c.round_id, sa.literal("feedback"), sa.func.count())
+        .where(t.feedback.c.resident_id == resident_id)
+        .group_by(t.feedback.c.round_id),
+        sa.select(t.round_progress.c.round_id, sa.literal("finished"), sa.func.count())
+        .where(
+            t.round_progress.c.resident_id == resident_id,
+            t.round_progress.c.finished_at.is_not(None),
+        )
+        .group_by(t.round_progress.c.round_id),
     )
-    criteria = {r.id: len(r.criteria_or_default) for r in rounds}
-    for round_id, _item_id, n in await uow.conn.execute(per_item):
-        if n >= criteria.get(round_id, 1):
-            counts[int(round_id)] = counts.get(int(round_id), 0) + 1
-    return counts
-
-
-async def _feedback_rounds(uow: UnitOfWork, resident_id: int) -> set[int]:
-    rows = await uow.conn.scalars(
-        sa.select(t.feedback.c.round_id).where(t.feedback.c.resident_id == resident_id)
-    )
-    return {int(r) for r in rows}
+    for round_id, what, count in await uow.conn.execute(per_round):
+        if what in ("ideas", "votes"):
+            tally.answered[int(round_id)] = int(count)
+        elif what == "feedback":
+            tally.feedback.add(int(round_id))
+        else:
+            tally.finished.add(int(round_id))
+    if any(r.kind == model.RoundKind.RATING for r in rounds):
+        criteria = {r.id: len(r.criteria_or_default) for r in rounds}
+        per_item = (
+            sa.select(t.ratings.c.round_id, sa.func.count().label("n"))
+            .where(t.ratings.c.resident_id == resident_id)
+            .group_by(t.ratings.c.round_id, t.ratings.c.item_id)
+        )
+        for round_id, n in await uow.conn.execute(per_item):
+            if n >= criteria.get(round_id, 1):
+                tally.answered[int(round_id)] = tally.answered.get(int(round_id), 0) + 1
+    return tally
 
 
 async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:

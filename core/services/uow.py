@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.domain.events import Event
+from core.storage.db import write_lock
 from core.storage.repositories import (
     ContributionRepository,
     DialogueRepository,
@@ -38,8 +39,16 @@ class UnitOfWork:
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
-        self.conn = await self.engine.connect()
-        await self.conn.begin()
+        self._lock = write_lock(self.engine)
+        if self._lock is not None:
+            await self._lock.acquire()
+        try:
+            self.conn = await self.engine.connect()
+            await self.conn.begin()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self.projects = ProjectRepository(self.conn)
         self.residents = ResidentRepository(self.conn)
         self.contributions = ContributionRepository(self.conn)
@@ -57,7 +66,11 @@ class UnitOfWork:
             if self.conn.in_transaction():
                 await self.conn.rollback()
         finally:
-            await self.conn.close()
+            try:
+                await self.conn.close()
+            finally:
+                if self._lock is not None:
+                    self._lock.release()
 
     async def commit(self) -> None:
         await self.conn.commit()

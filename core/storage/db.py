@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[object, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """Return the in-process lock that serialises SQLite transactions (None elsewhere).
+
+    SQLite allows one writer at a time and its busy handler waits by sleeping and polling,
+    which collapses under concurrent dialogue steps; queueing the transactions on an asyncio
+    lock instead keeps them moving in order. SQLite is the single-process embedded default,
+    so an in-process lock is enough; PostgreSQL uses row locks.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    lock = _WRITE_LOCKS.get(engine.sync_engine)
+    if lock is None:
+        lock = _WRITE_LOCKS[engine.sync_engine] = asyncio.Lock()
+    return lock
 
 
 async def create_all(engine: AsyncEngine) -> None:
