@@ -173,9 +173,15 @@ def test_stop_unsubscribes_and_language_switches_the_texts():
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("START DEMO", ("start", "demo")), ("/start", ("start", "")), ("Mijn gegevens", ("mydata", "")),
-     ("vergeet mij", ("forget", "")), ("language en", ("language", "en")), ("hallo", None)],
-)  # fmt: skip
+    [
+        ("START DEMO", ("start", "demo")),
+        ("/start", ("start", "")),
+        ("Mijn gegevens", ("mydata", "")),
+        ("vergeet mij", ("forget", "")),
+        ("language en", ("language", "en")),
+        ("hallo", None),
+    ],
+)
 def test_intents_are_recognised_in_typed_text(text: str, intent: tuple[str, str] | None):
     found = parse_intent(Incoming.message(text))
     assert (found.name, found.arg) == intent if intent else found is None
