@@ -122,7 +122,14 @@ class WhatsAppResident:
         return self.graph.sent(self.wa_id)[self.mark :]
 
     def texts(self) -> str:
-        return "\n---\n".join(self.graph.sent_texts(self.wa_id)[self.mark :])
+        """The text of every message that arrived since the resident last wrote."""
+        found = []
+        for payload in self.received:
+            if payload["type"] == "text":
+                found.append(payload["text"]["body"])
+            elif payload["type"] == "interactive":
+                found.append(payload["interactive"]["body"]["text"])
+        return "\n---\n".join(found)
 
     @property
     def question(self) -> dict[str, Any]:
@@ -139,7 +146,9 @@ class WhatsAppResident:
                     if button["reply"]["title"] == ellipsis(label, BUTTON_TITLE):
                         reply = button["reply"]
                         return await self._post(
-                            self.graph.button_reply_webhook(self.wa_id, reply["id"], reply["title"])
+                            self.graph.button_reply_webhook(
+                                self.wa_id, reply["id"], reply["title"]
+                            )
                         )
             else:
                 for row in interactive["action"]["sections"][0]["rows"]:
