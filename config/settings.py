@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
     whatsapp_number: str = ""
+    whatsapp_rate: float = 80.0  # messages per second per number (Cloud API default throughput)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
                 raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
             if not self.public_url.startswith("https://"):
                 raise ValueError("INSPRAAK_PUBLIC_URL must be an https:// URL in webhook mode")
+        if self.whatsapp_token is not None:
+            missing = [
+                f"INSPRAAK_WHATSAPP_{name.upper()}"
+                for name in ("phone_number_id", "app_secret", "verify_token")
+                if not getattr(self, f"whatsapp_{name}")
+            ]
+            if missing:
+                raise ValueError(f"WhatsApp is enabled but {', '.join(missing)} is not set")
         return self
 
     def base_url(self) -> str:

@@ -5,6 +5,7 @@ Nothing here runs at import time; entrypoints (the CLI, tests, benchmarks) call 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ class Container:
         return UnitOfWork(self.engine, self.clock)
 
     async def close(self) -> None:
+        for channel in self.channels.values():
+            close = getattr(channel, "close", None)
+            if close is not None:
+                await close()
         await self.engine.dispose()
 
 
@@ -60,7 +65,26 @@ def bootstrap(
     from bots.webchat.channel import WebChat
 
     container.channels["web"] = WebChat(conversations)
+    if settings.whatsapp_token is not None:
+        from bots.whatsapp import build_channel
+
+        container.channels["whatsapp"] = build_channel(settings, conversations, clock)
     return container
+
+
+WebhookHandler = Callable[
+    [str, Mapping[str, str], Mapping[str, str], bytes], Awaitable[tuple[int, str | bytes, str]]
+]
+
+
+def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
+    """Every channel's ``handle_webhook``, by channel name, for ``app.state.webhooks``."""
+    found: dict[str, WebhookHandler] = {}
+    for name, channel in container.channels.items():
+        handler = getattr(channel, "handle_webhook", None)
+        if handler is not None:
+            found[name] = handler
+    return found
 
 
 async def load_demo_if_empty(container: Container) -> str | None:

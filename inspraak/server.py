@@ -7,7 +7,7 @@ import logging
 import uvicorn
 
 from config.settings import Settings
-from inspraak.bootstrap import bootstrap, load_demo_if_empty
+from inspraak.bootstrap import bootstrap, load_demo_if_empty, webhook_handlers
 from web.app import create_app
 
 log = logging.getLogger("inspraak")
@@ -21,9 +21,12 @@ async def serve(settings: Settings, host: str, port: int, demo: bool = True) -> 
         if code:
             log.info("loaded the demo project %s", code)
     app = create_app(container, on_shutdown=[container.close])
+    app.state.webhooks.update(webhook_handlers(container))
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     print(f"inspraak is running at {base}/", flush=True)
     print(f"  web chat for the demo: {base}/chat/DEMO", flush=True)
     print(f"  health check:          {base}/healthz", flush=True)
+    if "whatsapp" in app.state.webhooks:
+        print(f"  WhatsApp webhook:      {base}/webhook/whatsapp", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
     await uvicorn.Server(config).serve()

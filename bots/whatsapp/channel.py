@@ -1,0 +1,153 @@
+"""The WhatsApp channel: webhook in → ``Conversations`` → replies out over the Cloud API.
+
+The composition root registers one ``WhatsAppChannel`` as ``channels["whatsapp"]`` and its
+``handle_webhook`` as the ``whatsapp`` webhook; the web app forwards ``/webhook/whatsapp`` to it
+without knowing what it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from bots.whatsapp import webhook
+from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
+from bots.whatsapp.render import render, text_payload
+from bots.whatsapp.sender import CHANNEL, WhatsAppSender
+from core.channels import OutboundMessage, SendOutcome
+from core.i18n import gettext_for
+from core.services import delivery
+from core.services.conversation import Conversations
+from core.services.uow import Clock
+
+log = logging.getLogger(__name__)
+
+# Kinds nobody needs an answer to: reactions, Meta's system notices, deleted messages.
+SILENT_KINDS = {"reaction", "system", "unsupported", "ephemeral", "request_welcome", ""}
+
+WebhookResult = tuple[int, str | bytes, str]
+
+
+class WhatsAppChannel:
+    """Translates webhooks into ``Incoming``, renders ``Reply``, pushes through the sender."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        conversations: Conversations,
+        client: GraphClient,
+        *,
+        phone_number_id: str,
+        app_secret: str,
+        verify_token: str,
+        number: str,
+        clock: Clock,
+        rate: float = 80.0,
+    ) -> None:
+        self.conversations = conversations
+        self.client = client
+        self.phone_number_id = phone_number_id
+        self.app_secret = app_secret
+        self.verify_token = verify_token
+        self.number = "".join(ch for ch in number if ch.isdigit())
+        self.clock = clock
+        self.uow_factory = conversations.bus.uow_factory
+        self.sender = WhatsAppSender(
+            client, self.uow_factory, conversations.pseudonym, clock, rate=rate
+        )
+
+    # -- joining ----------------------------------------------------------------------------
+    def join_link(self, code: str) -> str | None:
+        """``https://wa.me/<number>?text=START%20CODE``: opens a chat with the text typed in."""
+        if not self.number:
+            return None
+        return f"https://wa.me/{self.number}?text={quote(f'START {code}', safe='')}"
+
+    # -- pushing (core.channels.ChannelSender) ------------------------------------------------
+    @property
+    def rate(self) -> float:
+        return self.sender.rate
+
+    async def send(
+        self, address: str, message: OutboundMessage, *, bot_id: int | None = None
+    ) -> SendOutcome:
+        return await self.sender.send(address, message, bot_id=bot_id)
+
+    # -- the webhook ------------------------------------------------------------------------
+    async def handle_webhook(
+        self,
+        method: str,
+        headers: Mapping[str, str],
+        query: Mapping[str, str],
+        body: bytes,
+    ) -> WebhookResult:
+        """Answer Meta's handshake (GET) or handle a signed notification (POST)."""
+        if method.upper() == "GET":
+            challenge = webhook.verification_challenge(query, self.verify_token)
+            if challenge is None:
+                return 403, "verification failed", "text/plain"
+            return 200, challenge, "text/plain"
+        if method.upper() != "POST":
+            return 405, "method not allowed", "text/plain"
+        signature = _header(headers, webhook.SIGNATURE_HEADER)
+        if not webhook.signature_valid(body, signature, self.app_secret):
+            log.warning("rejected a WhatsApp webhook with a bad or missing signature")
+            return 403, "invalid signature", "text/plain"
+        for event in webhook.parse(body, self.phone_number_id):
+            if isinstance(event, webhook.Receipt):
+                await self._receipt(event)
+            else:
+                await self._receive(event)
+        return 200, "ok", "text/plain"
+
+    async def _receive(self, message: webhook.InboundMessage) -> None:
+        if message.incoming is None:
+            if message.kind not in SILENT_KINDS:
+                _ = gettext_for("nl").gettext
+                text = _("I can only read text messages and buttons. Send HELP for help.")
+                await self._deliver([text_payload(message.wa_id, text)])
+            return
+        outcome = await self.conversations.handle(
+            CHANNEL,
+            message.wa_id,
+            message.incoming,
+            address=message.wa_id,
+            dedupe_key=message.wamid,
+        )
+        if outcome.duplicate:
+            return
+        sent_at = message.sent_at or self.clock()
+        async with self.uow_factory() as uow:
+            pseudonym = self.conversations.pseudonym(CHANNEL, message.wa_id)
+            await delivery.record_inbound(uow, pseudonym, min(sent_at, self.clock()))
+            await uow.commit()
+        await self._deliver(render(message.wa_id, outcome.replies, outcome.language))
+
+    async def _deliver(self, payloads: list[dict[str, object]]) -> None:
+        """Send direct replies; the answer is stored already, so a failure is only logged."""
+        for payload in payloads:
+            try:
+                await self.client.send(payload)
+            except (GraphError, GraphNetworkError) as error:
+                log.warning("could not send a WhatsApp reply: %s", error)
+                return
+
+    async def _receipt(self, receipt: webhook.Receipt) -> None:
+        async with self.uow_factory() as uow:
+            if await delivery.record_receipt(uow, receipt.wamid, receipt.status, receipt.error):
+                await uow.commit()
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is not None:
+        return value
+    for key, found in headers.items():
+        if key.lower() == name:
+            return found
+    return None
