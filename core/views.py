@@ -806,3 +806,14 @@ async def top_rated(
         ]
         items.append(ItemResult(item_id, text, stats))
     return items, count
+
+
+async def contribution_project(conn: AsyncConnection, kind: str, item_id: int) -> int | None:
+    """The project an idea or a feedback answer belongs to."""
+    table = {"idea": t.ideas, "feedback": t.feedback}[kind]
+    found = await conn.scalar(
+        sa.select(t.rounds.c.project_id)
+        .join(table, table.c.round_id == t.rounds.c.id)
+        .where(table.c.id == item_id)
+    )
+    return int(found) if found is not None else None

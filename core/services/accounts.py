@@ -79,7 +79,7 @@ async def create_user(
         raise InvalidInput("organisation_required")
     repo = AccountRepository(uow.conn)
     if await repo.by_email(email) is not None:
-        raise AccountExists(email)
+        raise AccountExists(f"an account for {email} already exists")
     org_id = await uow.projects.organisation(organisation) if organisation else None
     password = secrets.token_urlsafe(12)
     user = User(email, chosen, org_id, must_change_password=True, created_at=uow.clock())
