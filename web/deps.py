@@ -144,6 +144,8 @@ async def verify_csrf(request: Request, session: OptionalSessionDep) -> None:
     """Refuse an unsafe request whose form does not carry the session's CSRF token."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
+    if session is None:  # strangers are sent to the login page, not told about tokens
+        raise LoginRequired("/manage")
     form = await request.form()
     given = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
     if session is None or not csrf_ok(session.csrf, given):
