@@ -77,7 +77,8 @@ def project_data(form: dict[str, str], current: dict[str, Any] | None) -> dict[s
 
 def project_form(data: dict[str, Any]) -> dict[str, Any]:
     """Form values for a [project] table."""
-    values = {name: data.get(name, "") for name in PROJECT_FIELDS}
+    defaults = {"language": "nl", "status": "active", "moderation": "post"}
+    values = {name: data.get(name) or defaults.get(name, "") for name in PROJECT_FIELDS}
     quiet = data.get("quiet_hours") or ("21:00", "09:00")
     values.update(
         ask_profile=data.get("ask_profile", True),

@@ -130,4 +130,3 @@ async def test_publishing_sets_the_time_once(demo, clock):
     clock.advance(hours=1)
     again = await demo.bus.handle(c.PublishResults(rounds["reactie"].id))
     assert first.results_published_at == again.results_published_at == published_at
-

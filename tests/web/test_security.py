@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from core.domain import commands as c
 from core.services import accounts
-from tests.web.conftest import client_for, csrf, login, make_user
+from tests.web.conftest import csrf, login, make_user
 from web.app import create_app
 from web.routes import auth, manage
 
