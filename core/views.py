@@ -780,17 +780,28 @@ async def top_rated(
     active = sa.and_(t.items.c.round_id == rid, t.items.c.active.is_(True))
     count = int(await conn.scalar(sa.select(sa.func.count()).where(active)) or 0)
     mean = sa.func.avg(t.ratings.c.score)
-    best = [
-        (int(i), text)
-        for i, text in await conn.execute(
-            sa.select(t.items.c.id, t.items.c.text)
-            .join(t.ratings, t.ratings.c.item_id == t.items.c.id)
-            .where(active, t.ratings.c.round_id == rid, t.ratings.c.criterion == 0)
-            .group_by(t.items.c.id, t.items.c.text)
-            .order_by(mean.desc(), sa.func.count().desc(), t.items.c.id)
+    hidden = sa.select(t.items.c.id).where(t.items.c.round_id == rid, t.items.c.active.is_(False))
+    best_ids = [
+        int(i)
+        for i in await conn.scalars(
+            sa.select(t.ratings.c.item_id)
+            .where(
+                t.ratings.c.round_id == rid,
+                t.ratings.c.criterion == 0,
+                t.ratings.c.item_id.not_in(hidden),
+            )
+            .group_by(t.ratings.c.item_id)
+            .order_by(mean.desc(), sa.func.count().desc(), t.ratings.c.item_id)
             .limit(top)
         )
     ]
+    texts = dict(
+        (int(i), text)
+        for i, text in await conn.execute(
+            sa.select(t.items.c.id, t.items.c.text).where(t.items.c.id.in_(best_ids))
+        )
+    )
+    best = [(i, texts[i]) for i in best_ids]
     hist: dict[tuple[int, int], dict[int, int]] = {}
     for item_id, criterion, score, n in await conn.execute(
         sa.select(t.ratings.c.item_id, t.ratings.c.criterion, t.ratings.c.score, sa.func.count())

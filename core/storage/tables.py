@@ -315,3 +315,14 @@ idea_merges = sa.Table(
     sa.Column("idea_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("into_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False),
 )
+
+# Covering indexes for the results pages (bench/summary.py): participants and per-item scores
+# of a round are read from the index alone, without visiting 100,000 rating rows.
+sa.Index("ix_ratings_round_resident", ratings.c.round_id, ratings.c.resident_id)
+sa.Index(
+    "ix_ratings_round_criterion_item_score",
+    ratings.c.round_id,
+    ratings.c.criterion,
+    ratings.c.item_id,
+    ratings.c.score,
+)

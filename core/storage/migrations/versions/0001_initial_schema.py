@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:23:28.812592
+Create Date: 2026-11-27 22:38:15.387009
 """
 
 from alembic import op
@@ -380,7 +380,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ratings", schema=None) as batch_op:
         batch_op.create_index("ix_ratings_resident", ["resident_id"], unique=False)
+        batch_op.create_index(
+            "ix_ratings_round_criterion_item_score",
+            ["round_id", "criterion", "item_id", "score"],
+            unique=False,
+        )
         batch_op.create_index("ix_ratings_round_item", ["round_id", "item_id"], unique=False)
+        batch_op.create_index(
+            "ix_ratings_round_resident", ["round_id", "resident_id"], unique=False
+        )
 
     op.create_table(
         "votes",
@@ -420,7 +428,9 @@ def downgrade() -> None:
 
     op.drop_table("votes")
     with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index("ix_ratings_round_resident")
         batch_op.drop_index("ix_ratings_round_item")
+        batch_op.drop_index("ix_ratings_round_criterion_item_score")
         batch_op.drop_index("ix_ratings_resident")
 
     op.drop_table("ratings")
