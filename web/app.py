@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.deps import Services, get_language
+from web.deps import LoginRequired, Services, get_language
+from web.filters import amsterdam
 from web.rendering import render
-from web.routes import chat, health, public, qr, webhooks
+from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ def make_templates() -> Jinja2Templates:
         ngettext=lambda s, p, n, **kw: (s if n == 1 else p) % kw,
         newstyle=True,
     )
+    templates.env.filters["amsterdam"] = amsterdam
     return templates
 
 
@@ -62,7 +65,17 @@ def create_app(
     app.include_router(chat.router)
     app.include_router(qr.router)
     app.include_router(webhooks.router)
+    app.include_router(auth.router)
+    app.include_router(manage.router)
+    app.include_router(summary.router)
+    app.mount("/api/v1", api.create_api(services))
     app.state.webhooks = {}
+
+    @app.exception_handler(LoginRequired)
+    async def login_first(request: Request, exc: LoginRequired) -> Response:
+        if exc.change_password:
+            return RedirectResponse("/account/password", 303)
+        return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
+from core.domain.accounts import User
+from core.domain.model import Project
 from core.i18n import normalise_language
+from core.services import accounts
 from core.services.uow import UnitOfWork
 
 
@@ -62,3 +67,100 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 WebChatDep = Annotated[WebChatPort, Depends(get_webchat)]
 LanguageDep = Annotated[str, Depends(get_language)]
+
+
+# --- web area: sessions, roles, CSRF ---
+
+SESSION_COOKIE = "inspraak_session"
+LOGIN_CSRF_COOKIE = "inspraak_login"
+
+
+class LoginRequired(Exception):
+    """Raised by the user dependencies; the app turns it into a redirect to the login page."""
+
+    def __init__(self, next_url: str, change_password: bool = False) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+        self.change_password = change_password
+
+
+@dataclass
+class Session:
+    user: User
+    token: str
+    csrf: str
+
+
+async def get_session(request: Request) -> Session | None:
+    """The signed-in user of this request, if any (looked up once per request)."""
+    if hasattr(request.state, "session"):
+        return request.state.session  # type: ignore[no-any-return]
+    session = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        async with get_services(request).uow() as uow:
+            found = await accounts.session_user(uow, token)
+        if found is not None:
+            session = Session(found[0], token, found[1])
+    request.state.session = session
+    return session
+
+
+OptionalSessionDep = Annotated[Session | None, Depends(get_session)]
+
+
+def _next(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return request.url.path + query
+
+
+async def require_user(request: Request, session: OptionalSessionDep) -> Session:
+    """A signed-in user who has replaced the one-time password."""
+    if session is None:
+        raise LoginRequired(_next(request))
+    if session.user.must_change_password:
+        raise LoginRequired(_next(request), change_password=True)
+    return session
+
+
+UserDep = Annotated[Session, Depends(require_user)]
+
+
+async def require_editor(session: UserDep) -> Session:
+    """An admin or facilitator: viewers read but never change anything."""
+    if not session.user.can_edit:
+        raise HTTPException(403, "Your role can read but not change this.")
+    return session
+
+
+FacilitatorDep = Annotated[Session, Depends(require_editor)]
+
+
+def csrf_ok(expected: str, given: str) -> bool:
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
+
+
+async def verify_csrf(request: Request, session: OptionalSessionDep) -> None:
+    """Refuse an unsafe request whose form does not carry the session's CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if session is None:  # strangers are sent to the login page, not told about tokens
+        raise LoginRequired("/manage")
+    form = await request.form()
+    given = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
+    if session is None or not csrf_ok(session.csrf, given):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+
+
+async def project_for(
+    services: Services, session: Session, code: str, change: bool = False
+) -> Project:
+    """The project ``code`` if this user may see it (and change it when ``change``)."""
+    async with services.uow() as uow:
+        project = await uow.projects.by_code(Project.normalise_code(code))
+    if project is None:
+        raise HTTPException(404, "Unknown project")
+    allowed = session.user.can_change if change else session.user.can_see
+    if not allowed(project.organisation_id):
+        raise HTTPException(403, "This project belongs to another organisation.")
+    return project

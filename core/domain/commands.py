@@ -98,3 +98,48 @@ class OpenRound(Command):
 @dataclass(frozen=True)
 class CloseRound(Command):
     round_id: int
+
+
+# --- web area: moderation and publishing ---
+
+
+@dataclass(frozen=True)
+class ApproveContribution(Command):
+    kind: str  # "idea" or "feedback"
+    contribution_id: int
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RejectContribution(Command):
+    kind: str
+    contribution_id: int
+    reason: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CorrectContribution(Command):
+    kind: str
+    contribution_id: int
+    text: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MergeIdeas(Command):
+    idea_id: int  # disappears into ...
+    into_id: int  # ... this one, which keeps both ideas' supporters
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TagIdea(Command):
+    idea_id: int
+    themes: tuple[str, ...]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishResults(Command):
+    round_id: int

@@ -40,3 +40,23 @@ class RoundClosed(Event):
 @dataclass(frozen=True)
 class ResidentForgotten(Event):
     pseudonym: str
+
+
+# --- web area: moderation and publishing ---
+
+
+@dataclass(frozen=True)
+class ContributionRejected(Event):
+    kind: str
+    contribution_id: int
+
+
+@dataclass(frozen=True)
+class IdeasMerged(Event):
+    idea_id: int
+    into_id: int
+
+
+@dataclass(frozen=True)
+class ResultsPublished(Event):
+    round_id: int

@@ -52,6 +52,7 @@ class ContributionStatus(StrEnum):
     NEW = "new"
     APPROVED = "approved"
     REJECTED = "rejected"
+    MERGED = "merged"  # folded into another idea, which kept its supporters
 
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")

@@ -9,6 +9,7 @@ from typing import Any
 from core.domain.commands import Command
 from core.domain.events import Event
 from core.services.handlers import COMMAND_HANDLERS, Handler
+from core.services.moderation import MODERATION_HANDLERS
 from core.services.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,9 @@ class MessageBus:
         command_handlers: dict[type[Command], Handler] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
-        self.command_handlers = dict(command_handlers or COMMAND_HANDLERS)
+        self.command_handlers = dict(
+            command_handlers or {**COMMAND_HANDLERS, **MODERATION_HANDLERS}
+        )
         self.event_handlers: dict[type[Event], list[EventHandler]] = {}
 
     def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:

@@ -320,7 +320,7 @@ async def export_project(uow: UnitOfWork, code: str) -> str:
         f"status = {_q(project.status.value)}",
     ]
     for key in SETTINGS_KEYS:
-        if key in project.settings and key not in ("wijken", "whatsapp_template"):
+        if key in project.settings and project.settings[key] != {}:
             out.append(f"{key} = {_toml_value(project.settings[key])}")
     for rnd in await uow.projects.rounds(project.id):
         out += ["", "[[rounds]]", f"key = {_q(rnd.key)}", f"kind = {_q(rnd.kind.value)}"]
@@ -341,10 +341,12 @@ async def export_project(uow: UnitOfWork, code: str) -> str:
             out.append(f"criteria = {_toml_value(rnd.criteria)}")
         if rnd.items_from:
             out.append(f"items_from = {_q(rnd.items_from)}")
-        elif rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):
-            texts = [i.text for i in await uow.projects.items(rnd.id or 0)]
+        if rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):
+            items = await uow.projects.items(rnd.id or 0)
+            texts = [i.text for i in items if i.idea_id is None]  # fixed items, not ideas
             key = "items" if rnd.kind == model.RoundKind.RATING else "statements"
-            out.append(f"{key} = {_toml_value(texts)}")
+            if texts or not rnd.items_from:
+                out.append(f"{key} = {_toml_value(texts)}")
     return "\n".join(out) + "\n"
 
 
@@ -362,4 +364,7 @@ def _toml_value(value: Any) -> str:
         return _q(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{_q(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + pairs + " }" if pairs else "{}"
     raise TypeError(type(value))

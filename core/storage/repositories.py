@@ -376,7 +376,8 @@ class ContributionRepository(Repository):
         if approved_only:
             query = query.where(t.ideas.c.status == model.ContributionStatus.APPROVED.value)
         else:
-            query = query.where(t.ideas.c.status != model.ContributionStatus.REJECTED.value)
+            gone = (model.ContributionStatus.REJECTED.value, model.ContributionStatus.MERGED.value)
+            query = query.where(t.ideas.c.status.not_in(gone))
         rows = await self.conn.execute(query.order_by(t.ideas.c.id))
         return [to_domain(model.Idea, r) for r in rows]
 

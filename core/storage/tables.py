@@ -236,3 +236,93 @@ processed_messages = sa.Table(
     sa.Column("message_key", sa.String(200), primary_key=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
 )
+
+# --- web area: accounts, sessions, API tokens, moderation ---
+
+users = sa.Table(
+    "users",
+    metadata,
+    _id(),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=True),
+    sa.Column("must_change_password", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Column("last_login_at", UTCDateTime, nullable=True),
+)
+
+# Server-side sessions: the cookie holds a random token, the table only its SHA-256.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index("ix_web_sessions_user", "user_id"),
+)
+
+# Failed logins per e-mail address and client address, for the login rate limit.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    _id(),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_login_failures_email_ip", "email", "ip", "created_at"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+# Every moderation decision: who did what to which contribution, and why.
+moderation_log = sa.Table(
+    "moderation_log",
+    metadata,
+    _id(),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("target_kind", sa.String(20), nullable=False),  # idea / feedback
+    sa.Column("target_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("detail", JSON, nullable=False, default=dict),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_moderation_log_target", "target_kind", "target_id"),
+    sa.Index("ix_moderation_log_project", "project_id", "id"),
+)
+
+idea_themes = sa.Table(
+    "idea_themes",
+    metadata,
+    sa.Column("idea_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme", sa.String(60), primary_key=True),
+)
+
+# Which idea was merged into which: the merged idea's supporters moved to the survivor.
+idea_merges = sa.Table(
+    "idea_merges",
+    metadata,
+    sa.Column("idea_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("into_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False),
+)
+
+# Covering indexes for the results pages (bench/summary.py): participants and per-item scores
+# of a round are read from the index alone, without visiting 100,000 rating rows.
+sa.Index("ix_ratings_round_resident", ratings.c.round_id, ratings.c.resident_id)
+sa.Index(
+    "ix_ratings_round_criterion_item_score",
+    ratings.c.round_id,
+    ratings.c.criterion,
+    ratings.c.item_id,
+    ratings.c.score,
+)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:19:39.278747
+Create Date: 2026-11-27 22:38:15.387009
 """
 
 from alembic import op
@@ -50,6 +50,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pseudonym", name=op.f("pk_dialogue_states")),
     )
     op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("ip", sa.String(length=64), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_login_failures_email_ip", ["email", "ip", "created_at"], unique=False
+        )
+
+    op.create_table(
         "organisations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("slug", sa.String(length=100), nullable=False),
@@ -84,6 +97,67 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
         sa.UniqueConstraint("code", name=op.f("uq_projects_code")),
     )
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("must_change_password", sa.Boolean(), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_login_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_users_organisation_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_used_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    op.create_table(
+        "moderation_log",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("target_kind", sa.String(length=20), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("detail", sa.JSON().with_variant(sa.JSON(), "sqlite"), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_moderation_log_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_moderation_log_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_log")),
+    )
+    with op.batch_alter_table("moderation_log", schema=None) as batch_op:
+        batch_op.create_index("ix_moderation_log_project", ["project_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_moderation_log_target", ["target_kind", "target_id"], unique=False
+        )
+
     op.create_table(
         "residents",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -139,6 +213,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rounds")),
         sa.UniqueConstraint("project_id", "key", name="uq_rounds_project_key"),
     )
+    op.create_table(
+        "web_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("csrf", sa.String(length=64), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_web_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index("ix_web_sessions_user", ["user_id"], unique=False)
+
     op.create_table(
         "feedback",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -228,6 +320,36 @@ def upgrade() -> None:
         sa.UniqueConstraint("round_id", "resident_id", name="uq_round_progress_round_resident"),
     )
     op.create_table(
+        "idea_merges",
+        sa.Column("idea_id", sa.Integer(), nullable=False),
+        sa.Column("into_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["idea_id"],
+            ["ideas.id"],
+            name=op.f("fk_idea_merges_idea_id_ideas"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["into_id"],
+            ["ideas.id"],
+            name=op.f("fk_idea_merges_into_id_ideas"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("idea_id", name=op.f("pk_idea_merges")),
+    )
+    op.create_table(
+        "idea_themes",
+        sa.Column("idea_id", sa.Integer(), nullable=False),
+        sa.Column("theme", sa.String(length=60), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["idea_id"],
+            ["ideas.id"],
+            name=op.f("fk_idea_themes_idea_id_ideas"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("idea_id", "theme", name=op.f("pk_idea_themes")),
+    )
+    op.create_table(
         "ratings",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
@@ -258,7 +380,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ratings", schema=None) as batch_op:
         batch_op.create_index("ix_ratings_resident", ["resident_id"], unique=False)
+        batch_op.create_index(
+            "ix_ratings_round_criterion_item_score",
+            ["round_id", "criterion", "item_id", "score"],
+            unique=False,
+        )
         batch_op.create_index("ix_ratings_round_item", ["round_id", "item_id"], unique=False)
+        batch_op.create_index(
+            "ix_ratings_round_resident", ["round_id", "resident_id"], unique=False
+        )
 
     op.create_table(
         "votes",
@@ -298,10 +428,14 @@ def downgrade() -> None:
 
     op.drop_table("votes")
     with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index("ix_ratings_round_resident")
         batch_op.drop_index("ix_ratings_round_item")
+        batch_op.drop_index("ix_ratings_round_criterion_item_score")
         batch_op.drop_index("ix_ratings_resident")
 
     op.drop_table("ratings")
+    op.drop_table("idea_themes")
+    op.drop_table("idea_merges")
     op.drop_table("round_progress")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_round")
@@ -313,14 +447,29 @@ def downgrade() -> None:
 
     op.drop_table("ideas")
     op.drop_table("feedback")
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index("ix_web_sessions_user")
+
+    op.drop_table("web_sessions")
     op.drop_table("rounds")
     with op.batch_alter_table("residents", schema=None) as batch_op:
         batch_op.drop_index("ix_residents_project_status")
 
     op.drop_table("residents")
+    with op.batch_alter_table("moderation_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_log_target")
+        batch_op.drop_index("ix_moderation_log_project")
+
+    op.drop_table("moderation_log")
+    op.drop_table("api_tokens")
+    op.drop_table("users")
     op.drop_table("projects")
     op.drop_table("processed_messages")
     op.drop_table("organisations")
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_failures_email_ip")
+
+    op.drop_table("login_failures")
     op.drop_table("dialogue_states")
     op.drop_table("contacts")
     with op.batch_alter_table("chat_log", schema=None) as batch_op:

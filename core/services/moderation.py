@@ -1,0 +1,232 @@
+"""Moderation and publishing: approve, reject, correct, merge, tag; automatic flags.
+
+Pre-moderation (``project.settings["moderation"] == "pre"``): a new idea waits with status
+``new`` and enters the rating rounds only when approved. Post-moderation: ideas are approved on
+arrival; the facilitator reviews them afterwards and a rejection takes them out of the rating
+rounds again. Every decision is written to the moderation log.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.domain import commands as c
+from core.domain import events as e
+from core.domain import model
+from core.domain.errors import InvalidInput, UnknownItem
+from core.services.handlers import Handler, add_idea_to_rating_rounds
+from core.services.uow import UnitOfWork
+from core.storage.moderation import ModerationRepository
+
+KINDS = ("idea", "feedback")
+MAX_THEMES = 5
+
+_PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d(?:[\s.\-()]*\d){8,13}(?![\w])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:nl|com|org|net|eu|io|info|be|de)\b(?:/\S*)?", re.I
+)
+# A short list of clear Dutch and English swear words and slurs; the facilitator decides.
+PROFANITY = frozenset(
+    {
+        "kanker",
+        "klote",
+        "kut",
+        "lul",
+        "eikel",
+        "hoer",
+        "tering",
+        "tyfus",
+        "godverdomme",
+        "klootzak",
+        "mongool",
+        "debiel",
+        "sukkel",
+        "fuck",
+        "fucking",
+        "shit",
+        "bitch",
+        "bastard",
+        "asshole",
+        "cunt",
+        "dick",
+        "motherfucker",
+    }
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def flags(text: str) -> list[str]:
+    """Return the automatic flags for a text: phone, email, link, profanity."""
+    found = []
+    if _PHONE.search(text):
+        found.append("phone")
+    if _EMAIL.search(text):
+        found.append("email")
+    if _LINK.search(_EMAIL.sub(" ", text)):
+        found.append("link")
+    words = {w.lower() for w in _WORD.findall(text)}
+    if words & PROFANITY or any(w.startswith(("kanker", "fuck", "kut")) for w in words):
+        found.append("profanity")
+    return found
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput("kind")
+    return kind
+
+
+async def _load(uow: UnitOfWork, kind: str, contribution_id: int) -> dict[str, Any]:
+    found = await ModerationRepository(uow.conn).contribution(_kind(kind), contribution_id)
+    if found is None:
+        raise UnknownItem(kind)
+    return found
+
+
+async def approve(cmd: c.ApproveContribution, uow: UnitOfWork) -> None:
+    """Approve a contribution; an approved idea becomes rateable in the rounds that use it."""
+    repo = ModerationRepository(uow.conn)
+    found = await _load(uow, cmd.kind, cmd.contribution_id)
+    if found["status"] == model.ContributionStatus.MERGED.value:
+        raise InvalidInput("merged")
+    await repo.set_status(cmd.kind, cmd.contribution_id, model.ContributionStatus.APPROVED.value)
+    if cmd.kind == "idea":
+        rnd = await uow.projects.round(found["round_id"])
+        assert rnd is not None
+        await add_idea_to_rating_rounds(uow, rnd, cmd.contribution_id, found["text"])
+        await repo.set_idea_items_active(cmd.contribution_id, True)
+        uow.emit(e.IdeaApproved(cmd.contribution_id, found["round_id"]))
+    await repo.log(
+        found["project_id"], cmd.user_id, cmd.kind, cmd.contribution_id, "approve", uow.clock()
+    )
+
+
+async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
+    """Reject a contribution with a reason; a rejected idea leaves the rating rounds."""
+    repo = ModerationRepository(uow.conn)
+    found = await _load(uow, cmd.kind, cmd.contribution_id)
+    reason = model.clean_text(cmd.reason, limit=500)
+    await repo.set_status(cmd.kind, cmd.contribution_id, model.ContributionStatus.REJECTED.value)
+    if cmd.kind == "idea":
+        await repo.set_idea_items_active(cmd.contribution_id, False)
+    await repo.log(
+        found["project_id"],
+        cmd.user_id,
+        cmd.kind,
+        cmd.contribution_id,
+        "reject",
+        uow.clock(),
+        reason=reason,
+    )
+    uow.emit(e.ContributionRejected(cmd.kind, cmd.contribution_id))
+
+
+async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
+    """Correct a typo; the rating items made from an idea change with it."""
+    repo = ModerationRepository(uow.conn)
+    found = await _load(uow, cmd.kind, cmd.contribution_id)
+    text = model.clean_text(cmd.text)
+    await repo.set_text(cmd.kind, cmd.contribution_id, text)
+    await repo.log(
+        found["project_id"],
+        cmd.user_id,
+        cmd.kind,
+        cmd.contribution_id,
+        "correct",
+        uow.clock(),
+        before=found["text"],
+        after=text,
+    )
+
+
+async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
+    """Fold one idea into another of the same round; its ratings move to the survivor.
+
+    A resident who rated both keeps only the rating of the surviving idea, so nobody is counted
+    twice. Returns the number of ratings moved.
+    """
+    repo = ModerationRepository(uow.conn)
+    source = await repo.idea(cmd.idea_id)
+    target = await repo.idea(cmd.into_id)
+    if source is None or target is None:
+        raise UnknownItem("idea")
+    if cmd.idea_id == cmd.into_id or source.round_id != target.round_id:
+        raise InvalidInput("merge")
+    if model.ContributionStatus.MERGED in (source.status, target.status):
+        raise InvalidInput("merged")
+    if target.status == model.ContributionStatus.REJECTED:
+        raise InvalidInput("rejected")
+    rnd = await uow.projects.round(source.round_id)
+    assert rnd is not None
+    moved = 0
+    for other in await uow.projects.rounds(rnd.project_id):
+        from_item = await repo.item_for_idea(other.id or 0, cmd.idea_id)
+        if from_item is None:
+            continue
+        await uow.projects.add_item_for_idea(other.id or 0, cmd.into_id, target.text)
+        to_item = await repo.item_for_idea(other.id or 0, cmd.into_id)
+        assert to_item is not None
+        moved += await repo.move_ratings(from_item, to_item)
+        await uow.projects.set_item_active(from_item, False)
+    await repo.set_status("idea", cmd.idea_id, model.ContributionStatus.MERGED.value)
+    await repo.record_merge(cmd.idea_id, cmd.into_id)
+    await repo.log(
+        rnd.project_id,
+        cmd.user_id,
+        "idea",
+        cmd.idea_id,
+        "merge",
+        uow.clock(),
+        into=cmd.into_id,
+        moved=moved,
+    )
+    uow.emit(e.IdeasMerged(cmd.idea_id, cmd.into_id))
+    return moved
+
+
+def clean_themes(themes: tuple[str, ...] | list[str]) -> list[str]:
+    """Lower-case, trimmed, unique themes of at most 60 characters."""
+    cleaned: list[str] = []
+    for theme in themes:
+        text = " ".join(theme.split()).lower()[:60]
+        if text and text not in cleaned:
+            cleaned.append(text)
+    if len(cleaned) > MAX_THEMES:
+        raise InvalidInput("themes", limit=MAX_THEMES)
+    return cleaned
+
+
+async def tag(cmd: c.TagIdea, uow: UnitOfWork) -> list[str]:
+    """Set the themes of an idea (replacing the old ones)."""
+    found = await _load(uow, "idea", cmd.idea_id)
+    themes = clean_themes(cmd.themes)
+    repo = ModerationRepository(uow.conn)
+    await repo.set_themes(cmd.idea_id, themes)
+    await repo.log(
+        found["project_id"], cmd.user_id, "idea", cmd.idea_id, "tag", uow.clock(), themes=themes
+    )
+    return themes
+
+
+async def publish_results(cmd: c.PublishResults, uow: UnitOfWork) -> model.Round:
+    """Make a round's results public on the summary page (once; later calls change nothing)."""
+    rnd = await uow.projects.round(cmd.round_id)
+    if rnd is None:
+        raise UnknownItem("round")
+    if rnd.results_published_at is None:
+        rnd.results_published_at = uow.clock()
+        await uow.projects.update_round(rnd)
+        uow.emit(e.ResultsPublished(cmd.round_id))
+    return rnd
+
+
+MODERATION_HANDLERS: dict[type[c.Command], Handler] = {
+    c.ApproveContribution: approve,
+    c.RejectContribution: reject,
+    c.CorrectContribution: correct,
+    c.MergeIdeas: merge,
+    c.TagIdea: tag,
+    c.PublishResults: publish_results,
+}

@@ -1,0 +1,72 @@
+"""``inspraak user``: accounts for the web area and API tokens."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from config.settings import Settings
+from core.services import accounts
+from inspraak.bootstrap import Container
+
+
+def register(sub: Any) -> None:
+    """Add the ``user`` command group."""
+    user = sub.add_parser("user", help="accounts for the web area").add_subparsers(
+        metavar="ACTION"
+    )
+    create = user.add_parser("create", help="create an account; prints a one-time password")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=("admin", "facilitator", "viewer"))
+    create.add_argument(
+        "--organisation", help="organisation slug (required for facilitators and viewers)"
+    )
+    create.set_defaults(func=cmd_user_create)
+    token = user.add_parser("token", help="create an API token for an account; prints it")
+    token.add_argument("--email", required=True)
+    token.set_defaults(func=cmd_user_token)
+    lst = user.add_parser("list", help="list the accounts")
+    lst.set_defaults(func=cmd_user_list)
+
+
+def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> str:
+        async with container.uow() as uow:
+            user, password = await accounts.create_user(
+                uow, args.email, args.role, args.organisation
+            )
+            await uow.commit()
+        return f"{user.email}\t{user.role.value}\none-time password: {password}"
+
+    print(_run(settings, work))
+    print("The password must be changed at the first login.")
+    return 0
+
+
+def cmd_user_token(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> str:
+        async with container.uow() as uow:
+            token = await accounts.new_api_token(uow, args.email)
+            await uow.commit()
+        return token
+
+    print(_run(settings, work))
+    return 0
+
+
+def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
+    from core.storage.accounts import AccountRepository
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> list[str]:
+        async with container.uow() as uow:
+            users = await AccountRepository(uow.conn).all()
+        return [f"{u.email}\t{u.role.value}\t{u.organisation_id or ''}" for u in users]
+
+    for line in _run(settings, work):
+        print(line)
+    return 0

@@ -1,0 +1,213 @@
+"""A facilitator's first day in a real browser (Debian's Chromium through Playwright).
+
+Logs in with a one-time password, sets a password, creates a project with two rounds,
+watches a resident's idea arrive from the web chat, moderates it, publishes and opens the
+summary page. axe-core checks every page: no serious or critical WCAG 2.1 AA violations.
+
+Skipped only when /usr/bin/chromium is missing (``apt-get install -y chromium``); a browser
+is never downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from config.settings import Settings
+from core.services import accounts
+from core.storage.db import create_all
+from inspraak.bootstrap import bootstrap
+from web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).with_name("axe.min.js")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app on 127.0.0.1 in a thread; yields (base URL, one-time password)."""
+    folder = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder}/browser.db",
+        secret_key="browser-test-secret-key-0123456789abcdef",
+        data_dir=folder,
+        public_url=f"http://127.0.0.1:{port}",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+    async def prepare() -> str:
+        container = bootstrap(settings)
+        await create_all(container.engine)
+        async with container.uow() as uow:
+            _, password = await accounts.create_user(
+                uow, "facilitator@utrecht.example", "facilitator", "gemeente-utrecht"
+            )
+            await uow.commit()
+        await container.close()
+        return password
+
+    password = asyncio.run(prepare())
+    container = bootstrap(settings)
+    config = uvicorn.Config(
+        create_app(container, on_shutdown=[container.close]),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", password
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) and fail on serious or critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{page.url}: " + "\n".join(bad)
+
+
+def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, one_time = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(bypass_csp=True, locale="nl-NL")
+        context.set_default_timeout(5000)
+        page = context.new_page()
+
+        # Log in with the one-time password and choose a real one.
+        page.goto(f"{base}/manage")
+        expect(page).to_have_url(f"{base}/login?next=%2Fmanage")
+        check_accessibility(page)
+        page.get_by_label("E-mailadres").fill("facilitator@utrecht.example")
+        page.get_by_label("Wachtwoord").fill(one_time)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page).to_have_url(f"{base}/account/password")
+        check_accessibility(page)
+        page.get_by_label("Huidig wachtwoord").fill(one_time)
+        page.get_by_label("Nieuw wachtwoord", exact=True).fill("een goed wachtwoord 42")
+        page.get_by_label("Nieuw wachtwoord nogmaals").fill("een goed wachtwoord 42")
+        page.get_by_role("button", name="Wachtwoord opslaan").click()
+        expect(page).to_have_url(f"{base}/manage?changed=1")
+        check_accessibility(page)
+
+        # Create a project (pre-moderation) ...
+        page.get_by_role("link", name="Nieuw project").click()
+        check_accessibility(page)
+        page.get_by_label("Code", exact=True).fill("park")
+        page.get_by_label("Titel").fill("Een nieuw park")
+        page.get_by_label("Introductie voor bewoners").fill("Denk mee over het park.")
+        page.get_by_label("Moderatie").select_option("pre")
+        page.get_by_label("Vraag bewoners om hun postcode").uncheck()
+        page.get_by_role("button", name="Project opslaan").click()
+        expect(page).to_have_url(f"{base}/manage/projects/PARK")
+        check_accessibility(page)
+
+        # ... with an ideas round open now and a feedback round scheduled later.
+        page.get_by_role("link", name="Ronde toevoegen").click()
+        check_accessibility(page)
+        page.get_by_label("Korte naam").fill("ideeen")
+        page.get_by_label("Vraag", exact=True).fill("Wat wil jij in het park?")
+        page.get_by_label("Opent op").fill("2026-01-01T09:00")
+        page.get_by_label("Status").select_option("open")
+        page.get_by_role("button", name="Ronde opslaan").click()
+        expect(page).to_have_url(f"{base}/manage/projects/PARK")
+        page.get_by_role("link", name="Ronde toevoegen").click()
+        page.get_by_label("Korte naam").fill("reactie")
+        page.get_by_label("Soort ronde").select_option("feedback")
+        page.get_by_label("Vraag", exact=True).fill("Welk cijfer geef je het plan?")
+        page.get_by_label("Opent op").fill("2030-06-01T09:00")
+        page.get_by_label("Sluit op").fill("2030-06-01T08:00")
+        page.get_by_role("button", name="Ronde opslaan").click()
+        expect(page.locator("#e-__all__, .error-summary")).to_contain_text("closes_at")
+        check_accessibility(page)  # the form with its errors
+        page.get_by_label("Sluit op").fill("2030-06-15T17:00")
+        page.get_by_role("button", name="Ronde opslaan").click()
+        expect(page).to_have_url(f"{base}/manage/projects/PARK")
+        expect(page.locator("#round-reactie")).to_contain_text("01-06-2030 09:00")
+
+        # A resident answers in the web chat (with HTML in the idea, which must stay text).
+        resident_context = browser.new_context(bypass_csp=True, locale="nl-NL")
+        resident_context.set_default_timeout(5000)
+        resident = resident_context.new_page()
+        resident.goto(f"{base}/chat/PARK")
+        resident.get_by_role("button", name="Ja, ik doe mee").click()
+        expect(resident.locator(".chat-log")).to_contain_text("Fijn dat je meedoet")
+        resident.get_by_label("Je bericht").fill("hallo")
+        resident.locator("form.composer").get_by_role("button").click()
+        expect(resident.locator(".chat-log")).to_contain_text("Wat wil jij in het park?")
+        resident.get_by_label("Je bericht").fill("Een <b>speeltuin</b> bij de vijver")
+        resident.locator("form.composer").get_by_role("button").click()
+        resident.locator("form.options").get_by_role("button", name="Versturen").click()
+        expect(resident.locator(".chat-log")).to_contain_text("speeltuin")
+        check_accessibility(resident)
+
+        page.reload()
+        expect(page.locator("#live")).to_contain_text("Een <b>speeltuin</b> bij de vijver")
+        check_accessibility(page)
+
+        # Moderate: approve the idea, then publish the ideas round.
+        page.get_by_role("link", name="Wacht op moderatie: 1").click()
+        expect(page.locator(".queue-entry")).to_have_count(1)
+        check_accessibility(page)
+        page.locator(".queue-entry").get_by_role("button", name="Goedkeuren").click()
+        expect(page.get_by_text("Niets wacht op moderatie.")).to_be_visible()
+        page.goto(f"{base}/manage/projects/PARK")
+        page.get_by_role("button", name="Resultaten publiceren ideeen").click()
+        expect(page.locator("#round-ideeen")).to_contain_text("gepubliceerd")
+
+        page.goto(f"{base}/manage/projects/PARK/results")
+        check_accessibility(page)
+
+        # The public summary page, for screen and for print.
+        page.goto(f"{base}/p/PARK")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Een nieuw park")
+        expect(page.locator("main")).to_contain_text("1 ideeën")
+        check_accessibility(page)
+        page.emulate_media(media="print")
+        assert page.locator(".site-header").is_hidden()
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+        browser.close()

@@ -1,0 +1,83 @@
+"""Downloads: an XLSX workbook with a summary sheet and a sheet per round."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.views import ProjectResults, RoundResult
+
+
+def _row(sheet: Worksheet, values: list[Any]) -> None:
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # text stays text: "=..." from a resident is never a formula
+
+
+def _sheet_name(rnd: RoundResult, taken: set[str]) -> str:
+    name = "".join(ch for ch in rnd.key if ch not in "[]:*?/\\")[:28] or "round"
+    base, n = name, 2
+    while name.lower() in taken:
+        name, n = f"{base[:26]}-{n}", n + 1
+    taken.add(name.lower())
+    return name
+
+
+def results_workbook(results: ProjectResults) -> bytes:
+    """Every round of a project as a workbook (aggregates and texts, no personal data)."""
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "summary"
+    _row(summary, ["project", results.code, results.title])
+    _row(summary, ["generated_at", results.generated_at.isoformat()])
+    _row(summary, ["residents", results.residents])
+    for channel, n in results.residents_by_channel.items():
+        _row(summary, [f"residents via {channel}", n])
+    _row(summary, [])
+    _row(summary, ["round", "kind", "question", "state", "participants", "started", "finished"])
+    for rnd in results.rounds:
+        _row(summary, [rnd.key, rnd.kind, rnd.question, rnd.state, rnd.participants,
+                       rnd.started, rnd.finished])  # fmt: skip
+    taken = {"summary"}
+    for rnd in results.rounds:
+        sheet = book.create_sheet(_sheet_name(rnd, taken))
+        _row(sheet, [rnd.question or rnd.key])
+        if rnd.kind == "ideas":
+            _row(sheet, ["id", "idea", "status", "created_at"])
+            for idea in rnd.ideas:
+                _row(sheet, [idea["id"], idea["text"], idea["status"], idea["created_at"]])
+        elif rnd.kind == "rating":
+            header = ["id", "item"]
+            for name in rnd.criteria or ["score"]:
+                header += [f"{name} n", f"{name} mean", f"{name} median", f"{name} stdev",
+                           f"{name} dissent", f"{name} divided"]  # fmt: skip
+            _row(sheet, header)
+            for item in rnd.items:
+                values: list[Any] = [item.item_id, item.text]
+                for s in item.criteria:
+                    values += [s.n, s.mean, s.median, s.stdev, s.dissent, s.divided]
+                _row(sheet, values)
+        elif rnd.kind == "statements":
+            _row(sheet, ["id", "statement", "votes", "agree", "disagree", "pass"])
+            for item in rnd.items:
+                _row(sheet, [item.item_id, item.text, item.votes, item.agree, item.disagree,
+                             item.passed])  # fmt: skip
+        else:
+            fb = rnd.feedback
+            if fb is not None:
+                _row(sheet, ["n", "mean", "median", "stdev"])
+                _row(sheet, [fb.n, fb.mean, fb.median, fb.stdev])
+                _row(sheet, ["score", "residents"])
+                for score, n in fb.histogram.items():
+                    _row(sheet, [score, n])
+            _row(sheet, ["comment"])
+            for comment in rnd.comments:
+                _row(sheet, [comment])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,163 @@
+"""Project and round forms: form fields <-> the project file's pydantic models.
+
+A form is turned into the same data a TOML project file holds and validated by the same
+models (core.services.project_file), so the browser and the file agree on every rule; the
+validation errors come back keyed by form field, to be shown beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from core.services.project_file import ProjectFile
+from web.filters import AMSTERDAM
+
+TOP = "__all__"
+
+PROJECT_FIELDS = ("code", "title", "organisation", "language", "intro", "status", "moderation")
+ROUND_FIELDS = (
+    "key", "kind", "question", "opens_at", "closes_at", "state", "max_per_resident",
+    "reminders", "items_from", "items", "statements", "scale_low", "scale_high", "criteria",
+)  # fmt: skip
+
+
+def local_input(value: datetime | None) -> str:
+    """A UTC datetime as the value of a datetime-local field in Amsterdam time."""
+    return value.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def parse_local(text: str) -> datetime | str | None:
+    """A datetime-local value (Amsterdam time) as an aware datetime; bad input stays text."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
+    except ValueError:
+        return text  # pydantic reports it beside the field
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+def parse_wijken(text: str) -> dict[str, list[str]]:
+    """``Noord: 5041, 5042`` per line -> {"Noord": ["5041", "5042"]}."""
+    wijken: dict[str, list[str]] = {}
+    for line in _lines(text):
+        name, _, codes = line.partition(":")
+        wijken[name.strip()] = _csv(codes)
+    return wijken
+
+
+def format_wijken(wijken: dict[str, list[str]]) -> str:
+    return "\n".join(f"{name}: {', '.join(codes)}" for name, codes in wijken.items())
+
+
+def project_data(form: dict[str, str], current: dict[str, Any] | None) -> dict[str, Any]:
+    """The [project] table from the project form (current values fill what the form lacks)."""
+    data: dict[str, Any] = dict(current or {})
+    for name in PROJECT_FIELDS:
+        if name in form:
+            data[name] = form[name].strip() if name != "intro" else form[name]
+    data["ask_profile"] = form.get("ask_profile") == "on"
+    data["listed"] = form.get("listed") == "on"
+    data["quiet_hours"] = (form.get("quiet_start", "21:00"), form.get("quiet_end", "09:00"))
+    data["wijken"] = parse_wijken(form.get("wijken", ""))
+    data.setdefault("whatsapp_template", {})
+    return data
+
+
+def project_form(data: dict[str, Any]) -> dict[str, Any]:
+    """Form values for a [project] table."""
+    defaults = {"language": "nl", "status": "active", "moderation": "post"}
+    values = {name: data.get(name) or defaults.get(name, "") for name in PROJECT_FIELDS}
+    quiet = data.get("quiet_hours") or ("21:00", "09:00")
+    values.update(
+        ask_profile=data.get("ask_profile", True),
+        listed=data.get("listed", True),
+        quiet_start=quiet[0],
+        quiet_end=quiet[1],
+        wijken=format_wijken(data.get("wijken") or {}),
+    )
+    return values
+
+
+def round_data(form: dict[str, str]) -> dict[str, Any]:
+    """One [[rounds]] table from the round form."""
+    kind = form.get("kind", "")
+    data: dict[str, Any] = {
+        "key": form.get("key", "").strip(),
+        "kind": kind,
+        "question": form.get("question", "").strip(),
+        "opens_at": parse_local(form.get("opens_at", "")),
+        "closes_at": parse_local(form.get("closes_at", "")),
+        "reminders": _csv(form.get("reminders", "")),
+    }
+    if form.get("state"):
+        data["state"] = form["state"]
+    if form.get("max_per_resident", "").strip():
+        data["max_per_resident"] = form["max_per_resident"].strip()
+    if kind == "rating":
+        data["items_from"] = form.get("items_from") or None
+        data["items"] = _lines(form.get("items", "")) or None
+        data["criteria"] = _lines(form.get("criteria", ""))
+    if kind == "statements":
+        data["statements"] = _lines(form.get("statements", ""))
+    if kind in ("rating", "feedback") and form.get("scale_low") and form.get("scale_high"):
+        data["scale"] = (form["scale_low"], form["scale_high"])
+    return data
+
+
+def round_form(data: dict[str, Any]) -> dict[str, Any]:
+    """Form values for a [[rounds]] table."""
+    scale = data.get("scale") or ((1, 10) if data.get("kind") == "feedback" else (1, 5))
+    return {
+        "key": data.get("key", ""),
+        "kind": data.get("kind", "ideas"),
+        "question": data.get("question", ""),
+        "opens_at": local_input(data.get("opens_at")),
+        "closes_at": local_input(data.get("closes_at")),
+        "state": data.get("state") or "",
+        "max_per_resident": data.get("max_per_resident") or "",
+        "reminders": ", ".join(data.get("reminders") or []),
+        "items_from": data.get("items_from") or "",
+        "items": "\n".join(data.get("items") or []),
+        "statements": "\n".join(data.get("statements") or []),
+        "scale_low": scale[0],
+        "scale_high": scale[1],
+        "criteria": "\n".join(data.get("criteria") or []),
+    }
+
+
+def validate(data: dict[str, Any], round_index: int | None = None) -> tuple[
+    ProjectFile | None, dict[str, list[str]]
+]:  # fmt: skip
+    """Validate a whole project file; errors keyed by the field of the form being edited.
+
+    ``round_index`` names the round the form edits; errors about other rounds (or the file as a
+    whole) go under ``__all__``.
+    """
+    try:
+        return ProjectFile.model_validate(data), {}
+    except ValidationError as error:
+        errors: dict[str, list[str]] = {}
+        for item in error.errors():
+            loc = item["loc"]
+            message = str(item["msg"]).removeprefix("Value error, ")
+            field = TOP
+            if round_index is None and len(loc) >= 2 and loc[0] == "project":
+                field = str(loc[1])
+            elif round_index is not None and len(loc) >= 2 and loc[:2] == ("rounds", round_index):
+                field = str(loc[2]) if len(loc) > 2 else TOP
+                if field == "scale":
+                    field = "scale_low"
+            errors.setdefault(field, []).append(message)
+        return None, errors

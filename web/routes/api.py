@@ -1,0 +1,119 @@
+"""The JSON API under ``/api/v1`` (token auth): projects, rounds and results.
+
+Mounted as its own FastAPI app so that its OpenAPI document, ``/api/v1/openapi.json``,
+describes the API alone.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from core import views
+from core.domain.accounts import Role, User
+from core.domain.model import Project
+from core.services import accounts
+from web.deps import Services
+
+bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+async def api_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    """The user of the API token in ``Authorization: Bearer <token>``."""
+    if credentials is None:
+        raise HTTPException(401, "Missing API token", headers={"WWW-Authenticate": "Bearer"})
+    async with _services(request).uow() as uow:
+        user = await accounts.token_user(uow, credentials.credentials.strip())
+        await uow.commit()
+    if user is None:
+        raise HTTPException(401, "Invalid API token", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+async def _project(request: Request, user: User, code: str) -> Project:
+    async with _services(request).uow() as uow:
+        project = await uow.projects.by_code(Project.normalise_code(code))
+    if project is None:
+        raise HTTPException(404, "Unknown project")
+    if not user.can_see(project.organisation_id):
+        raise HTTPException(403, "This project belongs to another organisation.")
+    return project
+
+
+def create_api(services: Services) -> FastAPI:
+    """Build the API app around the same services as the web app."""
+    api = FastAPI(
+        title="inspraak API",
+        version="1",
+        description="Projects, rounds and aggregated results (no personal data).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    api.state.services = services
+
+    @api.get("/projects", summary="Projects you may read")
+    async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
+        scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
+        async with _services(request).uow() as uow:
+            found = await views.projects_for(uow.conn, scope)
+        return [
+            {"code": p["code"], "title": p["title"], "status": p["status"],
+             "organisation": p["organisation"]}
+            for p in found
+        ]  # fmt: skip
+
+    @api.get("/projects/{code}", summary="One project")
+    async def get_project(request: Request, code: str, user: ApiUser) -> dict[str, Any]:
+        project = await _project(request, user, code)
+        return {
+            "code": project.code,
+            "title": project.title,
+            "intro": project.intro,
+            "language": project.language,
+            "status": project.status.value,
+            "moderation": project.settings.get("moderation", "post"),
+        }
+
+    @api.get("/projects/{code}/rounds", summary="The rounds of a project")
+    async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
+        project = await _project(request, user, code)
+        async with _services(request).uow() as uow:
+            rounds = await uow.projects.rounds(project.id or 0)
+        return [
+            {
+                "key": r.key,
+                "kind": r.kind.value,
+                "question": r.question,
+                "state": r.state.value,
+                "opens_at": r.opens_at.isoformat() if r.opens_at else None,
+                "closes_at": r.closes_at.isoformat() if r.closes_at else None,
+                "results_published_at": (
+                    r.results_published_at.isoformat() if r.results_published_at else None
+                ),
+            }
+            for r in rounds
+        ]
+
+    @api.get("/projects/{code}/results", summary="Aggregated results of every round")
+    async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:
+        project = await _project(request, user, code)
+        services = _services(request)
+        async with services.uow() as uow:
+            results = await views.project_results(uow.conn, project.code, services.clock())
+        assert results is not None
+        return results.to_json()
+
+    return api

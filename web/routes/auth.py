@@ -1,0 +1,187 @@
+"""Signing in and out, and changing the password."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from core.domain.errors import InvalidInput
+from core.i18n import gettext_for
+from core.services import accounts
+from web.deps import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    LanguageDep,
+    OptionalSessionDep,
+    Services,
+    ServicesDep,
+    csrf_ok,
+)
+from web.rendering import render
+
+router = APIRouter()
+
+
+def _login_csrf(secret: str, nonce: str) -> str:
+    return hmac.new(secret.encode(), f"login:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def secure_cookies(services: Services) -> bool:
+    return bool(services.settings.base_url().startswith("https://"))
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths: never send someone to another site after signing in."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/manage"
+
+
+@router.get("/login", response_class=HTMLResponse, name="login")
+async def login_page(
+    request: Request, services: ServicesDep, lang: LanguageDep, next: str = "/manage"
+) -> Response:
+    """Show the login form."""
+    return _login_form(request, services, lang, next)
+
+
+def _login_form(
+    request: Request,
+    services: Services,
+    lang: str,
+    next_url: str,
+    error: str = "",
+    email: str = "",
+    status: int = 200,
+) -> Response:
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(16)
+    context = {
+        "csrf": _login_csrf(services.secret_key, nonce),
+        "next": _safe_next(next_url),
+        "error": error,
+        "email": email,
+    }
+    response = render(request, "manage/login.html", context, lang, status_code=status)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=secure_cookies(services)
+    )
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request,
+    services: ServicesDep,
+    lang: LanguageDep,
+    email: str = Form(""),
+    password: str = Form(""),
+    csrf: str = Form(""),
+    next: str = Form("/manage"),
+) -> Response:
+    """Check the password (rate-limited per e-mail address and client) and open a session."""
+    _ = gettext_for(lang).gettext
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not nonce or not csrf_ok(_login_csrf(services.secret_key, nonce), csrf):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+    ip = request.client.host if request.client else "unknown"
+    async with services.uow() as uow:
+        try:
+            user = await accounts.authenticate(uow, email, password, ip)
+        except accounts.LoginThrottled:
+            await uow.commit()
+            message = _("Too many failed attempts. Please wait 15 minutes and try again.")
+            return _login_form(request, services, lang, next, message, email, 429)
+        if user is None:
+            await uow.commit()
+            message = _("The e-mail address or password is not correct.")
+            return _login_form(request, services, lang, next, message, email, 400)
+        token = await accounts.start_session(uow, user.id or 0)
+        await uow.commit()
+    target = "/account/password" if user.must_change_password else _safe_next(next)
+    response = RedirectResponse(target, 303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(services),
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+async def logout(
+    services: ServicesDep, session: OptionalSessionDep, csrf: str = Form("")
+) -> Response:
+    """End the session."""
+    if session is not None:
+        if not csrf_ok(session.csrf, csrf):
+            raise HTTPException(403, "This form has expired. Please reload the page.")
+        async with services.uow() as uow:
+            await accounts.end_session(uow, session.token)
+            await uow.commit()
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account/password", response_class=HTMLResponse, name="password_page")
+async def password_page(
+    request: Request, session: OptionalSessionDep, lang: LanguageDep
+) -> Response:
+    """Show the password form (the first thing a new user sees)."""
+    if session is None:
+        return RedirectResponse("/login?next=/account/password", 303)
+    return render(request, "manage/password.html", {"session": session, "errors": {}}, lang)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(
+    request: Request,
+    services: ServicesDep,
+    session: OptionalSessionDep,
+    lang: LanguageDep,
+    csrf: str = Form(""),
+    current: str = Form(""),
+    new: str = Form(""),
+    repeat: str = Form(""),
+) -> Response:
+    """Replace the password; other sessions of this user end."""
+    _ = gettext_for(lang).gettext
+    if session is None:
+        return RedirectResponse("/login", 303)
+    if not csrf_ok(session.csrf, csrf):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+    errors: dict[str, list[str]] = {}
+    if new != repeat:
+        errors["repeat"] = [_("The two new passwords are not the same.")]
+    else:
+        async with services.uow() as uow:
+            try:
+                ok = await accounts.change_password(
+                    uow, session.user.id or 0, current, new, keep_token=session.token
+                )
+            except InvalidInput as error:
+                ok = True
+                message = {
+                    "password_unchanged": _("Choose a password you have not used here yet."),
+                    "password_is_email": _("Do not use your e-mail address as password."),
+                }.get(
+                    error.detail,
+                    _("Use at least %(n)s characters.") % {"n": accounts.MIN_PASSWORD_LENGTH},
+                )
+                errors["new"] = [message]
+            if not ok:
+                errors["current"] = [_("The current password is not correct.")]
+            if not errors:
+                await uow.commit()
+    if errors:
+        context = {"session": session, "errors": errors}
+        return render(request, "manage/password.html", context, lang, status_code=400)
+    return RedirectResponse("/manage?changed=1", 303)

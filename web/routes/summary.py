@@ -1,0 +1,33 @@
+"""The public summary page ``/p/CODE``: published rounds only, charts as SVG, printable."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from core import views
+from core.domain.model import Project
+from core.services.moderation import flags
+from web.deps import LanguageDep, ServicesDep
+from web.rendering import render
+
+router = APIRouter()
+
+
+def shareable(text: str) -> bool:
+    """A quote may be shown publicly when it carries no phone, e-mail, link or profanity."""
+    return not flags(text)
+
+
+@router.get("/p/{code}", response_class=HTMLResponse, name="summary_page")
+async def summary_page(
+    request: Request, code: str, services: ServicesDep, lang: LanguageDep
+) -> HTMLResponse:
+    """Show what residents said, once the facilitator has published results."""
+    async with services.uow() as uow:
+        summary = await views.public_summary(
+            uow.conn, Project.normalise_code(code), services.clock(), quote_filter=shareable
+        )
+    if summary is None:
+        raise HTTPException(404, "No published results for this project.")
+    return render(request, "summary.html", {"summary": summary}, lang)
