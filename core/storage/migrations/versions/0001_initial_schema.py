@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:38:15.387009
+Create Date: 2026-11-27 22:44:47.387907
 """
 
 from alembic import op
