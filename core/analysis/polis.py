@@ -136,6 +136,17 @@ class AnalysisResult:
     pca_components: tuple[tuple[float, ...], ...] = ()
     zeroed_statement_ids: tuple[str, ...] = ()
 
+    def summary_json(self) -> dict[str, Any]:
+        """Return exactly the agreed JSON shape of ``inspraak analyse`` (ids as strings)."""
+        full = self.to_json()
+        return {
+            "participants_clustered": full["participants_clustered"],
+            "groups": [{"id": g["id"], "members": g["members"]} for g in full["groups"]],
+            "consensus": full["consensus"],
+            "representative": full["representative"],
+            "group_aware_consensus": full["group_aware_consensus"],
+        }
+
     def to_json(self) -> dict[str, Any]:
         """Return the result as JSON-ready plain data (ids as strings)."""
         return {

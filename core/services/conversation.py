@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from core.analysis.service import RoundAnalyses
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
 from core.dialogue.state import State
@@ -44,9 +45,12 @@ class Outcome:
 class Conversations:
     """Entry point of every channel into the core."""
 
-    def __init__(self, bus: MessageBus, secret_key: str) -> None:
+    def __init__(
+        self, bus: MessageBus, secret_key: str, analyses: RoundAnalyses | None = None
+    ) -> None:
         self.bus = bus
         self.secret_key = secret_key
+        self.analyses = analyses or RoundAnalyses()
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -78,7 +82,9 @@ class Conversations:
                 if not claimed:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
-            ctx = await load_context(uow, pseudonym, channel, address, state, incoming)
+            ctx = await load_context(
+                uow, pseudonym, channel, address, state, incoming, analyses=self.analyses
+            )
             result = engine.step(ctx, state, incoming)
             try:
                 for command in result.commands:
