@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from core.analysis.others import others_view
 from core.analysis.service import RoundAnalyses
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
@@ -161,8 +162,14 @@ async def load_context(
     address: str | None,
     state: State,
     incoming: Incoming,
+    *,
+    analyses: RoundAnalyses | None = None,
 ) -> Context:
-    """Read what the engine needs for this step (a handful of small queries)."""
+    """Read what the engine needs for this step (a handful of small queries).
+
+    When the resident asks how others think, the summary of that round is added (the opinion
+    analysis runs in a worker thread and is cached per round, see core.analysis.service).
+    """
     now = uow.clock()
     intent = engine.parse_intent(incoming)
     code = state.project
@@ -247,6 +254,12 @@ async def load_context(
             item_texts[item.id or 0] = item.text
     for found_items in candidates.values():
         item_texts.update(dict(found_items))
+    others = None
+    if intent is not None and intent.name == "others" and resident is not None:
+        target = _others_round(intent.arg, views)
+        if target is not None and resident.id is not None:
+            rnd_of = next(r for r in rounds if r.id == target.id)
+            others = await others_view(uow.conn, analyses or RoundAnalyses(), rnd_of, resident.id)
     return Context(
         now=now,
         pseudonym=pseudonym,
@@ -259,7 +272,18 @@ async def load_context(
         item_texts=item_texts,
         open_projects=open_projects,
         my_data=my_data,
+        others=others,
     )
+
+
+def _others_round(arg: str, views: list[RoundView]) -> RoundView | None:
+    """The round a "how do others think" question is about: the one named, else the last one
+    the resident finished among the statements and rating rounds."""
+    kinds = (model.RoundKind.STATEMENTS, model.RoundKind.RATING)
+    if arg:
+        return next((v for v in views if str(v.id) == arg and v.kind in kinds), None)
+    finished = [v for v in views if v.kind in kinds and v.finished]
+    return finished[-1] if finished else None
 
 
 async def _open_projects(uow: UnitOfWork, now: object) -> tuple[tuple[str, str], ...]:
