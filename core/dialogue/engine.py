@@ -646,6 +646,10 @@ def _intent_others(turn: _Turn, intent: Intent) -> None:
         turn.reprompt()
 
 
+def _one_decimal(value: float) -> str:
+    return "%.1f" % value  # noqa: UP031 - keeps the message extractor away from an f-string
+
+
 def _others_text(turn: _Turn, view: OthersView) -> str:
     _ = turn._
     lines = [_("{count} residents have taken part so far.", count=view.participants)]
@@ -657,7 +661,7 @@ def _others_text(turn: _Turn, view: OthersView) -> str:
                 "{item}: you {score}, average {mean}",
                 item=_short(text, 80),
                 score=score,
-                mean=f"{mean:.1f}",
+                mean=_one_decimal(mean),
             )
             for text, score, mean in view.scores
         ]
