@@ -1,12 +1,15 @@
-"""Benchmark the opinion analysis against red-dwarf on real and synthetic rounds.
+"""Benchmark the opinion analysis against red-dwarf, and ``import-polis`` into SQLite.
 
 Run from the repository root: ``python bench/analysis.py``. For each data set it prints the
-median of five runs of reading the Pol.is CSVs, of our analysis and of red-dwarf's pipeline on
-the same votes, and the ratio ours / red-dwarf (below 1 means we are faster).
+median of five runs of reading the Pol.is CSVs, of importing the folder into a fresh SQLite
+database (what ``inspraak import-polis`` does: read, check, bulk insert, commit), of our analysis
+and of red-dwarf's pipeline on the same votes, and the ratio ours / red-dwarf (below 1 means we
+are faster).
 """
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import sys
 import tempfile
@@ -27,6 +30,9 @@ from core.analysis.polis_io import (  # noqa: E402
     read_conversation,
     write_conversation,
 )
+from core.analysis.transfer import import_conversation, read_folder  # noqa: E402
+from core.services.uow import UnitOfWork  # noqa: E402
+from core.storage.db import create_all, create_engine  # noqa: E402
 
 RUNS = 5
 SHARED = Path("/work/shared/data/polis")
@@ -100,9 +106,28 @@ def red_dwarf_runner(conversation: PolisConversation) -> Callable[[], object] | 
     return run
 
 
+def import_once(folder: Path) -> None:
+    """Read a folder and import it into a new SQLite database, as ``import-polis`` does."""
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = create_engine(f"sqlite+aiosqlite:///{tmp}/bench.db")
+            await create_all(engine)
+            conversation, first = read_folder(folder)
+            async with UnitOfWork(engine) as uow:
+                await import_conversation(
+                    uow, conversation, first, code="BENCH", secret_key="bench-" * 8
+                )
+                await uow.commit()
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
 def bench(name: str, folder: Path) -> None:
     """Print one line of figures for the conversation in ``folder``."""
     read = median_seconds(lambda: read_conversation(folder))
+    imported = median_seconds(lambda: import_once(folder))
     conversation = read_conversation(folder)
     triples = conversation.vote_triples()
     ours = median_seconds(
@@ -112,6 +137,7 @@ def bench(name: str, folder: Path) -> None:
     theirs = median_seconds(runner) if runner else float("nan")
     print(
         f"{name:<30} votes {len(triples):>7,}  read {read * 1000:8.1f} ms  "
+        f"import {imported * 1000:8.1f} ms  "
         f"ours {ours * 1000:8.1f} ms  red-dwarf {theirs * 1000:8.1f} ms  "
         f"ours/red-dwarf {ours / theirs:5.2f}"
     )

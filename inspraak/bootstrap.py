@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
+from core.analysis.service import RoundAnalyses
 from core.services.bus import MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
@@ -33,6 +34,7 @@ class Container:
     clock: Clock
     secret_key: str
     channels: dict[str, Any] = field(default_factory=dict)
+    analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
@@ -60,8 +62,9 @@ def bootstrap(
         return UnitOfWork(engine, clock)
 
     bus = MessageBus(uow_factory)
-    conversations = Conversations(bus, key)
-    container = Container(settings, engine, bus, conversations, clock, key)
+    analyses = RoundAnalyses()
+    conversations = Conversations(bus, key, analyses)
+    container = Container(settings, engine, bus, conversations, clock, key, analyses=analyses)
     from bots.webchat.channel import WebChat
 
     container.channels["web"] = WebChat(conversations)

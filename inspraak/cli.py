@@ -92,9 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> list[Callable[[Any], None]]:
     """Sub-command groups that live in their own modules (``register(subparsers)`` each)."""
-    from inspraak import cli_users
+    from inspraak import cli_polis, cli_users
 
-    return [cli_users.register]
+    return [cli_users.register, cli_polis.register]
 
 
 def _run(settings: Settings, work: Callable[[Container], Awaitable[Any]]) -> Any:

@@ -67,6 +67,25 @@ class MyData:
 
 
 @dataclass(frozen=True)
+class OthersView:
+    """How others think, for "you and the others" after a statements or rating round.
+
+    ``enough`` is False below the minimum number of participants; then only ``participants`` is
+    filled. Statement texts come with the resident's own answer and the share of the majority.
+    """
+
+    round_id: int
+    kind: RoundKind
+    participants: int
+    enough: bool
+    group_size: int | None = None  # the opinion group the resident is closest to
+    groups: int = 0
+    group_statements: tuple[tuple[str, str], ...] = ()  # (text, "agree" | "disagree")
+    differing: tuple[tuple[str, int, float], ...] = ()  # (text, own vote, majority share)
+    scores: tuple[tuple[str, int, float], ...] = ()  # rating: (item text, own score, mean)
+
+
+@dataclass(frozen=True)
 class Context:
     now: datetime
     pseudonym: str = ""
@@ -79,6 +98,7 @@ class Context:
     item_texts: dict[int, str] = field(default_factory=dict)
     open_projects: tuple[tuple[str, str], ...] = ()
     my_data: MyData | None = None
+    others: OthersView | None = None  # only when the resident asked how others think
 
     def round(self, round_id: int | None) -> RoundView | None:
         return next((r for r in self.rounds if r.id == round_id), None)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.dialogue.context import Context, ProjectView, RoundView
+from core.dialogue.context import Context, OthersView, ProjectView, RoundView
 from core.dialogue.state import State
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
@@ -53,6 +53,13 @@ _COMMANDS = {
     "mydata": "mydata", "vergeet": "forget", "forget": "forget",
 }  # fmt: skip
 
+# "You and the others": typed words and slash commands that ask how others think.
+_OTHERS_WORDS = {
+    "anderen", "hoe denken anderen", "hoe denken anderen?", "others", "how do others think",
+    "how do others think?",
+}  # fmt: skip
+_OTHERS_COMMANDS = {"anderen", "others"}
+
 _POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*(?:[a-zA-Z]{2})?\s*$")
 
 
@@ -60,6 +67,10 @@ def parse_intent(incoming: Incoming) -> Intent | None:
     """Recognise a global intent in a message, whatever step the resident is in."""
     if incoming.kind == IncomingKind.START:
         return Intent("start", incoming.data)
+    if incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("others:"):
+        return Intent("others", incoming.data[len("others:") :])
+    if incoming.kind == IncomingKind.COMMAND and incoming.data in _OTHERS_COMMANDS:
+        return Intent("others")
     if incoming.kind == IncomingKind.COMMAND:
         name = _COMMANDS.get(incoming.data)
         return Intent(name, incoming.text.strip()) if name else Intent("help")
@@ -68,6 +79,8 @@ def parse_intent(incoming: Incoming) -> Intent | None:
     text = " ".join(incoming.text.strip().lower().lstrip("/").split())
     if text in _KEYWORDS:
         return Intent(_KEYWORDS[text])
+    if text in _OTHERS_WORDS:
+        return Intent("others")
     head, _, rest = text.partition(" ")
     if head in ("start", "join", "doe") and rest and len(rest) <= 40:
         return Intent("start", rest.replace("mee ", "").strip())
@@ -603,6 +616,87 @@ def _intent_forget(turn: _Turn, intent: Intent) -> None:
     )
 
 
+def _others_option(turn: _Turn, rnd: RoundView) -> Option:
+    """The button after a statements or rating round: see how the others answered."""
+    return Option(turn._("How do others think?"), f"others:{rnd.id}")
+
+
+def _intent_others(turn: _Turn, intent: Intent) -> None:
+    """Show where the resident stands among the others in a round they finished."""
+    view = turn.ctx.others
+    _ = turn._
+    if view is None:
+        turn.say(
+            _(
+                "Once you have finished a round with statements or scores, you can see here "
+                "how others think."
+            )
+        )
+    elif not view.enough:
+        turn.say(
+            _(
+                "Not enough residents have taken part yet ({count} so far). We show how others "
+                "think once at least 10 residents took part. Please ask again later!",
+                count=view.participants,
+            )
+        )
+    else:
+        turn.say(_others_text(turn, view))
+    if turn.state.step != "done":
+        turn.reprompt()
+
+
+def _one_decimal(value: float) -> str:
+    return "%.1f" % value  # noqa: UP031 - keeps the message extractor away from an f-string
+
+
+def _others_text(turn: _Turn, view: OthersView) -> str:
+    _ = turn._
+    lines = [_("{count} residents have taken part so far.", count=view.participants)]
+    if view.scores:
+        lines.append(_("Your scores compared with the average of everyone:"))
+        lines += [
+            "\u2022 "
+            + _(
+                "{item}: you {score}, average {mean}",
+                item=_short(text, 80),
+                score=score,
+                mean=_one_decimal(mean),
+            )
+            for text, score, mean in view.scores
+        ]
+        return "\n".join(lines)
+    if view.group_size is not None:
+        lines.append(
+            _(
+                "Your answers are closest to a group of {size} residents (of {groups} opinion "
+                "groups).",
+                size=view.group_size,
+                groups=view.groups,
+            )
+        )
+        if view.group_statements:
+            lines.append(_("What sets this group apart:"))
+            direction = {"agree": _("mostly agree"), "disagree": _("mostly disagree")}
+            lines += [
+                f"\u2022 \u201c{_short(text, 100)}\u201d ({direction[d]})"
+                for text, d in view.group_statements
+            ]
+    if view.differing:
+        lines.append(_("Where you think differently from most residents:"))
+        for text, own, share in view.differing:
+            mine = _("you agree") if own == 1 else _("you disagree")
+            most = (
+                _("{percent}% disagree", percent=round(share * 100))
+                if own == 1
+                else _("{percent}% agree", percent=round(share * 100))
+            )
+            lines.append(f"\u2022 \u201c{_short(text, 100)}\u201d ({mine}, {most})")
+    else:
+        lines.append(_("On every statement you answered, you are with the majority."))
+    return "\n".join(lines)
+
+
 INTENTS: dict[str, Callable[[_Turn, Intent], None]] = {
     "start": _intent_start,
     "help": _intent_help,
@@ -610,6 +704,7 @@ INTENTS: dict[str, Callable[[_Turn, Intent], None]] = {
     "language": _intent_language,
     "mydata": _intent_mydata,
     "forget": _intent_forget,
+    "others": _intent_others,
 }
 
 
@@ -820,7 +915,9 @@ def _rate(turn: _Turn, incoming: Incoming) -> None:
         turn.answered[rnd.id] = turn.answered.get(rnd.id, 0) + 1
     turn.answered_now.add(item_id)
     if not turn.prompt_round(rnd, first=False):
-        turn.say(turn._("That was the last one of this round. Thank you!"))
+        turn.say(
+            turn._("That was the last one of this round. Thank you!"), [_others_option(turn, rnd)]
+        )
         turn.next_round()
 
 
@@ -850,7 +947,10 @@ def _vote(turn: _Turn, incoming: Incoming) -> None:
         turn.answered[rnd.id] = turn.answered.get(rnd.id, 0) + 1
     turn.answered_now.add(item_id)
     if not turn.prompt_round(rnd, first=False):
-        turn.say(turn._("That was the last statement of this round. Thank you!"))
+        turn.say(
+            turn._("That was the last statement of this round. Thank you!"),
+            [_others_option(turn, rnd)],
+        )
         turn.next_round()
 
 

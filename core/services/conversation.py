@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core import views
+from core.analysis.others import others_view
+from core.analysis.service import RoundAnalyses
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
 from core.dialogue.state import State
@@ -45,9 +47,12 @@ class Outcome:
 class Conversations:
     """Entry point of every channel into the core."""
 
-    def __init__(self, bus: MessageBus, secret_key: str) -> None:
+    def __init__(
+        self, bus: MessageBus, secret_key: str, analyses: RoundAnalyses | None = None
+    ) -> None:
         self.bus = bus
         self.secret_key = secret_key
+        self.analyses = analyses or RoundAnalyses()
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -80,7 +85,9 @@ class Conversations:
                 if not claimed:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
-            ctx = await load_context(uow, pseudonym, channel, address, state, incoming)
+            ctx = await load_context(
+                uow, pseudonym, channel, address, state, incoming, analyses=self.analyses
+            )
             result = engine.step(ctx, state, incoming)
             try:
                 for command in result.commands:
@@ -157,8 +164,14 @@ async def load_context(
     address: str | None,
     state: State,
     incoming: Incoming,
+    *,
+    analyses: RoundAnalyses | None = None,
 ) -> Context:
-    """Read what the engine needs for this step, in as few round trips as possible."""
+    """Read what the engine needs for this step, in as few round trips as possible.
+
+    When the resident asks how others think, the summary of that round is added (the opinion
+    analysis runs in a worker thread and is cached per round, see core.analysis.service).
+    """
     now = uow.clock()
     intent = engine.parse_intent(incoming)
     code = state.project
@@ -227,6 +240,12 @@ async def load_context(
             item_texts[item.id or 0] = item.text
     for found_items in candidates.values():
         item_texts.update(dict(found_items))
+    others = None
+    if intent is not None and intent.name == "others" and resident is not None:
+        target = _others_round(intent.arg, views_)
+        if target is not None and resident.id is not None:
+            rnd_of = by_id[target.id]
+            others = await others_view(uow.conn, analyses or RoundAnalyses(), rnd_of, resident.id)
     return Context(
         now=now,
         pseudonym=pseudonym,
@@ -245,7 +264,18 @@ async def load_context(
         candidates=candidates,
         item_texts=item_texts,
         my_data=my_data,
+        others=others,
     )
+
+
+def _others_round(arg: str, views: list[RoundView]) -> RoundView | None:
+    """The round a "how do others think" question is about: the one named, else the last one
+    the resident finished among the statements and rating rounds."""
+    kinds = (model.RoundKind.STATEMENTS, model.RoundKind.RATING)
+    if arg:
+        return next((v for v in views if str(v.id) == arg and v.kind in kinds), None)
+    finished = [v for v in views if v.kind in kinds and v.finished]
+    return finished[-1] if finished else None
 
 
 def _rounds_needing_items(rounds: list[RoundView], current: int | None) -> list[RoundView]:

@@ -1,0 +1,147 @@
+"""View-model of a statements round's opinion analysis for the summary page.
+
+``opinion_summary`` returns plain frozen data ready for a template: each group with its size
+and representative statements, the consensus and divisive statements with their percentages,
+the 2-D opinion map as SVG and its text alternative. Texts are translated here (gettext), so a
+template only prints. Include it in a Jinja template with::
+
+    {% if opinion %}
+      <figure>{{ opinion.map_svg | safe }}<figcaption>{{ opinion.map_text }}</figcaption></figure>
+      {% for group in opinion.groups %} {{ group.name }} ({{ group.size }}) ... {% endfor %}
+    {% endif %}
+
+``map_svg`` is safe to mark ``| safe``: :mod:`core.analysis.svg` escapes every text it writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.analysis.service import RoundAnalyses, RoundAnalysis
+from core.analysis.svg import group_letter, map_description, opinion_map_svg
+from core.i18n import gettext_for
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One statement with how many agreed and disagreed (percent of those who voted on it)."""
+
+    id: str
+    text: str
+    votes: int
+    agree_pct: int
+    disagree_pct: int
+    direction: str = ""  # for representative statements: "agree" or "disagree"
+    by_group: tuple[int, ...] = ()  # agree percent per group (divisive statements)
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    id: int
+    name: str
+    size: int
+    statements: tuple[StatementLine, ...]  # representative, with the group's own percentages
+
+
+@dataclass(frozen=True)
+class OpinionSummary:
+    round_id: int
+    participants: int
+    clustered: int
+    groups: tuple[GroupSummary, ...]
+    consensus_agree: tuple[StatementLine, ...]
+    consensus_disagree: tuple[StatementLine, ...]
+    divisive: tuple[StatementLine, ...]
+    map_svg: str
+    map_text: str
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> OpinionSummary:
+    """Turn an analysis into the summary page's view-model (pure)."""
+    _ = gettext_for(language).gettext
+    votes, result = analysis.votes, analysis.result
+    group_of = {m: g.id for g in result.groups for m in g.members}
+    n_groups = len(result.groups)
+    # counts[statement] = [agree, disagree, total], overall and per group
+    overall: dict[str, list[int]] = {}
+    per_group: dict[tuple[str, int], list[int]] = {}
+    for voter, statement, value in votes.votes:
+        counts = overall.setdefault(statement, [0, 0, 0])
+        group = group_of.get(voter)
+        targets = [counts]
+        if group is not None:
+            targets.append(per_group.setdefault((statement, group), [0, 0, 0]))
+        for target in targets:
+            target[0] += value == 1
+            target[1] += value == -1
+            target[2] += 1
+
+    def line(sid: str, direction: str = "", group: int | None = None) -> StatementLine:
+        agree, disagree, total = (
+            overall.get(sid, [0, 0, 0])
+            if group is None
+            else per_group.get((sid, group), [0, 0, 0])
+        )
+        by_group = tuple(
+            _pct(per_group.get((sid, g), [0, 0, 0])[0], per_group.get((sid, g), [0, 0, 0])[2])
+            for g in range(n_groups)
+        )
+        return StatementLine(
+            id=sid,
+            text=votes.texts.get(sid, sid),
+            votes=total,
+            agree_pct=_pct(agree, total),
+            disagree_pct=_pct(disagree, total),
+            direction=direction,
+            by_group=by_group,
+        )
+
+    names = {g.id: _("Group {letter}").format(letter=group_letter(g.id)) for g in result.groups}
+    groups = tuple(
+        GroupSummary(
+            id=g.id,
+            name=names[g.id],
+            size=len(g.members),
+            statements=tuple(line(s.id, s.direction, g.id) for s in reps),
+        )
+        for g, reps in zip(result.groups, result.representative, strict=True)
+    )
+    unplaced = result.participants_total - sum(len(g.members) for g in result.groups)
+    map_text = map_description(
+        [(names[g.id], len(g.members)) for g in result.groups],
+        unplaced,
+        {
+            "group": _("{name}: {size} residents"),
+            "groups": _(
+                "Opinion map with {count} groups of residents who answered alike: {groups}."
+            ),
+            "none": _("Too few residents have answered enough statements to form opinion groups."),
+            "unplaced": _("{count} residents answered too few statements to be placed."),
+        },
+    )
+    return OpinionSummary(
+        round_id=votes.round_id,
+        participants=result.participants_total,
+        clustered=result.participants_clustered,
+        groups=groups,
+        consensus_agree=tuple(line(s) for s in result.consensus_agree),
+        consensus_disagree=tuple(line(s) for s in result.consensus_disagree),
+        divisive=tuple(line(s) for s in result.divisive),
+        map_svg=opinion_map_svg(
+            result, title=_("Opinion map"), description=map_text, group_names=names
+        ),
+        map_text=map_text,
+    )
+
+
+async def opinion_summary(
+    conn: AsyncConnection, analyses: RoundAnalyses, round_id: int, language: str = "nl"
+) -> OpinionSummary:
+    """The summary page's view-model of a statements round (analysis cached, off the loop)."""
+    return summarise_opinions(await analyses.result(conn, round_id), language)
