@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
+from core.services.broadcast import broadcast_handlers
 from core.services.bus import MessageBus
 from core.services.conversation import Conversations
+from core.services.handlers import COMMAND_HANDLERS
 from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
 from core.storage.db import create_engine
@@ -32,6 +34,8 @@ class Container:
     clock: Clock
     secret_key: str
     channels: dict[str, Any] = field(default_factory=dict)
+    # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
+    senders: dict[str, Any] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
@@ -54,7 +58,7 @@ def bootstrap(
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(engine, clock)
 
-    bus = MessageBus(uow_factory)
+    bus = MessageBus(uow_factory, {**COMMAND_HANDLERS, **broadcast_handlers(settings.base_url())})
     conversations = Conversations(bus, key)
     container = Container(settings, engine, bus, conversations, clock, key)
     from bots.webchat.channel import WebChat

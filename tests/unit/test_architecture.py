@@ -12,7 +12,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN = {
-    "core": {"bots", "web", "inspraak", "aiogram", "fastapi", "starlette", "jinja2", "apscheduler"},
+    "core": {
+        "bots",
+        "web",
+        "inspraak",
+        "aiogram",
+        "fastapi",
+        "starlette",
+        "jinja2",
+        "apscheduler",
+    },
     "bots": {"web", "inspraak"},
     "web": {"bots", "inspraak"},
 }
