@@ -436,24 +436,23 @@ class OutboxSender:
 
     async def _tick(self) -> bool:
         """Claim, dispatch and record once; return whether anything is still going on."""
-        claimed = 0
-        free = self.window - self._in_flight()
-        if free >= max(1, min(self.batch, self.window // 4 or 1)) and not self._stopping:
-            claimed = await self._claim(min(free, self.batch))
+        busy = False
         if self._results and (
             not self._tasks
             or len(self._results) >= self.flush_size
             or self._monotonic() - self._last_flush >= self.flush_interval
         ):
             await self._flush()
+            busy = True
+        free = self.window - self._in_flight()
+        if free >= max(1, min(self.batch, self.window // 4 or 1)) and not self._stopping:
+            busy = await self._claim(min(free, self.batch)) > 0 or busy
         if self._tasks:
             await asyncio.wait(
                 set(self._tasks), timeout=self.flush_interval, return_when=asyncio.FIRST_COMPLETED
             )
             return True
-        if self._results:
-            await self._flush()
-        return claimed > 0
+        return busy or bool(self._results)
 
     async def _settle(self) -> None:
         if self._tasks:
