@@ -90,3 +90,13 @@ def make_sender(
         container.engine, {"telegram": fake}, clock=clock, sleep=VirtualSleep(clock), **options
     )
     return outbox, fake
+
+
+async def no_quiet_hours(container: Container, project_id: int) -> None:
+    """Switch quiet hours off (tests on the real clock must not depend on the hour)."""
+    async with container.uow() as uow:
+        project = await uow.projects.get(project_id)
+        assert project is not None
+        project.settings = {**project.settings, "quiet_hours": []}
+        await uow.projects.update(project)
+        await uow.commit()
