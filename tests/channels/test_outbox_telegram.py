@@ -29,6 +29,7 @@ from tests.integration.outbox_support import (
 )
 
 TOKEN = "4242:TEST-outbox"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.asynccontextmanager
@@ -143,7 +144,7 @@ async def test_a_sender_killed_mid_broadcast_loses_nothing_after_a_restart(
     addresses = await subscribe(container, project_id, 150)
     await container.bus.handle(c.OpenRound(await round_id(container, "ideeen")))
     window = 20
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
 
     async with telegram() as (api, _bot):
 
