@@ -1,7 +1,8 @@
 """Background work of the elected process: round schedules and the outbox sender.
 
 * ``RoundScheduler``: APScheduler 3 (``AsyncIOScheduler``) with a ``SQLAlchemyJobStore`` in the
-  project's own database, so schedules survive restarts. Jobs take ids only and dispatch core
+  project's own database (on SQLite in a file beside it: see ``jobstore_url``), so schedules
+  survive restarts. Jobs take ids only and dispatch core
   commands (``OpenRound``, ``SendReminder``, ``CloseRound``); a job missed while the process
   was down runs once at start (``coalesce`` and ``misfire_grace_time``). The jobs are derived
   from the ``rounds`` table: ``reconcile`` adds, moves and removes them, at start, after an
@@ -54,6 +55,27 @@ def sync_url(url: str) -> str:
         if url.startswith(async_driver + ":"):
             return sync_driver + url[len(async_driver) :]
     return url
+
+
+def jobstore_url(database_url: str) -> str:
+    """Where the scheduler keeps its jobs: the project's database, or beside it on SQLite.
+
+    On PostgreSQL the ``apscheduler_jobs`` table lives in the project's database. The job store
+    is synchronous and runs on the event loop: on SQLite, where every transaction of ours holds
+    the one write lock across awaits, a job store write in the same file would block the loop
+    until the lock's timeout. So on SQLite the jobs go in a file next to the database
+    (``inspraak.db`` -> ``inspraak-jobs.db``).
+    """
+    url = sync_url(database_url)
+    if not url.startswith("sqlite:///"):
+        return url
+    path = url[len("sqlite:///") :]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return url
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or "/" in suffix:
+        return f"sqlite:///{path}-jobs"
+    return f"sqlite:///{stem}-jobs.{suffix}"
 
 
 # -- jobs: module-level functions (the job store keeps their import path and ids only) ----------
@@ -127,7 +149,7 @@ class RoundScheduler:
         self.misfire_grace = misfire_grace or settings.scheduler_misfire_grace
         self.reconcile_every = reconcile_every or settings.scheduler_reconcile
         self.wall_clock = wall_clock  # APScheduler runs on the real clock, so decisions do too
-        self.store = SQLAlchemyJobStore(url=sync_url(settings.database_url))
+        self.store = SQLAlchemyJobStore(url=jobstore_url(settings.database_url))
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": self.store},
             job_defaults={
