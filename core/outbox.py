@@ -19,7 +19,9 @@ tests drive the sender on a clock of their own and never wait for real.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
@@ -244,8 +246,10 @@ class Pacer:
     """A token bucket (GCRA form): ``rate`` per second with ``burst`` tokens.
 
     ``reserve(now)`` books the next free slot and returns how long to wait for it, so waiting
-    callers go out evenly spaced, in the order they asked. ``pause`` holds every slot until a
-    moment (a 429's ``retry_after``).
+    callers go out evenly spaced, in the order they asked. ``admit(now)``, called right before
+    sending, is the hard limit: at most ``rate`` sends in any second (at least one), so an event
+    loop that woke late never sends the missed slots in a burst. ``pause`` holds every slot
+    until a moment (a 429's ``retry_after``).
     """
 
     def __init__(self, rate: float, burst: int = 1) -> None:
@@ -253,8 +257,10 @@ class Pacer:
             raise ValueError("rate must be positive")
         self.interval = 1.0 / rate
         self.tolerance = (max(burst, 1) - 1) * self.interval
+        self.limit = max(1, int(rate), burst)
         self.tat = 0.0  # theoretical arrival time of the next message
         self.paused_until = 0.0
+        self._recent: deque[float] = deque()
 
     def reserve(self, now: float) -> float:
         start = max(now, self.paused_until)
@@ -262,6 +268,16 @@ class Pacer:
         slot = max(start, tat - self.tolerance)
         self.tat = tat + self.interval
         return slot - now
+
+    def admit(self, now: float) -> float:
+        """Record a send at ``now`` and return 0, or return how long until one fits."""
+        recent = self._recent
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.limit:
+            return recent[0] + 1.0 - now
+        recent.append(now)
+        return 0.0
 
     def pause(self, now: float, seconds: float) -> None:
         self.paused_until = max(self.paused_until, now + seconds)
@@ -373,6 +389,7 @@ class OutboxSender:
         self._results: list[_Result] = []
         self._last_flush = 0.0
         self._wake = asyncio.Event()
+        self._done = asyncio.Event()  # set whenever a message's outcome is known
         self._stopping = False
 
     # -- public ------------------------------------------------------------------------------
@@ -448,9 +465,9 @@ class OutboxSender:
         if free >= max(1, min(self.batch, self.window // 4 or 1)) and not self._stopping:
             busy = await self._claim(min(free, self.batch)) > 0 or busy
         if self._tasks:
-            await asyncio.wait(
-                set(self._tasks), timeout=self.flush_interval, return_when=asyncio.FIRST_COMPLETED
-            )
+            self._done.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._done.wait(), self.flush_interval)
             return True
         return busy or bool(self._results)
 
@@ -612,6 +629,7 @@ class OutboxSender:
             log.exception("outbox: sending message %d failed", row.id)
             result = self._retry(row, f"{type(error).__name__}: {error}")
         self._results.append(result)
+        self._done.set()
 
     def _retry(self, row: Claimed, error: str) -> _Result:
         attempts = row.attempts + 1
@@ -649,6 +667,10 @@ class OutboxSender:
             await self.sleep(pacer.reserve(self._monotonic()))
             if pacer.paused(self._monotonic()):
                 continue  # a 429 arrived while we waited for our slot
+            wait = pacer.admit(self._monotonic())
+            if wait > 0:  # woke late behind others: take a new slot at the back
+                await self.sleep(wait)
+                continue
             tried += 1
             chat = (row.channel, row.address)
             self._chats[chat] = max(
