@@ -387,6 +387,7 @@ class OutboxSender:
         self._quiet: dict[int, QuietHours | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[_Result] = []
+        self._claimed: set[int] = set()  # claimed rows whose outcome is not recorded yet
         self._last_flush = 0.0
         self._wake = asyncio.Event()
         self._done = asyncio.Event()  # set whenever a message's outcome is known
@@ -436,7 +437,7 @@ class OutboxSender:
                         for waiter in waiters:
                             waiter.cancel()
         finally:
-            await self._settle()
+            await self._settle(cancel=True)
 
     async def drain(self) -> SenderStats:
         """Send everything due now and return (tests, benchmarks, the CLI)."""
@@ -471,11 +472,27 @@ class OutboxSender:
             return True
         return busy or bool(self._results)
 
-    async def _settle(self) -> None:
+    async def _settle(self, cancel: bool = False) -> None:
+        """Wait for (or, when stopping, cancel) the messages in flight and record them.
+
+        Cancelled messages go back to ``pending``; one cancelled while its request was on the
+        wire may reach the resident twice, which the in-flight window bounds.
+        """
+        if cancel:
+            for task in self._tasks:
+                task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._results:
             await self._flush()
+        if self._claimed:
+            ids, self._claimed = sorted(self._claimed), set()
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    t.outbox.update()
+                    .where(t.outbox.c.id.in_(ids), t.outbox.c.status == OutboxStatus.SENDING.value)
+                    .values(status=OutboxStatus.PENDING.value, claimed_at=None)
+                )
 
     def _monotonic(self) -> float:
         return self.clock().timestamp()
@@ -545,6 +562,7 @@ class OutboxSender:
                     self._quiet[int(pid)] = QuietHours.from_settings(settings)
         self.stats.claimed += len(claimed)
         for row in claimed:
+            self._claimed.add(row.id)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -556,6 +574,7 @@ class OutboxSender:
         self._last_flush = self._monotonic()
         if not results:
             return
+        self._claimed.difference_update(r.row_id for r in results)
         o = t.outbox
         statement = (
             o.update()

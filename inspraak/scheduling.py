@@ -170,6 +170,7 @@ class RoundScheduler:
         self.scheduler.resume()
         self.container.bus.subscribe(e.ProjectScheduleChanged, self._on_project_changed)
         self.container.bus.subscribe(e.RoundOpened, self._on_round_changed)
+        self.container.bus.subscribe(e.RoundClosed, self._on_round_changed)
         if self.reconcile_every > 0:
             self._loop_task = asyncio.create_task(self._reconcile_loop())
 
@@ -193,9 +194,12 @@ class RoundScheduler:
                 log.exception("scheduler: reading the rounds' schedule failed")
 
     async def _on_project_changed(self, event: e.ProjectScheduleChanged) -> None:
-        await self.reconcile(event.project_id)
+        if self.scheduler.running:
+            await self.reconcile(event.project_id)
 
-    async def _on_round_changed(self, event: e.RoundOpened) -> None:
+    async def _on_round_changed(self, event: e.RoundOpened | e.RoundClosed) -> None:
+        if not self.scheduler.running:
+            return
         async with self.container.uow() as uow:
             rnd = await uow.projects.round(event.round_id)
         if rnd is not None:

@@ -534,3 +534,28 @@ async def test_progress_counts_statuses_rate_and_eta_on_the_json_route(
     assert data["total"] == 30
     assert data["rate"] == pytest.approx(10.0, rel=0.15)
     assert data["eta_seconds"] == pytest.approx(1.0, rel=0.2)
+
+
+async def test_stopping_the_sender_puts_unsent_messages_back(
+    container: Container, clock: TestClock
+):
+    project_id = await make_project(container)
+    await subscribe(container, project_id, 3)
+    await container.bus.handle(c.OpenRound(await round_id(container, "ideeen")))
+    hanging = asyncio.Event()
+
+    class Hanging(ScriptedSender):
+        async def send(self, address, message, *, bot_id=None):  # type: ignore[no-untyped-def]
+            await hanging.wait()
+            raise AssertionError("never answered")
+
+    outbox, _ = make_sender(container, clock, Hanging(clock))
+    task = asyncio.create_task(outbox.run())
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if {r["status"] for r in await outbox_rows(container)} == {"sending"}:
+            break
+    outbox.stop()
+    await asyncio.wait_for(task, 5)
+
+    assert {r["status"] for r in await outbox_rows(container)} == {"pending"}
