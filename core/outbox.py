@@ -247,9 +247,9 @@ class Pacer:
 
     ``reserve(now)`` books the next free slot and returns how long to wait for it, so waiting
     callers go out evenly spaced, in the order they asked. ``admit(now)``, called right before
-    sending, is the hard limit: at most ``rate`` sends in any second (at least one), so an event
-    loop that woke late never sends the missed slots in a burst. ``pause`` holds every slot
-    until a moment (a 429's ``retry_after``).
+    sending, is the hard limit: at most ``rate + 1`` sends in any second (the one absorbs timer
+    jitter), so an event loop that woke late never sends the missed slots in a burst.
+    ``pause`` holds every slot until a moment (a 429's ``retry_after``).
     """
 
     def __init__(self, rate: float, burst: int = 1) -> None:
@@ -257,7 +257,8 @@ class Pacer:
             raise ValueError("rate must be positive")
         self.interval = 1.0 / rate
         self.tolerance = (max(burst, 1) - 1) * self.interval
-        self.limit = max(1, int(rate), burst)
+        # one more than the rate absorbs timer jitter; a late loop still cannot burst
+        self.limit = max(1, int(rate), burst) + 1
         self.tat = 0.0  # theoretical arrival time of the next message
         self.paused_until = 0.0
         self._recent: deque[float] = deque()
