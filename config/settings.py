@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     whatsapp_number: str = ""
     whatsapp_rate: float = 80.0  # messages per second per number (Cloud API default throughput)
 
+    # --- outbox / scheduling ---
+    whatsapp_rate: float = 80.0  # messages per second per sending number
+    outbox_window: int = 100  # claimed-but-unrecorded messages at most: the duplicate bound
+    outbox_lease: float = 120.0  # seconds before another sender may retake a 'sending' row
+    outbox_max_attempts: int = 8  # transient failures before a message fails for good
+    scheduler_misfire_grace: int = 86_400  # a job missed by less than this runs once at start
+    scheduler_reconcile: float = 30.0  # seconds between re-reading the rounds' schedule
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         if self.environment == "production":

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
 from core.analysis.service import RoundAnalyses
-from core.services.bus import MessageBus
+from core.services.broadcast import broadcast_handlers
+from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
@@ -35,6 +36,8 @@ class Container:
     secret_key: str
     channels: dict[str, Any] = field(default_factory=dict)
     analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
+    # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
+    senders: dict[str, Any] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
@@ -61,7 +64,7 @@ def bootstrap(
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(engine, clock)
 
-    bus = MessageBus(uow_factory)
+    bus = MessageBus(uow_factory, {**DEFAULT_HANDLERS, **broadcast_handlers(settings.base_url())})
     analyses = RoundAnalyses()
     conversations = Conversations(bus, key, analyses)
     container = Container(settings, engine, bus, conversations, clock, key, analyses=analyses)

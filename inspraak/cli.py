@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default INSPRAAK_HOST)")
     serve.add_argument("--port", type=int, help="port (default INSPRAAK_PORT)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo project")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not schedule rounds or send broadcasts (extra web workers)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(metavar="ACTION")
@@ -92,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> list[Callable[[Any], None]]:
     """Sub-command groups that live in their own modules (``register(subparsers)`` each)."""
-    from inspraak import cli_polis, cli_users
+    from inspraak import cli_polis, cli_rounds, cli_users
 
-    return [cli_users.register, cli_polis.register]
+    return [cli_users.register, cli_polis.register, cli_rounds.register]
 
 
 def _run(settings: Settings, work: Callable[[Container], Awaitable[Any]]) -> Any:
@@ -200,7 +205,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     migrate.upgrade(settings.database_url)
-    asyncio.run(serve(settings, host, port, demo=not args.no_demo and settings.load_demo))
+    demo = not args.no_demo and settings.load_demo
+    asyncio.run(serve(settings, host, port, demo=demo, scheduler=not args.no_scheduler))
     return 0
 
 

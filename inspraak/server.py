@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import uvicorn
 
@@ -13,14 +14,25 @@ from web.app import create_app
 log = logging.getLogger("inspraak")
 
 
-async def serve(settings: Settings, host: str, port: int, demo: bool = True) -> None:
-    """Run until interrupted."""
+async def serve(
+    settings: Settings, host: str, port: int, demo: bool = True, scheduler: bool = True
+) -> None:
+    """Run until interrupted; ``scheduler=False`` for extra web workers (no rounds, no sends)."""
     container = bootstrap(settings)
     if demo:
         code = await load_demo_if_empty(container)
         if code:
             log.info("loaded the demo project %s", code)
-    app = create_app(container, on_shutdown=[container.close])
+    on_startup: list[Callable[[], Awaitable[None]]] = []
+    on_shutdown: list[Callable[[], Awaitable[None]]] = []
+    if scheduler:
+        from inspraak.scheduling import Background
+
+        background = Background(container)
+        on_startup.append(background.start)
+        on_shutdown.append(background.stop)
+    on_shutdown.append(container.close)
+    app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
     app.state.webhooks.update(webhook_handlers(container))
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     print(f"inspraak is running at {base}/", flush=True)

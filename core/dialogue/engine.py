@@ -32,7 +32,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Intent:
-    name: str  # start | help | stop | language | mydata | forget
+    name: str  # start | help | stop | language | mydata | forget | go
     arg: str = ""
 
 
@@ -71,6 +71,8 @@ def parse_intent(incoming: Incoming) -> Intent | None:
         return Intent("others", incoming.data[len("others:") :])
     if incoming.kind == IncomingKind.COMMAND and incoming.data in _OTHERS_COMMANDS:
         return Intent("others")
+    if incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("go:"):
+        return Intent("go", incoming.data[3:])  # the button of a round's prompt or reminder
     if incoming.kind == IncomingKind.COMMAND:
         name = _COMMANDS.get(incoming.data)
         return Intent(name, incoming.text.strip()) if name else Intent("help")
@@ -697,6 +699,38 @@ def _others_text(turn: _Turn, view: OthersView) -> str:
     return "\n".join(lines)
 
 
+def _intent_go(turn: _Turn, intent: Intent) -> None:
+    """Take the resident into the round a prompt or reminder was about (``go:CODE:ROUND``)."""
+    code, _, raw_id = intent.arg.partition(":")
+    project = turn.ctx.project
+    if project is None or project.code != normalise_code(code):
+        turn.offer_projects()
+        return
+    if turn.ctx.resident is None:
+        turn.join(project)
+        return
+    turn.state.project = project.code
+    if turn.ctx.resident.status != "active":
+        turn.do(c.Resubscribe(turn.ctx.pseudonym))
+    rnd = turn.ctx.round(_int(raw_id))
+    if rnd is None or not rnd.is_open:
+        turn.say(turn._("That round is closed, so your answer was not saved."))
+        turn.goto("done", round_id=None, item_id=None, draft=None, score=None)
+        turn.next_round()
+        return
+    if rnd.id in turn.done_rounds:
+        turn.say(turn._("You have already answered this round. Thank you!"))
+        turn.goto("done", round_id=None, item_id=None, draft=None, score=None)
+        turn.next_round()
+        return
+    if turn.state.round_id == rnd.id and turn.state.step not in ("idle", "done", "consent"):
+        turn.reprompt()  # already busy with this round: ask the current question again
+        return
+    turn.goto("done", round_id=None, item_id=None, draft=None, score=None)
+    if not turn.prompt_round(rnd):
+        turn.next_round()
+
+
 INTENTS: dict[str, Callable[[_Turn, Intent], None]] = {
     "start": _intent_start,
     "help": _intent_help,
@@ -705,6 +739,7 @@ INTENTS: dict[str, Callable[[_Turn, Intent], None]] = {
     "mydata": _intent_mydata,
     "forget": _intent_forget,
     "others": _intent_others,
+    "go": _intent_go,
 }
 
 

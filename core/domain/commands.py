@@ -140,6 +140,24 @@ class TagIdea(Command):
     user_id: int | None = None
 
 
+# --- outbox / scheduling ---
+@dataclass(frozen=True)
+class PromptRound(Command):
+    """Queue the round's prompt for every subscribed resident not prompted yet."""
+
+    round_id: int
+
+
+@dataclass(frozen=True)
+class SendReminder(Command):
+    """Queue reminder ``number`` (0-based) for residents who have not finished the round."""
+
+    round_id: int
+    number: int = 0
+
+
 @dataclass(frozen=True)
 class PublishResults(Command):
+    """Publish a round's results and tell every participant what came of it."""
+
     round_id: int

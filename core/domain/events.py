@@ -57,6 +57,23 @@ class IdeasMerged(Event):
     into_id: int
 
 
+# --- outbox / scheduling ---
+@dataclass(frozen=True)
+class MessagesQueued(Event):
+    """Broadcast messages were written to the outbox (wakes the sender)."""
+
+    round_id: int | None
+    kind: str
+    count: int
+
+
 @dataclass(frozen=True)
 class ResultsPublished(Event):
     round_id: int
+
+
+@dataclass(frozen=True)
+class ProjectScheduleChanged(Event):
+    """A project's rounds were created or edited: their jobs must be (re)scheduled."""
+
+    project_id: int

@@ -14,6 +14,8 @@ from core.services.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+DEFAULT_HANDLERS: dict[type[Command], Handler] = {**COMMAND_HANDLERS, **MODERATION_HANDLERS}
+
 EventHandler = Callable[[Any], Awaitable[None]]
 
 
@@ -26,9 +28,7 @@ class MessageBus:
         command_handlers: dict[type[Command], Handler] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
-        self.command_handlers = dict(
-            command_handlers or {**COMMAND_HANDLERS, **MODERATION_HANDLERS}
-        )
+        self.command_handlers = dict(command_handlers or DEFAULT_HANDLERS)
         self.event_handlers: dict[type[Event], list[EventHandler]] = {}
 
     def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:

@@ -179,6 +179,8 @@ async def load_context(
         code = model.Project.normalise_code(intent.arg)
     elif incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("join:"):
         code = model.Project.normalise_code(incoming.data[5:])
+    elif incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("go:"):
+        code = model.Project.normalise_code(incoming.data[3:].partition(":")[0])
     project = await uow.projects.by_code(code) if code else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None

@@ -210,23 +210,10 @@ async def tag(cmd: c.TagIdea, uow: UnitOfWork) -> list[str]:
     return themes
 
 
-async def publish_results(cmd: c.PublishResults, uow: UnitOfWork) -> model.Round:
-    """Make a round's results public on the summary page (once; later calls change nothing)."""
-    rnd = await uow.projects.round(cmd.round_id)
-    if rnd is None:
-        raise UnknownItem("round")
-    if rnd.results_published_at is None:
-        rnd.results_published_at = uow.clock()
-        await uow.projects.update_round(rnd)
-        uow.emit(e.ResultsPublished(cmd.round_id))
-    return rnd
-
-
 MODERATION_HANDLERS: dict[type[c.Command], Handler] = {
     c.ApproveContribution: approve,
     c.RejectContribution: reject,
     c.CorrectContribution: correct,
     c.MergeIdeas: merge,
     c.TagIdea: tag,
-    c.PublishResults: publish_results,
 }

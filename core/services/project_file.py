@@ -22,6 +22,7 @@ from pydantic import (
 
 from core.domain import model
 from core.domain.errors import ProjectFileError
+from core.domain.events import ProjectScheduleChanged
 from core.services.uow import UnitOfWork
 
 
@@ -287,6 +288,7 @@ async def import_project(uow: UnitOfWork, spec: ProjectFile) -> tuple[model.Proj
         notes.append(
             f"round {key} is no longer in the file; it was kept (remove it in the web area)"
         )
+    uow.emit(ProjectScheduleChanged(project.id))
     return project, notes
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:44:47.387907
+Create Date: 2026-11-27 22:59:48.282749
 """
 
 from alembic import op
@@ -297,6 +297,45 @@ def upgrade() -> None:
         batch_op.create_index("ix_items_round", ["round_id"], unique=False)
 
     op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("pseudonym", sa.String(length=64), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("bot_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("payload", sa.JSON().with_variant(sa.JSON(), "sqlite"), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("claimed_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.Column("sent_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.Column("provider_message_id", sa.String(length=200), nullable=True),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_outbox_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rounds.id"], name=op.f("fk_outbox_round_id_rounds"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(
+            "ix_outbox_provider_message_id", ["provider_message_id"], unique=False
+        )
+        batch_op.create_index("ix_outbox_pseudonym", ["pseudonym"], unique=False)
+        batch_op.create_index("ix_outbox_round_status", ["round_id", "status"], unique=False)
+
+    op.create_table(
         "round_progress",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
@@ -437,6 +476,13 @@ def downgrade() -> None:
     op.drop_table("idea_themes")
     op.drop_table("idea_merges")
     op.drop_table("round_progress")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_round_status")
+        batch_op.drop_index("ix_outbox_pseudonym")
+        batch_op.drop_index("ix_outbox_provider_message_id")
+        batch_op.drop_index("ix_outbox_due")
+
+    op.drop_table("outbox")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_round")
 

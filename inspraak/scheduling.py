@@ -1,0 +1,389 @@
+"""Background work of the elected process: round schedules and the outbox sender.
+
+* ``RoundScheduler``: APScheduler 3 (``AsyncIOScheduler``) with a ``SQLAlchemyJobStore`` in the
+  project's own database (on SQLite in a file beside it: see ``jobstore_url``), so schedules
+  survive restarts. Jobs take ids only and dispatch core
+  commands (``OpenRound``, ``SendReminder``, ``CloseRound``); a job missed while the process
+  was down runs once at start (``coalesce`` and ``misfire_grace_time``). The jobs are derived
+  from the ``rounds`` table: ``reconcile`` adds, moves and removes them, at start, after an
+  import or edit in this process (``ProjectScheduleChanged``) and every
+  ``INSPRAAK_SCHEDULER_RECONCILE`` seconds (an import by the CLI, another process).
+* ``Leadership``: one process schedules and sends. On PostgreSQL it is the one holding an
+  advisory lock (``pg_try_advisory_lock``) on a connection of its own; the others try again
+  now and then and take over when the leader's connection goes away. SQLite has one process.
+* ``Background``: waits for leadership, then runs the scheduler and the ``OutboxSender``.
+
+APScheduler stays out of core/ (the house rules); this module is the glue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from core.channels import ChannelSender
+from core.domain import commands as c
+from core.domain import events as e
+from core.domain import model
+from core.outbox import OutboxSender
+from core.storage.db import is_sqlite
+from inspraak.bootstrap import Container
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "round:"
+LEADER_LOCK = 0x1_5B7A_4C  # pg advisory lock key of the scheduling/sending process
+
+
+def sync_url(url: str) -> str:
+    """The synchronous URL the APScheduler job store needs for our async database URL."""
+    for async_driver, sync_driver in (
+        ("sqlite+aiosqlite", "sqlite"),
+        ("postgresql+asyncpg", "postgresql+psycopg"),
+    ):
+        if url.startswith(async_driver + ":"):
+            return sync_driver + url[len(async_driver) :]
+    return url
+
+
+def jobstore_url(database_url: str) -> str:
+    """Where the scheduler keeps its jobs: the project's database, or beside it on SQLite.
+
+    On PostgreSQL the ``apscheduler_jobs`` table lives in the project's database. The job store
+    is synchronous and runs on the event loop: on SQLite, where every transaction of ours holds
+    the one write lock across awaits, a job store write in the same file would block the loop
+    until the lock's timeout. So on SQLite the jobs go in a file next to the database
+    (``inspraak.db`` -> ``inspraak-jobs.db``).
+    """
+    url = sync_url(database_url)
+    if not url.startswith("sqlite:///"):
+        return url
+    path = url[len("sqlite:///") :]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return url
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or "/" in suffix:
+        return f"sqlite:///{path}-jobs"
+    return f"sqlite:///{stem}-jobs.{suffix}"
+
+
+# -- jobs: module-level functions (the job store keeps their import path and ids only) ----------
+
+_RUNNING: dict[str, Container] = {}
+
+
+def _container() -> Container:
+    try:
+        return _RUNNING["container"]
+    except KeyError:
+        raise RuntimeError("no scheduler is running in this process") from None
+
+
+async def open_round_job(round_id: int) -> None:
+    """Open a round (the prompt is queued by the OpenRound handler)."""
+    await _container().bus.handle(c.OpenRound(round_id))
+
+
+async def reminder_job(round_id: int, number: int) -> None:
+    await _container().bus.handle(c.SendReminder(round_id, number))
+
+
+async def close_round_job(round_id: int) -> None:
+    await _container().bus.handle(c.CloseRound(round_id))
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    func: Callable[..., Awaitable[None]]
+    run_date: datetime
+    args: tuple[int, ...]
+    catch_up: bool = True  # schedule even when the time has passed (opening, closing)
+
+
+def desired_jobs(rounds: list[model.Round], now: datetime) -> dict[str, JobSpec]:
+    """The jobs the rounds call for: open when scheduled, reminders and close while not closed."""
+    jobs: dict[str, JobSpec] = {}
+    for rnd in rounds:
+        if rnd.id is None or rnd.state == model.RoundState.CLOSED:
+            continue
+        prefix = f"{JOB_PREFIX}{rnd.id}:"
+        if rnd.state == model.RoundState.SCHEDULED and rnd.opens_at is not None:
+            jobs[prefix + "open"] = JobSpec(open_round_job, rnd.opens_at, (rnd.id,))
+        if rnd.closes_at is not None:
+            jobs[prefix + "close"] = JobSpec(close_round_job, rnd.closes_at, (rnd.id,))
+        if rnd.opens_at is not None and rnd.state != model.RoundState.DRAFT:
+            for number, text in enumerate(rnd.reminders):
+                at = rnd.opens_at + model.parse_duration(text)
+                if rnd.closes_at is not None and at >= rnd.closes_at:
+                    continue
+                jobs[f"{prefix}reminder:{number}"] = JobSpec(
+                    reminder_job, at, (rnd.id, number), catch_up=False
+                )
+    return jobs
+
+
+class RoundScheduler:
+    """Keeps APScheduler's persistent jobs in line with the rounds' times."""
+
+    def __init__(
+        self,
+        container: Container,
+        *,
+        misfire_grace: int | None = None,
+        reconcile_every: float | None = None,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        settings = container.settings
+        self.container = container
+        self.misfire_grace = misfire_grace or settings.scheduler_misfire_grace
+        self.reconcile_every = reconcile_every or settings.scheduler_reconcile
+        self.wall_clock = wall_clock  # APScheduler runs on the real clock, so decisions do too
+        self.store = SQLAlchemyJobStore(url=jobstore_url(settings.database_url))
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": self.store},
+            job_defaults={
+                "coalesce": True,
+                "misfire_grace_time": self.misfire_grace,
+                "max_instances": 1,
+            },
+            timezone=UTC,
+        )
+        self._loop_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Load the stored jobs paused, bring them in line with the rounds, then run them."""
+        _RUNNING["container"] = self.container
+        self.scheduler.start(paused=True)
+        await self.reconcile()
+        self.scheduler.resume()
+        self.container.bus.subscribe(e.ProjectScheduleChanged, self._on_project_changed)
+        self.container.bus.subscribe(e.RoundOpened, self._on_round_changed)
+        self.container.bus.subscribe(e.RoundClosed, self._on_round_changed)
+        if self.reconcile_every > 0:
+            self._loop_task = asyncio.create_task(self._reconcile_loop())
+
+    async def stop(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.store.engine.dispose()
+        if _RUNNING.get("container") is self.container:
+            del _RUNNING["container"]
+
+    async def _reconcile_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.reconcile_every)
+            try:
+                await self.reconcile()
+            except Exception:
+                log.exception("scheduler: reading the rounds' schedule failed")
+
+    async def _on_project_changed(self, event: e.ProjectScheduleChanged) -> None:
+        if self.scheduler.running:
+            await self.reconcile(event.project_id)
+
+    async def _on_round_changed(self, event: e.RoundOpened | e.RoundClosed) -> None:
+        if not self.scheduler.running:
+            return
+        async with self.container.uow() as uow:
+            rnd = await uow.projects.round(event.round_id)
+        if rnd is not None:
+            await self.reconcile(rnd.project_id)
+
+    async def reconcile(self, project_id: int | None = None) -> int:
+        """Add, move and remove jobs so they match the rounds; return how many changed.
+
+        With ``project_id`` only that project's rounds are looked at.
+        """
+        async with self._lock:
+            async with self.container.uow() as uow:
+                if project_id is None:
+                    projects = await uow.projects.all()
+                else:
+                    found = await uow.projects.get(project_id)
+                    projects = [found] if found is not None else []
+                rounds: list[model.Round] = []
+                scope: set[int] = set()
+                for project in projects:
+                    assert project.id is not None
+                    mine = await uow.projects.rounds(project.id)
+                    scope.update(r.id for r in mine if r.id is not None)
+                    if project.status == model.ProjectStatus.ACTIVE:
+                        rounds += mine
+            wanted = desired_jobs(rounds, self.wall_clock())
+            return self._apply(wanted, None if project_id is None else scope)
+
+    def _apply(self, wanted: Mapping[str, JobSpec], scope: set[int] | None) -> int:
+        """Make the stored jobs match ``wanted``; stale jobs go when their round is in scope."""
+        now = self.wall_clock()
+        changed = 0
+        existing = {
+            job.id: job for job in self.scheduler.get_jobs() if job.id.startswith(JOB_PREFIX)
+        }
+        for job_id, spec in wanted.items():
+            job = existing.pop(job_id, None)
+            if job is not None and getattr(job.trigger, "run_date", None) == spec.run_date:
+                continue
+            if job is None and not spec.catch_up and spec.run_date < now:
+                continue  # a reminder whose time passed before it was ever scheduled
+            self.scheduler.add_job(
+                spec.func,
+                DateTrigger(run_date=spec.run_date, timezone=UTC),
+                args=spec.args,
+                id=job_id,
+                name=job_id,
+                replace_existing=True,
+            )
+            changed += 1
+        for job_id in existing:
+            if scope is not None and _round_of(job_id) not in scope:
+                continue
+            self.scheduler.remove_job(job_id)
+            changed += 1
+        return changed
+
+
+def _round_of(job_id: str) -> int | None:
+    parts = job_id.split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+# -- leader election ---------------------------------------------------------------------------
+
+
+class Leadership:
+    """One process schedules and sends: on PostgreSQL the holder of an advisory lock."""
+
+    def __init__(self, engine: AsyncEngine, key: int = LEADER_LOCK) -> None:
+        self.engine = engine
+        self.key = key
+        self._conn: AsyncConnection | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None or is_sqlite(str(self.engine.url))
+
+    async def acquire(self) -> bool:
+        """Try once to become the leader; True when this process is (or already was)."""
+        if is_sqlite(str(self.engine.url)) or self._conn is not None:
+            return True
+        conn = await self.engine.connect()
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            got = bool(
+                await conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key})
+            )
+        except Exception:
+            await conn.close()
+            raise
+        if not got:
+            await conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    async def release(self) -> None:
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        try:
+            await conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+        finally:
+            await conn.close()
+
+
+# -- the leader's work -------------------------------------------------------------------------
+
+
+def build_sender(
+    container: Container, senders: Mapping[str, ChannelSender] | None = None, **kwargs: Any
+) -> OutboxSender:
+    """The outbox sender with the rates and limits from the settings."""
+    settings = container.settings
+    options: dict[str, Any] = {
+        "rates": {"telegram": settings.telegram_rate, "whatsapp": settings.whatsapp_rate},
+        "default_rate": settings.telegram_rate,
+        "window": settings.outbox_window,
+        "lease": settings.outbox_lease,
+        "max_attempts": settings.outbox_max_attempts,
+    }
+    options.update(kwargs)
+    return OutboxSender(
+        container.engine,
+        senders if senders is not None else container.senders,
+        clock=container.clock,
+        **options,
+    )
+
+
+class Background:
+    """Wait to be elected, then run the round scheduler and the outbox sender until stopped."""
+
+    def __init__(
+        self,
+        container: Container,
+        *,
+        sender: OutboxSender | None = None,
+        scheduler: RoundScheduler | None = None,
+        retry_every: float = 10.0,
+    ) -> None:
+        self.container = container
+        self.leadership = Leadership(container.engine)
+        self.sender = sender or build_sender(container)
+        self.scheduler = scheduler or RoundScheduler(container)
+        self.retry_every = retry_every
+        self._task: asyncio.Task[None] | None = None
+        self._sender_task: asyncio.Task[None] | None = None
+        self.leading = asyncio.Event()
+
+    async def start(self) -> None:
+        self.container.bus.subscribe(e.MessagesQueued, self._wake_sender)
+        self._task = asyncio.create_task(self._run())
+
+    async def _wake_sender(self, event: e.MessagesQueued) -> None:
+        self.sender.wake()
+
+    async def _run(self) -> None:
+        while True:
+            if await self._try_lead():
+                break
+            await asyncio.sleep(self.retry_every)
+        log.info("this process schedules rounds and sends broadcasts")
+        await self.sender.recover()
+        await self.scheduler.start()
+        self._sender_task = asyncio.create_task(self.sender.run())
+        self.leading.set()
+
+    async def _try_lead(self) -> bool:
+        try:
+            return await self.leadership.acquire()
+        except Exception:
+            log.exception("leader election failed; trying again")
+            return False
+
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._sender_task is not None:
+            self.sender.stop()
+            await self._sender_task
+        if self.leading.is_set():
+            await self.scheduler.stop()
+        await self.leadership.release()
