@@ -15,6 +15,7 @@ from bots.whatsapp import webhook
 from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
 from bots.whatsapp.render import render, text_payload
 from bots.whatsapp.sender import CHANNEL, WhatsAppSender
+from core import outbox
 from core.channels import OutboundMessage, SendOutcome
 from core.i18n import gettext_for
 from core.services import delivery
@@ -136,7 +137,7 @@ class WhatsAppChannel:
 
     async def _receipt(self, receipt: webhook.Receipt) -> None:
         async with self.uow_factory() as uow:
-            if await delivery.record_receipt(uow, receipt.wamid, receipt.status, receipt.error):
+            if await outbox.record_receipt(uow.conn, receipt.wamid, receipt.status, receipt.error):
                 await uow.commit()
 
     async def close(self) -> None:

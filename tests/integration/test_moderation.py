@@ -126,7 +126,9 @@ def test_flags_find_phone_numbers_addresses_links_and_swearing():
 async def test_publishing_sets_the_time_once(demo, clock):
     _, rounds = await setup(demo)
     published_at = clock.now
-    first = await demo.bus.handle(c.PublishResults(rounds["reactie"].id))
+    await demo.bus.handle(c.PublishResults(rounds["reactie"].id))
     clock.advance(hours=1)
-    again = await demo.bus.handle(c.PublishResults(rounds["reactie"].id))
-    assert first.results_published_at == again.results_published_at == published_at
+    await demo.bus.handle(c.PublishResults(rounds["reactie"].id))
+    async with demo.uow() as uow:
+        rnd = await uow.projects.round(rounds["reactie"].id)
+    assert rnd is not None and rnd.results_published_at == published_at

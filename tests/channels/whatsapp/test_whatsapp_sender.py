@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 import sqlalchemy as sa
 
 from bots.whatsapp.channel import WhatsAppChannel
 from core.channels import OutboundMessage, SendStatus, Template
 from core.messages import Reply
-from core.services import delivery
 from core.services.templates import template_for
 from core.storage import tables as t
 from inspraak.bootstrap import Container
@@ -172,65 +169,41 @@ def test_the_sender_offers_the_configured_rate(wa: Container):
 # -- receipts ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def outbox(wa: Container) -> AsyncIterator[sa.Table]:
-    """A stand-in for the outbox table of the rounds issue (provider_message_id, status)."""
-    table = sa.Table(
-        "outbox",
-        t.metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("provider_message_id", sa.String(200)),
-        sa.Column("status", sa.String(20)),
-        sa.Column("error", sa.Text, nullable=True),
-    )
-    async with wa.engine.begin() as conn:
-        await conn.run_sync(table.create)
-    try:
-        yield table
-    finally:
-        async with wa.engine.begin() as conn:
-            await conn.run_sync(table.drop)
-        t.metadata.remove(table)
+async def _queued(wa: Container, wamid: str) -> None:
+    """An outbox row as the sender leaves it after the platform accepted the message."""
+    async with wa.uow() as uow:
+        await uow.conn.execute(
+            t.outbox.insert().values(
+                pseudonym="p", channel="whatsapp", kind="prompt", payload={}, dedupe_key=wamid,
+                status="sent", next_attempt_at=wa.clock(), provider_message_id=wamid,
+            )
+        )  # fmt: skip
+        await uow.commit()
 
 
-async def test_statuses_move_the_outbox_row_forward_only(
-    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident, outbox: sa.Table
+async def _row(wa: Container) -> sa.Row:
+    async with wa.uow() as uow:
+        return (await uow.conn.execute(sa.select(t.outbox.c.status, t.outbox.c.last_error))).one()
+
+
+async def test_delivery_and_read_receipts_keep_the_outbox_row_sent(
+    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident
 ):
     outcome = await _channel(wa).send(GERT, _prompt(_template()))
     wamid = outcome.provider_id
     assert wamid
-    async with wa.uow() as uow:
-        await uow.conn.execute(outbox.insert().values(provider_message_id=wamid, status="sent"))
-        await uow.commit()
-
-    async def status() -> tuple[str, str | None]:
-        async with wa.uow() as uow:
-            row = (await uow.conn.execute(sa.select(outbox.c.status, outbox.c.error))).one()
-        return row.status, row.error
-
+    await _queued(wa, wamid)
     assert await gert.deliver(graph.status_webhook(wamid, GERT, "read")) == 200
-    assert await status() == ("read", None)
     assert await gert.deliver(graph.status_webhook(wamid, GERT, "delivered")) == 200
-    assert await status() == ("read", None)  # a late "delivered" does not undo "read"
     await gert.deliver(graph.status_webhook("wamid.unknown", GERT, "failed"))
-    assert await status() == ("read", None)
+    assert tuple(await _row(wa)) == ("sent", None)
 
 
-async def test_a_failed_status_keeps_the_reason(
-    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident, outbox: sa.Table
+async def test_a_failed_status_fails_the_row_with_its_reason(
+    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident
 ):
-    async with wa.uow() as uow:
-        await uow.conn.execute(
-            outbox.insert().values(provider_message_id="wamid.F", status="sent")
-        )
-        await uow.commit()
+    await _queued(wa, "wamid.F")
     payload = graph.status_webhook("wamid.F", GERT, "failed", error_code=131026)
     assert await gert.deliver(payload) == 200
-    async with wa.uow() as uow:
-        row = (await uow.conn.execute(sa.select(outbox))).one()
-    assert row.status == "failed" and row.error.startswith("131026")
-
-
-async def test_a_receipt_without_an_outbox_changes_nothing(wa: Container):
-    async with wa.uow() as uow:
-        assert not await delivery.record_receipt(uow, "wamid.X", "delivered")
+    row = await _row(wa)
+    assert row.status == "failed" and row.last_error.startswith("131026")
