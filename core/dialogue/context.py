@@ -79,6 +79,7 @@ class Context:
     item_texts: dict[int, str] = field(default_factory=dict)
     open_projects: tuple[tuple[str, str], ...] = ()
     my_data: MyData | None = None
+    bot_id: int | None = None  # the channel's bot the resident talks to (Telegram)
 
     def round(self, round_id: int | None) -> RoundView | None:
         return next((r for r in self.rounds if r.id == round_id), None)

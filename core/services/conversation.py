@@ -24,6 +24,7 @@ from core.messages import Incoming, IncomingKind, Reply
 from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
+from core.storage.bots import project_visible
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Conversations:
         address: str | None = None,
         dedupe_key: str | None = None,
         keep_log: bool = False,
+        bot_id: int | None = None,
     ) -> Outcome:
         """Handle one message from ``user_id`` on ``channel`` and return the replies.
 
@@ -70,6 +72,8 @@ class Conversations:
             address: how to reach the person later (stored only after consent).
             dedupe_key: the channel's message id; a message seen before is ignored.
             keep_log: keep the conversation for display (the web chat).
+            bot_id: the channel's bot (``bots.id``) the person writes to; only the projects
+                of that bot can be listed and joined. None: every project (the web chat).
         """
         pseudonym = self.pseudonym(channel, user_id)
         incoming = incoming.sanitised()
@@ -79,7 +83,9 @@ class Conversations:
                 if not claimed:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
-            ctx = await load_context(uow, pseudonym, channel, address, state, incoming)
+            ctx = await load_context(
+                uow, pseudonym, channel, address, state, incoming, bot_id=bot_id
+            )
             result = engine.step(ctx, state, incoming)
             try:
                 for command in result.commands:
@@ -156,6 +162,7 @@ async def load_context(
     address: str | None,
     state: State,
     incoming: Incoming,
+    bot_id: int | None = None,
 ) -> Context:
     """Read what the engine needs for this step (a handful of small queries)."""
     now = uow.clock()
@@ -168,7 +175,13 @@ async def load_context(
     project = await uow.projects.by_code(code) if code else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
-    open_projects = await _open_projects(uow, now)
+    if (
+        project is not None
+        and bot_id is not None
+        and not await project_visible(uow.conn, project, bot_id)
+    ):
+        project = None
+    open_projects = await _open_projects(uow, now, bot_id)
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
     base = Context(
         now=now,
@@ -177,6 +190,7 @@ async def load_context(
         address=address,
         open_projects=open_projects,
         my_data=my_data,
+        bot_id=bot_id,
     )
     if project is None or project.id is None:
         return base
@@ -254,15 +268,20 @@ async def load_context(
         item_texts=item_texts,
         open_projects=open_projects,
         my_data=my_data,
+        bot_id=bot_id,
     )
 
 
-async def _open_projects(uow: UnitOfWork, now: object) -> tuple[tuple[str, str], ...]:
+async def _open_projects(
+    uow: UnitOfWork, now: object, bot_id: int | None = None
+) -> tuple[tuple[str, str], ...]:
     found = []
     for project in await uow.projects.all():
         if project.status != model.ProjectStatus.ACTIVE or project.id is None:
             continue
         if project.settings.get("listed", True) is False:
+            continue
+        if bot_id is not None and not await project_visible(uow.conn, project, bot_id):
             continue
         rounds = await uow.projects.rounds(project.id)
         if any(r.is_open(uow.clock()) for r in rounds):

@@ -1,0 +1,62 @@
+"""The Telegram bots of the deployment (one per municipality) and which projects they serve."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.domain import model
+from core.storage import tables as t
+from core.storage.repositories import Repository, to_domain
+
+
+class BotRepository(Repository):
+    async def all(self, active_only: bool = True) -> list[model.Bot]:
+        query = sa.select(t.bots).order_by(t.bots.c.id)
+        if active_only:
+            query = query.where(t.bots.c.active.is_(True))
+        return [to_domain(model.Bot, r) for r in await self.conn.execute(query)]
+
+    async def get(self, bot_id: int) -> model.Bot | None:
+        row = (await self.conn.execute(sa.select(t.bots).where(t.bots.c.id == bot_id))).first()
+        return to_domain(model.Bot, row) if row else None
+
+    async def by_telegram_id(self, telegram_id: int) -> model.Bot | None:
+        row = (
+            await self.conn.execute(sa.select(t.bots).where(t.bots.c.telegram_id == telegram_id))
+        ).first()
+        return to_domain(model.Bot, row) if row else None
+
+    async def by_username(self, username: str) -> model.Bot | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.bots).where(
+                    sa.func.lower(t.bots.c.username) == username.lstrip("@").lower()
+                )
+            )
+        ).first()
+        return to_domain(model.Bot, row) if row else None
+
+    async def add(self, bot: model.Bot) -> int:
+        return await self._insert(t.bots, bot)
+
+    async def update(self, bot_id: int, **values: object) -> None:
+        await self.conn.execute(t.bots.update().where(t.bots.c.id == bot_id).values(**values))
+
+    async def clear_default(self, except_id: int) -> None:
+        await self.conn.execute(
+            t.bots.update().where(t.bots.c.id != except_id).values(is_default=False)
+        )
+
+
+async def project_visible(conn: AsyncConnection, project: model.Project, bot_id: int) -> bool:
+    """Whether a project can be joined through bot ``bot_id``.
+
+    A project bound to a bot is reached only through that bot; an unbound project through the
+    default bot.
+    """
+    if project.bot_id is not None:
+        return project.bot_id == bot_id
+    return bool(
+        await conn.scalar(sa.select(t.bots.c.is_default).where(t.bots.c.id == bot_id)) or False
+    )
