@@ -60,6 +60,11 @@ def bootstrap(
     from bots.webchat.channel import WebChat
 
     container.channels["web"] = WebChat(conversations)
+    from bots.telegram.channel import TelegramChannel
+
+    # Always present (it stays idle without a token or a stored bot), so that bots added with
+    # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
+    container.channels["telegram"] = TelegramChannel.from_settings(settings, conversations, key)
     return container
 
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.deps import Services, get_language
 from web.rendering import render
-from web.routes import chat, health, public
+from web.routes import chat, health, public, webhooks
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(chat.router)
+    app.include_router(webhooks.router)
     app.state.webhooks = {}
 
     @app.middleware("http")

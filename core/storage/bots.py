@@ -60,3 +60,9 @@ async def project_visible(conn: AsyncConnection, project: model.Project, bot_id:
     return bool(
         await conn.scalar(sa.select(t.bots.c.is_default).where(t.bots.c.id == bot_id)) or False
     )
+
+
+async def project_bots(conn: AsyncConnection) -> dict[str, int | None]:
+    """Each project's code and the bot it belongs to (None: the default bot)."""
+    rows = await conn.execute(sa.select(t.projects.c.code, t.projects.c.bot_id))
+    return {str(code): bot_id for code, bot_id in rows}

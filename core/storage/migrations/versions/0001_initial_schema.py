@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:19:39.278747
+Create Date: 2026-11-27 22:28:50.773469
 """
 
 from alembic import op
@@ -65,6 +65,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel", "message_key", name=op.f("pk_processed_messages")),
     )
     op.create_table(
+        "bots",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("token_encrypted", sa.Text(), nullable=True),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_bots_organisation_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bots")),
+        sa.UniqueConstraint("telegram_id", name=op.f("uq_bots_telegram_id")),
+    )
+    op.create_table(
         "projects",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
@@ -76,6 +94,9 @@ def upgrade() -> None:
         sa.Column("settings", sa.JSON().with_variant(sa.JSON(), "sqlite"), nullable=False),
         sa.Column("bot_id", sa.Integer(), nullable=True),
         sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bot_id"], ["bots.id"], name=op.f("fk_projects_bot_id_bots"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -319,6 +340,7 @@ def downgrade() -> None:
 
     op.drop_table("residents")
     op.drop_table("projects")
+    op.drop_table("bots")
     op.drop_table("processed_messages")
     op.drop_table("organisations")
     op.drop_table("dialogue_states")
