@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> list[Callable[[Any], None]]:
     """Sub-command groups that live in their own modules (``register(subparsers)`` each)."""
-    return []
+    from inspraak import cli_telegram
+
+    return [cli_telegram.register]
 
 
 def _run(settings: Settings, work: Callable[[Container], Awaitable[Any]]) -> Any:

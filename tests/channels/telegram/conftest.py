@@ -74,7 +74,9 @@ async def settle(channel: TelegramChannel, api: FakeBotAPI, token: str = TOKEN) 
 
 
 @pytest.fixture
-async def polling(demo: Container, api: FakeBotAPI, sleeps: Sleeps) -> AsyncIterator[TelegramChannel]:
+async def polling(
+    demo: Container, api: FakeBotAPI, sleeps: Sleeps
+) -> AsyncIterator[TelegramChannel]:
     channel = make_channel(demo, api, sleeps)
     demo.channels["telegram"] = channel
     await channel.start()
@@ -100,8 +102,11 @@ class WebApp:
         config = uvicorn.Config(app, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.task = asyncio.create_task(self.server.serve(sockets=[self.sock]))
-        while not self.server.started:
+        for _ in range(500):
+            if self.server.started:
+                return
             await asyncio.sleep(0.01)
+        raise TimeoutError("uvicorn did not start")
 
     async def stop(self) -> None:
         assert self.server is not None and self.task is not None

@@ -8,9 +8,7 @@ from tests.channels.telegram.conftest import TOKEN, count, polling_resident, sta
 from tests.fakes.telegram_api import FakeBotAPI
 
 
-async def test_a_bare_start_lists_the_open_projects_as_buttons(
-    api: FakeBotAPI, polling
-) -> None:
+async def test_a_bare_start_lists_the_open_projects_as_buttons(api: FakeBotAPI, polling) -> None:
     bram = polling_resident(api, polling, 11)
     await bram.send("/start")
     assert bram.last_markup() == [
@@ -56,7 +54,9 @@ async def test_the_command_menu_is_set_in_dutch_and_english(api: FakeBotAPI, pol
     assert dutch == ["start", "help", "stop", "taal", "mijngegevens", "vergeet"]
     assert english == ["start", "help", "stop", "language", "mydata", "forget"]
     assert [c["command"] for c in api.commands(TOKEN)] == dutch
-    descriptions = {c["command"]: c["description"] for c in api.commands(TOKEN, language_code="en")}
+    descriptions = {
+        c["command"]: c["description"] for c in api.commands(TOKEN, language_code="en")
+    }
     assert descriptions["forget"] == "Erase everything we store about you"
 
 

@@ -66,9 +66,9 @@ async def test_a_webhook_call_without_the_secret_is_refused_and_stores_nothing(
     assert not api.calls("sendMessage")
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         assert response.status == 405
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{webapp.base_url}/webhook/nothing", data=b"{}") as response:
-            assert response.status == 404
+    other = f"{webapp.base_url}/webhook/nothing"
+    async with aiohttp.ClientSession() as http, http.post(other, data=b"{}") as response:
+        assert response.status == 404
 
 
 async def test_webhook_mode_sets_the_webhook_with_its_secret_and_leaves_it_on_stop(
