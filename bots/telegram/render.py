@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from core.messages import Reply
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, after entity parsing
-_BREAKS = re.compile(r"(?<=\n)|(?<= )")
+_WORDS = re.compile(r"(?<= )")
 
 
 def escape(text: str) -> str:
@@ -22,16 +22,18 @@ def escape(text: str) -> str:
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Escape ``text`` and cut it into pieces of at most ``limit`` characters.
 
-    Cuts after a line break or a space where it can, inside a word only when one word is
-    longer than a message; never inside an HTML entity.
+    Cuts between lines where it can, between words when one line is too long, inside a word
+    only when one word is longer than a message; never inside an HTML entity.
     """
     chunks: list[str] = []
     current = ""
-    for piece in (p for p in _BREAKS.split(text) if p):
+
+    def add(piece: str) -> None:
+        nonlocal current
         escaped = escape(piece)
         if len(current) + len(escaped) <= limit:
             current += escaped
-            continue
+            return
         if current:
             chunks.append(current)
             current = ""
@@ -40,9 +42,16 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
             chunks.append(escape(head))
             escaped = escape(piece)
         current = escaped
-    if current or not chunks:
+
+    for line in text.splitlines(keepends=True):
+        if len(escape(line)) <= limit:
+            add(line)
+        else:
+            for word in _WORDS.split(line):
+                add(word)
+    if current:
         chunks.append(current)
-    return [c for c in (chunk.rstrip() for chunk in chunks) if c] or [""]
+    return [c for c in (chunk.rstrip("\n") for chunk in chunks) if c.strip()] or [""]
 
 
 def _cut(raw: str, limit: int) -> tuple[str, str]:
