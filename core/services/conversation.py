@@ -24,7 +24,7 @@ from core.messages import Incoming, IncomingKind, Reply
 from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
-from core.storage.bots import project_visible
+from core.storage.bots import BotScope
 
 log = logging.getLogger(__name__)
 
@@ -175,13 +175,12 @@ async def load_context(
     project = await uow.projects.by_code(code) if code else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
-    if (
-        project is not None
-        and bot_id is not None
-        and not await project_visible(uow.conn, project, bot_id)
-    ):
+    scope = await BotScope.load(uow.conn, bot_id)
+    if project is not None and not scope.allows(project):
         project = None
-    open_projects = await _open_projects(uow, now, bot_id)
+    open_projects: tuple[tuple[str, str], ...] = ()
+    if project is None or state.step in ("idle", "choose_project"):  # the only steps that list
+        open_projects = await _open_projects(uow, now, scope)
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
     base = Context(
         now=now,
@@ -273,7 +272,7 @@ async def load_context(
 
 
 async def _open_projects(
-    uow: UnitOfWork, now: object, bot_id: int | None = None
+    uow: UnitOfWork, now: object, scope: BotScope | None = None
 ) -> tuple[tuple[str, str], ...]:
     found = []
     for project in await uow.projects.all():
@@ -281,7 +280,7 @@ async def _open_projects(
             continue
         if project.settings.get("listed", True) is False:
             continue
-        if bot_id is not None and not await project_visible(uow.conn, project, bot_id):
+        if scope is not None and not scope.allows(project):
             continue
         rounds = await uow.projects.rounds(project.id)
         if any(r.is_open(uow.clock()) for r in rounds):

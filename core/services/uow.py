@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -23,6 +25,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_SQLITE_WRITERS: WeakKeyDictionary[AsyncEngine, asyncio.Lock] = WeakKeyDictionary()
+
+
+def _sqlite_writer(engine: AsyncEngine) -> asyncio.Lock | None:
+    """One transaction at a time per SQLite database, queued in order.
+
+    Every SQLite transaction starts with ``BEGIN IMMEDIATE`` (core/storage/db.py), so they run
+    one by one anyway; without this queue a waiting connection polls in SQLite's busy handler,
+    which sleeps up to 100 ms between tries and makes latency under load jump to seconds.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    lock = _SQLITE_WRITERS.get(engine)
+    if lock is None:
+        lock = _SQLITE_WRITERS[engine] = asyncio.Lock()
+    return lock
+
+
 class UnitOfWork:
     """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back."""
 
@@ -38,8 +58,16 @@ class UnitOfWork:
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
-        self.conn = await self.engine.connect()
-        await self.conn.begin()
+        self._queue = _sqlite_writer(self.engine)
+        if self._queue is not None:
+            await self._queue.acquire()
+        try:
+            self.conn = await self.engine.connect()
+            await self.conn.begin()
+        except BaseException:
+            if self._queue is not None:
+                self._queue.release()
+            raise
         self.projects = ProjectRepository(self.conn)
         self.residents = ResidentRepository(self.conn)
         self.contributions = ContributionRepository(self.conn)
@@ -57,7 +85,11 @@ class UnitOfWork:
             if self.conn.in_transaction():
                 await self.conn.rollback()
         finally:
-            await self.conn.close()
+            try:
+                await self.conn.close()
+            finally:
+                if self._queue is not None:
+                    self._queue.release()
 
     async def commit(self) -> None:
         await self.conn.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -49,17 +51,30 @@ class BotRepository(Repository):
         )
 
 
-async def project_visible(conn: AsyncConnection, project: model.Project, bot_id: int) -> bool:
-    """Whether a project can be joined through bot ``bot_id``.
+@dataclass(frozen=True)
+class BotScope:
+    """Which projects a resident can reach through the bot they write to.
 
     A project bound to a bot is reached only through that bot; an unbound project through the
-    default bot.
+    default bot. Without a bot (the web chat) every project is in scope.
     """
-    if project.bot_id is not None:
-        return project.bot_id == bot_id
-    return bool(
-        await conn.scalar(sa.select(t.bots.c.is_default).where(t.bots.c.id == bot_id)) or False
-    )
+
+    bot_id: int | None = None
+    is_default: bool = False
+
+    @classmethod
+    async def load(cls, conn: AsyncConnection, bot_id: int | None) -> BotScope:
+        if bot_id is None:
+            return cls()
+        is_default = await conn.scalar(sa.select(t.bots.c.is_default).where(t.bots.c.id == bot_id))
+        return cls(bot_id, bool(is_default))
+
+    def allows(self, project: model.Project) -> bool:
+        if self.bot_id is None:
+            return True
+        if project.bot_id is not None:
+            return project.bot_id == self.bot_id
+        return self.is_default
 
 
 async def project_bots(conn: AsyncConnection) -> dict[str, int | None]:
