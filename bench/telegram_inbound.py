@@ -235,8 +235,9 @@ async def run_once(system: str, mode: str, residents: int, rate: float | None) -
         replies = Replies(needs_buttons=system == "inspraak")
         replies.hook(api)
         with tempfile.TemporaryDirectory() as tmp:
-            factory = inspraak(api, mode, Path(tmp)) if system == "inspraak" else bare_bot(api, mode)
-            async with factory as deliver:
+            factory = inspraak if system == "inspraak" else None
+            running = factory(api, mode, Path(tmp)) if factory else bare_bot(api, mode)
+            async with running as deliver:
                 return await drive(api, deliver, replies, system, residents, rate)
 
 
@@ -303,9 +304,9 @@ def median_result(results: list[Result]) -> tuple[float, float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--residents", type=int, default=40, help="for the throughput runs")
+    parser.add_argument("--residents", type=int, default=20, help="for the throughput runs")
     parser.add_argument("--rate", type=float, default=200.0, help="offered actions/s")
-    parser.add_argument("--paced-residents", type=int, default=80)
+    parser.add_argument("--paced-residents", type=int, default=16)
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("INSPRAAK_BENCH_POSTGRES_URL") else "SQLite"
     print(
