@@ -43,7 +43,7 @@ def test_a_draft_round_is_never_open_and_a_closed_round_stays_closed():
     assert rnd.is_open(NOW + timedelta(hours=2))
 
 
-@pytest.mark.parametrize(("text", "delta"), [("P2D", timedelta(days=2)), ("PT12H", timedelta(hours=12)),
+@pytest.mark.parametrize(("text", "delta"), [("P2D", timedelta(days=2)), ("PT12H", timedelta(hours=12)),  # noqa: E501
                                              ("P1DT6H30M", timedelta(days=1, hours=6, minutes=30)),
                                              ("P1W", timedelta(weeks=1))])  # fmt: skip
 def test_reminder_durations_parse(text: str, delta: timedelta):

@@ -173,7 +173,7 @@ def test_stop_unsubscribes_and_language_switches_the_texts():
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("START DEMO", ("start", "demo")), ("/start", ("start", "")), ("Mijn gegevens", ("mydata", "")),
+    [("START DEMO", ("start", "demo")), ("/start", ("start", "")), ("Mijn gegevens", ("mydata", "")),  # noqa: E501
      ("vergeet mij", ("forget", "")), ("language en", ("language", "en")), ("hallo", None)],
 )  # fmt: skip
 def test_intents_are_recognised_in_typed_text(text: str, intent: tuple[str, str] | None):
