@@ -74,7 +74,16 @@ def bootstrap(
     if settings.whatsapp_token is not None:
         from bots.whatsapp import build_channel
 
-        container.channels["whatsapp"] = build_channel(settings, conversations, clock)
+        whatsapp = build_channel(settings, conversations, clock)
+        container.channels["whatsapp"] = whatsapp
+        container.senders["whatsapp"] = whatsapp
+    from bots.telegram.channel import TelegramChannel
+
+    # Always present (it stays idle without a token or a stored bot), so that bots added with
+    # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
+    telegram = TelegramChannel.from_settings(settings, conversations, key)
+    container.channels["telegram"] = telegram
+    container.senders["telegram"] = telegram.sender
     return container
 
 
@@ -87,6 +96,8 @@ def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
     """Every channel's ``handle_webhook``, by channel name, for ``app.state.webhooks``."""
     found: dict[str, WebhookHandler] = {}
     for name, channel in container.channels.items():
+        if name == "telegram" and container.settings.telegram_mode != "webhook":
+            continue  # polling: Telegram must not be able to post updates at us
         handler = getattr(channel, "handle_webhook", None)
         if handler is not None:
             found[name] = handler

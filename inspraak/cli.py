@@ -97,9 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> list[Callable[[Any], None]]:
     """Sub-command groups that live in their own modules (``register(subparsers)`` each)."""
-    from inspraak import cli_polis, cli_rounds, cli_users
+    from inspraak import cli_polis, cli_rounds, cli_telegram, cli_users
 
-    return [cli_users.register, cli_polis.register, cli_rounds.register]
+    return [
+        cli_users.register,
+        cli_polis.register,
+        cli_rounds.register,
+        cli_telegram.register,
+    ]
 
 
 def _run(settings: Settings, work: Callable[[Container], Awaitable[Any]]) -> Any:

@@ -6,12 +6,31 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import uvicorn
+from fastapi import FastAPI
 
 from config.settings import Settings
-from inspraak.bootstrap import bootstrap, load_demo_if_empty, webhook_handlers
+from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty, webhook_handlers
 from web.app import create_app
 
 log = logging.getLogger("inspraak")
+
+
+def build_app(container: Container, scheduler: bool = True) -> FastAPI:
+    """The web app with channels (and, unless ``scheduler`` is off, the scheduler and the
+    outbox sender) started and stopped by its lifespan, and the channels' webhooks routed."""
+    telegram = container.channels["telegram"]
+    on_startup: list[Callable[[], Awaitable[None]]] = [telegram.start]
+    on_shutdown: list[Callable[[], Awaitable[None]]] = [telegram.stop]
+    if scheduler:
+        from inspraak.scheduling import Background
+
+        background = Background(container)
+        on_startup.append(background.start)
+        on_shutdown.insert(0, background.stop)
+    on_shutdown.append(container.close)
+    app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
+    app.state.webhooks.update(webhook_handlers(container))
+    return app
 
 
 async def serve(
@@ -23,17 +42,7 @@ async def serve(
         code = await load_demo_if_empty(container)
         if code:
             log.info("loaded the demo project %s", code)
-    on_startup: list[Callable[[], Awaitable[None]]] = []
-    on_shutdown: list[Callable[[], Awaitable[None]]] = []
-    if scheduler:
-        from inspraak.scheduling import Background
-
-        background = Background(container)
-        on_startup.append(background.start)
-        on_shutdown.append(background.stop)
-    on_shutdown.append(container.close)
-    app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
-    app.state.webhooks.update(webhook_handlers(container))
+    app = build_app(container, scheduler)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     print(f"inspraak is running at {base}/", flush=True)
     print(f"  web chat for the demo: {base}/chat/DEMO", flush=True)

@@ -99,6 +99,7 @@ class Context:
     open_projects: tuple[tuple[str, str], ...] = ()
     my_data: MyData | None = None
     others: OthersView | None = None  # only when the resident asked how others think
+    bot_id: int | None = None  # the channel's bot the resident talks to (Telegram)
 
     def round(self, round_id: int | None) -> RoundView | None:
         return next((r for r in self.rounds if r.id == round_id), None)

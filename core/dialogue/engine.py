@@ -100,6 +100,8 @@ def step(ctx: Context, state: State, incoming: Incoming) -> Step:
         elif incoming.language_hint:
             state.language = normalise_language(incoming.language_hint)
     turn = _Turn(ctx, state)
+    if ctx.resident is not None and ctx.resident.status == "blocked":
+        turn.do(c.MarkReachable(ctx.pseudonym))  # they wrote, so they unblocked us
     incoming = turn.resolve_typed_option(incoming)
     intent = parse_intent(incoming)
     if intent is not None:
@@ -785,6 +787,7 @@ def _consent(turn: _Turn, incoming: Incoming) -> None:
             turn.ctx.channel,
             turn.state.language or project.language,
             turn.ctx.address,
+            bot_id=turn.ctx.bot_id,
         )
     )
     turn.ack(turn._("Thank you for taking part!"))

@@ -16,6 +16,7 @@ class GiveConsent(Command):
     channel: str
     language: str
     address: str | None = None  # how to reach the resident on the channel (e.g. chat id)
+    bot_id: int | None = None  # which of the channel's bots the resident talks to (Telegram)
 
 
 @dataclass(frozen=True)
@@ -161,3 +162,47 @@ class PublishResults(Command):
     """Publish a round's results and tell every participant what came of it."""
 
     round_id: int
+
+
+# --- telegram ---
+
+
+@dataclass(frozen=True)
+class MarkBlocked(Command):
+    """The resident blocked the bot: send them nothing until they write again."""
+
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class MarkReachable(Command):
+    """A resident who had blocked the bot wrote again (STOP still needs START)."""
+
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class AddBot(Command):
+    """Store a Telegram bot (its token already sealed) for an organisation."""
+
+    telegram_id: int
+    username: str
+    token_encrypted: str
+    organisation: str  # slug; created when missing
+    organisation_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterDefaultBot(Command):
+    """Record the bot of the environment's token as the default bot (token not stored)."""
+
+    telegram_id: int
+    username: str
+
+
+@dataclass(frozen=True)
+class BindProject(Command):
+    """Make a project belong to a bot (``bot_id=None``: the default bot)."""
+
+    project_code: str
+    bot_id: int | None

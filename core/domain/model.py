@@ -267,3 +267,17 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"not an ISO-8601 duration like P2D or PT12H: {text!r}")
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
     return timedelta(**parts)
+
+
+@dataclass
+class Bot:
+    """A Telegram bot of one organisation; its token is stored sealed, never in clear."""
+
+    telegram_id: int
+    username: str
+    organisation_id: int | None = None
+    token_encrypted: str | None = None
+    is_default: bool = False
+    active: bool = True
+    id: int | None = None
+    created_at: datetime | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.numbers import format_decimal
@@ -21,9 +22,10 @@ from core.domain import model
 from core.domain.errors import UnknownItem
 from core.i18n import gettext_for
 from core.messages import Option, Reply
-from core.outbox import Envelope, QuietHours, enqueue
+from core.outbox import DEFAULT_TIMEZONE, Envelope, QuietHours, enqueue
 from core.services import handlers
 from core.services.handlers import Handler
+from core.services.templates import template_for
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
 
@@ -205,7 +207,7 @@ class Broadcasts:
         return OutboundMessage(
             (Reply(text, (option,), 1),),
             kind="prompt",
-            template=_template(project, who.language, (project.title, rnd.question), data),
+            template=_template(project, rnd, who.language, "prompt", data),
         )
 
     def _reminder(
@@ -220,7 +222,7 @@ class Broadcasts:
         return OutboundMessage(
             (Reply(text, (Option(_("Continue"), data),), 1),),
             kind="reminder",
-            template=_template(project, language, (project.title, rnd.question), data),
+            template=_template(project, rnd, language, "reminder", data),
         )
 
     def _results(
@@ -298,18 +300,21 @@ def _number(value: float | None, language: str) -> str:
 
 
 def _template(
-    project: model.Project, language: str, parameters: tuple[str, ...], data: str
+    project: model.Project, rnd: model.Round, language: str, kind: str, data: str
 ) -> Template | None:
-    """The project's approved WhatsApp template (``whatsapp_template.name``), if it has one."""
-    spec: dict[str, Any] = project.settings.get("whatsapp_template") or {}
-    if not spec.get("name"):
-        return None
-    return Template(
-        name=str(spec["name"]),
-        language=str(spec.get("language") or language),
-        parameters=tuple(_short(p, 60) for p in parameters),
-        buttons=(data,),
-    )
+    """The project's approved WhatsApp template for ``kind``, if it configured one."""
+    zone = ZoneInfo(str(project.settings.get("timezone") or DEFAULT_TIMEZONE))
+    closes = rnd.closes_at.astimezone(zone).strftime("%d-%m-%Y") if rnd.closes_at else ""
+    values = {
+        "project_title": project.title,
+        "project_code": project.code,
+        "round_question": rnd.question,
+        "closes_on": closes,
+    }
+    return template_for(
+        project.settings, kind, values, project_code=project.code,
+        default_language=language, button=data,
+    )  # fmt: skip
 
 
 def _group_mean(result: views.RoundResult, item_ids: set[int]) -> float | None:

@@ -27,6 +27,7 @@ from core.messages import Incoming, IncomingKind, Reply
 from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
+from core.storage.bots import BotScope
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class Conversations:
         address: str | None = None,
         dedupe_key: str | None = None,
         keep_log: bool = False,
+        bot_id: int | None = None,
     ) -> Outcome:
         """Handle one message from ``user_id`` on ``channel`` and return the replies.
 
@@ -76,6 +78,8 @@ class Conversations:
             address: how to reach the person later (stored only after consent).
             dedupe_key: the channel's message id; a message seen before is ignored.
             keep_log: keep the conversation for display (the web chat).
+            bot_id: the channel's bot (``bots.id``) the person writes to; only the projects
+                of that bot can be listed and joined. None: every project (the web chat).
         """
         pseudonym = self.pseudonym(channel, user_id)
         incoming = incoming.sanitised()
@@ -86,7 +90,14 @@ class Conversations:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
             ctx = await load_context(
-                uow, pseudonym, channel, address, state, incoming, analyses=self.analyses
+                uow,
+                pseudonym,
+                channel,
+                address,
+                state,
+                incoming,
+                analyses=self.analyses,
+                bot_id=bot_id,
             )
             result = engine.step(ctx, state, incoming)
             try:
@@ -166,6 +177,7 @@ async def load_context(
     incoming: Incoming,
     *,
     analyses: RoundAnalyses | None = None,
+    bot_id: int | None = None,
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
@@ -184,16 +196,25 @@ async def load_context(
     project = await uow.projects.by_code(code) if code else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
+    scope = await BotScope.load(uow.conn, bot_id)
+    if project is not None and not scope.allows(project):
+        project = None
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
-    if project is None or project.id is None:
+    open_projects: tuple[tuple[str, str], ...] = ()
+    if project is None or state.step in ("idle", "choose_project"):  # the steps that list them
         listed = await views.open_projects(uow.conn, now)
+        open_projects = tuple(
+            (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
+        )
+    if project is None or project.id is None:
         return Context(
             now=now,
             pseudonym=pseudonym,
             channel=channel,
             address=address,
-            open_projects=tuple((p["code"], p["title"]) for p in listed),
+            open_projects=open_projects,
             my_data=my_data,
+            bot_id=bot_id,
         )
     resident = await uow.residents.get(pseudonym, project.id)
     rounds = await uow.projects.rounds(project.id)
@@ -265,8 +286,10 @@ async def load_context(
         rounds=tuple(views_),
         candidates=candidates,
         item_texts=item_texts,
+        open_projects=open_projects,
         my_data=my_data,
         others=others,
+        bot_id=bot_id,
     )
 
 

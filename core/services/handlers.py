@@ -8,8 +8,15 @@ from typing import Any
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
-from core.domain.errors import InvalidInput, LimitReached, NotConsented, UnknownItem
+from core.domain.errors import (
+    InvalidInput,
+    LimitReached,
+    NotConsented,
+    UnknownItem,
+    UnknownProject,
+)
 from core.services.uow import UnitOfWork
+from core.storage.bots import BotRepository
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
 
@@ -34,7 +41,9 @@ async def give_consent(cmd: c.GiveConsent, uow: UnitOfWork) -> int:
         resident_id = await uow.residents.add(resident)
         uow.emit(e.ResidentJoined(resident_id, cmd.project_id))
     if cmd.address:
-        await uow.residents.save_contact(cmd.pseudonym, cmd.channel, cmd.address, now)
+        await uow.residents.save_contact(
+            cmd.pseudonym, cmd.channel, cmd.address, now, bot_id=cmd.bot_id
+        )
     return resident_id
 
 
@@ -196,6 +205,70 @@ async def close_round(cmd: c.CloseRound, uow: UnitOfWork) -> model.Round:
     return rnd
 
 
+# --- telegram ---
+
+
+async def mark_blocked(cmd: c.MarkBlocked, uow: UnitOfWork) -> None:
+    """Mark every active resident of this pseudonym blocked (stopped ones stay stopped)."""
+    status = model.ResidentStatus
+    await uow.residents.change_status(cmd.pseudonym, status.ACTIVE.value, status.BLOCKED.value)
+
+
+async def mark_reachable(cmd: c.MarkReachable, uow: UnitOfWork) -> None:
+    """Make a pseudonym's blocked residents active again (a STOP is only undone by START)."""
+    status = model.ResidentStatus
+    await uow.residents.change_status(cmd.pseudonym, status.BLOCKED.value, status.ACTIVE.value)
+
+
+async def add_bot(cmd: c.AddBot, uow: UnitOfWork) -> int:
+    """Store a bot for an organisation, or update the token and owner of a known one."""
+    bots = BotRepository(uow.conn)
+    organisation_id = await uow.projects.organisation(cmd.organisation, cmd.organisation_name)
+    known = await bots.by_telegram_id(cmd.telegram_id)
+    if known is not None and known.id is not None:
+        await bots.update(
+            known.id,
+            username=cmd.username,
+            token_encrypted=cmd.token_encrypted,
+            organisation_id=organisation_id,
+            active=True,
+        )
+        return known.id
+    bot = model.Bot(
+        cmd.telegram_id,
+        cmd.username,
+        organisation_id,
+        cmd.token_encrypted,
+        created_at=uow.clock(),
+    )
+    return await bots.add(bot)
+
+
+async def register_default_bot(cmd: c.RegisterDefaultBot, uow: UnitOfWork) -> int:
+    """Record the environment's bot as the default one (and no other)."""
+    bots = BotRepository(uow.conn)
+    known = await bots.by_telegram_id(cmd.telegram_id)
+    if known is not None and known.id is not None:
+        bot_id = known.id
+        if not known.is_default or known.username != cmd.username or not known.active:
+            await bots.update(bot_id, username=cmd.username, is_default=True, active=True)
+    else:
+        bot = model.Bot(cmd.telegram_id, cmd.username, is_default=True, created_at=uow.clock())
+        bot_id = await bots.add(bot)
+    await bots.clear_default(except_id=bot_id)
+    return bot_id
+
+
+async def bind_project(cmd: c.BindProject, uow: UnitOfWork) -> None:
+    project = await uow.projects.by_code(cmd.project_code)
+    if project is None:
+        raise UnknownProject(cmd.project_code)
+    if cmd.bot_id is not None and await BotRepository(uow.conn).get(cmd.bot_id) is None:
+        raise UnknownItem("bot")
+    project.bot_id = cmd.bot_id
+    await uow.projects.update(project)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.GiveConsent: give_consent,
     c.SetProfile: set_profile,
@@ -211,4 +284,9 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkRoundFinished: mark_finished,
     c.OpenRound: open_round,
     c.CloseRound: close_round,
+    c.MarkBlocked: mark_blocked,
+    c.MarkReachable: mark_reachable,
+    c.AddBot: add_bot,
+    c.RegisterDefaultBot: register_default_bot,
+    c.BindProject: bind_project,
 }

@@ -12,8 +12,9 @@ A project configures its template in the project file::
     name = "inspraak_herinnering"               # (prompt | reminder | results); missing keys
                                                 # fall back to the ones above
 
-The fields a parameter can name are listed in ``FIELDS``. The quick-reply button's payload is
-``start:<CODE>``: tapping it brings the resident back into the project's dialogue.
+The fields a parameter can name are listed in ``FIELDS``. The quick-reply button's payload
+brings the resident back into the dialogue: ``go:<CODE>:<ROUND>`` for a round's prompt or
+reminder (straight into that round), ``start:<CODE>`` otherwise.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def template_for(
     *,
     project_code: str,
     default_language: str = "nl",
+    button: str | None = None,
 ) -> Template | None:
     """Return the project's template for a pushed message of ``kind``, or None if none is set.
 
@@ -45,6 +47,8 @@ def template_for(
         values: the fields parameters may name (see ``FIELDS``).
         project_code: the project's code, for the quick-reply payload.
         default_language: the template language when the settings name none.
+        button: the quick-reply payload (default ``start:<CODE>``; a round's prompt passes
+            its ``go:`` data so the tap leads straight into the round).
     """
     config = settings.get("whatsapp_template") or {}
     if not isinstance(config, Mapping):
@@ -58,7 +62,8 @@ def template_for(
         return None
     fields = merged.get("parameters", ["project_title"])
     parameters = tuple(template_parameter(values.get(str(field), "")) for field in fields)
-    buttons = (f"start:{project_code}",) if merged.get("quick_reply", True) else ()
+    payload = button or f"start:{project_code}"
+    buttons = (payload,) if merged.get("quick_reply", True) else ()
     language = str(merged.get("language") or default_language)
     return Template(name=name, language=language, parameters=parameters, buttons=buttons)
 

@@ -212,13 +212,26 @@ class ResidentRepository(Repository):
             t.residents.update().where(t.residents.c.pseudonym == pseudonym).values(**values)
         )
 
+    async def change_status(self, pseudonym: str, old: str, new: str) -> None:
+        """Move a pseudonym's residents from status ``old`` to ``new`` (others untouched)."""
+        await self.conn.execute(
+            t.residents.update()
+            .where(t.residents.c.pseudonym == pseudonym, t.residents.c.status == old)
+            .values(status=new)
+        )
+
     async def save_contact(
-        self, pseudonym: str, channel: str, address: str, now: datetime
+        self,
+        pseudonym: str,
+        channel: str,
+        address: str,
+        now: datetime,
+        bot_id: int | None = None,
     ) -> None:
         found = await self.conn.scalar(
             sa.select(t.contacts.c.pseudonym).where(t.contacts.c.pseudonym == pseudonym)
         )
-        values = {"channel": channel, "address": address, "updated_at": now}
+        values = {"channel": channel, "address": address, "updated_at": now, "bot_id": bot_id}
         if found:
             await self.conn.execute(
                 t.contacts.update().where(t.contacts.c.pseudonym == pseudonym).values(**values)

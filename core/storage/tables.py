@@ -66,7 +66,7 @@ projects = sa.Table(
     sa.Column("status", sa.String(20), nullable=False, default="active"),
     sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False),
     sa.Column("settings", JSON, nullable=False, default=dict),
-    sa.Column("bot_id", sa.Integer, nullable=True),
+    sa.Column("bot_id", sa.ForeignKey("bots.id", ondelete="SET NULL"), nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
 )
 
@@ -356,4 +356,21 @@ outbox = sa.Table(
     sa.Index("ix_outbox_round_status", "round_id", "status"),
     sa.Index("ix_outbox_provider_message_id", "provider_message_id"),
     sa.Index("ix_outbox_pseudonym", "pseudonym"),
+)
+
+
+# --- telegram ---
+# One row per Telegram bot (one per municipality). The bot of INSPRAAK_TELEGRAM_TOKEN is the
+# default bot: its row has no stored token and also serves projects not bound to any bot.
+bots = sa.Table(
+    "bots",
+    metadata,
+    _id(),
+    sa.Column("telegram_id", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("username", sa.String(64), nullable=False, default=""),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=True),
+    sa.Column("token_encrypted", sa.Text, nullable=True),  # Fernet, key from the secret key
+    sa.Column("is_default", sa.Boolean, nullable=False, default=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
 )

@@ -1,23 +1,32 @@
-"""``/webhook/{name}``: hands the raw request to the handler the composition root registered.
+"""``/webhook/{name}``: hands a channel's webhook call to the handler the composition root
+registered in ``app.state.webhooks[name]`` (the web never imports a channel).
 
-The web app knows no channel: ``app.state.webhooks[name]`` is a plain async callable
-``(method, headers, query, body) -> (status, body, content type)``.
+A handler is ``async (method, headers, query, body) -> (status, body, content type)``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 router = APIRouter()
 
+WebhookHandler = Callable[
+    [str, Mapping[str, str], Mapping[str, str], bytes], Awaitable[tuple[int, str | bytes, str]]
+]
+MAX_BODY = 1_000_000  # both platforms send far smaller updates
+
 
 @router.api_route("/webhook/{name}", methods=["GET", "POST"], include_in_schema=False)
 async def webhook(name: str, request: Request) -> Response:
-    """Forward method, headers, query and raw body; 404 when no channel registered ``name``."""
-    handler = request.app.state.webhooks.get(name)
+    """Pass method, headers, query parameters and the raw body to the channel's handler."""
+    handler: WebhookHandler | None = request.app.state.webhooks.get(name)
     if handler is None:
         raise HTTPException(404, "Unknown webhook")
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        raise HTTPException(413, "Request too large")
     body = await request.body()
     status, content, media_type = await handler(
         request.method, request.headers, request.query_params, body

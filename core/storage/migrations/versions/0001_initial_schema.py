@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:59:48.282749
+Create Date: 2026-11-27 23:06:02.117069
 """
 
 from alembic import op
@@ -78,24 +78,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel", "message_key", name=op.f("pk_processed_messages")),
     )
     op.create_table(
-        "projects",
+        "bots",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("intro", sa.Text(), nullable=False),
-        sa.Column("language", sa.String(length=5), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("settings", sa.JSON().with_variant(sa.JSON(), "sqlite"), nullable=False),
-        sa.Column("bot_id", sa.Integer(), nullable=True),
+        sa.Column("telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("token_encrypted", sa.Text(), nullable=True),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
-            name=op.f("fk_projects_organisation_id_organisations"),
+            name=op.f("fk_bots_organisation_id_organisations"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
-        sa.UniqueConstraint("code", name=op.f("uq_projects_code")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bots")),
+        sa.UniqueConstraint("telegram_id", name=op.f("uq_bots_telegram_id")),
     )
     op.create_table(
         "users",
@@ -128,6 +126,47 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
+    op.create_table(
+        "projects",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("intro", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=5), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("settings", sa.JSON().with_variant(sa.JSON(), "sqlite"), nullable=False),
+        sa.Column("bot_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bot_id"], ["bots.id"], name=op.f("fk_projects_bot_id_bots"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_projects_organisation_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
+        sa.UniqueConstraint("code", name=op.f("uq_projects_code")),
+    )
+    op.create_table(
+        "web_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("csrf", sa.String(length=64), nullable=False),
+        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", core.storage.tables.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_web_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index("ix_web_sessions_user", ["user_id"], unique=False)
+
     op.create_table(
         "moderation_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -213,24 +252,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rounds")),
         sa.UniqueConstraint("project_id", "key", name="uq_rounds_project_key"),
     )
-    op.create_table(
-        "web_sessions",
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("csrf", sa.String(length=64), nullable=False),
-        sa.Column("created_at", core.storage.tables.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", core.storage.tables.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_web_sessions_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
-    )
-    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
-        batch_op.create_index("ix_web_sessions_user", ["user_id"], unique=False)
-
     op.create_table(
         "feedback",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -493,10 +514,6 @@ def downgrade() -> None:
 
     op.drop_table("ideas")
     op.drop_table("feedback")
-    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
-        batch_op.drop_index("ix_web_sessions_user")
-
-    op.drop_table("web_sessions")
     op.drop_table("rounds")
     with op.batch_alter_table("residents", schema=None) as batch_op:
         batch_op.drop_index("ix_residents_project_status")
@@ -507,9 +524,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_moderation_log_project")
 
     op.drop_table("moderation_log")
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index("ix_web_sessions_user")
+
+    op.drop_table("web_sessions")
+    op.drop_table("projects")
     op.drop_table("api_tokens")
     op.drop_table("users")
-    op.drop_table("projects")
+    op.drop_table("bots")
     op.drop_table("processed_messages")
     op.drop_table("organisations")
     with op.batch_alter_table("login_failures", schema=None) as batch_op:

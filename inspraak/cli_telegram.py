@@ -1,0 +1,109 @@
+"""``inspraak bot``: the Telegram bots of several municipalities in one deployment."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+
+from config.settings import Settings
+from core.domain import commands as c
+from core.storage.bots import BotRepository, project_bots
+from core.tokens import TokenBox
+from inspraak.bootstrap import Container
+
+
+def register(sub: Any) -> None:
+    """Add ``inspraak bot add|list|bind``."""
+    bot = sub.add_parser("bot", help="Telegram bots (one per municipality)").add_subparsers(
+        metavar="ACTION"
+    )
+    add = bot.add_parser("add", help="store a bot from its BotFather token")
+    add.add_argument("--token", required=True, help="the token BotFather gave")
+    add.add_argument("--organisation", required=True, help="organisation slug, e.g. gemeente-b")
+    add.add_argument("--name", help="the organisation's display name (when new)")
+    add.add_argument(
+        "--project", action="append", default=[], help="project code this bot serves (repeat)"
+    )
+    add.set_defaults(func=cmd_bot_add)
+    lst = bot.add_parser("list", help="list the stored bots and their projects")
+    lst.set_defaults(func=cmd_bot_list)
+    bind = bot.add_parser("bind", help="let a project be joined through a bot")
+    bind.add_argument("project")
+    bind.add_argument("bot", help="@username or id of the bot; 'default' for the default bot")
+    bind.set_defaults(func=cmd_bot_bind)
+
+
+# inspraak.cli imports this module, so its helpers are imported when a command runs.
+
+
+def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import CliError, _run
+
+    async def work(container: Container) -> str:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        try:
+            me = await Bot(args.token, session=session).get_me()
+        except (TelegramAPIError, ValueError) as error:
+            raise CliError(f"Telegram did not accept the token: {error}") from error
+        finally:
+            await session.close()
+        sealed = TokenBox(container.secret_key).seal(args.token)
+        command = c.AddBot(me.id, me.username or "", sealed, args.organisation, args.name)
+        bot_id = await container.bus.handle(command)
+        for code in args.project:
+            await container.bus.handle(c.BindProject(code.upper(), bot_id))
+        projects = ", ".join(code.upper() for code in args.project) or "none yet"
+        return f"bot @{me.username} stored (id {bot_id}); projects: {projects}"
+
+    print(_run(settings, work))
+    print("restart `inspraak serve` to start it")
+    return 0
+
+
+def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> list[str]:
+        async with container.uow() as uow:
+            bots = await BotRepository(uow.conn).all(active_only=False)
+            projects = await project_bots(uow.conn)
+        lines = []
+        for bot in bots:
+            codes = [code for code, bot_id in projects.items() if bot_id == bot.id]
+            if bot.is_default:
+                codes += [f"{code}*" for code, bot_id in projects.items() if bot_id is None]
+            kind = "default" if bot.is_default else "stored"
+            lines.append(f"{bot.id}\t@{bot.username}\t{kind}\t{', '.join(codes)}")
+        return lines
+
+    for line in _run(settings, work):
+        print(line)
+    return 0
+
+
+def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import CliError, _run
+
+    async def work(container: Container) -> str:
+        bot_id = None
+        if args.bot != "default":
+            async with container.uow() as uow:
+                bots = BotRepository(uow.conn)
+                found = (
+                    await bots.get(int(args.bot))
+                    if args.bot.isdigit()
+                    else await bots.by_username(args.bot)
+                )
+            if found is None:
+                raise CliError(f"no bot {args.bot} (see `inspraak bot list`)")
+            bot_id = found.id
+        await container.bus.handle(c.BindProject(args.project.upper(), bot_id))
+        return f"project {args.project.upper()} now belongs to bot {args.bot}"
+
+    print(_run(settings, work))
+    return 0
