@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.analysis.spread import DISSENT_THRESHOLD
 from core.domain import model
+from core.spreadsheet_safety import neutralise_dict
 from core.storage import tables as t
 from core.storage.repositories import to_domain
 
@@ -319,10 +321,17 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+class _SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """A DictWriter whose text cells can never become spreadsheet formulas."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow(neutralise_dict(rowdict))
+
+
 def results_csv(results: ProjectResults) -> str:
     """One row per idea, per item and criterion, per statement, and per feedback comment."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore")
+    writer = _SafeDictWriter(buffer, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for rnd in results.rounds:
         base = {"round": rnd.key, "kind": rnd.kind}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from core.messages import Incoming, Reply
@@ -93,3 +94,28 @@ ask_profile = false
 
 {rounds}
 '''
+
+
+POLIS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "polis"
+
+
+async def import_polis(
+    container: Any, name: str = "brexit-consensus", code: str = "BREXIT", publish: bool = True
+) -> int:
+    """Import a Pol.is fixture folder as a project (its statements round published); return
+    the round id. ``container`` is an ``inspraak.bootstrap.Container``."""
+    from core.analysis.transfer import import_conversation, read_folder
+    from core.domain.commands import PublishResults
+
+    conversation, first_votes = read_folder(POLIS_FIXTURES / name)
+    async with container.uow() as uow:
+        report = await import_conversation(
+            uow, conversation, first_votes, code=code, secret_key=container.secret_key
+        )
+        project = await uow.projects.by_code(report.project_code)
+        rounds = await uow.projects.rounds(project.id)
+        await uow.commit()
+    round_id = int(next(r.id for r in rounds if r.key == report.round_key))
+    if publish:
+        await container.bus.handle(PublishResults(round_id))
+    return round_id

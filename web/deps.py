@@ -10,6 +10,7 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
+from core.analysis.service import RoundAnalyses
 from core.domain.accounts import User
 from core.domain.model import Project
 from core.i18n import normalise_language
@@ -37,6 +38,7 @@ class Services(Protocol):
     bus: Any
     clock: Callable[..., Any]
     channels: dict[str, Any]
+    analyses: RoundAnalyses  # the process's cache of opinion analyses (shared with the chat)
 
     def uow(self) -> UnitOfWork: ...
 

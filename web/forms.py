@@ -64,6 +64,8 @@ def format_wijken(wijken: dict[str, list[str]]) -> str:
 def project_data(form: dict[str, str], current: dict[str, Any] | None) -> dict[str, Any]:
     """The [project] table from the project form (current values fill what the form lacks)."""
     data: dict[str, Any] = dict(current or {})
+    if "organisation" in form and form["organisation"].strip() != data.get("organisation"):
+        data.pop("organisation_name", None)  # the name belonged to the previous organisation
     for name in PROJECT_FIELDS:
         if name in form:
             data[name] = form[name].strip() if name != "intro" else form[name]

@@ -3,7 +3,9 @@
 A Pol.is export holds ``comments.csv``, ``votes.csv``, ``participants-votes.csv`` and
 ``summary.csv``. Reading keeps statements that were not moderated out (``moderated == -1``) and
 replays the votes in time order so the latest vote per (voter, statement) wins. Writing produces
-the same four files with Pol.is's headers and column order.
+the same four files with Pol.is's headers and column order. Text cells that a spreadsheet would
+take for a formula are written with a leading single quote and read back without it
+(:mod:`core.spreadsheet_safety`), so an export opened in Excel is safe and a round-trip is exact.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from core.analysis.polis import Vote
+from core.spreadsheet_safety import neutralise_row, restore
 
 COMMENTS_HEADER = (
     "timestamp",
@@ -186,7 +189,7 @@ def read_summary(path: str | Path) -> tuple[tuple[str, str], ...]:
                 raise PolisFormatError(
                     f"{path.name} line {reader.line_num}: expected 2 fields, got {len(row)}"
                 )
-            pairs.append((row[0], row[1]))
+            pairs.append((restore(row[0]), restore(row[1])))
     return tuple(pairs)
 
 
@@ -311,7 +314,7 @@ def write_summary(path: str | Path, pairs: Iterable[tuple[str, str]]) -> None:
     """Write the key/value rows of ``summary.csv`` (no header, as Pol.is)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(pairs)
+    writer.writerows(neutralise_row(pair) for pair in pairs)
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -373,7 +376,7 @@ def _rows(
                     f'{name} line {start}, column "{column}": expected {len(names)} fields, '
                     f"got {len(record)}"
                 )
-            yield start, dict(zip(names, record, strict=True))
+            yield start, dict(zip(names, map(restore, record), strict=True))
 
 
 def _int(path: str | Path, line: int, row: Mapping[str, str], column: str) -> int:
@@ -418,4 +421,4 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(neutralise_row(row) for row in rows)

@@ -15,12 +15,14 @@ template only prints. Include it in a Jinja template with::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.analysis.polis import MIN_CLUSTERED
 from core.analysis.service import RoundAnalyses, RoundAnalysis
-from core.analysis.svg import group_letter, map_description, opinion_map_svg
+from core.analysis.svg import PALETTE, group_letter, map_description, opinion_map_svg
 from core.i18n import gettext_for
 
 
@@ -43,6 +45,7 @@ class GroupSummary:
     name: str
     size: int
     statements: tuple[StatementLine, ...]  # representative, with the group's own percentages
+    colour: str = ""  # the group's colour on the map (its letter is always shown too)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class OpinionSummary:
     divisive: tuple[StatementLine, ...]
     map_svg: str
     map_text: str
+    needed: int = MIN_CLUSTERED  # residents needed before groups are formed
 
 
 def _pct(part: int, whole: int) -> int:
@@ -109,6 +113,7 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
             name=names[g.id],
             size=len(g.members),
             statements=tuple(line(s.id, s.direction, g.id) for s in reps),
+            colour=PALETTE[g.id % len(PALETTE)],
         )
         for g, reps in zip(result.groups, result.representative, strict=True)
     )
@@ -134,7 +139,11 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
         consensus_disagree=tuple(line(s) for s in result.consensus_disagree),
         divisive=tuple(line(s) for s in result.divisive),
         map_svg=opinion_map_svg(
-            result, title=_("Opinion map"), description=map_text, group_names=names
+            result,
+            title=_("Opinion map"),
+            description=map_text,
+            group_names=names,
+            ident=f"opinion-map-{votes.round_id}",
         ),
         map_text=map_text,
     )
@@ -145,3 +154,17 @@ async def opinion_summary(
 ) -> OpinionSummary:
     """The summary page's view-model of a statements round (analysis cached, off the loop)."""
     return summarise_opinions(await analyses.result(conn, round_id), language)
+
+
+async def opinion_summaries(
+    conn: AsyncConnection, analyses: RoundAnalyses, round_ids: Iterable[int], language: str = "nl"
+) -> dict[int, OpinionSummary]:
+    """The view-models of several statements rounds, by round id (one analysis each, cached).
+
+    Args:
+        conn: an open connection.
+        analyses: the process's shared cache (the container's ``analyses``).
+        round_ids: statements rounds only; the caller decides which may be shown.
+        language: the visitor's language for names and the map's text alternative.
+    """
+    return {rid: await opinion_summary(conn, analyses, rid, language) for rid in round_ids}

@@ -29,6 +29,7 @@ def opinion_map_svg(
     title: str,
     description: str,
     group_names: Mapping[int, str] | None = None,
+    ident: str = "opinion-map",
     width: int = 480,
     height: int = 360,
 ) -> str:
@@ -39,6 +40,8 @@ def opinion_map_svg(
         title: short accessible name (``<title>``).
         description: the text alternative (``<desc>``), e.g. from the summary view-model.
         group_names: label per group id (default: "A", "B", ...), shown with the size.
+        ident: prefix of the ``id`` of ``<title>`` and ``<desc>``; unique per page when a page
+            shows several maps.
         width: width of the viewBox in px.
         height: height of the viewBox in px.
     """
@@ -60,9 +63,9 @@ def opinion_map_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" class="opinion-map" '
-        'aria-labelledby="opinion-map-title opinion-map-desc">',
-        f'<title id="opinion-map-title">{escape(title)}</title>',
-        f'<desc id="opinion-map-desc">{escape(description)}</desc>',
+        f'aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF" stroke="#DDDDDD"/>',
         f'<line x1="{margin}" y1="{height / 2}" x2="{width - margin}" y2="{height / 2}" '
         'stroke="#EEEEEE"/>',

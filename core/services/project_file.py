@@ -317,6 +317,11 @@ async def export_project(uow: UnitOfWork, code: str) -> str:
         f"code = {_q(project.code)}",
         f"title = {_q(project.title)}",
         f"organisation = {_q(str(org))}",
+    ]
+    org_name = await uow.projects.organisation_name(project.organisation_id)
+    if org_name and org_name != org:  # a name that is only the slug again need not be kept
+        out.append(f"organisation_name = {_q(org_name)}")
+    out += [
         f"language = {_q(project.language)}",
         f"intro = {_q(project.intro)}",
         f"status = {_q(project.status.value)}",

@@ -89,6 +89,12 @@ class ProjectRepository(Repository):
             )
         )
 
+    async def organisation_name(self, organisation_id: int) -> str | None:
+        """The display name of an organisation (``None`` when there is no such organisation)."""
+        return await self.conn.scalar(
+            sa.select(t.organisations.c.name).where(t.organisations.c.id == organisation_id)
+        )
+
     async def by_code(self, code: str) -> model.Project | None:
         row = (
             await self.conn.execute(sa.select(t.projects).where(t.projects.c.code == code))

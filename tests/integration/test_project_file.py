@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
+from config.settings import Settings
 from core.domain.errors import ProjectFileError
 from core.services.project_file import export_project, import_project, parse_project_file
 from core.storage import tables as t
-from inspraak.bootstrap import Container
+from core.storage.db import create_all
+from inspraak.bootstrap import Container, bootstrap
 from tests.factories import project_toml
 
 ROUNDS = """
@@ -94,3 +98,49 @@ async def test_a_failing_import_changes_nothing(container: Container):
             raise RuntimeError("crash before commit")
     async with container.uow() as uow:
         assert await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.projects)) == 0
+
+
+async def test_export_keeps_the_organisation_name_and_a_fresh_database_gets_it_back(
+    container: Container, tmp_path: Path
+):
+    named = project_toml(rounds=ROUNDS).replace(
+        'organisation = "gemeente-test"',
+        'organisation = "gemeente-test"\norganisation_name = "Gemeente \\"Test\\" aan Zee"',
+    )
+    async with container.uow() as uow:
+        await import_project(uow, parse_project_file(named))
+        await uow.commit()
+        exported = await export_project(uow, "TEST")
+
+    assert 'organisation_name = "Gemeente \\"Test\\" aan Zee"' in exported
+    spec = parse_project_file(exported)
+    assert spec.project.organisation_name == 'Gemeente "Test" aan Zee'
+
+    other = bootstrap(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path}/fresh.db",
+            secret_key="another-secret-key-that-is-long-enough-0123",
+            data_dir=tmp_path,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+    )
+    await create_all(other.engine)
+    try:
+        async with other.uow() as uow:
+            project, _ = await import_project(uow, spec)
+            await uow.commit()
+            name = await uow.projects.organisation_name(project.organisation_id)
+            again = await export_project(uow, "TEST")
+    finally:
+        await other.close()
+    assert name == 'Gemeente "Test" aan Zee'
+    assert again == exported
+
+
+async def test_an_organisation_without_its_own_name_exports_only_its_slug(container: Container):
+    async with container.uow() as uow:
+        await import_project(uow, parse_project_file(project_toml(rounds=ROUNDS)))
+        await uow.commit()
+        exported = await export_project(uow, "TEST")
+    assert 'organisation = "gemeente-test"' in exported
+    assert "organisation_name" not in exported

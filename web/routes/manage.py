@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core import views
+from core.analysis.summary import opinion_summaries
 from core.domain import commands as c
 from core.domain.accounts import Role
 from core.domain.errors import DomainError, ProjectFileError
@@ -385,6 +386,8 @@ async def results(
                 breakdowns[rnd.id] = [
                     await views.breakdown(uow.conn, rnd, dim, ids) for dim in ("wijk", "age_band")
                 ]
+        published = [r.id for r in found.rounds if r.kind == "statements" and r.published]
+        opinions = await opinion_summaries(uow.conn, services.analyses, published, lang)
     return page(
         request,
         session,
@@ -393,6 +396,7 @@ async def results(
         project=project,
         results=found,
         breakdowns=breakdowns,
+        opinions=opinions,
         min_group=views.MIN_GROUP,
     )
 

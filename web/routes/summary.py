@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from core import views
+from core.analysis.summary import opinion_summaries
 from core.domain.model import Project
 from core.services.moderation import flags
 from web.deps import LanguageDep, ServicesDep
@@ -28,6 +29,8 @@ async def summary_page(
         summary = await views.public_summary(
             uow.conn, Project.normalise_code(code), services.clock(), quote_filter=shareable
         )
-    if summary is None:
-        raise HTTPException(404, "No published results for this project.")
-    return render(request, "summary.html", {"summary": summary}, lang)
+        if summary is None:
+            raise HTTPException(404, "No published results for this project.")
+        statements = [r.id for r in summary.rounds if r.kind == "statements"]
+        opinions = await opinion_summaries(uow.conn, services.analyses, statements, lang)
+    return render(request, "summary.html", {"summary": summary, "opinions": opinions}, lang)

@@ -43,7 +43,7 @@ def test_the_map_has_a_text_alternative_in_the_visitors_language():
     assert "15 residents answered too few statements" in summary.map_text
     assert summary.map_svg.startswith("<svg") and summary.map_svg.endswith("</svg>")
     assert 'role="img"' in summary.map_svg
-    assert f'<desc id="opinion-map-desc">{summary.map_text}</desc>' in summary.map_svg
+    assert f'<desc id="opinion-map-1-desc">{summary.map_text}</desc>' in summary.map_svg
     assert summary.map_svg.count("<circle") == 204 + 2  # everyone, plus the two group centres
 
 

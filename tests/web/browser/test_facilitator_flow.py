@@ -3,6 +3,9 @@
 Logs in with a one-time password, sets a password, creates a project with two rounds,
 watches a resident's idea arrive from the web chat, moderates it, publishes and opens the
 summary page. axe-core checks every page: no serious or critical WCAG 2.1 AA violations.
+A second test opens the opinion groups of a published Pol.is conversation (brexit-consensus,
+imported into the same database) on the results and summary pages, with the strict
+Content-Security-Policy enforced, axe, and print.
 
 Skipped only when /usr/bin/chromium is missing (``apt-get install -y chromium``); a browser
 is never downloaded.
@@ -22,8 +25,10 @@ import uvicorn
 
 from config.settings import Settings
 from core.services import accounts
+from core.storage.accounts import AccountRepository
 from core.storage.db import create_all
 from inspraak.bootstrap import bootstrap
+from tests.factories import import_polis
 from web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,6 +42,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+ADMIN, ADMIN_PASSWORD = "beheer@utrecht.example", "beheer wachtwoord 2026"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
@@ -69,7 +75,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             _, password = await accounts.create_user(
                 uow, "facilitator@utrecht.example", "facilitator", "gemeente-utrecht"
             )
+            admin, _ = await accounts.create_user(uow, ADMIN, "admin")
+            await AccountRepository(uow.conn).update_user(
+                admin.id or 0,
+                password_hash=await accounts.hash_password(ADMIN_PASSWORD),
+                must_change_password=False,
+            )
             await uow.commit()
+        await import_polis(container, "brexit-consensus", "BREXIT")  # published, 204 voters
         await container.close()
         return password
 
@@ -209,5 +222,59 @@ def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
         check_accessibility(page)
         page.emulate_media(media="print")
         assert page.locator(".site-header").is_hidden()
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+        browser.close()
+
+
+def test_opinion_groups_pass_the_strict_csp_axe_and_print(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+
+        # The strict CSP enforced: the map and its page must not need inline styles or scripts.
+        strict = browser.new_context(locale="nl-NL")
+        strict.set_default_timeout(5000)
+        page = strict.new_page()
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(f"{base}/p/BREXIT")
+        opinions = page.locator("section.opinions").first
+        expect(opinions.get_by_role("heading", name="Meningsgroepen")).to_be_visible()
+        expect(page.get_by_role("img", name="Meningenkaart")).to_be_visible()
+        expect(page.locator("h4", has_text="Groep A:")).to_be_visible()
+        assert page.locator("svg.opinion-map circle").count() > 200
+        assert page.get_by_role("img", name="Meningenkaart").bounding_box()["width"] > 200
+        assert refused == []
+
+        # axe (its script is injected, hence a context that bypasses the CSP).
+        checked = browser.new_context(bypass_csp=True, locale="nl-NL")
+        checked.set_default_timeout(5000)
+        page = checked.new_page()
+        page.goto(f"{base}/login")
+        page.get_by_label("E-mailadres").fill(ADMIN)
+        page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page).to_have_url(f"{base}/manage")
+        page.goto(f"{base}/manage/projects/BREXIT/results")
+        expect(page.locator("svg.opinion-map")).to_be_visible()
+        check_accessibility(page)
+        page.goto(f"{base}/p/BREXIT")
+        check_accessibility(page)
+        page.goto(f"{base}/p/BREXIT?lang=en")
+        expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
+        check_accessibility(page)
+
+        # Print: the map stays on the page, fits the A4 width and the groups stay readable.
+        page.emulate_media(media="print")
+        assert page.locator(".site-header").is_hidden()
+        expect(page.locator("svg.opinion-map")).to_be_visible()
+        width = page.locator("svg.opinion-map").bounding_box()["width"]
+        assert 200 < width <= 460  # 12 cm at 96 dpi is 454 px
+        expect(page.locator("h4", has_text="Group A:")).to_be_visible()
         assert page.pdf(format="A4")[:4] == b"%PDF"
         browser.close()
