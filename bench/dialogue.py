@@ -65,10 +65,10 @@ async def resident_session(conversations, user: str, latencies: list[float]) -> 
     replies = await send(Incoming.choice(pick(replies, "Versturen")))
     replies = await send(Incoming.choice(pick(replies, "Nee, verder")))
     for _ in range(12):  # 6 items x 2 criteria
-        replies = await send(Incoming.choice(pick(replies, index=3)))
+        replies = await send(Incoming.choice(pick(replies, "4")))
     for _ in range(5):
-        replies = await send(Incoming.choice(pick(replies, index=0)))
-    replies = await send(Incoming.choice(pick(replies, index=7)))
+        replies = await send(Incoming.choice(pick(replies, "Eens")))
+    replies = await send(Incoming.choice(pick(replies, "8")))
     await send(Incoming.message("Prima plan"))
     return steps
 
