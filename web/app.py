@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from web.deps import LoginRequired, Services, get_language
 from web.filters import amsterdam
 from web.rendering import render
-from web.routes import api, auth, chat, health, manage, progress, public, qr, summary, webhooks
+from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -69,7 +69,6 @@ def create_app(
     app.include_router(manage.router)
     app.include_router(summary.router)
     app.mount("/api/v1", api.create_api(services))
-    app.include_router(progress.router)
     app.state.webhooks = {}
 
     @app.exception_handler(LoginRequired)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -34,6 +33,7 @@ from tests.integration.outbox_support import (
     round_id,
     subscribe,
 )
+from tests.web.conftest import client_for, login, make_user
 
 
 async def _resident_status(container: Container, address: str) -> str:
@@ -501,7 +501,6 @@ async def _project_id(container: Container) -> int:
 async def test_progress_counts_statuses_rate_and_eta_on_the_json_route(
     container: Container, clock: TestClock
 ):
-    from web.app import create_app
 
     project_id = await make_project(container)
     addresses = await subscribe(container, project_id, 30)
@@ -523,11 +522,18 @@ async def test_progress_counts_statuses_rate_and_eta_on_the_json_route(
         await asyncio.gather(*list(outbox._tasks))
         await outbox._flush()
 
-    app = create_app(container)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        response = await client.get("/projects/test/rounds/ideeen/progress.json")
-        missing = await client.get("/projects/TEST/rounds/nope/progress.json")
+    await make_user(container, "fac@test.nl", "facilitator", "gemeente-test")
+    stranger = await make_user(container, "other@elders.nl", "facilitator", "gemeente-elders")
+    async with client_for(container) as client:
+        anonymous = await client.get("/manage/projects/TEST/rounds/ideeen/progress.json")
+        assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]
+        await login(client, stranger.email)
+        foreign = await client.get("/manage/projects/TEST/rounds/ideeen/progress.json")
+        assert foreign.status_code == 403
+    async with client_for(container) as client:
+        await login(client, "fac@test.nl")
+        response = await client.get("/manage/projects/test/rounds/ideeen/progress.json")
+        missing = await client.get("/manage/projects/TEST/rounds/nope/progress.json")
     assert missing.status_code == 404
     data = response.json()
     assert (data["sent"], data["blocked"], data["failed"], data["pending"]) == (18, 1, 1, 10)

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from core import views
 from core.analysis.summary import opinion_summaries
@@ -15,6 +15,7 @@ from core.domain.accounts import Role
 from core.domain.errors import DomainError, ProjectFileError
 from core.domain.model import Project
 from core.i18n import gettext_for
+from core.outbox import broadcast_progress
 from core.services.moderation import flags
 from core.services.project_file import export_project, import_project, parse_project_file
 from web import forms
@@ -228,6 +229,19 @@ async def dashboard(
     project = await project_for(services, session, code)
     board = await _dashboard(services, project)
     return page(request, session, lang, "manage/dashboard.html", project=project, board=board)
+
+
+@router.get("/projects/{code}/rounds/{key}/progress.json")
+async def round_progress(
+    code: str, key: str, services: ServicesDep, session: UserDep
+) -> JSONResponse:
+    """Sent, pending, failed and blocked messages of a round, the current rate and an ETA."""
+    project = await project_for(services, session, code)
+    async with services.uow() as uow:
+        progress = await broadcast_progress(uow.conn, project.code, key, services.clock())
+    if progress is None:
+        raise HTTPException(404, "no such round")
+    return JSONResponse(progress.to_json(), headers={"Cache-Control": "no-store"})
 
 
 @router.get("/projects/{code}/live", response_class=HTMLResponse)
