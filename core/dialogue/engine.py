@@ -242,6 +242,7 @@ class _Turn:
         self.goto(
             "rate" if rnd.kind == RoundKind.RATING else "vote",
             item_id=item_id,
+            item_text=text,
             criterion=0,
             draft=None,
         )
@@ -346,7 +347,7 @@ class _Turn:
             self.next_round()
             return
         if s.step in ("rate", "vote") and s.item_id is not None:
-            text = self.ctx.item_texts.get(s.item_id)
+            text = self.ctx.item_texts.get(s.item_id, s.item_text)
             if text is not None:
                 self._ask_item(rnd, s.item_id, text, s.criterion)
                 return
@@ -947,7 +948,7 @@ def _rate(turn: _Turn, incoming: Incoming) -> None:
         turn.ack(f"{label}: {score}" if label else turn._("Your score: {score}", score=score))
         if criterion + 1 < len(criteria):
             turn.state.criterion = criterion + 1
-            text = turn.ctx.item_texts.get(item_id, "")
+            text = turn.ctx.item_texts.get(item_id, turn.state.item_text or "")
             turn._ask_item(rnd, item_id, text, criterion + 1)
             return
         turn.answered[rnd.id] = turn.answered.get(rnd.id, 0) + 1

@@ -13,6 +13,7 @@ class State:
     language: str | None = None
     round_id: int | None = None
     item_id: int | None = None
+    item_text: str | None = None  # the text of item_id, so a step needs not read it again
     criterion: int = 0
     draft: str | None = None
     score: int | None = None

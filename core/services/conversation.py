@@ -249,6 +249,8 @@ async def load_context(
     candidates: dict[int, tuple[tuple[int, str], ...]] = {}
     by_id = {r.id: r for r in rounds}
     for view in _rounds_needing_items(views_, state.round_id):
+        if candidates and not _may_finish(views_, state.round_id, candidates):
+            break  # the current round goes on: the next round's items are not needed
         exclude = state.skipped_in(view.id)
         if state.item_id is not None and state.round_id == view.id:
             exclude = [*exclude, state.item_id]
@@ -257,7 +259,7 @@ async def load_context(
         )
         candidates[view.id] = tuple(found)
     item_texts: dict[int, str] = {}
-    if state.item_id is not None and state.step in ("rate", "vote"):
+    if state.item_id is not None and state.step in ("rate", "vote") and not state.item_text:
         item = await uow.projects.item(state.item_id)
         if item is not None:
             item_texts[item.id or 0] = item.text
@@ -303,6 +305,23 @@ def _others_round(arg: str, views: list[RoundView]) -> RoundView | None:
     return finished[-1] if finished else None
 
 
+def _may_finish(
+    views: list[RoundView],
+    current: int | None,
+    candidates: dict[int, tuple[tuple[int, str], ...]],
+) -> bool:
+    """Whether this step may finish the current round (then the next round's items are read).
+
+    A round goes on while it has at least two unanswered items (the one being answered may be
+    one of them) and the resident stays below the round's maximum.
+    """
+    view = next((v for v in views if v.id == current), None)
+    if view is None or current not in candidates:
+        return True
+    limit = view.max_per_resident
+    return len(candidates[current]) < 2 or (limit is not None and view.answered + 1 >= limit)
+
+
 def _rounds_needing_items(rounds: list[RoundView], current: int | None) -> list[RoundView]:
     """The current round and the first open, unfinished round after it with items to answer.
 
@@ -343,7 +362,7 @@ class _Tally:
 
 
 async def _tally(uow: UnitOfWork, resident_id: int, rounds: list[model.Round]) -> _Tally:
-    """A resident's progress per round in two queries.
+    """A resident's progress per round, in one query.
 
     ``answered`` counts ideas given, statements voted and items rated on every criterion.
     """
@@ -364,24 +383,22 @@ async def _tally(uow: UnitOfWork, resident_id: int, rounds: list[model.Round]) -
             t.round_progress.c.finished_at.is_not(None),
         )
         .group_by(t.round_progress.c.round_id),
+        # one row per rated item, with the number of criteria it was scored on
+        sa.select(t.ratings.c.round_id, sa.literal("rated"), sa.func.count())
+        .where(t.ratings.c.resident_id == resident_id)
+        .group_by(t.ratings.c.round_id, t.ratings.c.item_id),
     )
+    criteria = {r.id: len(r.criteria_or_default) for r in rounds}
     for round_id, what, count in await uow.conn.execute(per_round):
+        key = int(round_id)
         if what in ("ideas", "votes"):
-            tally.answered[int(round_id)] = int(count)
+            tally.answered[key] = int(count)
         elif what == "feedback":
-            tally.feedback.add(int(round_id))
-        else:
-            tally.finished.add(int(round_id))
-    if any(r.kind == model.RoundKind.RATING for r in rounds):
-        criteria = {r.id: len(r.criteria_or_default) for r in rounds}
-        per_item = (
-            sa.select(t.ratings.c.round_id, sa.func.count().label("n"))
-            .where(t.ratings.c.resident_id == resident_id)
-            .group_by(t.ratings.c.round_id, t.ratings.c.item_id)
-        )
-        for round_id, n in await uow.conn.execute(per_item):
-            if n >= criteria.get(round_id, 1):
-                tally.answered[int(round_id)] = tally.answered.get(int(round_id), 0) + 1
+            tally.feedback.add(key)
+        elif what == "finished":
+            tally.finished.add(key)
+        elif count >= criteria.get(key, 1):
+            tally.answered[key] = tally.answered.get(key, 0) + 1
     return tally
 
 

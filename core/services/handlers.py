@@ -132,37 +132,42 @@ async def add_idea_to_rating_rounds(
             await uow.projects.add_item_for_idea(other.id or 0, idea_id, text)
 
 
-async def _item_in(uow: UnitOfWork, rnd: model.Round, item_id: int) -> model.Item:
-    item = await uow.projects.item(item_id)
-    if item is None or item.round_id != rnd.id or not item.active:
+async def _answerable(
+    uow: UnitOfWork, round_id: int, item_id: int, kind: model.RoundKind
+) -> model.Round:
+    """The open round of ``kind`` that ``item_id`` belongs to, checked in one query."""
+    found = await uow.projects.item_and_round(item_id)
+    if found is None:
         raise UnknownItem("item")
-    return item
+    item, rnd = found
+    if rnd.id != round_id or rnd.kind != kind or not item.active:
+        raise UnknownItem("item")
+    rnd.require_open(uow.clock())
+    return rnd
 
 
-async def rate_item(cmd: c.RateItem, uow: UnitOfWork) -> bool:
-    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.RATING)
-    await _item_in(uow, rnd, cmd.item_id)
+async def rate_item(cmd: c.RateItem, uow: UnitOfWork) -> None:
+    rnd = await _answerable(uow, cmd.round_id, cmd.item_id, model.RoundKind.RATING)
     if not 0 <= cmd.criterion < len(rnd.criteria_or_default):
         raise UnknownItem("criterion")
     rnd.check_score(cmd.score)
     rating = model.Rating(
         rnd.id or 0, cmd.item_id, cmd.resident_id, cmd.criterion, cmd.score, uow.clock()
     )
-    return await uow.contributions.upsert_rating(rating)
+    await uow.contributions.upsert_rating(rating)
 
 
-async def cast_vote(cmd: c.CastVote, uow: UnitOfWork) -> bool:
-    rnd = await _open_round(uow, cmd.round_id, model.RoundKind.STATEMENTS)
-    await _item_in(uow, rnd, cmd.item_id)
+async def cast_vote(cmd: c.CastVote, uow: UnitOfWork) -> None:
+    rnd = await _answerable(uow, cmd.round_id, cmd.item_id, model.RoundKind.STATEMENTS)
     try:
         value = model.VoteValue(cmd.value)
     except ValueError as error:
         raise InvalidInput("vote") from error
     vote = model.Vote(rnd.id or 0, cmd.item_id, cmd.resident_id, value, uow.clock())
-    return await uow.contributions.upsert_vote(vote)
+    await uow.contributions.upsert_vote(vote)
 
 
-async def give_feedback(cmd: c.GiveFeedback, uow: UnitOfWork) -> bool:
+async def give_feedback(cmd: c.GiveFeedback, uow: UnitOfWork) -> None:
     rnd = await _open_round(uow, cmd.round_id, model.RoundKind.FEEDBACK)
     if cmd.score is not None:
         rnd.check_score(cmd.score)
@@ -170,7 +175,7 @@ async def give_feedback(cmd: c.GiveFeedback, uow: UnitOfWork) -> bool:
     feedback = model.Feedback(
         rnd.id or 0, cmd.resident_id, cmd.score, text, created_at=uow.clock()
     )
-    return await uow.contributions.upsert_feedback(feedback)
+    await uow.contributions.upsert_feedback(feedback)
 
 
 async def mark_started(cmd: c.MarkRoundStarted, uow: UnitOfWork) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
@@ -57,6 +58,13 @@ def _row_values(obj: Any, table: sa.Table) -> dict[str, Any]:
             value = value.value
         values[f.name] = value
     return values
+
+
+def insert_for(conn: AsyncConnection) -> Any:
+    """The dialect's INSERT construct, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 class Repository:
@@ -157,6 +165,22 @@ class ProjectRepository(Repository):
             query = query.where(t.items.c.active.is_(True))
         rows = await self.conn.execute(query.order_by(t.items.c.position, t.items.c.id))
         return [to_domain(model.Item, r) for r in rows]
+
+    async def item_and_round(self, item_id: int) -> tuple[model.Item, model.Round] | None:
+        """An item together with its round, in one query (the answer handlers check both)."""
+        item_cols = [c.label(f"item_{c.name}") for c in t.items.c]
+        row = (
+            await self.conn.execute(
+                sa.select(t.rounds, *item_cols)
+                .join(t.items, t.items.c.round_id == t.rounds.c.id)
+                .where(t.items.c.id == item_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        mapping = row._mapping
+        item = model.Item(**{c.name: mapping[f"item_{c.name}"] for c in t.items.c})
+        return item, to_domain(model.Round, row)
 
     async def item(self, item_id: int) -> model.Item | None:
         row = (await self.conn.execute(sa.select(t.items).where(t.items.c.id == item_id))).first()
@@ -283,40 +307,49 @@ class ContributionRepository(Repository):
             or 0
         )
 
-    async def upsert_rating(self, rating: model.Rating) -> bool:
-        """Store or change a rating; return whether it was new."""
-        where = (
-            t.ratings.c.item_id == rating.item_id,
-            t.ratings.c.resident_id == rating.resident_id,
-            t.ratings.c.criterion == rating.criterion,
+    async def upsert_rating(self, rating: model.Rating) -> None:
+        """Store or change a rating (one per resident, item and criterion)."""
+        await self._upsert(
+            t.ratings,
+            _row_values(rating, t.ratings),
+            ("item_id", "resident_id", "criterion"),
+            ("score",),
         )
-        updated = await self.conn.execute(
-            t.ratings.update().where(*where).values(score=rating.score)
-        )
-        if updated.rowcount:
-            return False
-        await self._insert(t.ratings, rating)
-        return True
 
-    async def upsert_vote(self, vote: model.Vote) -> bool:
-        where = (t.votes.c.item_id == vote.item_id, t.votes.c.resident_id == vote.resident_id)
-        updated = await self.conn.execute(
-            t.votes.update().where(*where).values(value=int(vote.value))
+    async def upsert_vote(self, vote: model.Vote) -> None:
+        """Store or change a vote (one per resident and statement)."""
+        await self._upsert(
+            t.votes, _row_values(vote, t.votes), ("item_id", "resident_id"), ("value",)
         )
-        if updated.rowcount:
-            return False
-        await self._insert(t.votes, vote)
-        return True
 
-    async def upsert_feedback(self, fb: model.Feedback) -> bool:
-        where = (t.feedback.c.round_id == fb.round_id, t.feedback.c.resident_id == fb.resident_id)
-        updated = await self.conn.execute(
-            t.feedback.update().where(*where).values(score=fb.score, text=fb.text)
+    async def upsert_feedback(self, fb: model.Feedback) -> None:
+        """Store or change a resident's feedback in a round (one per resident and round)."""
+        await self._upsert(
+            t.feedback,
+            _row_values(fb, t.feedback),
+            ("round_id", "resident_id"),
+            ("score", "text"),
         )
-        if updated.rowcount:
-            return False
-        await self._insert(t.feedback, fb)
-        return True
+
+    async def _upsert(
+        self,
+        table: sa.Table,
+        values: dict[str, Any],
+        keys: tuple[str, ...],
+        update: tuple[str, ...],
+        keep_first: bool = False,
+    ) -> None:
+        """Insert a row or update it on a key conflict, in one statement (SQLite and PostgreSQL).
+
+        With ``keep_first`` a column that already has a value keeps it.
+        """
+        insert = insert_for(self.conn)(table).values(**values)
+        excluded = insert.excluded
+        if keep_first:
+            changes = {name: sa.func.coalesce(table.c[name], excluded[name]) for name in update}
+        else:
+            changes = {name: excluded[name] for name in update}
+        await self.conn.execute(insert.on_conflict_do_update(index_elements=keys, set_=changes))
 
     async def candidates(
         self,
@@ -379,16 +412,15 @@ class ContributionRepository(Repository):
     async def mark_progress(
         self, round_id: int, resident_id: int, column: str, now: datetime, overwrite: bool = False
     ) -> None:
-        """Set started_at / finished_at / prompted_at for a resident in a round."""
-        table = t.round_progress
-        where = (table.c.round_id == round_id, table.c.resident_id == resident_id)
-        current = (await self.conn.execute(sa.select(table).where(*where))).first()
-        if current is None:
-            await self.conn.execute(
-                table.insert().values(round_id=round_id, resident_id=resident_id, **{column: now})
-            )
-        elif overwrite or getattr(current, column) is None:
-            await self.conn.execute(table.update().where(*where).values(**{column: now}))
+        """Set started_at / finished_at / prompted_at for a resident in a round (once, unless
+        ``overwrite``)."""
+        await self._upsert(
+            t.round_progress,
+            {"round_id": round_id, "resident_id": resident_id, column: now},
+            ("round_id", "resident_id"),
+            (column,),
+            keep_first=not overwrite,
+        )
 
     async def ideas_of_round(self, round_id: int, approved_only: bool) -> list[model.Idea]:
         query = sa.select(t.ideas).where(t.ideas.c.round_id == round_id)
