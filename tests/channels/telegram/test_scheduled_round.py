@@ -20,16 +20,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from pydantic import SecretStr
 
 from bots.telegram.channel import TelegramChannel
 from config.settings import Settings
 from core.storage import tables as t
-from core.storage.db import create_all
-from inspraak.bootstrap import DEMO_FILE, Container, bootstrap, load_demo_if_empty
+from inspraak.bootstrap import DEMO_FILE, Container
 from inspraak.scheduling import Background, RoundScheduler, build_sender
 from tests.channels.telegram.conftest import TOKEN, Resident, polling_resident
-from tests.conftest import _reset_postgres
+from tests.channels.telegram.serving import bootstrapped
 from tests.factories import TestClock
 from tests.fakes.senders import VirtualSleep
 from tests.fakes.telegram_api import FakeBotAPI
@@ -87,14 +85,10 @@ class Served:
 @pytest.fixture
 async def served(settings: Settings, clock: TestClock) -> AsyncIterator[Served]:
     clock.now = datetime.now(UTC)  # the jobs' times are compared with the real clock
-    async with FakeBotAPI(bots={TOKEN: "inspraak_test_bot"}) as api:
-        settings.telegram_token = SecretStr(TOKEN)
-        settings.telegram_api_base = api.base_url
-        if settings.database_url.startswith("postgresql"):
-            await _reset_postgres(settings.database_url)
-        container = bootstrap(settings, clock=clock)
-        await create_all(container.engine)
-        assert await load_demo_if_empty(container) == "DEMO"
+    async with (
+        FakeBotAPI(bots={TOKEN: "inspraak_test_bot"}) as api,
+        bootstrapped(settings, api, clock) as container,
+    ):
         channel = container.channels["telegram"]
         assert container.senders["telegram"] is channel.sender
         scheduler = RoundScheduler(container, reconcile_every=0, wall_clock=clock)
@@ -109,7 +103,6 @@ async def served(settings: Settings, clock: TestClock) -> AsyncIterator[Served]:
         finally:
             await background.stop()
             await channel.stop()
-            await container.close()
 
 
 async def upload_project_file(container: Container, text: str) -> None:
