@@ -37,6 +37,8 @@ from aiogram.exceptions import TelegramRetryAfter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bots.telegram.channel import BotEntry, BotRegistry  # noqa: E402
+from bots.telegram.sender import TelegramSender  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from core.domain import commands as c  # noqa: E402
 from core.outbox import OutboxSender, Pacer  # noqa: E402
@@ -44,7 +46,7 @@ from core.services.project_file import import_project, parse_project_file  # noq
 from core.storage import tables as t  # noqa: E402
 from core.storage.db import create_all, drop_all  # noqa: E402
 from inspraak.bootstrap import Container, bootstrap  # noqa: E402
-from tests.fakes.senders import AiogramSender, keyboard  # noqa: E402
+from tests.fakes.senders import keyboard  # noqa: E402
 
 TOKEN = "4242:BENCH-broadcast"
 PROJECT = """
@@ -103,6 +105,13 @@ def fake_api() -> object:
 
 def make_bot(base_url: str) -> Bot:
     return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
+
+
+def channel_sender(bot: Bot, paid_broadcast: bool = False) -> TelegramSender:
+    """The Telegram channel's own ChannelSender (what ``serve`` registers), over ``bot``."""
+    registry = BotRegistry()
+    registry.add(BotEntry(bot, "bench_bot", None, is_default=True))
+    return TelegramSender(registry, paid_broadcast=paid_broadcast)
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -170,7 +179,7 @@ async def outbox_window(container: Container, base_url: str, count: int) -> tupl
     """Send ``count`` messages at 25/s; return the achieved rate and the 429s."""
     bot = make_bot(base_url)
     sent_at: list[float] = []
-    inner = AiogramSender(bot)
+    inner = channel_sender(bot)
 
     class Timed:
         channel = "telegram"
@@ -209,7 +218,7 @@ async def outbox_paid(container: Container, base_url: str, window: int) -> tuple
     bot = make_bot(base_url)
     sender = OutboxSender(
         container.engine,
-        {"telegram": AiogramSender(bot, paid_broadcast=True)},
+        {"telegram": channel_sender(bot, paid_broadcast=True)},
         clock=now,
         rates={"telegram": 1000.0},
         window=window,

@@ -81,6 +81,12 @@ def choose(keyboard: list[list[dict[str, str]]], want: str) -> str:
     raise LookupError(f"no button for {want} in {datas}")
 
 
+def offers_only(markup: dict[str, Any]) -> bool:
+    """Only "How do others think?" (after a finished round): an offer, not the next question."""
+    datas = [button["callback_data"] for row in markup["inline_keyboard"] for button in row]
+    return all(data.startswith("others:") for data in datas)
+
+
 @dataclass
 class Replies:
     """Watches the fake's call log: the reply that ends an action, per chat."""
@@ -98,7 +104,7 @@ class Replies:
                 return
             chat = int(call.params["chat_id"])
             markup = call.params.get("reply_markup")
-            if self.needs_buttons and not markup:
+            if self.needs_buttons and (not markup or offers_only(markup)):
                 return
             if markup:
                 self.keyboards[chat] = markup["inline_keyboard"]

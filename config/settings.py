@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_secret: SecretStr | None = None
     telegram_rate: float = 25.0
+    # broadcasts with allow_paid_broadcast (paid in Stars; lets INSPRAAK_TELEGRAM_RATE go to 1000)
+    telegram_paid_broadcast: bool = False
 
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str = ""

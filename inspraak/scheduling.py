@@ -147,7 +147,10 @@ class RoundScheduler:
         settings = container.settings
         self.container = container
         self.misfire_grace = misfire_grace or settings.scheduler_misfire_grace
-        self.reconcile_every = reconcile_every or settings.scheduler_reconcile
+        # 0 switches the periodic look off (tests); None takes the setting
+        self.reconcile_every = (
+            settings.scheduler_reconcile if reconcile_every is None else reconcile_every
+        )
         self.wall_clock = wall_clock  # APScheduler runs on the real clock, so decisions do too
         self.store = SQLAlchemyJobStore(url=jobstore_url(settings.database_url))
         self.scheduler = AsyncIOScheduler(

@@ -156,6 +156,7 @@ class TelegramChannel:
         polling_timeout: int = 10,
         backoff: BackoffConfig | None = None,
         sleep: Sleep = asyncio.sleep,
+        paid_broadcast: bool = False,
     ) -> None:
         self.conversations = conversations
         self.secret_key = secret_key
@@ -170,7 +171,7 @@ class TelegramChannel:
         self.sleep = sleep
         self.session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
         self.registry = BotRegistry()
-        self.sender = TelegramSender(self.registry)
+        self.sender = TelegramSender(self.registry, paid_broadcast=paid_broadcast)
         self.locks = KeyedLocks()
         self.middleware = ConversationMiddleware(conversations, self.registry, self.locks, sleep)
         self.dispatcher = Dispatcher()
@@ -197,6 +198,7 @@ class TelegramChannel:
             mode=settings.telegram_mode,
             webhook_secret=secret(settings.telegram_webhook_secret),
             public_url=settings.public_url,
+            paid_broadcast=settings.telegram_paid_broadcast,
         )
 
     # -- lifecycle ----------------------------------------------------------------------------

@@ -27,13 +27,16 @@ class TelegramSender:
 
     429 → RATE_LIMITED with ``retry_after``; 403 → BLOCKED; 5xx and network errors → RETRY;
     any other refusal (400 chat not found, 401...) → FAILED with Telegram's description.
-    ``bot_id`` is ``contacts.bot_id`` (``bots.id``); None means the default bot.
+    ``bot_id`` is ``contacts.bot_id`` (``bots.id``); None means the default bot. With
+    ``paid_broadcast`` every message carries ``allow_paid_broadcast`` (Telegram then allows up
+    to 1,000 messages/s per bot and charges Stars).
     """
 
     channel = "telegram"
 
-    def __init__(self, registry: BotRegistry) -> None:
+    def __init__(self, registry: BotRegistry, *, paid_broadcast: bool = False) -> None:
         self.registry = registry
+        self.paid_broadcast = paid_broadcast or None
 
     async def send(
         self, address: str, message: OutboundMessage, *, bot_id: int | None = None
@@ -46,6 +49,7 @@ class TelegramSender:
         try:
             for reply in message.replies:
                 for method in send_methods(chat_id, reply):
+                    method.allow_paid_broadcast = self.paid_broadcast
                     sent = await entry.bot(method)
                     provider_id = str(sent.message_id)
         except TelegramRetryAfter as error:

@@ -105,6 +105,8 @@ async def _save_file(services: Services, data: dict[str, Any], round_index: int 
     async with services.uow() as uow:
         project, _ = await import_project(uow, spec)
         await uow.commit()
+        events = uow.collect_events()
+    await services.bus.publish(events)  # ProjectScheduleChanged: the scheduler moves its jobs
     return project, {}
 
 
@@ -192,6 +194,8 @@ async def import_file(
                 raise HTTPException(403, "This project belongs to another organisation.")
             project, _notes = await import_project(uow, spec)
             await uow.commit()
+            events = uow.collect_events()
+        await services.bus.publish(events)
     except UnicodeDecodeError:
         error = _("The file is not UTF-8 text.")
     except ProjectFileError as problem:

@@ -49,3 +49,21 @@ async def test_the_landing_page_shows_the_telegram_link(demo: Container, polling
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as http:
         page = (await http.get("/")).text
     assert "https://t.me/inspraak_test_bot?start=DEMO" in page
+
+
+async def test_paid_broadcasts_carry_allow_paid_broadcast(api, polling) -> None:
+    """``INSPRAAK_TELEGRAM_PAID_BROADCAST``: what lets the outbox send up to 1,000/s per bot."""
+    assert (await polling.sender.send("53", MESSAGE)).status == SendStatus.SENT
+    polling.sender.paid_broadcast = True
+    assert (await polling.sender.send("54", MESSAGE)).status == SendStatus.SENT
+    free, paid = (api.calls("sendMessage", chat_id=chat)[0].params for chat in (53, 54))
+    assert "allow_paid_broadcast" not in free
+    assert paid["allow_paid_broadcast"] is True
+
+
+def test_the_setting_reaches_the_sender(settings) -> None:
+    from bots.telegram.channel import TelegramChannel
+
+    settings.telegram_paid_broadcast = True
+    channel = TelegramChannel.from_settings(settings, None, "k" * 40)  # type: ignore[arg-type]
+    assert channel.sender.paid_broadcast is True
