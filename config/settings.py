@@ -50,7 +50,6 @@ class Settings(BaseSettings):
     whatsapp_rate: float = 80.0  # messages per second per number (Cloud API default throughput)
 
     # --- outbox / scheduling ---
-    whatsapp_rate: float = 80.0  # messages per second per sending number
     outbox_window: int = 100  # claimed-but-unrecorded messages at most: the duplicate bound
     outbox_lease: float = 120.0  # seconds before another sender may retake a 'sending' row
     outbox_max_attempts: int = 8  # transient failures before a message fails for good

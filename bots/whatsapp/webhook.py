@@ -113,10 +113,14 @@ def to_incoming(kind: str, content: Any) -> Incoming | None:
 
 
 def template_button(payload: str, text: str) -> Incoming:
-    """``start:CODE`` resumes a project, ``stop`` unsubscribes; anything else is typed text."""
+    """``start:CODE`` resumes a project, ``go:CODE:ROUND`` opens that round (a prompt's or a
+    reminder's button, as on the other channels), ``stop`` unsubscribes; anything else is
+    typed text."""
     head, _, rest = payload.partition(":")
     if head == "start":
         return Incoming.start(rest)
+    if head == "go" and rest:
+        return Incoming.choice(payload[:64])
     if head == "stop":
         return Incoming.command("stop")
     return Incoming.message(text or payload)

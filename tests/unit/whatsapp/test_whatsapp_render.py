@@ -103,6 +103,8 @@ def test_webhook_messages_become_incoming():
     assert to_incoming("interactive", button) == Incoming.choice("consent:yes")
     assert to_incoming("image", {"id": "m"}) is None
     assert template_button("start:DEMO", "Doe mee") == Incoming.start("DEMO")
+    # a round's prompt or reminder: straight into that round, like its button elsewhere
+    assert template_button("go:DEMO:7", "Doe mee") == Incoming.choice("go:DEMO:7")
     assert template_button("stop", "Stop").kind == IncomingKind.COMMAND
     assert template_button("", "Ja") == Incoming.message("Ja")
 
