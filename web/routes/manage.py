@@ -31,6 +31,8 @@ from web.deps import (
 )
 from web.exports import results_workbook
 from web.rendering import render
+from web.routes.public import join_links
+from web.routes.qr import qr_response
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(verify_csrf)])
 
@@ -232,7 +234,18 @@ async def dashboard(
     """The live dashboard of a project (HTMX refreshes the numbers; a link does without JS)."""
     project = await project_for(services, session, code)
     board = await _dashboard(services, project)
-    return page(request, session, lang, "manage/dashboard.html", project=project, board=board)
+    links = join_links(request, services, project.code)
+    context = {"project": project, "board": board, "links": links}
+    return page(request, session, lang, "manage/dashboard.html", **context)
+
+
+@router.get("/projects/{code}/qr/{channel}.{kind}", name="manage_qr_code")
+async def qr_code(
+    request: Request, code: str, channel: str, kind: str, services: ServicesDep, session: UserDep
+) -> Response:
+    """A join link's QR code (PNG or SVG) for posters, also before the project is public."""
+    project = await project_for(services, session, code)
+    return qr_response(request, services, project.code, channel, kind, "private, max-age=3600")
 
 
 @router.get("/projects/{code}/rounds/{key}/progress.json")
