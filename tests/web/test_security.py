@@ -20,6 +20,7 @@ PARAMS = {
     "kind": "idea",
     "item_id": "1",
     "action": "approve",
+    "channel": "web",
 }
 
 

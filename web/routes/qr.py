@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from fastapi import APIRouter, HTTPException, Request
@@ -40,6 +41,15 @@ async def qr_code(
         project = await uow.projects.by_code(code)
     if project is None or project.status != ProjectStatus.ACTIVE:
         raise HTTPException(404, "Unknown project")
+    return qr_response(request, services, code, channel, kind, "public, max-age=3600")
+
+
+def qr_response(
+    request: Request, services: Any, code: str, channel: str, kind: str, cache: str
+) -> Response:
+    """The QR code of ``code``'s join link on ``channel`` as a download (404 when none)."""
+    if kind not in MEDIA_TYPES:
+        raise HTTPException(404, "Unknown image type")
     url = next(
         (x["url"] for x in join_links(request, services, code) if x["channel"] == channel), None
     )
@@ -49,8 +59,5 @@ async def qr_code(
     return Response(
         qr_image(url, kind),
         media_type=MEDIA_TYPES[kind],
-        headers={
-            "Cache-Control": "public, max-age=3600",
-            "Content-Disposition": f'inline; filename="{filename}"',
-        },
+        headers={"Cache-Control": cache, "Content-Disposition": f'inline; filename="{filename}"'},
     )
