@@ -80,8 +80,8 @@ class WhatsAppSender:
         if await self.window_open(address):
             language = str(message.extra.get("language") or "nl")
             outcome = await self._send_all(render(address, message.replies, language))
-            if outcome.status != SendStatus.WINDOW_CLOSED:
-                return outcome
+            if outcome.status != SendStatus.WINDOW_CLOSED or message.template is None:
+                return outcome  # with no template, keep Meta's reason for the outbox row
             log.info("window closed by Meta's clock for a resident; trying the template")
         if message.template is None:
             return SendOutcome(SendStatus.WINDOW_CLOSED, error="no template for a closed window")
