@@ -34,7 +34,7 @@ from core.messages import Incoming  # noqa: E402
 from core.services.conversation import load_context  # noqa: E402
 from core.storage import tables as t  # noqa: E402
 from core.storage.db import create_all, create_engine, drop_all  # noqa: E402
-from inspraak.bootstrap import bootstrap, load_demo_if_empty  # noqa: E402
+from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty  # noqa: E402
 
 CONCURRENCY = 20
 
@@ -73,13 +73,19 @@ async def resident_session(conversations, user: str, latencies: list[float]) -> 
     return steps
 
 
-async def run_dialogues(url: str, residents: int) -> tuple[float, float, float]:
+async def demo_container(url: str) -> Container:
+    """A container on an emptied database with the demo project loaded."""
     settings = Settings(database_url=url, secret_key="b" * 40, _env_file=None)  # type: ignore[call-arg]
     engine = create_engine(url)
     await drop_all(engine)
     await create_all(engine)
     container = bootstrap(settings, engine=engine)
     await load_demo_if_empty(container)
+    return container
+
+
+async def run_dialogues(url: str, residents: int) -> tuple[float, float, float]:
+    container = await demo_container(url)
     latencies: list[float] = []
     gate = asyncio.Semaphore(CONCURRENCY)
 
@@ -132,12 +138,7 @@ async def bare_transactions(url: str, count: int) -> float:
 
 async def pure_engine_steps(url: str, count: int) -> float:
     """Baseline: the engine alone, on a context loaded once from the demo project."""
-    settings = Settings(database_url=url, secret_key="b" * 40, _env_file=None)  # type: ignore[call-arg]
-    engine = create_engine(url)
-    await drop_all(engine)
-    await create_all(engine)
-    container = bootstrap(settings, engine=engine)
-    await load_demo_if_empty(container)
+    container = await demo_container(url)
     async with container.uow() as uow:
         ctx = await load_context(
             uow, "p", "bench", None, State(project="DEMO"), Incoming.message("x")
