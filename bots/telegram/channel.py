@@ -38,6 +38,7 @@ from aiogram.methods import (
     SendMessage,
     SetMyCommands,
     SetWebhook,
+    TelegramMethod,
 )
 from aiogram.types import Update
 from aiogram.utils.backoff import BackoffConfig
@@ -343,32 +344,38 @@ class TelegramChannel:
     # -- webhook ------------------------------------------------------------------------------
     async def handle_update_post(
         self, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, str]:
         """Take one update Telegram POSTed to ``/webhook/telegram``.
 
         403 without the right secret token (nothing is read or stored); 200 once handled;
-        500 when handling failed, so that Telegram delivers the update again.
+        500 when handling failed, so that Telegram delivers the update again. A handler may
+        return one Bot API method (answering a pressed button); it goes back in the 200
+        response as JSON, which Telegram executes.
         """
         secret = next((v for k, v in headers.items() if k.lower() == SECRET_HEADER), None)
         entry = self.registry.by_secret(secret)
         if entry is None:
-            return 403, b"forbidden"
+            return 403, b"forbidden", "text/plain"
         if len(body) > MAX_BODY:
-            return 413, b"too large"
+            return 413, b"too large", "text/plain"
         try:
             update = Update.model_validate(json.loads(body), context={"bot": entry.bot})
         except (ValueError, ValidationError):
-            return 400, b"not an update"
+            return 400, b"not an update", "text/plain"
         try:
             await asyncio.wait_for(self.ready.wait(), 10)
         except TimeoutError:
-            return 503, b"starting"
+            return 503, b"starting", "text/plain"
         try:
-            await self.dispatcher.feed_webhook_update(entry.bot, update)
+            reply = await self.dispatcher.feed_webhook_update(
+                entry.bot, update, webhook_reply=True
+            )
         except Exception:
             log.exception("update %s failed", update.update_id)
-            return 500, b"failed"
-        return 200, b""
+            return 500, b"failed", "text/plain"
+        if isinstance(reply, TelegramMethod):
+            return 200, webhook_reply_body(entry.bot, reply), "application/json"
+        return 200, b"", "text/plain"
 
     async def handle_webhook(
         self, method: str, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
@@ -376,8 +383,7 @@ class TelegramChannel:
         """The generic webhook signature of ``/webhook/{name}``: only POST is Telegram's."""
         if method != "POST":
             return 405, b"method not allowed", "text/plain"
-        status, content = await self.handle_update_post(headers, body)
-        return status, content, "text/plain"
+        return await self.handle_update_post(headers, body)
 
     # -- links --------------------------------------------------------------------------------
     async def refresh_links(self) -> None:
@@ -400,3 +406,13 @@ class TelegramChannel:
         if entry is None or not entry.username:
             return None
         return f"https://t.me/{entry.username}?start={code}"
+
+
+def webhook_reply_body(bot: Bot, method: TelegramMethod[Any]) -> bytes:
+    """A Bot API call as a webhook response: ``{"method": ..., parameters...}`` in JSON."""
+    payload: dict[str, Any] = {"method": method.__api_method__}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = bot.session.prepare_value(value, bot=bot, files={}, _dumps_json=False)
+        if prepared is not None:
+            payload[key] = prepared
+    return json.dumps(payload).encode()

@@ -964,10 +964,35 @@ class FakeBotAPI(FakeHTTPServer):
         ) as response:
             text = await response.text()
             status = response.status
+            reply_type = response.content_type
         self.webhook_deliveries.append(
             {"url": url, "update": body, "status": status, "response": text}
         )
+        if 200 <= status < 300 and reply_type == "application/json" and text:
+            await self._webhook_reply(self._token(token), json.loads(text))
         return status
+
+    async def _webhook_reply(self, token: str, payload: JsonDict) -> None:
+        """Run the Bot API method a webhook answered with, as Telegram does.
+
+        Telegram executes a ``{"method": ..., ...}`` response body and tells the bot nothing
+        about the outcome; the call is logged like any other.
+        """
+        method = str(payload.pop("method", ""))
+        handler = self._handlers.get(method.lower())
+        at = time.monotonic()
+        self.stats.requests += 1
+        self.stats.by_method[method] += 1
+        status, response = 200, {"ok": True}
+        try:
+            if handler is None:
+                raise TelegramApiError(404, "Not Found: method not found")
+            result = await handler(self._state(token), payload)
+            response = {"ok": True, "result": result[0] if isinstance(result, tuple) else result}
+        except TelegramApiError as exc:
+            status, response = exc.error_code, exc.body()
+            self.stats.errors += 1
+        self.log.append(BotCall(method, token, payload, at, status, response, "WEBHOOK"))
 
     async def flush_webhook(self, token: str | None = None) -> list[int]:
         """Deliver queued updates to the webhook set with ``setWebhook``; returns statuses.

@@ -74,6 +74,13 @@ async def test_a_resident_answers_every_round_through_the_webhook(
     await answer_every_round(anna)
     await assert_results(demo)
     assert not api.calls("getUpdates")
+    # every press was answered in the webhook's own response (Telegram runs that method), so
+    # no separate request was needed to stop the spinner
+    answered = api.calls("answerCallbackQuery")
+    assert len(answered) == anna.presses
+    assert all(call.ok and call.http_method == "WEBHOOK" for call in answered)
+    replies = [d for d in api.webhook_deliveries if d["response"].startswith("{")]
+    assert len(replies) == anna.presses
 
 
 async def test_resident_text_is_html_escaped(demo: Container, api: FakeBotAPI, polling) -> None:
