@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from core.channels import ChannelSender, OutboundMessage, SendOutcome, SendStatus, Template
 from core.messages import Option, Reply
 from core.storage import tables as t
+from core.storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -408,7 +409,7 @@ class OutboxSender:
 
         Call at start-up: those rows were in flight when the previous process died.
         """
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             result = await conn.execute(
                 t.outbox.update()
                 .where(t.outbox.c.status == OutboxStatus.SENDING.value)
@@ -488,7 +489,7 @@ class OutboxSender:
             await self._flush()
         if self._claimed:
             ids, self._claimed = sorted(self._claimed), set()
-            async with self.engine.begin() as conn:
+            async with transaction(self.engine) as conn:
                 await conn.execute(
                     t.outbox.update()
                     .where(t.outbox.c.id.in_(ids), t.outbox.c.status == OutboxStatus.SENDING.value)
@@ -516,7 +517,7 @@ class OutboxSender:
             .order_by(o.c.next_attempt_at, o.c.id)
             .limit(limit)
         )
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             ids = list(await conn.scalars(query))
@@ -605,7 +606,7 @@ class OutboxSender:
             for r in results
         ]
         blocked = sorted({r.pseudonym for r in results if r.status == OutboxStatus.BLOCKED})
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(statement, params)
             if blocked:
                 await conn.execute(

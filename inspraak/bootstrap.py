@@ -19,7 +19,7 @@ from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
-from core.storage.db import create_engine
+from core.storage.db import create_engine, reader_for
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -38,9 +38,14 @@ class Container:
     analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
     # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
     senders: dict[str, Any] = field(default_factory=dict)
+    reader: AsyncEngine | None = None  # long reads (pages, exports); None: ``engine``
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
+
+    def reading(self) -> UnitOfWork:
+        """A read-only unit of work for long reads: it never waits for (or holds) a writer."""
+        return UnitOfWork(self.reader or self.engine, self.clock, read_only=True)
 
     async def close(self) -> None:
         for channel in self.channels.values():
@@ -48,6 +53,8 @@ class Container:
             if close is not None:
                 await close()
         await self.engine.dispose()
+        if self.reader is not None and self.reader is not self.engine:
+            await self.reader.dispose()
 
 
 def bootstrap(
@@ -61,13 +68,20 @@ def bootstrap(
     engine = engine or create_engine(settings.database_url)
     key = secret_key or settings.resolved_secret_key()
 
+    reader = reader_for(engine)
+
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(engine, clock)
 
+    def read_factory() -> UnitOfWork:
+        return UnitOfWork(reader, clock, read_only=True)
+
     bus = MessageBus(uow_factory, {**DEFAULT_HANDLERS, **broadcast_handlers(settings.base_url())})
     analyses = RoundAnalyses()
-    conversations = Conversations(bus, key, analyses)
-    container = Container(settings, engine, bus, conversations, clock, key, analyses=analyses)
+    conversations = Conversations(bus, key, analyses, reading=read_factory)
+    container = Container(
+        settings, engine, bus, conversations, clock, key, analyses=analyses, reader=reader
+    )
     from bots.webchat.channel import WebChat
 
     container.channels["web"] = WebChat(conversations)

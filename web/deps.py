@@ -42,6 +42,8 @@ class Services(Protocol):
 
     def uow(self) -> UnitOfWork: ...
 
+    def reading(self) -> UnitOfWork: ...  # read-only, for long reads (pages, exports)
+
 
 def get_services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]

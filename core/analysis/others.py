@@ -29,20 +29,30 @@ async def others_view(
 ) -> OthersView:
     """Summarise how the others answered a round, relative to one resident."""
     assert rnd.id is not None
-    table = t.votes if rnd.kind == model.RoundKind.STATEMENTS else t.ratings
-    participants = int(
-        await conn.scalar(
-            sa.select(sa.func.count(sa.distinct(table.c.resident_id))).where(
-                table.c.round_id == rnd.id
-            )
-        )
-        or 0
-    )
+    participants = await _participants(conn, rnd)
     if participants < MIN_PARTICIPANTS:
         return OthersView(rnd.id, rnd.kind, participants, enough=False)
     if rnd.kind == model.RoundKind.STATEMENTS:
         return await _statements_view(conn, analyses, rnd, resident_id, participants)
     return await _rating_view(conn, rnd, resident_id, participants)
+
+
+async def prepare(conn: AsyncConnection, analyses: RoundAnalyses, rnd: model.Round) -> None:
+    """Bring the cached analysis of a statements round up to date, when it will be shown."""
+    if rnd.kind != model.RoundKind.STATEMENTS or rnd.id is None:
+        return
+    if await _participants(conn, rnd) >= MIN_PARTICIPANTS:
+        await analyses.result(conn, rnd.id)
+
+
+async def _participants(conn: AsyncConnection, rnd: model.Round) -> int:
+    table = t.votes if rnd.kind == model.RoundKind.STATEMENTS else t.ratings
+    found = await conn.scalar(
+        sa.select(sa.func.count(sa.distinct(table.c.resident_id))).where(
+            table.c.round_id == rnd.id
+        )
+    )
+    return int(found or 0)
 
 
 async def _statements_view(

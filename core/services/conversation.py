@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from core import views
 from core.analysis.others import others_view
+from core.analysis.others import prepare as prepare_others
 from core.analysis.service import RoundAnalyses
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
@@ -28,6 +30,7 @@ from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
 from core.storage.bots import BotScope
+from core.storage.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +52,17 @@ class Conversations:
     """Entry point of every channel into the core."""
 
     def __init__(
-        self, bus: MessageBus, secret_key: str, analyses: RoundAnalyses | None = None
+        self,
+        bus: MessageBus,
+        secret_key: str,
+        analyses: RoundAnalyses | None = None,
+        reading: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self.bus = bus
         self.secret_key = secret_key
         self.analyses = analyses or RoundAnalyses()
+        self.reading = reading  # read-only units of work for long reads (None: none apart)
+        self.catalogue = Catalogue()  # projects and rounds, cached per process
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -83,6 +92,9 @@ class Conversations:
         """
         pseudonym = self.pseudonym(channel, user_id)
         incoming = incoming.sanitised()
+        intent = engine.parse_intent(incoming)
+        if intent is not None and intent.name == "others":
+            await self._prepare_others(pseudonym)
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
                 claimed = await uow.dialogue.claim_message(channel, dedupe_key, uow.clock())
@@ -98,6 +110,7 @@ class Conversations:
                 incoming,
                 analyses=self.analyses,
                 bot_id=bot_id,
+                catalogue=self.catalogue,
             )
             result = engine.step(ctx, state, incoming)
             try:
@@ -118,6 +131,23 @@ class Conversations:
         await self.bus.publish(events)
         language = (new_state.language if new_state else state.language) or "nl"
         return Outcome(result.replies, language=language)
+
+    async def _prepare_others(self, pseudonym: str) -> None:
+        """Bring the opinion analyses of the resident's project up to date before the step.
+
+        Loading a round's votes and analysing them takes long; done here, on the reader and
+        outside the step's transaction, the step itself finds them cached and no other
+        resident waits for the write lock meanwhile.
+        """
+        if self.reading is None:
+            return
+        async with self.reading() as uow:
+            state = State.from_dict(await uow.dialogue.load(pseudonym))
+            project = await uow.projects.by_code(state.project) if state.project else None
+            if project is None or project.id is None:
+                return
+            for rnd in await uow.projects.rounds(project.id):
+                await prepare_others(uow.conn, self.analyses, rnd)
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
         pseudonym = self.pseudonym(channel, user_id)
@@ -178,6 +208,7 @@ async def load_context(
     *,
     analyses: RoundAnalyses | None = None,
     bot_id: int | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
@@ -193,10 +224,14 @@ async def load_context(
         code = model.Project.normalise_code(incoming.data[5:])
     elif incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("go:"):
         code = model.Project.normalise_code(incoming.data[3:].partition(":")[0])
-    project = await uow.projects.by_code(code) if code else None
+    catalogue = catalogue or Catalogue(ttl=0)
+    cached = await catalogue.project(uow.conn, code) if code else None
+    project = cached.project if cached is not None else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
-    scope = await BotScope.load(uow.conn, bot_id)
+    scope = BotScope()
+    if bot_id is not None:
+        scope = BotScope(bot_id, await catalogue.bot_is_default(uow.conn, bot_id))
     if project is not None and not scope.allows(project):
         project = None
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
@@ -206,7 +241,7 @@ async def load_context(
         open_projects = tuple(
             (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
         )
-    if project is None or project.id is None:
+    if project is None or project.id is None or cached is None:
         return Context(
             now=now,
             pseudonym=pseudonym,
@@ -217,8 +252,8 @@ async def load_context(
             bot_id=bot_id,
         )
     resident = await uow.residents.get(pseudonym, project.id)
-    rounds = await uow.projects.rounds(project.id)
-    totals = await _item_totals(uow, rounds)
+    rounds = cached.rounds
+    totals = cached.totals
     tally = _Tally()
     resident_view = None
     if resident is not None and resident.id is not None:
@@ -341,19 +376,6 @@ def _rounds_needing_items(rounds: list[RoundView], current: int | None) -> list[
     return wanted
 
 
-async def _item_totals(uow: UnitOfWork, rounds: list[model.Round]) -> dict[int, int]:
-    with_items = (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
-    round_ids = [r.id for r in rounds if r.kind in with_items and r.id is not None]
-    if not round_ids:
-        return {}
-    rows = await uow.conn.execute(
-        sa.select(t.items.c.round_id, sa.func.count())
-        .where(t.items.c.round_id.in_(round_ids), t.items.c.active.is_(True))
-        .group_by(t.items.c.round_id)
-    )
-    return {int(r[0]): int(r[1]) for r in rows}
-
-
 @dataclass
 class _Tally:
     answered: dict[int, int] = field(default_factory=dict)
@@ -361,35 +383,40 @@ class _Tally:
     feedback: set[int] = field(default_factory=set)
 
 
-async def _tally(uow: UnitOfWork, resident_id: int, rounds: list[model.Round]) -> _Tally:
+def _tally_query() -> sa.CompoundSelect:
+    """A resident's answers per round, built once (building it took longer than running it)."""
+    rid: sa.BindParameter[int] = sa.bindparam("resident_id")
+    return sa.union_all(
+        sa.select(t.ideas.c.round_id, sa.literal_column("'ideas'").label("what"), sa.func.count())
+        .where(t.ideas.c.resident_id == rid)
+        .group_by(t.ideas.c.round_id),
+        sa.select(t.votes.c.round_id, sa.literal_column("'votes'"), sa.func.count())
+        .where(t.votes.c.resident_id == rid)
+        .group_by(t.votes.c.round_id),
+        sa.select(t.feedback.c.round_id, sa.literal_column("'feedback'"), sa.func.count())
+        .where(t.feedback.c.resident_id == rid)
+        .group_by(t.feedback.c.round_id),
+        sa.select(t.round_progress.c.round_id, sa.literal_column("'finished'"), sa.func.count())
+        .where(t.round_progress.c.resident_id == rid, t.round_progress.c.finished_at.is_not(None))
+        .group_by(t.round_progress.c.round_id),
+        # one row per rated item, with the number of criteria it was scored on
+        sa.select(t.ratings.c.round_id, sa.literal_column("'rated'"), sa.func.count())
+        .where(t.ratings.c.resident_id == rid)
+        .group_by(t.ratings.c.round_id, t.ratings.c.item_id),
+    )
+
+
+_TALLY = _tally_query()
+
+
+async def _tally(uow: UnitOfWork, resident_id: int, rounds: Sequence[model.Round]) -> _Tally:
     """A resident's progress per round, in one query.
 
     ``answered`` counts ideas given, statements voted and items rated on every criterion.
     """
     tally = _Tally()
-    per_round = sa.union_all(
-        sa.select(t.ideas.c.round_id, sa.literal("ideas").label("what"), sa.func.count())
-        .where(t.ideas.c.resident_id == resident_id)
-        .group_by(t.ideas.c.round_id),
-        sa.select(t.votes.c.round_id, sa.literal("votes"), sa.func.count())
-        .where(t.votes.c.resident_id == resident_id)
-        .group_by(t.votes.c.round_id),
-        sa.select(t.feedback.c.round_id, sa.literal("feedback"), sa.func.count())
-        .where(t.feedback.c.resident_id == resident_id)
-        .group_by(t.feedback.c.round_id),
-        sa.select(t.round_progress.c.round_id, sa.literal("finished"), sa.func.count())
-        .where(
-            t.round_progress.c.resident_id == resident_id,
-            t.round_progress.c.finished_at.is_not(None),
-        )
-        .group_by(t.round_progress.c.round_id),
-        # one row per rated item, with the number of criteria it was scored on
-        sa.select(t.ratings.c.round_id, sa.literal("rated"), sa.func.count())
-        .where(t.ratings.c.resident_id == resident_id)
-        .group_by(t.ratings.c.round_id, t.ratings.c.item_id),
-    )
     criteria = {r.id: len(r.criteria_or_default) for r in rounds}
-    for round_id, what, count in await uow.conn.execute(per_round):
+    for round_id, what, count in await uow.conn.execute(_TALLY, {"resident_id": resident_id}):
         key = int(round_id)
         if what in ("ideas", "votes"):
             tally.answered[key] = int(count)

@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.domain.events import Event
+from core.storage import catalogue
 from core.storage.db import write_lock
 from core.storage.repositories import (
     ContributionRepository,
@@ -30,7 +31,11 @@ _SQLITE_WRITERS: WeakKeyDictionary[AsyncEngine, asyncio.Lock] = WeakKeyDictionar
 
 
 class UnitOfWork:
-    """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back."""
+    """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back.
+
+    ``read_only=True`` is for reads on the reader engine (``core.storage.db.reader_for``):
+    on SQLite it does not queue for the write lock, so a long read never holds up a resident.
+    """
 
     projects: ProjectRepository
     residents: ResidentRepository
@@ -38,13 +43,16 @@ class UnitOfWork:
     dialogue: DialogueRepository
     conn: AsyncConnection
 
-    def __init__(self, engine: AsyncEngine, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock = utcnow, *, read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.read_only = read_only
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
-        self._lock = write_lock(self.engine)
+        self._lock = None if self.read_only else write_lock(self.engine)
         if self._lock is not None:
             await self._lock.acquire()
         try:
@@ -70,6 +78,7 @@ class UnitOfWork:
         try:
             if self.conn.in_transaction():
                 await self.conn.rollback()
+            catalogue.forget_transaction(self.conn.sync_connection)  # type: ignore[arg-type]
         finally:
             try:
                 await self.conn.close()
@@ -79,6 +88,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.conn.commit()
+        catalogue.note_commit(self.conn.sync_connection)  # type: ignore[arg-type]
 
     async def rollback(self) -> None:
         await self.conn.rollback()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from core.storage.sqlite_inline import inline_creator
 from core.storage.tables import metadata
 
 
@@ -17,18 +20,29 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, reader: bool = False, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; on SQLite switch on WAL, foreign keys and immediate writes.
 
-    SQLite transactions start with ``BEGIN IMMEDIATE`` so that two concurrent dialogue steps
-    queue for the write lock instead of failing when a reader upgrades to a writer.
+    On SQLite the default engine runs statements on the event loop's own thread
+    (:mod:`core.storage.sqlite_inline`: a dialogue step's short statements cost microseconds
+    there, against a thread hop each through aiosqlite) and starts its transactions with
+    ``BEGIN IMMEDIATE``, so that concurrent dialogue steps queue for the write lock instead of
+    failing when a reader upgrades to a writer. ``reader=True`` gives the engine for long reads
+    (result pages, exports, the opinion analysis): aiosqlite's worker thread, so the event loop
+    keeps serving residents meanwhile, and deferred read-only transactions that never wait for
+    the write lock (WAL readers see a snapshot). On PostgreSQL ``reader`` changes nothing.
     """
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
+        if reader or not path or path == ":memory:" or path.startswith("file:"):
+            kwargs["connect_args"] = connect_args
+        else:
+            kwargs["async_creator"] = inline_creator(path, **connect_args)
         engine = create_async_engine(url, **kwargs)
+        begin = "BEGIN" if reader else "BEGIN IMMEDIATE"
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,7 +56,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(begin)
 
         return engine
     if "poolclass" not in kwargs:
@@ -50,6 +64,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+def reader_for(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for long reads beside ``engine`` (SQLite: a second one; else ``engine``)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return create_engine(engine.url.render_as_string(hide_password=False), reader=True)
 
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[object, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -69,6 +90,20 @@ def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
     if lock is None:
         lock = _WRITE_LOCKS[engine.sync_engine] = asyncio.Lock()
     return lock
+
+
+@contextlib.asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """``engine.begin()`` in the queue of :func:`write_lock` (use it for every write outside a
+    unit of work: on SQLite an unqueued writer would wait for the lock with the event loop
+    stopped, and the transaction holding the lock could then never finish)."""
+    lock = write_lock(engine)
+    if lock is None:
+        async with engine.begin() as conn:
+            yield conn
+        return
+    async with lock, engine.begin() as conn:
+        yield conn
 
 
 async def create_all(engine: AsyncEngine) -> None:

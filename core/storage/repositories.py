@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -26,7 +27,7 @@ _ENUMS: dict[str, Any] = {
 def to_domain(cls: type[T], row: Any) -> T:
     """Build a domain dataclass from a row, converting enum columns."""
     mapping = row._mapping
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for name in names:
         if name not in mapping:
@@ -38,6 +39,11 @@ def to_domain(cls: type[T], row: Any) -> T:
             value = _ENUMS[name](value)
         values[name] = value
     return cls(**values)
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
 
 
 def _status_enum(cls: type) -> Any:
@@ -168,14 +174,7 @@ class ProjectRepository(Repository):
 
     async def item_and_round(self, item_id: int) -> tuple[model.Item, model.Round] | None:
         """An item together with its round, in one query (the answer handlers check both)."""
-        item_cols = [c.label(f"item_{c.name}") for c in t.items.c]
-        row = (
-            await self.conn.execute(
-                sa.select(t.rounds, *item_cols)
-                .join(t.items, t.items.c.round_id == t.rounds.c.id)
-                .where(t.items.c.id == item_id)
-            )
-        ).first()
+        row = (await self.conn.execute(_ITEM_AND_ROUND, {"item_id": item_id})).first()
         if row is None:
             return None
         mapping = row._mapping
@@ -183,7 +182,7 @@ class ProjectRepository(Repository):
         return item, to_domain(model.Round, row)
 
     async def item(self, item_id: int) -> model.Item | None:
-        row = (await self.conn.execute(sa.select(t.items).where(t.items.c.id == item_id))).first()
+        row = (await self.conn.execute(_ITEM, {"item_id": item_id})).first()
         return to_domain(model.Item, row) if row else None
 
     async def add_item(self, item: model.Item) -> int:
@@ -208,13 +207,8 @@ class ProjectRepository(Repository):
 
 class ResidentRepository(Repository):
     async def get(self, pseudonym: str, project_id: int) -> model.Resident | None:
-        row = (
-            await self.conn.execute(
-                sa.select(t.residents).where(
-                    t.residents.c.pseudonym == pseudonym, t.residents.c.project_id == project_id
-                )
-            )
-        ).first()
+        params = {"pseudonym": pseudonym, "project_id": project_id}
+        row = (await self.conn.execute(_RESIDENT, params)).first()
         return to_domain(model.Resident, row) if row else None
 
     async def by_id(self, resident_id: int) -> model.Resident | None:
@@ -343,13 +337,8 @@ class ContributionRepository(Repository):
 
         With ``keep_first`` a column that already has a value keeps it.
         """
-        insert = insert_for(self.conn)(table).values(**values)
-        excluded = insert.excluded
-        if keep_first:
-            changes = {name: sa.func.coalesce(table.c[name], excluded[name]) for name in update}
-        else:
-            changes = {name: excluded[name] for name in update}
-        await self.conn.execute(insert.on_conflict_do_update(index_elements=keys, set_=changes))
+        statement = _upsert_statement(self.conn.dialect.name, table, keys, update, keep_first)
+        await self.conn.execute(statement, values)
 
     async def candidates(
         self,
@@ -359,28 +348,15 @@ class ContributionRepository(Repository):
         limit: int = 3,
     ) -> list[tuple[int, str]]:
         """Return items the resident has not answered, fewest answers first, ties at random."""
-        answers = t.votes if rnd.kind == model.RoundKind.STATEMENTS else t.ratings
-        counts = (
-            sa.select(answers.c.item_id, sa.func.count().label("n"))
-            .where(answers.c.round_id == rnd.id)
-            .group_by(answers.c.item_id)
-            .subquery()
-        )
-        query = (
-            sa.select(t.items.c.id, t.items.c.text)
-            .select_from(t.items.outerjoin(counts, counts.c.item_id == t.items.c.id))
-            .where(t.items.c.round_id == rnd.id, t.items.c.active.is_(True))
-        )
-        if resident_id is not None:
-            mine = sa.select(answers.c.item_id).where(answers.c.resident_id == resident_id)
-            if answers is t.ratings:
-                mine = mine.where(answers.c.round_id == rnd.id)
-            query = query.where(t.items.c.id.not_in(mine))
-        excluded = list(exclude)
-        if excluded:
-            query = query.where(t.items.c.id.not_in(excluded))
-        query = query.order_by(sa.func.coalesce(counts.c.n, 0), sa.func.random()).limit(limit)
-        return [(int(r.id), r.text) for r in await self.conn.execute(query)]
+        statements = rnd.kind == model.RoundKind.STATEMENTS
+        query = _candidates_query(statements, resident_id is not None)
+        params = {
+            "round_id": rnd.id,
+            "resident_id": resident_id,
+            "exclude": list(exclude),
+            "limit": limit,
+        }
+        return [(int(r.id), r.text) for r in await self.conn.execute(query, params)]
 
     async def answered_count(self, rnd: model.Round, resident_id: int) -> int:
         if rnd.kind == model.RoundKind.STATEMENTS:
@@ -435,44 +411,30 @@ class ContributionRepository(Repository):
 
 class DialogueRepository(Repository):
     async def load(self, pseudonym: str, lock: bool = False) -> dict[str, Any] | None:
-        query = sa.select(t.dialogue_states.c.state).where(
-            t.dialogue_states.c.pseudonym == pseudonym
-        )
-        if lock and self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        found = await self.conn.scalar(query)
+        query = _STATE_FOR_UPDATE if lock and self.conn.dialect.name == "postgresql" else _STATE
+        found = await self.conn.scalar(query, {"pseudonym": pseudonym})
         return dict(found) if found is not None else None
 
     async def save(
         self, pseudonym: str, channel: str, state: dict[str, Any], now: datetime
     ) -> None:
-        table = t.dialogue_states
-        updated = await self.conn.execute(
-            table.update()
-            .where(table.c.pseudonym == pseudonym)
-            .values(state=state, channel=channel, updated_at=now)
+        statement = _upsert_statement(
+            self.conn.dialect.name,
+            t.dialogue_states,
+            ("pseudonym",),
+            ("state", "channel", "updated_at"),
+            False,
         )
-        if not updated.rowcount:
-            await self.conn.execute(
-                table.insert().values(
-                    pseudonym=pseudonym, channel=channel, state=state, updated_at=now
-                )
-            )
+        values = {"pseudonym": pseudonym, "channel": channel, "state": state, "updated_at": now}
+        await self.conn.execute(statement, values)
 
     async def claim_message(self, channel: str, key: str, now: datetime) -> bool:
         """Record a channel message id; return False when it was handled before."""
-        table = t.processed_messages
-        found = await self.conn.scalar(
-            sa.select(table.c.message_key).where(
-                table.c.channel == channel, table.c.message_key == key
-            )
+        statement = _claim_statement(self.conn.dialect.name)
+        claimed = await self.conn.execute(
+            statement, {"channel": channel, "message_key": key, "created_at": now}
         )
-        if found is not None:
-            return False
-        await self.conn.execute(
-            table.insert().values(channel=channel, message_key=key, created_at=now)
-        )
-        return True
+        return bool(claimed.rowcount)
 
     async def log(
         self, pseudonym: str, outgoing: bool, text: str, options: Sequence[Any], now: datetime
@@ -495,3 +457,79 @@ class DialogueRepository(Repository):
             .limit(limit)
         )
         return [dict(r._mapping) for r in rows][::-1]
+
+
+# -- statements of the dialogue step, built once ----------------------------------------------
+# Each resident message runs about ten statements; building their SQLAlchemy expressions anew
+# every time cost more than running them (SQLite answers in microseconds), so the hot ones are
+# built here with bound parameters and SQLAlchemy's compiled cache does the rest.
+
+_RESIDENT = sa.select(t.residents).where(
+    t.residents.c.pseudonym == sa.bindparam("pseudonym"),
+    t.residents.c.project_id == sa.bindparam("project_id"),
+)
+_ITEM = sa.select(t.items).where(t.items.c.id == sa.bindparam("item_id"))
+_ITEM_AND_ROUND = (
+    sa.select(t.rounds, *[c.label(f"item_{c.name}") for c in t.items.c])
+    .join(t.items, t.items.c.round_id == t.rounds.c.id)
+    .where(t.items.c.id == sa.bindparam("item_id"))
+)
+_STATE = sa.select(t.dialogue_states.c.state).where(
+    t.dialogue_states.c.pseudonym == sa.bindparam("pseudonym")
+)
+_STATE_FOR_UPDATE = _STATE.with_for_update()
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str,
+    table: sa.Table,
+    keys: tuple[str, ...],
+    update: tuple[str, ...],
+    keep_first: bool,
+) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE, for values given at execution."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    excluded = insert.excluded
+    changes: dict[str, Any]
+    if keep_first:
+        changes = {name: sa.func.coalesce(table.c[name], excluded[name]) for name in update}
+    else:
+        changes = {name: excluded[name] for name in update}
+    return insert.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+@functools.cache
+def _claim_statement(dialect: str) -> Any:
+    """Record a processed message id unless it is there already (rowcount 0 then)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(t.processed_messages).on_conflict_do_nothing()
+
+
+@functools.cache
+def _candidates_query(statements: bool, for_resident: bool) -> sa.Select[Any]:
+    """Items of a round not yet answered, fewest answers first, ties at random."""
+    answers = t.votes if statements else t.ratings
+    round_id: sa.BindParameter[int] = sa.bindparam("round_id")
+    counts = (
+        sa.select(answers.c.item_id, sa.func.count().label("n"))
+        .where(answers.c.round_id == round_id)
+        .group_by(answers.c.item_id)
+        .subquery()
+    )
+    query = (
+        sa.select(t.items.c.id, t.items.c.text)
+        .select_from(t.items.outerjoin(counts, counts.c.item_id == t.items.c.id))
+        .where(t.items.c.round_id == round_id, t.items.c.active.is_(True))
+        .where(t.items.c.id.not_in(sa.bindparam("exclude", expanding=True)))
+    )
+    if for_resident:
+        mine = sa.select(answers.c.item_id).where(
+            answers.c.resident_id == sa.bindparam("resident_id")
+        )
+        if not statements:
+            mine = mine.where(answers.c.round_id == round_id)
+        query = query.where(t.items.c.id.not_in(mine))
+    return query.order_by(sa.func.coalesce(counts.c.n, 0), sa.func.random()).limit(
+        sa.bindparam("limit")
+    )

@@ -43,7 +43,7 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 async def _project(request: Request, user: User, code: str) -> Project:
-    async with _services(request).uow() as uow:
+    async with _services(request).reading() as uow:
         project = await uow.projects.by_code(Project.normalise_code(code))
     if project is None:
         raise HTTPException(404, "Unknown project")
@@ -90,7 +90,7 @@ def create_api(services: Services) -> FastAPI:
     @api.get("/projects/{code}/rounds", summary="The rounds of a project")
     async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
         project = await _project(request, user, code)
-        async with _services(request).uow() as uow:
+        async with _services(request).reading() as uow:
             rounds = await uow.projects.rounds(project.id or 0)
         return [
             {
@@ -111,7 +111,7 @@ def create_api(services: Services) -> FastAPI:
     async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:
         project = await _project(request, user, code)
         services = _services(request)
-        async with services.uow() as uow:
+        async with services.reading() as uow:
             results = await views.project_results(uow.conn, project.code, services.clock())
         assert results is not None
         return results.to_json()

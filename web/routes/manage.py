@@ -50,14 +50,14 @@ async def projects(
     """List the projects this user may see."""
     user = session.user
     scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         found = await views.projects_for(uow.conn, scope)
     changed = request.query_params.get("changed") == "1"
     return page(request, session, lang, "manage/projects.html", projects=found, changed=changed)
 
 
 async def _organisations(services: Services, session: Session) -> list[dict[str, Any]]:
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         orgs = await views.organisations(uow.conn)
     if session.user.role == Role.ADMIN:
         return orgs
@@ -65,7 +65,7 @@ async def _organisations(services: Services, session: Session) -> list[dict[str,
 
 
 async def _current_file(services: Services, code: str) -> dict[str, Any]:
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         text = await export_project(uow, code)
     return parse_project_file(text).model_dump()
 
@@ -216,14 +216,14 @@ async def import_file(
 async def export_file(code: str, services: ServicesDep, session: UserDep) -> Response:
     """Download the project as a TOML project file."""
     project = await project_for(services, session, code)
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         text = await export_project(uow, project.code)
     headers = {"Content-Disposition": f'attachment; filename="{project.code}.toml"'}
     return Response(text, media_type="application/toml; charset=utf-8", headers=headers)
 
 
 async def _dashboard(services: Services, project: Project) -> views.Dashboard:
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         return await views.dashboard(uow.conn, project.id or 0, services.clock())
 
 
@@ -254,7 +254,7 @@ async def round_progress(
 ) -> JSONResponse:
     """Sent, pending, failed and blocked messages of a round, the current rate and an ETA."""
     project = await project_for(services, session, code)
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         progress = await broadcast_progress(uow.conn, project.code, key, services.clock())
     if progress is None:
         raise HTTPException(404, "no such round")
@@ -395,7 +395,7 @@ async def round_action(
 
 
 async def _results(services: Services, project: Project) -> views.ProjectResults:
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         results = await views.project_results(uow.conn, project.code, services.clock())
     assert results is not None
     return results
@@ -409,7 +409,7 @@ async def results(
     project = await project_for(services, session, code)
     found = await _results(services, project)
     breakdowns: dict[int, list[views.Breakdown]] = {}
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         for rnd in found.rounds:
             rnd.items = rnd.items[:50]
             if rnd.kind != "ideas":
@@ -464,7 +464,7 @@ async def moderation(
 ) -> Response:
     """The queue of unreviewed ideas and feedback (flagged ones first) and the log."""
     project = await project_for(services, session, code)
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         queue = await views.moderation_queue(uow.conn, project.id or 0, flag=flags)
         log = await views.moderation_log(uow.conn, project.id or 0)
     mode = project.settings.get("moderation", "post")

@@ -28,7 +28,7 @@ def join_links(request: Request, services: Any, code: str) -> list[dict[str, str
 @router.get("/", response_class=HTMLResponse)
 async def landing(request: Request, services: ServicesDep, lang: LanguageDep) -> HTMLResponse:
     """List the open projects with their join links."""
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         projects = await views.open_projects(uow.conn, services.clock())
     cards = [{**p, "links": join_links(request, services, p["code"])} for p in projects]
     return render(request, "index.html", {"projects": cards}, lang)
@@ -39,7 +39,7 @@ async def results_page(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> HTMLResponse:
     """Show the results of every round of a project so far (aggregates only)."""
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         results = await views.project_results(uow.conn, code.upper(), services.clock())
     if results is None:
         raise HTTPException(404, "Unknown project")

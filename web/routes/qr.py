@@ -37,7 +37,7 @@ async def qr_code(
     if kind not in MEDIA_TYPES:
         raise HTTPException(404, "Unknown image type")
     code = Project.normalise_code(code)
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         project = await uow.projects.by_code(code)
     if project is None or project.status != ProjectStatus.ACTIVE:
         raise HTTPException(404, "Unknown project")

@@ -25,7 +25,7 @@ async def summary_page(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> HTMLResponse:
     """Show what residents said, once the facilitator has published results."""
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         summary = await views.public_summary(
             uow.conn, Project.normalise_code(code), services.clock(), quote_filter=shareable
         )

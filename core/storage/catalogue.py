@@ -1,0 +1,137 @@
+"""A per-process cache of what every dialogue step reads and facilitators seldom change.
+
+Each resident message needs the project, its rounds, the number of items per round and
+whether the bot written to is the default bot. Read from the database on every step these were
+four of a step's eleven statements. They change only when a facilitator edits a project, opens
+or closes a round, moderates an item, or a bot is added — so they are cached here.
+
+Freshness:
+
+* a change committed through a :class:`~core.services.uow.UnitOfWork` in this process clears
+  the cache at once (an ``after_execute`` listener notices INSERT/UPDATE/DELETE on the
+  catalogue tables; the unit of work clears the cache after its commit);
+* a change made by another process (a CLI command, a second server on PostgreSQL) is seen
+  within ``TTL`` seconds.
+
+Staleness cannot let an answer into a closed round: the answer handlers re-read the item and
+its round inside the step's transaction (``core.services.handlers._answerable``), and whether a
+round is open at a given moment is computed from its cached opening and closing times.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import UpdateBase
+
+from core.domain import model
+from core.storage import tables as t
+from core.storage.repositories import to_domain
+
+TTL = 2.0  # seconds a cached entry may lag a change made by another process
+WATCHED = frozenset({"projects", "rounds", "items", "bots", "organisations"})
+_CHANGED = "inspraak_catalogue_changed"  # key in Connection.info
+
+_generation = 0
+
+
+def changed() -> None:
+    """Forget every cached entry (called after a commit that touched the catalogue)."""
+    global _generation
+    _generation += 1
+
+
+def note_commit(conn: Connection) -> None:
+    """After ``conn`` committed: clear the cache when the transaction changed the catalogue."""
+    if conn.info.pop(_CHANGED, False):
+        changed()
+
+
+def forget_transaction(conn: Connection) -> None:
+    """After a rollback: the transaction's changes are gone, nothing to clear."""
+    conn.info.pop(_CHANGED, None)
+
+
+@event.listens_for(Engine, "after_execute")
+def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
+    if isinstance(clause, UpdateBase) and getattr(clause.table, "name", None) in WATCHED:
+        conn.info[_CHANGED] = True
+
+
+@dataclass(frozen=True)
+class CachedProject:
+    project: model.Project
+    rounds: tuple[model.Round, ...]
+    totals: dict[int, int]  # active items per rating or statements round
+
+
+_PROJECT = sa.select(t.projects).where(t.projects.c.code == sa.bindparam("code"))
+_ROUNDS = (
+    sa.select(t.rounds)
+    .where(t.rounds.c.project_id == sa.bindparam("project_id"))
+    .order_by(t.rounds.c.position, t.rounds.c.id)
+)
+_TOTALS = (
+    sa.select(t.items.c.round_id, sa.func.count())
+    .join(t.rounds, t.rounds.c.id == t.items.c.round_id)
+    .where(t.rounds.c.project_id == sa.bindparam("project_id"), t.items.c.active.is_(True))
+    .group_by(t.items.c.round_id)
+)
+_BOT_DEFAULT = sa.select(t.bots.c.is_default).where(t.bots.c.id == sa.bindparam("bot_id"))
+
+
+class Catalogue:
+    """``await catalogue.project(conn, code)``: the project with its rounds, cached."""
+
+    def __init__(self, ttl: float = TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._entries: dict[tuple[str, object], tuple[int, float, Any]] = {}
+        self.loads = 0  # database reads done (tests and metrics)
+
+    def _get(self, key: tuple[str, object]) -> tuple[bool, Any]:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != _generation or entry[1] < self.clock():
+            return False, None
+        return True, entry[2]
+
+    def _put(self, key: tuple[str, object], generation: int, value: Any) -> None:
+        if len(self._entries) > 1_000:  # many projects or bots: start over rather than grow
+            self._entries.clear()
+        self._entries[key] = (generation, self.clock() + self.ttl, value)
+
+    async def project(self, conn: AsyncConnection, code: str) -> CachedProject | None:
+        """The project with this code, its rounds in order and their item counts."""
+        found, value = self._get(("project", code))
+        if found:
+            return value  # type: ignore[no-any-return]
+        generation = _generation
+        self.loads += 1
+        row = (await conn.execute(_PROJECT, {"code": code})).first()
+        if row is None:
+            return None  # not cached: a project created a moment later is found at once
+        project = to_domain(model.Project, row)
+        rows = await conn.execute(_ROUNDS, {"project_id": project.id})
+        rounds = tuple(to_domain(model.Round, r) for r in rows)
+        counted = await conn.execute(_TOTALS, {"project_id": project.id})
+        totals = {int(r[0]): int(r[1]) for r in counted}
+        value = CachedProject(project, rounds, totals)
+        self._put(("project", code), generation, value)
+        return value
+
+    async def bot_is_default(self, conn: AsyncConnection, bot_id: int) -> bool:
+        found, value = self._get(("bot", bot_id))
+        if found:
+            return bool(value)
+        generation = _generation
+        self.loads += 1
+        value = bool(await conn.scalar(_BOT_DEFAULT, {"bot_id": bot_id}))
+        self._put(("bot", bot_id), generation, value)
+        return value
