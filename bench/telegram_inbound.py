@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import os
 import socket
@@ -51,6 +52,7 @@ from inspraak.bootstrap import bootstrap, load_demo_if_empty  # noqa: E402
 from inspraak.server import build_app  # noqa: E402
 from tests.fakes.telegram_api import BotCall, FakeBotAPI  # noqa: E402
 
+LOOP = "asyncio"  # set in __main__
 TOKEN = "5151:BENCH-token"
 SECRET = "bench-webhook-secret"
 KEY = "bench-secret-key-that-is-long-enough-0123456789"
@@ -312,11 +314,12 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--residents", type=int, default=20, help="for the throughput runs")
     parser.add_argument("--rate", type=float, default=200.0, help="offered actions/s")
-    parser.add_argument("--paced-residents", type=int, default=16)
+    parser.add_argument("--paced-residents", type=int, default=40)
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("INSPRAAK_BENCH_POSTGRES_URL") else "SQLite"
     print(
-        f"median of {args.runs} runs; {database}; {args.residents} residents x 25 actions "
+        f"median of {args.runs} runs; {database}; event loop: {LOOP}; "
+        f"{args.residents} residents x 25 actions "
         f"flat out, then {args.paced_residents} residents at {args.rate:.0f} actions/s"
     )
     print(f"{'system':<18}{'actions/s':>10}{'p50 ms':>9}{'p99 ms':>9}   at {args.rate:.0f}/s:"
@@ -340,4 +343,17 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # Both systems run on the same event loop: uvloop when installed (what `inspraak serve`
+    # uses), else asyncio's; `--loop asyncio` forces the latter.
+    if "--loop" in sys.argv:
+        at = sys.argv.index("--loop")
+        LOOP = sys.argv[at + 1]
+        del sys.argv[at : at + 2]
+    else:
+        LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    if LOOP == "uvloop":
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +211,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     migrate.upgrade(settings.database_url)
     demo = not args.no_demo and settings.load_demo
-    asyncio.run(serve(settings, host, port, demo=demo, scheduler=not args.no_scheduler))
+    run_loop(serve(settings, host, port, demo=demo, scheduler=not args.no_scheduler))
     return 0
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run the server on uvloop when it is installed (libuv's event loop costs less per
+    request and per database step than asyncio's own); otherwise on asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

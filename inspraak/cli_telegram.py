@@ -6,10 +6,10 @@ import argparse
 from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 
+from bots.telegram.session import JsonSession
 from config.settings import Settings
 from core.domain import commands as c
 from core.storage.bots import BotRepository, project_bots
@@ -45,7 +45,7 @@ def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
     from inspraak.cli import CliError, _run
 
     async def work(container: Container) -> str:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        session = JsonSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         try:
             me = await Bot(args.token, session=session).get_me()
         except (TelegramAPIError, ValueError) as error:

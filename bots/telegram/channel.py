@@ -25,7 +25,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import Response
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -50,6 +49,7 @@ from bots.telegram.menu import set_menu
 from bots.telegram.middleware import ConversationMiddleware
 from bots.telegram.replier import Sleep
 from bots.telegram.sender import TelegramSender
+from bots.telegram.session import JsonSession, method_payload
 from config.settings import Settings
 from core.domain.commands import RegisterDefaultBot
 from core.services.conversation import Conversations
@@ -170,12 +170,13 @@ class TelegramChannel:
             min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1
         )
         self.sleep = sleep
-        self.session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+        self.session = JsonSession(api=TelegramAPIServer.from_base(api_base))
         self.registry = BotRegistry()
         self.sender = TelegramSender(self.registry, paid_broadcast=paid_broadcast)
         self.locks = KeyedLocks()
         self.middleware = ConversationMiddleware(conversations, self.registry, self.locks, sleep)
-        self.dispatcher = Dispatcher()
+        # no aiogram FSM: the dialogue state is the core's, stored with the answers
+        self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.update.outer_middleware(self.middleware)
         self.dispatcher.include_routers(*get_routers())
         self.ready = asyncio.Event()
@@ -410,9 +411,4 @@ class TelegramChannel:
 
 def webhook_reply_body(bot: Bot, method: TelegramMethod[Any]) -> bytes:
     """A Bot API call as a webhook response: ``{"method": ..., parameters...}`` in JSON."""
-    payload: dict[str, Any] = {"method": method.__api_method__}
-    for key, value in method.model_dump(warnings=False).items():
-        prepared = bot.session.prepare_value(value, bot=bot, files={}, _dumps_json=False)
-        if prepared is not None:
-            payload[key] = prepared
-    return json.dumps(payload).encode()
+    return json.dumps({"method": method.__api_method__, **method_payload(bot, method)}).encode()

@@ -22,7 +22,7 @@ from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
 from core.dialogue.state import State
 from core.domain import model
-from core.domain.commands import GiveConsent
+from core.domain.commands import CastVote, GiveConsent, RateItem
 from core.domain.errors import DomainError
 from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
@@ -128,6 +128,9 @@ class Conversations:
                     await _keep_log(uow, pseudonym, incoming, result, state, ctx)
             await uow.commit()
             events = uow.collect_events()
+        for command in result.commands:
+            if isinstance(command, RateItem | CastVote):
+                self.catalogue.answered(command.round_id, command.item_id)
         await self.bus.publish(events)
         language = (new_state.language if new_state else state.language) or "nl"
         return Outcome(result.replies, language=language)
@@ -289,8 +292,8 @@ async def load_context(
         exclude = state.skipped_in(view.id)
         if state.item_id is not None and state.round_id == view.id:
             exclude = [*exclude, state.item_id]
-        found = await uow.contributions.candidates(
-            by_id[view.id], resident.id if resident else None, exclude, limit=2
+        found = await catalogue.candidates(
+            uow.conn, by_id[view.id], resident.id if resident else None, exclude, limit=2
         )
         candidates[view.id] = tuple(found)
     item_texts: dict[int, str] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any, TypeVar
@@ -340,24 +340,6 @@ class ContributionRepository(Repository):
         statement = _upsert_statement(self.conn.dialect.name, table, keys, update, keep_first)
         await self.conn.execute(statement, values)
 
-    async def candidates(
-        self,
-        rnd: model.Round,
-        resident_id: int | None,
-        exclude: Iterable[int] = (),
-        limit: int = 3,
-    ) -> list[tuple[int, str]]:
-        """Return items the resident has not answered, fewest answers first, ties at random."""
-        statements = rnd.kind == model.RoundKind.STATEMENTS
-        query = _candidates_query(statements, resident_id is not None)
-        params = {
-            "round_id": rnd.id,
-            "resident_id": resident_id,
-            "exclude": list(exclude),
-            "limit": limit,
-        }
-        return [(int(r.id), r.text) for r in await self.conn.execute(query, params)]
-
     async def answered_count(self, rnd: model.Round, resident_id: int) -> int:
         if rnd.kind == model.RoundKind.STATEMENTS:
             query = sa.select(sa.func.count()).where(
@@ -504,32 +486,3 @@ def _claim_statement(dialect: str) -> Any:
     """Record a processed message id unless it is there already (rowcount 0 then)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(t.processed_messages).on_conflict_do_nothing()
-
-
-@functools.cache
-def _candidates_query(statements: bool, for_resident: bool) -> sa.Select[Any]:
-    """Items of a round not yet answered, fewest answers first, ties at random."""
-    answers = t.votes if statements else t.ratings
-    round_id: sa.BindParameter[int] = sa.bindparam("round_id")
-    counts = (
-        sa.select(answers.c.item_id, sa.func.count().label("n"))
-        .where(answers.c.round_id == round_id)
-        .group_by(answers.c.item_id)
-        .subquery()
-    )
-    query = (
-        sa.select(t.items.c.id, t.items.c.text)
-        .select_from(t.items.outerjoin(counts, counts.c.item_id == t.items.c.id))
-        .where(t.items.c.round_id == round_id, t.items.c.active.is_(True))
-        .where(t.items.c.id.not_in(sa.bindparam("exclude", expanding=True)))
-    )
-    if for_resident:
-        mine = sa.select(answers.c.item_id).where(
-            answers.c.resident_id == sa.bindparam("resident_id")
-        )
-        if not statements:
-            mine = mine.where(answers.c.round_id == round_id)
-        query = query.where(t.items.c.id.not_in(mine))
-    return query.order_by(sa.func.coalesce(counts.c.n, 0), sa.func.random()).limit(
-        sa.bindparam("limit")
-    )

@@ -210,6 +210,8 @@ class BotCall:
     """HTTP status answered; 0 when the connection was dropped on purpose."""
     response: JsonDict | None
     http_method: str = "POST"
+    content_type: str = ""
+    """How the client encoded the parameters (``application/json``, a form, ...)."""
 
     @property
     def ok(self) -> bool:
@@ -554,7 +556,18 @@ class FakeBotAPI(FakeHTTPServer):
             if fault is not None:
                 if fault.error is None:
                     stats.dropped_connections += 1
-                    self.log.append(BotCall(method, token, params, at, 0, None, request.method))
+                    self.log.append(
+                        BotCall(
+                            method,
+                            token,
+                            params,
+                            at,
+                            0,
+                            None,
+                            request.method,
+                            request.content_type,
+                        )
+                    )
                     drop_connection(request)
                 stats.scripted_errors += 1
                 raise fault.error
@@ -573,7 +586,11 @@ class FakeBotAPI(FakeHTTPServer):
             stats.errors += 1
             if status == 429:
                 stats.too_many_requests += 1
-        self.log.append(BotCall(method, token, params, at, status, response, request.method))
+        self.log.append(
+            BotCall(
+                method, token, params, at, status, response, request.method, request.content_type
+            )
+        )
         return web.json_response(response, status=status)
 
     # ==================================================================================

@@ -147,3 +147,13 @@ async def test_html_from_residents_is_escaped_on_every_page(signed_in, demo, pat
         assert "&lt;script&gt;alert(" in page
     else:
         assert "&lt;img src=x" in page  # the top item, in the table and the plot's <title>
+
+
+@pytest.mark.parametrize("path", ["/", "/chat/DEMO", "/p/NOPE", "/manage", "/healthz"])
+async def test_every_response_carries_the_security_headers(client, path: str):
+    response = await client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers.get_list("X-Frame-Options") == ["DENY"]  # set once

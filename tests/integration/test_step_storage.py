@@ -1,0 +1,170 @@
+"""How a dialogue step uses storage: the per-process catalogue, the reader, SQLite's threads."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from core.analysis import service as analysis_service
+from core.domain import commands as c
+from core.storage import tables as t
+from core.storage.catalogue import TTL, Catalogue, ItemQueue
+from core.storage.db import create_engine
+from inspraak.bootstrap import Container
+from tests.factories import ChatResident
+from tests.integration.test_others import ROUNDS, join, load, vote_through
+
+
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _demo_round(container: Container, kind: str) -> Any:
+    async with container.uow() as uow:
+        query = sa.select(t.rounds).where(t.rounds.c.kind == kind)
+        return (await uow.conn.execute(query)).first()
+
+
+async def test_a_round_closed_in_this_process_is_closed_for_the_next_message(demo: Container):
+    anna = ChatResident(demo.conversations, "anna")
+    await anna.join()
+    assert "Wat zou jij veranderen" in anna.texts()  # the ideas round is open (and cached)
+    ideas = await _demo_round(demo, "ideas")
+
+    await demo.bus.handle(c.CloseRound(ideas.id))
+
+    await anna.say("Een pluktuin")
+    # the step knew at once: it says so and goes on to the next round (a stale view would
+    # have tried to store the idea and been refused)
+    assert "is nu gesloten" in anna.texts()
+    assert "Hoe belangrijk" in anna.texts()
+    async with demo.uow() as uow:
+        assert await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.ideas)) == 0
+
+
+async def test_a_change_from_another_process_shows_within_the_ttl(demo: Container):
+    ticks = Ticks()
+    catalogue = Catalogue(clock=ticks)
+    async with demo.uow() as uow:
+        before = await catalogue.project(uow.conn, "DEMO")
+    assert before is not None
+    # another process (here: another engine, outside any unit of work of this one) renames it
+    other = create_engine(demo.settings.database_url, poolclass=sa.pool.NullPool)
+    async with other.begin() as conn:
+        await conn.execute(
+            t.projects.update().where(t.projects.c.code == "DEMO").values(title="Nieuw")
+        )
+    await other.dispose()
+
+    async with demo.uow() as uow:
+        cached = await catalogue.project(uow.conn, "DEMO")
+        ticks.now += TTL + 0.1
+        fresh = await catalogue.project(uow.conn, "DEMO")
+    assert cached is not None and cached.project.title == before.project.title
+    assert fresh is not None and fresh.project.title == "Nieuw"
+    assert catalogue.loads == 2
+
+
+async def test_a_stale_catalogue_lets_no_answer_into_a_round_closed_elsewhere(demo: Container):
+    cas = ChatResident(demo.conversations, "cas")
+    await cas.join()
+    await cas.press("Deze ronde overslaan")
+    rating = await _demo_round(demo, "rating")
+    other = create_engine(demo.settings.database_url, poolclass=sa.pool.NullPool)
+    async with other.begin() as conn:  # closed by another process: this one's cache is stale
+        await conn.execute(
+            t.rounds.update().where(t.rounds.c.id == rating.id).values(state="closed")
+        )
+    await other.dispose()
+
+    replies = await cas.press("4")
+
+    assert "gesloten" in replies[0].text
+    async with demo.uow() as uow:
+        assert await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.ratings)) == 0
+
+
+def test_the_item_queue_offers_the_least_answered_items_and_moves_answered_ones_on():
+    queue = ItemQueue([(1, "a"), (2, "b"), (3, "c")], {1: 5, 2: 0, 3: 1})
+    assert queue.pick(set(), 1) == [(2, "b")]
+    assert queue.pick({2}, 2) == [(3, "c"), (1, "a")]
+    queue.answered(2)
+    queue.answered(2)  # 2 now has 2 answers, 3 has 1
+    assert queue.pick(set(), 1) == [(3, "c")]
+    assert queue.pick({1, 2, 3}, 2) == []
+    queue.answered(99)  # an item the queue does not know (new or inactive): nothing happens
+    ties = {queue.pick({3}, 1)[0][0] for _ in range(50)}
+    assert ties == {2}
+
+
+async def test_a_long_read_does_not_hold_up_a_resident(demo: Container):
+    bob = ChatResident(demo.conversations, "bob")
+    async with demo.reading() as reading:
+        await reading.conn.execute(sa.select(sa.func.count()).select_from(t.ratings))
+        # the read's transaction is still open: the resident's step must not wait for it
+        await asyncio.wait_for(bob.join(), 5)
+    assert "Wat zou jij veranderen" in bob.texts()
+
+
+async def test_on_sqlite_steps_run_on_the_event_loop_and_long_reads_on_a_worker_thread(
+    demo: Container,
+):
+    if demo.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no threads to choose between")
+    assert demo.reader is not None
+    for engine in (demo.engine, demo.reader):
+        await engine.dispose()  # new connections get the function below
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _thread_function(dbapi_connection: Any, _record: Any) -> None:
+            # an SQL function runs where SQLite runs the statement
+            dbapi_connection.create_function("thread_id", 0, threading.get_ident)
+
+    where = sa.text("SELECT thread_id()")
+    async with demo.uow() as uow:
+        step_thread = await uow.conn.scalar(where)
+    async with demo.reading() as reading:
+        read_thread = await reading.conn.scalar(where)
+
+    assert step_thread == threading.get_ident()  # the event loop's own thread
+    assert read_thread != threading.get_ident()
+
+
+async def test_the_others_analysis_runs_before_the_step_and_holds_up_nobody(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+):
+    await load(container, ROUNDS)
+    residents = [ChatResident(container.conversations, f"r{n}") for n in range(11)]
+    for n, resident in enumerate(residents):
+        await vote_through(resident, camp=n % 2)
+    started = threading.Event()
+    release = threading.Event()
+    analyse = analysis_service.analyse_round
+
+    def slow_analysis(votes: Any) -> Any:  # runs in a worker thread
+        started.set()
+        release.wait(10)
+        return analyse(votes)
+
+    monkeypatch.setattr(analysis_service, "analyse_round", slow_analysis)
+    asking = asyncio.create_task(residents[0].say("anderen"))
+    await asyncio.to_thread(started.wait, 10)
+
+    newcomer = ChatResident(container.conversations, "new")
+    await asyncio.wait_for(join(newcomer), 5)  # while the analysis still runs
+
+    release.set()
+    await asking
+    assert "Tot nu toe deden 11 bewoners mee." in residents[0].texts()
+    assert "Stelling" in newcomer.question.text
