@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
+import multiprocessing
 import os
 import socket
 import statistics
@@ -32,6 +33,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +129,7 @@ Deliver = Callable[[dict[str, Any]], Any]
 
 
 @contextlib.asynccontextmanager
-async def bare_bot(api: FakeBotAPI, mode: str) -> AsyncIterator[Deliver]:
+async def bare_bot(api_base: str, mode: str) -> AsyncIterator[str | None]:
     """aiogram with one handler that echoes the text: the baseline."""
     dispatcher = Dispatcher()
 
@@ -135,14 +137,14 @@ async def bare_bot(api: FakeBotAPI, mode: str) -> AsyncIterator[Deliver]:
     async def echo(message: Message) -> None:
         await message.answer(message.text or "?")
 
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
     if mode == "polling":
         task = asyncio.create_task(
             dispatcher.start_polling(bot, handle_signals=False, polling_timeout=5)
         )
         await asyncio.sleep(0.1)
         try:
-            yield lambda update: api.push_update(TOKEN, update)
+            yield None
         finally:
             await dispatcher.stop_polling()
             await task
@@ -155,16 +157,15 @@ async def bare_bot(api: FakeBotAPI, mode: str) -> AsyncIterator[Deliver]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
     try:
-        yield lambda update: api.deliver_webhook(url, update, SECRET, token=TOKEN)
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
     finally:
         await runner.cleanup()
         await bot.session.close()
 
 
 @contextlib.asynccontextmanager
-async def inspraak(api: FakeBotAPI, mode: str, folder: Path) -> AsyncIterator[Deliver]:
+async def inspraak(api_base: str, mode: str, folder: Path) -> AsyncIterator[str | None]:
     """The real channel over the demo project; webhook mode through ``build_app`` + uvicorn."""
     url = os.environ.get("INSPRAAK_BENCH_POSTGRES_URL") or f"sqlite+aiosqlite:///{folder}/b.db"
     settings = Settings(
@@ -187,7 +188,7 @@ async def inspraak(api: FakeBotAPI, mode: str, folder: Path) -> AsyncIterator[De
         container.conversations,
         secret_key=KEY,
         token=TOKEN,
-        api_base=api.base_url,
+        api_base=api_base,
         mode=mode,
         webhook_secret=SECRET,
         public_url=base,
@@ -198,7 +199,7 @@ async def inspraak(api: FakeBotAPI, mode: str, folder: Path) -> AsyncIterator[De
         await channel.start()
         await channel.wait_ready()
         try:
-            yield lambda update: api.push_update(TOKEN, update)
+            yield None
         finally:
             await channel.stop()
             await container.close()
@@ -211,9 +212,7 @@ async def inspraak(api: FakeBotAPI, mode: str, folder: Path) -> AsyncIterator[De
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
         await asyncio.sleep(0.01)
     try:
-        yield lambda update: api.deliver_webhook(
-            f"{base}/webhook/telegram", update, SECRET, token=TOKEN
-        )
+        yield f"{base}/webhook/telegram"
     finally:
         server.should_exit = True
         await task
@@ -226,6 +225,13 @@ class Result:
     actions: int
     seconds: float
     latencies: list[float]
+    system_cpu: float = 0.0  # CPU seconds the system under test used
+    driver_cpu: float = 0.0  # CPU seconds of the fake Bot API and the residents
+
+    @property
+    def cpu_per_action(self) -> float:
+        """Milliseconds of the system's CPU per resident action."""
+        return self.system_cpu / self.actions * 1000
 
     @property
     def rate(self) -> float:
@@ -236,17 +242,62 @@ class Result:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
-async def run_once(system: str, mode: str, residents: int, rate: float | None) -> Result:
-    """One run with a fresh fake and database; ``rate=None``: as fast as possible."""
+def serve_system(
+    pipe: Connection, system: str, mode: str, api_base: str, folder: str, loop: str
+) -> None:
+    """The system under test, in its own process (Telegram's servers are not in ours either):
+    start, report the webhook URL (None: polling), serve until told to stop, report CPU time."""
     logging.disable(logging.WARNING)
+
+    async def serve() -> None:
+        if system == "inspraak":
+            running = inspraak(api_base, mode, Path(folder))
+        else:
+            running = bare_bot(api_base, mode)
+        async with running as webhook_url:
+            pipe.send(webhook_url)
+            cpu = time.process_time()
+            await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+            cpu = time.process_time() - cpu
+        pipe.send(cpu)
+
+    run_loop(serve(), loop)
+
+
+async def run_once(system: str, mode: str, residents: int, rate: float | None) -> Result:
+    """One run with a fresh fake and database; ``rate=None``: as fast as possible.
+
+    The fake Bot API and the residents run in this process, the system under test in another.
+    """
+    logging.disable(logging.WARNING)
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
     async with FakeBotAPI(bots={TOKEN: "bench_bot"}, record_calls=False) as api:
         replies = Replies(needs_buttons=system == "inspraak")
         replies.hook(api)
         with tempfile.TemporaryDirectory() as tmp:
-            factory = inspraak if system == "inspraak" else None
-            running = factory(api, mode, Path(tmp)) if factory else bare_bot(api, mode)
-            async with running as deliver:
-                return await drive(api, deliver, replies, system, residents, rate)
+            ours, theirs = context.Pipe()
+            args = (theirs, system, mode, api.base_url, tmp, LOOP)
+            process = context.Process(target=serve_system, args=args, daemon=True)
+            process.start()
+            try:
+                webhook_url = await loop.run_in_executor(None, ours.recv)
+
+                def deliver(update: dict[str, Any]) -> Any:
+                    if webhook_url is None:
+                        return api.push_update(TOKEN, update)
+                    return api.deliver_webhook(webhook_url, update, SECRET, token=TOKEN)
+
+                cpu = time.process_time()
+                result = await drive(api, deliver, replies, system, residents, rate)
+                result.driver_cpu = time.process_time() - cpu
+                ours.send("stop")
+                result.system_cpu = await loop.run_in_executor(None, ours.recv)
+            finally:
+                await loop.run_in_executor(None, process.join, 30)
+                if process.is_alive():
+                    process.kill()
+            return result
 
 
 async def drive(
@@ -301,12 +352,23 @@ class Pacer:
 
 
 # -- the report -------------------------------------------------------------------------------
-def median_result(results: list[Result]) -> tuple[float, float, float]:
+def median_result(results: list[Result]) -> tuple[float, float, float, float, float]:
     return (
         statistics.median(r.rate for r in results),
         statistics.median(r.percentile(0.50) for r in results),
         statistics.median(r.percentile(0.99) for r in results),
+        statistics.median(r.cpu_per_action for r in results),
+        statistics.median(r.driver_cpu / r.seconds for r in results),
     )
+
+
+def run_loop(main: Any, loop: str) -> None:
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(main)
+    else:
+        asyncio.run(main)
 
 
 async def main() -> None:
@@ -315,16 +377,18 @@ async def main() -> None:
     parser.add_argument("--residents", type=int, default=20, help="for the throughput runs")
     parser.add_argument("--rate", type=float, default=200.0, help="offered actions/s")
     parser.add_argument("--paced-residents", type=int, default=40)
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=LOOP)
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("INSPRAAK_BENCH_POSTGRES_URL") else "SQLite"
     print(
         f"median of {args.runs} runs; {database}; event loop: {LOOP}; "
-        f"{args.residents} residents x 25 actions "
-        f"flat out, then {args.paced_residents} residents at {args.rate:.0f} actions/s"
+        f"{args.residents} residents x 25 actions flat out, then {args.paced_residents} "
+        f"residents at {args.rate:.0f} actions/s; the system under test in its own process"
     )
-    print(f"{'system':<18}{'actions/s':>10}{'p50 ms':>9}{'p99 ms':>9}   at {args.rate:.0f}/s:"
-          f"{'p50 ms':>8}{'p99 ms':>9}{'achieved/s':>12}")  # fmt: skip
+    head = f"{'system':<18}{'actions/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms/act':>11}"
+    print(f"{head}{'fake CPU':>9}  at {args.rate:.0f}/s:{'p50 ms':>7}{'p99 ms':>8}{'achieved':>9}")
     throughput: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for mode in ("polling", "webhook"):
         for system in ("bare", "inspraak"):
             flat = [await run_once(system, mode, args.residents, None) for _ in range(args.runs)]
@@ -332,28 +396,29 @@ async def main() -> None:
                 await run_once(system, mode, args.paced_residents, args.rate)
                 for _ in range(args.runs)
             ]
-            rate, p50, p99 = median_result(flat)
-            paced_rate, paced_p50, paced_p99 = median_result(paced)
+            rate, p50, p99, per_action, fake = median_result(flat)
+            paced_rate, paced_p50, paced_p99, _, _ = median_result(paced)
             throughput[f"{system}-{mode}"] = rate
-            print(f"{system + ' ' + mode:<18}{rate:>10.0f}{p50:>9.1f}{p99:>9.1f}   "
-                  f"{'':>9}{paced_p50:>8.1f}{paced_p99:>9.1f}{paced_rate:>12.0f}")  # fmt: skip
+            cpu[f"{system}-{mode}"] = per_action
+            row = (
+                f"{system + ' ' + mode:<18}{rate:>10.0f}{p50:>8.1f}{p99:>8.1f}{per_action:>11.2f}"
+            )
+            paced_row = f"{paced_p50:>7.1f}{paced_p99:>8.1f}{paced_rate:>9.0f}"
+            print(f"{row}{fake:>9.0%}  {'':>9}{paced_row}")
     for mode in ("polling", "webhook"):
         ratio = throughput[f"inspraak-{mode}"] / throughput[f"bare-{mode}"]
-        print(f"ratio inspraak / bare aiogram, {mode}: {ratio:.2f} (target >= 0.5)")
+        cpu_ratio = cpu[f"bare-{mode}"] / cpu[f"inspraak-{mode}"]
+        print(f"ratio inspraak / bare aiogram, {mode}: throughput {ratio:.2f} (target >= 0.5), "
+              f"CPU per action {cpu_ratio:.2f}")  # fmt: skip
+    print("fake CPU: share of one core the fake Bot API and the residents used (near 100%: the")
+    print("fake, not the system, set the pace)")
 
+
+LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 
 if __name__ == "__main__":
     # Both systems run on the same event loop: uvloop when installed (what `inspraak serve`
     # uses), else asyncio's; `--loop asyncio` forces the latter.
     if "--loop" in sys.argv:
-        at = sys.argv.index("--loop")
-        LOOP = sys.argv[at + 1]
-        del sys.argv[at : at + 2]
-    else:
-        LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    if LOOP == "uvloop":
-        import uvloop
-
-        uvloop.run(main())
-    else:
-        asyncio.run(main())
+        LOOP = sys.argv[sys.argv.index("--loop") + 1]
+    run_loop(main(), LOOP)
