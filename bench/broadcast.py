@@ -191,7 +191,11 @@ async def outbox_window(container: Container, base_url: str, count: int) -> tupl
             return outcome
 
     sender = OutboxSender(
-        container.engine, {"telegram": Timed()}, clock=now, rates={"telegram": 25.0}, window=100
+        container.background or container.engine,
+        {"telegram": Timed()},
+        clock=now,
+        rates={"telegram": 25.0},
+        window=100,
     )
     enough = asyncio.Event()
     task = asyncio.create_task(sender.run())
@@ -217,7 +221,7 @@ async def outbox_paid(container: Container, base_url: str, window: int) -> tuple
     """Send every queued message at 1,000/s; return rate, sent and 429s."""
     bot = make_bot(base_url)
     sender = OutboxSender(
-        container.engine,
+        container.background or container.engine,
         {"telegram": channel_sender(bot, paid_broadcast=True)},
         clock=now,
         rates={"telegram": 1000.0},

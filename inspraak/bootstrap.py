@@ -19,7 +19,7 @@ from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
-from core.storage.db import create_engine, reader_for
+from core.storage.db import background_for, create_engine, reader_for
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -39,6 +39,7 @@ class Container:
     # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
     senders: dict[str, Any] = field(default_factory=dict)
     reader: AsyncEngine | None = None  # long reads (pages, exports); None: ``engine``
+    background: AsyncEngine | None = None  # the outbox's writes; None: ``engine``
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
@@ -53,8 +54,9 @@ class Container:
             if close is not None:
                 await close()
         await self.engine.dispose()
-        if self.reader is not None and self.reader is not self.engine:
-            await self.reader.dispose()
+        for other in (self.reader, self.background):
+            if other is not None and other is not self.engine:
+                await other.dispose()
 
 
 def bootstrap(
@@ -76,11 +78,28 @@ def bootstrap(
     def read_factory() -> UnitOfWork:
         return UnitOfWork(reader, clock, read_only=True)
 
-    bus = MessageBus(uow_factory, {**DEFAULT_HANDLERS, **broadcast_handlers(settings.base_url())})
+    background = background_for(engine)
+
+    def background_factory() -> UnitOfWork:
+        return UnitOfWork(background, clock)
+
+    bus = MessageBus(
+        uow_factory,
+        DEFAULT_HANDLERS,
+        bulk=(broadcast_handlers(settings.base_url()), background_factory),
+    )
     analyses = RoundAnalyses()
     conversations = Conversations(bus, key, analyses, reading=read_factory)
     container = Container(
-        settings, engine, bus, conversations, clock, key, analyses=analyses, reader=reader
+        settings,
+        engine,
+        bus,
+        conversations,
+        clock,
+        key,
+        analyses=analyses,
+        reader=reader,
+        background=background,
     )
     from bots.webchat.channel import WebChat
 

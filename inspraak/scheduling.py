@@ -327,7 +327,7 @@ def build_sender(
     }
     options.update(kwargs)
     return OutboxSender(
-        container.engine,
+        container.background or container.engine,
         senders if senders is not None else container.senders,
         clock=container.clock,
         **options,

@@ -26,9 +26,19 @@ class MessageBus:
         self,
         uow_factory: UnitOfWorkFactory,
         command_handlers: dict[type[Command], Handler] | None = None,
+        *,
+        bulk: tuple[dict[type[Command], Handler], UnitOfWorkFactory] | None = None,
     ) -> None:
+        """``bulk``: handlers that write many rows at once (queueing a broadcast) and the
+        units of work to run them in when handled on their own (on SQLite: the engine on the
+        worker thread, so residents are answered meanwhile)."""
         self.uow_factory = uow_factory
         self.command_handlers = dict(command_handlers or DEFAULT_HANDLERS)
+        self.bulk_factories: dict[type[Command], UnitOfWorkFactory] = {}
+        if bulk is not None:
+            handlers, factory = bulk
+            self.command_handlers.update(handlers)
+            self.bulk_factories = dict.fromkeys(handlers, factory)
         self.event_handlers: dict[type[Event], list[EventHandler]] = {}
 
     def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:
@@ -37,7 +47,8 @@ class MessageBus:
 
     async def handle(self, command: Command) -> Any:
         """Run one command in its own transaction and publish its events once committed."""
-        async with self.uow_factory() as uow:
+        factory = self.bulk_factories.get(type(command), self.uow_factory)
+        async with factory() as uow:
             result = await self.run(command, uow)
             await uow.commit()
             events = uow.collect_events()

@@ -20,7 +20,9 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str, *, reader: bool = False, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str, *, reader: bool = False, threaded: bool = False, **kwargs: Any
+) -> AsyncEngine:
     """Create the async engine; on SQLite switch on WAL, foreign keys and immediate writes.
 
     On SQLite the default engine runs statements on the event loop's own thread
@@ -30,14 +32,16 @@ def create_engine(url: str, *, reader: bool = False, **kwargs: Any) -> AsyncEngi
     failing when a reader upgrades to a writer. ``reader=True`` gives the engine for long reads
     (result pages, exports, the opinion analysis): aiosqlite's worker thread, so the event loop
     keeps serving residents meanwhile, and deferred read-only transactions that never wait for
-    the write lock (WAL readers see a snapshot). On PostgreSQL ``reader`` changes nothing.
+    the write lock (WAL readers see a snapshot). ``threaded=True`` gives a writing engine on
+    the worker thread, for the outbox's bulk writes that would otherwise stall the sends in
+    flight. On PostgreSQL neither changes anything.
     """
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
-        if reader or not path or path == ":memory:" or path.startswith("file:"):
+        if reader or threaded or not path or path == ":memory:" or path.startswith("file:"):
             kwargs["connect_args"] = connect_args
         else:
             kwargs["async_creator"] = inline_creator(path, **connect_args)
@@ -73,7 +77,17 @@ def reader_for(engine: AsyncEngine) -> AsyncEngine:
     return create_engine(engine.url.render_as_string(hide_password=False), reader=True)
 
 
-_WRITE_LOCKS: weakref.WeakKeyDictionary[object, asyncio.Lock] = weakref.WeakKeyDictionary()
+def background_for(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for the outbox beside ``engine`` (SQLite: on the worker thread; else
+    ``engine``)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return create_engine(engine.url.render_as_string(hide_password=False), threaded=True)
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
@@ -82,13 +96,16 @@ def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
     SQLite allows one writer at a time and its busy handler waits by sleeping and polling,
     which collapses under concurrent dialogue steps; queueing the transactions on an asyncio
     lock instead keeps them moving in order. SQLite is the single-process embedded default,
-    so an in-process lock is enough; PostgreSQL uses row locks.
+    so an in-process lock is enough; PostgreSQL uses row locks. Every engine on the same file
+    shares the lock (the dialogue's and the outbox's).
     """
     if engine.dialect.name != "sqlite":
         return None
-    lock = _WRITE_LOCKS.get(engine.sync_engine)
+    locks = _WRITE_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    key = engine.url.database or ""
+    lock = locks.get(key)
     if lock is None:
-        lock = _WRITE_LOCKS[engine.sync_engine] = asyncio.Lock()
+        lock = locks[key] = asyncio.Lock()
     return lock
 
 

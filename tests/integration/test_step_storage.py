@@ -14,7 +14,7 @@ from core.analysis import service as analysis_service
 from core.domain import commands as c
 from core.storage import tables as t
 from core.storage.catalogue import TTL, Catalogue, ItemQueue
-from core.storage.db import create_engine
+from core.storage.db import create_engine, write_lock
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident
 from tests.integration.test_others import ROUNDS, join, load, vote_through
@@ -168,3 +168,23 @@ async def test_the_others_analysis_runs_before_the_step_and_holds_up_nobody(
     await asking
     assert "Tot nu toe deden 11 bewoners mee." in residents[0].texts()
     assert "Stelling" in newcomer.question.text
+
+
+async def test_queueing_a_broadcast_writes_through_the_background_engine(demo: Container):
+    """Opening a round queues a message per subscriber; on SQLite those inserts run on the
+    worker thread's engine, so residents are answered meanwhile (same write lock)."""
+    assert demo.background is not None
+    for command in (c.OpenRound, c.PromptRound, c.SendReminder, c.PublishResults):
+        async with demo.bus.bulk_factories[command]() as uow:
+            assert uow.engine is demo.background
+    if demo.engine.dialect.name == "sqlite":
+        assert demo.background is not demo.engine
+        assert write_lock(demo.background) is write_lock(demo.engine)
+    rating = await _demo_round(demo, "rating")
+    await demo.bus.handle(c.CloseRound(rating.id))
+    await demo.bus.handle(c.OpenRound(rating.id))  # through the background engine
+    assert (await _demo_round(demo, "rating")).state == "open"
+    anna = ChatResident(demo.conversations, "anna")  # and the chat sees it at once
+    await anna.join()
+    await anna.press("Deze ronde overslaan")
+    assert "Hoe belangrijk" in anna.texts()
