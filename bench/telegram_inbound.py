@@ -43,7 +43,7 @@ import uvicorn  # noqa: E402
 from aiogram import Bot, Dispatcher  # noqa: E402
 from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
-from aiogram.types import Message  # noqa: E402
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message  # noqa: E402
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler  # noqa: E402
 from aiohttp import web  # noqa: E402
 
@@ -128,14 +128,33 @@ class Replies:
 Deliver = Callable[[dict[str, Any]], Any]
 
 
+NEXT = InlineKeyboardMarkup(
+    inline_keyboard=[[InlineKeyboardButton(text=str(n), callback_data=f"rt:{n}") for n in (3, 4)]]
+)
+
+
 @contextlib.asynccontextmanager
-async def bare_bot(api_base: str, mode: str) -> AsyncIterator[str | None]:
-    """aiogram with one handler that echoes the text: the baseline."""
+async def bare_bot(
+    api_base: str, mode: str, same_calls: bool = False
+) -> AsyncIterator[str | None]:
+    """aiogram with one handler that echoes the text: the baseline.
+
+    ``same_calls``: a bare bot that makes the Bot API calls a press costs inspraak (answer the
+    press, edit the question, send the next one with buttons) and nothing else: the most any
+    bot that behaves as the issue asks can do here.
+    """
     dispatcher = Dispatcher()
 
     @dispatcher.message()
     async def echo(message: Message) -> None:
-        await message.answer(message.text or "?")
+        await message.answer(message.text or "?", reply_markup=NEXT if same_calls else None)
+
+    @dispatcher.callback_query()
+    async def pressed(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(f"{query.message.text}\n✓ {query.data}")
+        await bot.send_message(query.from_user.id, "Volgende vraag?", reply_markup=NEXT)
 
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
     if mode == "polling":
@@ -253,7 +272,7 @@ def serve_system(
         if system == "inspraak":
             running = inspraak(api_base, mode, Path(folder))
         else:
-            running = bare_bot(api_base, mode)
+            running = bare_bot(api_base, mode, same_calls=system == "calls")
         async with running as webhook_url:
             pipe.send(webhook_url)
             cpu = time.process_time()
@@ -273,7 +292,7 @@ async def run_once(system: str, mode: str, residents: int, rate: float | None) -
     loop = asyncio.get_running_loop()
     context = multiprocessing.get_context("spawn")
     async with FakeBotAPI(bots={TOKEN: "bench_bot"}, record_calls=False) as api:
-        replies = Replies(needs_buttons=system == "inspraak")
+        replies = Replies(needs_buttons=system != "bare")
         replies.hook(api)
         with tempfile.TemporaryDirectory() as tmp:
             ours, theirs = context.Pipe()
@@ -317,6 +336,12 @@ async def drive(
             await pacer.turn()
             if system == "bare":
                 update = api.message_update(user_id, f"echo {what}", token=TOKEN)
+            elif system == "calls":  # the same calls as inspraak: a press after the first text
+                if user_id in replies.keyboards:
+                    data = replies.keyboards[user_id][0][1]["callback_data"]
+                    update = api.callback_update(user_id, data, token=TOKEN)
+                else:
+                    update = api.message_update(user_id, "start", token=TOKEN)
             elif kind == "text" and what.startswith("/"):
                 update = api.command(user_id, what, token=TOKEN)
             elif kind == "text":
@@ -390,7 +415,7 @@ async def main() -> None:
     throughput: dict[str, float] = {}
     cpu: dict[str, float] = {}
     for mode in ("polling", "webhook"):
-        for system in ("bare", "inspraak"):
+        for system in ("bare", "calls", "inspraak"):
             flat = [await run_once(system, mode, args.residents, None) for _ in range(args.runs)]
             paced = [
                 await run_once(system, mode, args.paced_residents, args.rate)
@@ -400,16 +425,19 @@ async def main() -> None:
             paced_rate, paced_p50, paced_p99, _, _ = median_result(paced)
             throughput[f"{system}-{mode}"] = rate
             cpu[f"{system}-{mode}"] = per_action
-            row = (
-                f"{system + ' ' + mode:<18}{rate:>10.0f}{p50:>8.1f}{p99:>8.1f}{per_action:>11.2f}"
-            )
+            name = {"calls": "same calls"}.get(system, system) + " " + mode
+            row = f"{name:<18}{rate:>10.0f}{p50:>8.1f}{p99:>8.1f}{per_action:>11.2f}"
             paced_row = f"{paced_p50:>7.1f}{paced_p99:>8.1f}{paced_rate:>9.0f}"
             print(f"{row}{fake:>9.0%}  {'':>9}{paced_row}")
     for mode in ("polling", "webhook"):
         ratio = throughput[f"inspraak-{mode}"] / throughput[f"bare-{mode}"]
         cpu_ratio = cpu[f"bare-{mode}"] / cpu[f"inspraak-{mode}"]
+        bound = throughput[f"calls-{mode}"] / throughput[f"bare-{mode}"]
         print(f"ratio inspraak / bare aiogram, {mode}: throughput {ratio:.2f} (target >= 0.5), "
               f"CPU per action {cpu_ratio:.2f}")  # fmt: skip
+        print(
+            f"  a bare aiogram bot making inspraak's calls per press: {bound:.2f} of the echo bot"
+        )
     print("fake CPU: share of one core the fake Bot API and the residents used (near 100%: the")
     print("fake, not the system, set the pace)")
 
