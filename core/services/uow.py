@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.domain.events import Event
 from core.storage import catalogue
-from core.storage.db import write_lock
+from core.storage.db import begin, write_lock
 from core.storage.repositories import (
     ContributionRepository,
     DialogueRepository,
@@ -56,8 +56,7 @@ class UnitOfWork:
         if self._lock is not None:
             await self._lock.acquire()
         try:
-            self.conn = await self.engine.connect()
-            await self.conn.begin()
+            self.conn = await begin(self.engine)
         except BaseException:
             if self._lock is not None:
                 self._lock.release()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from core.storage.sqlite_inline import inline_creator
@@ -41,12 +42,18 @@ def create_engine(
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
-        if reader or threaded or not path or path == ":memory:" or path.startswith("file:"):
-            kwargs["connect_args"] = connect_args
-        else:
+        inline = not (reader or threaded or not path or path == ":memory:")
+        inline = inline and not path.startswith("file:")
+        if inline:
             kwargs["async_creator"] = inline_creator(path, **connect_args)
+        else:
+            kwargs["connect_args"] = connect_args
         engine = create_async_engine(url, **kwargs)
         begin = "BEGIN" if reader else "BEGIN IMMEDIATE"
+        # On the event loop's thread SQLite's busy handler would stop every resident while
+        # another process (a CLI command) writes: wait there only briefly, and longer by
+        # sleeping asynchronously (see begin()).
+        busy_ms = INLINE_BUSY_MS if inline else 30_000
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -55,7 +62,7 @@ def create_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
@@ -68,6 +75,34 @@ def create_engine(
         kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+INLINE_BUSY_MS = 10  # SQLite's own wait on the loop's thread before begin() sleeps instead
+BUSY_WAIT = 30.0  # seconds begin() keeps trying for the write lock held by another process
+
+
+async def begin(engine: AsyncEngine) -> AsyncConnection:
+    """A connection of ``engine`` with its transaction begun.
+
+    When another process holds SQLite's write lock (``database is locked`` after the brief
+    busy wait), sleep and try again for up to ``BUSY_WAIT`` seconds, so the event loop goes on
+    serving everyone else meanwhile.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_WAIT
+    delay = 0.005
+    while True:
+        conn = await engine.connect()
+        try:
+            await conn.begin()
+            return conn
+        except OperationalError as error:
+            await conn.close()
+            locked = "database is locked" in str(error.orig)
+            if not locked or loop.time() > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def reader_for(engine: AsyncEngine) -> AsyncEngine:

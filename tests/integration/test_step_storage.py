@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -188,3 +190,25 @@ async def test_queueing_a_broadcast_writes_through_the_background_engine(demo: C
     await anna.join()
     await anna.press("Deze ronde overslaan")
     assert "Hoe belangrijk" in anna.texts()
+
+
+async def test_while_another_process_writes_sqlite_the_server_keeps_serving(demo: Container):
+    """A CLI command holding SQLite's write lock makes a resident's step wait, not the server."""
+    if demo.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database")
+    path = demo.engine.url.database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)  # "another process"
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        anna = ChatResident(demo.conversations, "anna")
+        step = asyncio.create_task(anna.start("DEMO"))
+        started = time.monotonic()
+        await asyncio.sleep(0.2)  # the event loop is free: this sleep ends on time
+        assert time.monotonic() - started < 1.0
+        assert not step.done()  # the step waits for the write lock
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await asyncio.wait_for(step, 5)
+    assert "Welkom bij" in anna.texts()
