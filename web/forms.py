@@ -7,12 +7,14 @@ validation errors come back keyed by form field, to be shown beside it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from core.services.project_file import ProjectFile
+from core.i18n import N_, gettext_for
+from core.services.project_file import ProjectFile, SpecError
 from web.filters import AMSTERDAM
 
 TOP = "__all__"
@@ -139,13 +141,56 @@ def round_form(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def validate(data: dict[str, Any], round_index: int | None = None) -> tuple[
-    ProjectFile | None, dict[str, list[str]]
-]:  # fmt: skip
+# Pydantic's own messages are English; these say the same for a facilitator, in their language.
+_PATTERNS = {
+    "code": N_("Use 2 to 40 letters, digits, - or _."),
+    "key": N_("Use lowercase letters, digits, - or _ (at most 60 characters)."),
+    "organisation": N_("Use lowercase letters, digits and -, starting with a letter or digit."),
+}
+_NOT_ALLOWED = N_("This value contains characters that are not allowed.")
+_TYPES = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("Fill in this field."),
+    "string_too_long": N_("This is too long: at most {max_length} characters."),
+    "too_long": N_("Give at most {max_length}."),
+    "literal_error": N_("Choose one of the options."),
+    "datetime_parsing": N_("Give a date and a time."),
+    "datetime_from_date_parsing": N_("Give a date and a time."),
+    "datetime_type": N_("Give a date and a time."),
+    "int_parsing": N_("Give a whole number."),
+    "int_type": N_("Give a whole number."),
+    "greater_than_equal": N_("Give a number of at least {ge}."),
+    "less_than_equal": N_("Give a number of at most {le}."),
+    "extra_forbidden": N_("This setting is not known."),
+}
+
+
+def error_message(item: Mapping[str, Any], language: str) -> str:
+    """One validation error as a sentence in ``language``."""
+    _ = gettext_for(language).gettext
+    context = item.get("ctx") or {}
+    cause = context.get("error")
+    if isinstance(cause, SpecError):
+        return _(cause.msgid).format(**cause.values)
+    kind = str(item.get("type", ""))
+    if kind == "string_pattern_mismatch":
+        field = str(item["loc"][-1]) if item.get("loc") else ""
+        return _(_PATTERNS.get(field, _NOT_ALLOWED))
+    if kind in _TYPES:
+        try:
+            return _(_TYPES[kind]).format(**context)
+        except (KeyError, IndexError):
+            pass
+    return _("This value is not valid.")
+
+
+def validate(
+    data: dict[str, Any], round_index: int | None = None, language: str = "nl"
+) -> tuple[ProjectFile | None, dict[str, list[str]]]:
     """Validate a whole project file; errors keyed by the field of the form being edited.
 
     ``round_index`` names the round the form edits; errors about other rounds (or the file as a
-    whole) go under ``__all__``.
+    whole) go under ``__all__``. Messages are in ``language``.
     """
     try:
         return ProjectFile.model_validate(data), {}
@@ -153,7 +198,7 @@ def validate(data: dict[str, Any], round_index: int | None = None) -> tuple[
         errors: dict[str, list[str]] = {}
         for item in error.errors():
             loc = item["loc"]
-            message = str(item["msg"]).removeprefix("Value error, ")
+            message = error_message(item, language)
             field = TOP
             if round_index is None and len(loc) >= 2 and loc[0] == "project":
                 field = str(loc[1])

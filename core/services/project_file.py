@@ -23,7 +23,18 @@ from pydantic import (
 from core.domain import model
 from core.domain.errors import ProjectFileError
 from core.domain.events import ProjectScheduleChanged
+from core.i18n import N_
 from core.services.uow import UnitOfWork
+
+
+class SpecError(ValueError):
+    """A rule of the project file broken: English for files and the CLI, and its message id
+    and values so the web area can show it in the facilitator's language."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
 
 
 class RoundSpec(BaseModel):
@@ -47,7 +58,7 @@ class RoundSpec(BaseModel):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("give a time zone, e.g. 2026-12-01T09:00:00+01:00")
+            raise SpecError(N_("give a time zone, e.g. 2026-12-01T09:00:00+01:00"))
         return value
 
     @field_validator("reminders")
@@ -61,7 +72,7 @@ class RoundSpec(BaseModel):
     @classmethod
     def _scale(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None and not (0 <= value[0] < value[1] <= 10):
-            raise ValueError("scale must be [low, high] with 0 <= low < high <= 10")
+            raise SpecError(N_("scale must be [low, high] with 0 <= low < high <= 10"))
         return value
 
     @field_validator("items", "statements")
@@ -71,23 +82,23 @@ class RoundSpec(BaseModel):
             return None
         cleaned = [model.clean_text(text) for text in value]
         if len(set(cleaned)) != len(cleaned):
-            raise ValueError("the same text appears twice")
+            raise SpecError(N_("the same text appears twice"))
         return cleaned
 
     @model_validator(mode="after")
     def _fits_kind(self) -> RoundSpec:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
+            raise SpecError(N_("closes_at must be after opens_at"))
         if self.kind == "rating" and not (self.items or self.items_from):
-            raise ValueError("a rating round needs items or items_from")
+            raise SpecError(N_("a rating round needs items or items_from"))
         if self.kind == "statements" and not self.statements:
-            raise ValueError("a statements round needs statements")
+            raise SpecError(N_("a statements round needs statements"))
         if self.kind in ("ideas", "feedback") and not self.question:
-            raise ValueError(f"an {self.kind} round needs a question")
+            raise SpecError(N_("a round of kind {kind} needs a question"), kind=self.kind)
         if self.kind != "rating" and (self.items or self.items_from or self.criteria):
-            raise ValueError("items, items_from and criteria belong to rating rounds")
+            raise SpecError(N_("items, items_from and criteria belong to rating rounds"))
         if self.kind != "statements" and self.statements:
-            raise ValueError("statements belong to statements rounds")
+            raise SpecError(N_("statements belong to statements rounds"))
         return self
 
 
@@ -113,7 +124,7 @@ class ProjectSpec(BaseModel):
     def _hours(cls, value: tuple[str, str]) -> tuple[str, str]:
         for text in value:
             if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
-                raise ValueError('use HH:MM, e.g. ["21:00", "09:00"]')
+                raise SpecError(N_("use HH:MM, e.g. 21:00"))
         return value
 
 
@@ -128,10 +139,10 @@ class ProjectFile(BaseModel):
         seen: dict[str, str] = {}
         for spec in self.rounds:
             if spec.key in seen:
-                raise ValueError(f"round key {spec.key!r} is used twice")
+                raise SpecError(N_("round key {key} is used twice"), key=spec.key)
             if spec.items_from is not None and seen.get(spec.items_from) != "ideas":
-                raise ValueError(
-                    f"items_from = {spec.items_from!r} must name an earlier ideas round"
+                raise SpecError(
+                    N_("items_from = {key} must name an earlier ideas round"), key=spec.items_from
                 )
             seen[spec.key] = spec.kind
         return self

@@ -79,7 +79,17 @@ async def test_a_facilitator_creates_a_project_with_two_scheduled_rounds(signed_
         data={"csrf": token, "key": "cijfers", "kind": "rating", "question": "Hoe?",
               "opens_at": "2026-12-21T09:00", "closes_at": "2026-12-20T09:00"},
     )  # fmt: skip
-    assert bad.status_code == 400 and "closes_at must be after opens_at" in bad.text
+    assert bad.status_code == 400
+    assert "de sluitingstijd moet na de openingstijd liggen" in bad.text  # Dutch by default
+    bad_en = await signed_in.post(
+        "/manage/projects/PARK26/rounds/new?lang=en",
+        data={"csrf": token, "key": "Cijfers!", "kind": "rating", "question": "Hoe?",
+              "items_from": "ideeen", "max_per_resident": "0"},
+    )  # fmt: skip
+    assert bad_en.status_code == 400
+    assert "Use lowercase letters, digits, - or _ (at most 60 characters)." in bad_en.text
+    assert "Give a number of at least 1." in bad_en.text
+    assert "String should" not in bad_en.text and "Input should" not in bad_en.text
     rating = await signed_in.post(
         "/manage/projects/PARK26/rounds/new",
         data={"csrf": token, "key": "cijfers", "kind": "rating", "question": "Hoe?",

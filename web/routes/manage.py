@@ -100,8 +100,10 @@ async def new_project(
     return _project_page(request, session, lang, values, orgs, {})
 
 
-async def _save_file(services: Services, data: dict[str, Any], round_index: int | None = None):  # type: ignore[no-untyped-def]
-    spec, errors = forms.validate(data, round_index)
+async def _save_file(  # type: ignore[no-untyped-def]
+    services: Services, data: dict[str, Any], round_index: int | None = None, lang: str = "nl"
+):
+    spec, errors = forms.validate(data, round_index, lang)
     if spec is None:
         return None, errors
     async with services.uow() as uow:
@@ -132,7 +134,7 @@ async def create_project(
     if taken is not None:
         errors["code"] = [gettext_for(lang).gettext("This code is already in use.")]
         return _project_page(request, session, lang, forms.project_form(data), orgs, errors)
-    project, errors = await _save_file(services, {"project": data, "rounds": []})
+    project, errors = await _save_file(services, {"project": data, "rounds": []}, lang=lang)
     if errors:
         return _project_page(request, session, lang, forms.project_form(data), orgs, errors)
     return RedirectResponse(f"/manage/projects/{project.code}", 303)
@@ -162,7 +164,7 @@ async def update_project(
     if session.user.role != Role.ADMIN:
         form["organisation"] = current["project"]["organisation"]
     current["project"] = forms.project_data(form, current["project"])
-    saved, errors = await _save_file(services, current)
+    saved, errors = await _save_file(services, current, lang=lang)
     if errors:
         orgs = await _organisations(services, session)
         values = forms.project_form(current["project"])
@@ -314,7 +316,7 @@ async def create_round(
     current = await _current_file(services, project.code)
     data = forms.round_data(_form_dict(await request.form()))
     current["rounds"].append(data)
-    saved, errors = await _save_file(services, current, len(current["rounds"]) - 1)
+    saved, errors = await _save_file(services, current, len(current["rounds"]) - 1, lang)
     if errors:
         values = forms.round_form(_displayable(data))
         return await _round_page(request, services, session, lang, project, values, errors, False)
@@ -368,7 +370,7 @@ async def update_round(
     form["key"] = key
     data = forms.round_data(form)
     current["rounds"][index] = data
-    saved, errors = await _save_file(services, current, index)
+    saved, errors = await _save_file(services, current, index, lang)
     if errors:
         values = forms.round_form(_displayable(data))
         return await _round_page(request, services, session, lang, project, values, errors, True)
