@@ -25,6 +25,13 @@ def register(sub: Any) -> None:
     token = user.add_parser("token", help="create an API token for an account; prints it")
     token.add_argument("--email", required=True)
     token.set_defaults(func=cmd_user_token)
+    tokens = user.add_parser("tokens", help="list an account's API tokens")
+    tokens.add_argument("--email", required=True)
+    tokens.set_defaults(func=cmd_user_tokens)
+    revoke = user.add_parser("revoke-token", help="revoke one of an account's API tokens")
+    revoke.add_argument("--email", required=True)
+    revoke.add_argument("--id", type=int, required=True, help="the number from `user tokens`")
+    revoke.set_defaults(func=cmd_user_revoke_token)
     lst = user.add_parser("list", help="list the accounts")
     lst.set_defaults(func=cmd_user_list)
 
@@ -69,4 +76,50 @@ def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
 
     for line in _run(settings, work):
         print(line)
+    return 0
+
+
+async def _user_id(container: Container, email: str) -> int:
+    from core.domain.accounts import normalise_email
+    from core.storage.accounts import AccountRepository
+
+    async with container.reading() as uow:
+        found = await AccountRepository(uow.conn).by_email(normalise_email(email))
+    if found is None:
+        raise SystemExit(f"no account {email}")
+    return found[0].id or 0
+
+
+def cmd_user_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> list[str]:
+        user_id = await _user_id(container, args.email)
+        async with container.reading() as uow:
+            tokens = await accounts.tokens_of(uow, user_id)
+        return [
+            f"{t['id']}\tmade {t['created_at']:%Y-%m-%d %H:%M}\tlast used "
+            + (f"{t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "never")
+            for t in tokens
+        ]
+
+    for line in _run(settings, work):
+        print(line)
+    return 0
+
+
+def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
+    from inspraak.cli import _run
+
+    async def work(container: Container) -> bool:
+        user_id = await _user_id(container, args.email)
+        async with container.uow() as uow:
+            found = await accounts.revoke_token(uow, user_id, args.id)
+            await uow.commit()
+        return found
+
+    if not _run(settings, work):
+        print(f"{args.email} has no token {args.id}")
+        return 1
+    print(f"token {args.id} of {args.email} revoked")
     return 0

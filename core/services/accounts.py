@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from pwdlib import PasswordHash
 
@@ -152,13 +153,26 @@ async def change_password(
 
 async def new_api_token(uow: UnitOfWork, email: str) -> str:
     """Create an API token for a user; only its hash is kept."""
-    repo = AccountRepository(uow.conn)
-    found = await repo.by_email(normalise_email(email))
+    found = await AccountRepository(uow.conn).by_email(normalise_email(email))
     if found is None:
         raise InvalidInput("unknown_user")
+    return await new_token_for(uow, found[0].id or 0)
+
+
+async def new_token_for(uow: UnitOfWork, user_id: int) -> str:
+    """Create an API token for the user ``user_id``; it is shown once, only its hash is kept."""
     token = "insp_" + secrets.token_urlsafe(32)
-    await repo.add_token(found[0].id or 0, digest(token), uow.clock())
+    await AccountRepository(uow.conn).add_token(user_id, digest(token), uow.clock())
     return token
+
+
+async def tokens_of(uow: UnitOfWork, user_id: int) -> list[dict[str, Any]]:
+    return await AccountRepository(uow.conn).tokens(user_id)
+
+
+async def revoke_token(uow: UnitOfWork, user_id: int, token_id: int) -> bool:
+    """Revoke one of the user's own API tokens; it stops working at once."""
+    return await AccountRepository(uow.conn).delete_token(user_id, token_id)
 
 
 async def token_user(uow: UnitOfWork, token: str) -> User | None:

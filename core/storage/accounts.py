@@ -132,6 +132,24 @@ class AccountRepository(Repository):
             t.api_tokens.insert().values(user_id=user_id, token_hash=token_hash, created_at=now)
         )
 
+    async def tokens(self, user_id: int) -> list[dict[str, Any]]:
+        """A user's API tokens, newest first (ids and dates; the tokens themselves are gone)."""
+        rows = await self.conn.execute(
+            sa.select(t.api_tokens.c.id, t.api_tokens.c.created_at, t.api_tokens.c.last_used_at)
+            .where(t.api_tokens.c.user_id == user_id)
+            .order_by(t.api_tokens.c.id.desc())
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def delete_token(self, user_id: int, token_id: int) -> bool:
+        """Revoke one of the user's tokens; False when the user has no such token."""
+        deleted = await self.conn.execute(
+            t.api_tokens.delete().where(
+                t.api_tokens.c.id == token_id, t.api_tokens.c.user_id == user_id
+            )
+        )
+        return bool(deleted.rowcount)
+
     async def token_user(self, token_hash: str, now: datetime) -> User | None:
         row = (
             await self.conn.execute(

@@ -89,3 +89,19 @@ def test_unknown_projects_and_rounds_get_a_clear_message(cli):
     assert missing.returncode == 1 and "no project with code NOPE" in missing.stderr
     no_round = cli("round", "open", "NOPE", "x")
     assert no_round.returncode == 1 and "Traceback" not in no_round.stderr
+
+
+def test_api_tokens_are_listed_and_revoked_from_the_command_line(cli):
+    created = cli("user", "create", "--email", "beheer@voorbeeld.nl", "--role", "admin")
+    assert created.returncode == 0, created.stderr
+    assert cli("user", "token", "--email", "beheer@voorbeeld.nl").stdout.startswith("insp_")
+    listed = cli("user", "tokens", "--email", "beheer@voorbeeld.nl")
+    assert listed.returncode == 0 and "last used never" in listed.stdout
+    token_id = listed.stdout.split("\t")[0]
+
+    revoked = cli("user", "revoke-token", "--email", "beheer@voorbeeld.nl", "--id", token_id)
+
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    assert cli("user", "tokens", "--email", "beheer@voorbeeld.nl").stdout == ""
+    again = cli("user", "revoke-token", "--email", "beheer@voorbeeld.nl", "--id", token_id)
+    assert again.returncode == 1 and "has no token" in again.stdout

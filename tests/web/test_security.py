@@ -21,6 +21,7 @@ PARAMS = {
     "item_id": "1",
     "action": "approve",
     "channel": "web",
+    "token_id": "1",
 }
 
 

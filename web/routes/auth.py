@@ -19,6 +19,8 @@ from web.deps import (
     OptionalSessionDep,
     Services,
     ServicesDep,
+    Session,
+    UserDep,
     csrf_ok,
 )
 from web.rendering import render
@@ -185,3 +187,62 @@ async def change_password(
         context = {"session": session, "errors": errors}
         return render(request, "manage/password.html", context, lang, status_code=400)
     return RedirectResponse("/manage?changed=1", 303)
+
+
+# --- API tokens of the signed-in user ---
+
+
+async def _tokens_page(
+    request: Request,
+    services: Services,
+    session: Session,
+    lang: str,
+    new_token: str = "",
+    status: int = 200,
+) -> Response:
+    async with services.reading() as uow:
+        tokens = await accounts.tokens_of(uow, session.user.id or 0)
+    context = {"session": session, "tokens": tokens, "new_token": new_token}
+    return render(request, "manage/tokens.html", context, lang, status_code=status)
+
+
+@router.get("/account/tokens", response_class=HTMLResponse, name="tokens_page")
+async def tokens_page(
+    request: Request, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """Your API tokens for /api/v1: when they were made and last used; make or revoke one."""
+    return await _tokens_page(request, services, session, lang)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+async def create_token(
+    request: Request,
+    services: ServicesDep,
+    session: UserDep,
+    lang: LanguageDep,
+    csrf: str = Form(""),
+) -> Response:
+    """Make a new API token; it is shown this once (only its hash is kept)."""
+    if not csrf_ok(session.csrf, csrf):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+    async with services.uow() as uow:
+        token = await accounts.new_token_for(uow, session.user.id or 0)
+        await uow.commit()
+    response = await _tokens_page(request, services, session, lang, new_token=token, status=201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(
+    token_id: int, services: ServicesDep, session: UserDep, csrf: str = Form("")
+) -> Response:
+    """Revoke one of your tokens: the API refuses it from now on."""
+    if not csrf_ok(session.csrf, csrf):
+        raise HTTPException(403, "This form has expired. Please reload the page.")
+    async with services.uow() as uow:
+        found = await accounts.revoke_token(uow, session.user.id or 0, token_id)
+        await uow.commit()
+    if not found:
+        raise HTTPException(404, "No such token")
+    return RedirectResponse("/account/tokens?revoked=1", 303)
