@@ -240,6 +240,41 @@ async def record_receipt(
     return int(result.rowcount or 0)
 
 
+async def requeue_after_receipt(
+    conn: AsyncConnection, provider_message_id: str, now: datetime, reason: str
+) -> str | None:
+    """Send a message again that the provider accepted and later reported undeliverable in a
+    way a second try can fix (WhatsApp: the 24-hour window had closed, so the template will do).
+
+    Only a message sent once is sent again, so a message can never go round in circles.
+    Returns the resident's pseudonym when the row is queued again, else None.
+    """
+    o = t.outbox
+    row = (
+        await conn.execute(
+            sa.select(o.c.id, o.c.pseudonym).where(
+                o.c.provider_message_id == provider_message_id,
+                o.c.status == OutboxStatus.SENT.value,
+                o.c.attempts <= 1,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    await conn.execute(
+        o.update()
+        .where(o.c.id == row.id)
+        .values(
+            status=OutboxStatus.PENDING.value,
+            next_attempt_at=now,
+            claimed_at=None,
+            provider_message_id=None,
+            last_error=reason[:500],
+        )
+    )
+    return str(row.pseudonym)
+
+
 # -- pacing ------------------------------------------------------------------------------------
 
 

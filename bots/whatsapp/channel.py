@@ -14,7 +14,7 @@ from urllib.parse import quote
 from bots.whatsapp import webhook
 from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
 from bots.whatsapp.render import render, text_payload
-from bots.whatsapp.sender import CHANNEL, WhatsAppSender
+from bots.whatsapp.sender import CHANNEL, REENGAGEMENT, WhatsAppSender
 from core import outbox
 from core.channels import OutboundMessage, SendOutcome
 from core.i18n import gettext_for
@@ -136,7 +136,18 @@ class WhatsAppChannel:
                 return
 
     async def _receipt(self, receipt: webhook.Receipt) -> None:
+        """A delivery receipt: a failure fails the outbox row, except a late 131047 (Meta's
+        window closed after all), which sends the message again, as the template."""
         async with self.uow_factory() as uow:
+            if receipt.status == "failed" and receipt.error_code == REENGAGEMENT:
+                reason = f"{REENGAGEMENT}: {receipt.error or 're-engagement required'}"
+                again = await outbox.requeue_after_receipt(
+                    uow.conn, receipt.wamid, self.clock(), reason
+                )
+                if again is not None:
+                    await delivery.close_window(uow, again)
+                    await uow.commit()
+                    return
             if await outbox.record_receipt(uow.conn, receipt.wamid, receipt.status, receipt.error):
                 await uow.commit()
 

@@ -33,6 +33,16 @@ async def record_inbound(uow: UnitOfWork, pseudonym: str, at: datetime) -> None:
     )
 
 
+async def close_window(uow: UnitOfWork, pseudonym: str) -> None:
+    """The provider says the resident's messaging window is closed: forget the last inbound
+    time, so the next message goes as a template until the resident writes again."""
+    await uow.conn.execute(
+        t.contacts.update()
+        .where(t.contacts.c.pseudonym == pseudonym)
+        .values(last_inbound_at=None)
+    )
+
+
 async def last_inbound(uow: UnitOfWork, pseudonym: str) -> datetime | None:
     """Return when the resident last wrote to us, or None when unknown."""
     value: datetime | None = await uow.conn.scalar(

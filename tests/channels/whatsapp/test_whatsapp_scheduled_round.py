@@ -231,3 +231,34 @@ async def test_a_failed_status_webhook_fails_the_outbox_row_the_sender_recorded(
     rows = await _rows(wa, round_id)
     assert rows[ANNA]["status"] == "failed" and rows[ANNA]["last_error"].startswith("131026")
     assert rows[BERT]["status"] == "sent"
+
+
+async def test_a_late_131047_sends_the_message_again_as_the_template(
+    wa: Container, graph: FakeGraphAPI, server: str, clock: TestClock
+):
+    """Meta accepted Bert's free-form prompt, then reported his window closed: the outbox
+    sends it again, as the template, once."""
+    graph.window_errors = "status"
+    round_id = await _open_now(wa, graph, server, clock)
+    graph.user_messaged(BERT, at=clock().timestamp() - 25 * 3600)  # Meta's clock disagrees
+    await _drain(wa, clock)
+    assert graph.pending_statuses  # the failure comes later, as a status webhook
+    rows = await _rows(wa, round_id)
+    assert rows[BERT]["status"] == "sent"
+    bert = WhatsAppResident(graph, server, BERT)
+    for status in graph.pending_statuses:
+        assert await bert.deliver(status) == 200
+    rows = await _rows(wa, round_id)
+    assert rows[BERT]["status"] == "pending" and rows[BERT]["last_error"].startswith("131047")
+
+    stats = await _drain(wa, clock)
+
+    assert stats.sent == 1
+    assert graph.sent(BERT)[-1]["type"] == "template"
+    rows = await _rows(wa, round_id)
+    assert rows[BERT]["status"] == "sent" and rows[BERT]["attempts"] == 2
+    # a second failure is final: the message does not go round in circles
+    wamid = rows[BERT]["provider_message_id"]
+    again = graph.status_webhook(wamid, BERT, "failed", error_code=131047)
+    assert await bert.deliver(again) == 200
+    assert (await _rows(wa, round_id))[BERT]["status"] == "failed"
