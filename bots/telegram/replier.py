@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageText, TelegramMethod
+from aiogram.methods import EditMessageReplyMarkup, EditMessageText, TelegramMethod
 from aiogram.types import Message
 
 from bots.telegram.render import answered_text, send_methods
@@ -57,8 +58,16 @@ class Replier:
     async def render(
         self, chat_id: int, replies: list[Reply], question: Message | None = None
     ) -> None:
-        """Send ``replies``; the first acknowledgement edits ``question`` (the pressed one)."""
+        """Send ``replies``; the first acknowledgement edits ``question`` (the pressed one).
+
+        A press the core does not acknowledge (a project chosen from the list, "one more
+        idea", a refused answer) still takes the buttons off its message, so no old button
+        stays to be pressed again.
+        """
         try:
+            acknowledged = any(reply.answers is not None for reply in replies)
+            if question is not None and question.reply_markup and not acknowledged:
+                await self.drop_buttons(question)
             for reply in replies:
                 if reply.answers is not None and question is not None:
                     edited = await self.mark_answered(question, reply.answers)
@@ -69,6 +78,12 @@ class Replier:
                     await self.call(method)
         except Blocked:
             log.info("resident blocked the bot; stopped sending")
+
+    async def drop_buttons(self, question: Message) -> None:
+        """Take the buttons off a message, leaving its text."""
+        drop = EditMessageReplyMarkup(chat_id=question.chat.id, message_id=question.message_id)
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or already without
+            await self.call(drop, quiet=(TelegramBadRequest,))
 
     async def mark_answered(self, question: Message, answer: str) -> bool:
         """Show the answer under the question and drop its buttons; False when not possible."""

@@ -108,3 +108,19 @@ async def test_a_stale_button_gets_a_friendly_reply_and_changes_nothing(
     assert any("al beantwoord" in text for text in texts)
     assert await count(demo, t.ratings) == ratings == 2
     assert api.calls("answerCallbackQuery")[-1].ok
+
+
+async def test_a_press_the_core_does_not_acknowledge_still_takes_the_buttons_away(
+    demo: Container, api: FakeBotAPI, polling
+) -> None:
+    bram = polling_resident(api, polling, 17)
+    await bram.send("/start")  # the list of open projects, as buttons
+    listing_id, _ = bram.button("Groen en leefbaar Oosterwijk")
+    texts = await bram.press("Groen en leefbaar Oosterwijk")
+    assert any("Welkom bij" in text for text in texts)
+    dropped = api.calls("editMessageReplyMarkup")
+    assert [call.params["message_id"] for call in dropped] == [listing_id]
+    assert "reply_markup" not in dropped[-1].params or not dropped[-1].params["reply_markup"]
+    # an acknowledged answer edits its question instead and needs no second edit
+    await bram.press("Ja, ik doe mee")
+    assert len(api.calls("editMessageReplyMarkup")) == 1
