@@ -90,17 +90,33 @@ def _container() -> Container:
         raise RuntimeError("no scheduler is running in this process") from None
 
 
+_IN_FLIGHT: set[asyncio.Task[Any]] = set()
+
+
+async def _run_job(command: c.Command) -> None:
+    """Handle a job's command in a task of its own that a shutdown lets finish.
+
+    APScheduler's asyncio executor cancels running jobs when it shuts down; cut off halfway, a
+    round would open with its prompt not yet queued (rolled back, so the job runs again after
+    the restart, but late). ``RoundScheduler.stop`` waits for these tasks instead.
+    """
+    task = asyncio.ensure_future(_container().bus.handle(command))
+    _IN_FLIGHT.add(task)
+    task.add_done_callback(_IN_FLIGHT.discard)
+    await asyncio.shield(task)
+
+
 async def open_round_job(round_id: int) -> None:
     """Open a round (the prompt is queued by the OpenRound handler)."""
-    await _container().bus.handle(c.OpenRound(round_id))
+    await _run_job(c.OpenRound(round_id))
 
 
 async def reminder_job(round_id: int, number: int) -> None:
-    await _container().bus.handle(c.SendReminder(round_id, number))
+    await _run_job(c.SendReminder(round_id, number))
 
 
 async def close_round_job(round_id: int) -> None:
-    await _container().bus.handle(c.CloseRound(round_id))
+    await _run_job(c.CloseRound(round_id))
 
 
 @dataclass(frozen=True)
@@ -184,6 +200,8 @@ class RoundScheduler:
                 await self._loop_task
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if _IN_FLIGHT:  # jobs that were running: let them finish their transaction
+            await asyncio.wait(list(_IN_FLIGHT), timeout=30)
         self.store.engine.dispose()
         if _RUNNING.get("container") is self.container:
             del _RUNNING["container"]

@@ -175,7 +175,9 @@ def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
         page.get_by_label("Opent op").fill("2030-06-01T09:00")
         page.get_by_label("Sluit op").fill("2030-06-01T08:00")
         page.get_by_role("button", name="Ronde opslaan").click()
-        expect(page.locator("#e-__all__, .error-summary")).to_contain_text("closes_at")
+        expect(page.locator("#e-__all__, .error-summary")).to_contain_text(
+            "de sluitingstijd moet na de openingstijd liggen"
+        )
         check_accessibility(page)  # the form with its errors
         page.get_by_label("Sluit op").fill("2030-06-15T17:00")
         page.get_by_role("button", name="Ronde opslaan").click()
