@@ -37,9 +37,7 @@ async def close_window(uow: UnitOfWork, pseudonym: str) -> None:
     """The provider says the resident's messaging window is closed: forget the last inbound
     time, so the next message goes as a template until the resident writes again."""
     await uow.conn.execute(
-        t.contacts.update()
-        .where(t.contacts.c.pseudonym == pseudonym)
-        .values(last_inbound_at=None)
+        t.contacts.update().where(t.contacts.c.pseudonym == pseudonym).values(last_inbound_at=None)
     )
 
 
