@@ -51,10 +51,11 @@ from bots.telegram.channel import TelegramChannel  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from core.storage.db import create_all  # noqa: E402
 from inspraak.bootstrap import bootstrap, load_demo_if_empty  # noqa: E402
+from inspraak.cli import run_loop  # noqa: E402
 from inspraak.server import build_app  # noqa: E402
 from tests.fakes.telegram_api import BotCall, FakeBotAPI  # noqa: E402
 
-LOOP = "asyncio"  # set in __main__
+LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"  # --loop changes it
 TOKEN = "5151:BENCH-token"
 SECRET = "bench-webhook-secret"
 KEY = "bench-secret-key-that-is-long-enough-0123456789"
@@ -387,23 +388,22 @@ def median_result(results: list[Result]) -> tuple[float, float, float, float, fl
     )
 
 
-def run_loop(main: Any, loop: str) -> None:
-    if loop == "uvloop":
-        import uvloop
-
-        uvloop.run(main)
-    else:
-        asyncio.run(main)
-
-
-async def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--residents", type=int, default=20, help="for the throughput runs")
     parser.add_argument("--rate", type=float, default=200.0, help="offered actions/s")
     parser.add_argument("--paced-residents", type=int, default=40)
-    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=LOOP)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=LOOP,
+        help="the event loop of both systems (default: uvloop when installed, as `serve` uses)",
+    )
+    return parser.parse_args()
+
+
+async def main(args: argparse.Namespace) -> None:
     database = "PostgreSQL" if os.environ.get("INSPRAAK_BENCH_POSTGRES_URL") else "SQLite"
     print(
         f"median of {args.runs} runs; {database}; event loop: {LOOP}; "
@@ -442,11 +442,7 @@ async def main() -> None:
     print("fake, not the system, set the pace)")
 
 
-LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-
 if __name__ == "__main__":
-    # Both systems run on the same event loop: uvloop when installed (what `inspraak serve`
-    # uses), else asyncio's; `--loop asyncio` forces the latter.
-    if "--loop" in sys.argv:
-        LOOP = sys.argv[sys.argv.index("--loop") + 1]
-    run_loop(main(), LOOP)
+    ARGS = parse_args()
+    LOOP = ARGS.loop
+    run_loop(main(ARGS), LOOP)

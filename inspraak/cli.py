@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import logging
 import sys
@@ -215,15 +216,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_loop(main: Coroutine[Any, Any, None]) -> None:
+def run_loop(main: Coroutine[Any, Any, None], loop: str | None = None) -> None:
     """Run the server on uvloop when it is installed (libuv's event loop costs less per
-    request and per database step than asyncio's own); otherwise on asyncio's."""
-    try:
+    request and per database step than asyncio's own); otherwise on asyncio's.
+    ``loop`` ("uvloop" or "asyncio") forces the choice (the benchmarks compare like with like).
+    """
+    if loop is None:
+        loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    if loop == "uvloop":
         import uvloop
-    except ImportError:
+
+        uvloop.run(main)
+    else:
         asyncio.run(main)
-        return
-    uvloop.run(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -79,24 +79,12 @@ def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _user_id(container: Container, email: str) -> int:
-    from core.domain.accounts import normalise_email
-    from core.storage.accounts import AccountRepository
-
-    async with container.reading() as uow:
-        found = await AccountRepository(uow.conn).by_email(normalise_email(email))
-    if found is None:
-        raise SystemExit(f"no account {email}")
-    return found[0].id or 0
-
-
 def cmd_user_tokens(settings: Settings, args: argparse.Namespace) -> int:
     from inspraak.cli import _run
 
     async def work(container: Container) -> list[str]:
-        user_id = await _user_id(container, args.email)
         async with container.reading() as uow:
-            tokens = await accounts.tokens_of(uow, user_id)
+            tokens = await accounts.tokens_of(uow, await accounts.user_id(uow, args.email))
         return [
             f"{t['id']}\tmade {t['created_at']:%Y-%m-%d %H:%M}\tlast used "
             + (f"{t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "never")
@@ -112,8 +100,8 @@ def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
     from inspraak.cli import _run
 
     async def work(container: Container) -> bool:
-        user_id = await _user_id(container, args.email)
         async with container.uow() as uow:
+            user_id = await accounts.user_id(uow, args.email)
             found = await accounts.revoke_token(uow, user_id, args.id)
             await uow.commit()
         return found

@@ -151,12 +151,17 @@ async def change_password(
     return True
 
 
-async def new_api_token(uow: UnitOfWork, email: str) -> str:
-    """Create an API token for a user; only its hash is kept."""
+async def user_id(uow: UnitOfWork, email: str) -> int:
+    """The id of the account with this e-mail address (``InvalidInput`` when there is none)."""
     found = await AccountRepository(uow.conn).by_email(normalise_email(email))
     if found is None:
         raise InvalidInput("unknown_user")
-    return await new_token_for(uow, found[0].id or 0)
+    return found[0].id or 0
+
+
+async def new_api_token(uow: UnitOfWork, email: str) -> str:
+    """Create an API token for a user; only its hash is kept."""
+    return await new_token_for(uow, await user_id(uow, email))
 
 
 async def new_token_for(uow: UnitOfWork, user_id: int) -> str:

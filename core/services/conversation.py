@@ -145,11 +145,9 @@ class Conversations:
         if self.reading is None:
             return
         async with self.reading() as uow:
-            state = State.from_dict(await uow.dialogue.load(pseudonym))
-            project = await uow.projects.by_code(state.project) if state.project else None
-            if project is None or project.id is None:
-                return
-            for rnd in await uow.projects.rounds(project.id):
+            code = State.from_dict(await uow.dialogue.load(pseudonym)).project
+            cached = await self.catalogue.project(uow.conn, code) if code else None
+            for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow.conn, self.analyses, rnd)
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:

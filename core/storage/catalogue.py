@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -41,6 +41,8 @@ from sqlalchemy.sql.dml import UpdateBase
 from core.domain import model
 from core.storage import tables as t
 from core.storage.repositories import to_domain
+
+T = TypeVar("T")
 
 TTL = 2.0  # seconds a cached entry may lag a change made by another process
 WATCHED = frozenset({"projects", "rounds", "items", "bots", "organisations"})
@@ -165,35 +167,42 @@ class Catalogue:
         self._entries: dict[tuple[str, object], tuple[int, float, Any]] = {}
         self.loads = 0  # database reads done (tests and metrics)
 
-    def _get(self, key: tuple[str, object]) -> tuple[bool, Any]:
+    def _get(self, key: tuple[str, object]) -> Any:
+        """The fresh cached value of ``key``, or None."""
         entry = self._entries.get(key)
         if entry is None or entry[0] != _generation or entry[1] < self.clock():
-            return False, None
-        return True, entry[2]
+            return None
+        return entry[2]
 
-    def _put(self, key: tuple[str, object], generation: int, value: Any) -> None:
-        if len(self._entries) > 1_000:  # many projects or bots: start over rather than grow
-            self._entries.clear()
-        self._entries[key] = (generation, self.clock() + self.ttl, value)
+    async def _cached(self, key: tuple[str, object], load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value of ``key``, else ``load()``'s (kept unless it is None, so that a
+        project created a moment later is found at once)."""
+        value = self._get(key)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        generation = _generation  # a change committed while loading makes this entry stale
+        self.loads += 1
+        value = await load()
+        if value is not None:
+            if len(self._entries) > 1_000:  # many projects or bots: start over, not grow
+                self._entries.clear()
+            self._entries[key] = (generation, self.clock() + self.ttl, value)
+        return value
 
     async def project(self, conn: AsyncConnection, code: str) -> CachedProject | None:
         """The project with this code, its rounds in order and their item counts."""
-        found, value = self._get(("project", code))
-        if found:
-            return value  # type: ignore[no-any-return]
-        generation = _generation
-        self.loads += 1
-        row = (await conn.execute(_PROJECT, {"code": code})).first()
-        if row is None:
-            return None  # not cached: a project created a moment later is found at once
-        project = to_domain(model.Project, row)
-        rows = await conn.execute(_ROUNDS, {"project_id": project.id})
-        rounds = tuple(to_domain(model.Round, r) for r in rows)
-        counted = await conn.execute(_TOTALS, {"project_id": project.id})
-        totals = {int(r[0]): int(r[1]) for r in counted}
-        value = CachedProject(project, rounds, totals)
-        self._put(("project", code), generation, value)
-        return value
+
+        async def load() -> CachedProject | None:
+            row = (await conn.execute(_PROJECT, {"code": code})).first()
+            if row is None:
+                return None
+            project = to_domain(model.Project, row)
+            rows = await conn.execute(_ROUNDS, {"project_id": project.id})
+            rounds = tuple(to_domain(model.Round, r) for r in rows)
+            counted = await conn.execute(_TOTALS, {"project_id": project.id})
+            return CachedProject(project, rounds, {int(r[0]): int(r[1]) for r in counted})
+
+        return await self._cached(("project", code), load)
 
     async def candidates(
         self,
@@ -208,8 +217,16 @@ class Catalogue:
         One small query per step: the resident's own answers in the round.
         """
         assert rnd.id is not None
+        round_id = rnd.id
         statements = rnd.kind == model.RoundKind.STATEMENTS
-        queue = await self._queue(conn, rnd.id, statements)
+
+        async def load() -> ItemQueue:
+            found = await conn.execute(_ITEMS, {"round_id": round_id})
+            items = [(int(r.id), r.text) for r in found]
+            rows = await conn.execute(_COUNTS[statements], {"round_id": round_id})
+            return ItemQueue(items, {int(r[0]): int(r[1]) for r in rows})
+
+        queue = await self._cached(("items", round_id), load)
         skip = set(exclude)
         if resident_id is not None:
             params = {"resident_id": resident_id, "round_id": rnd.id}
@@ -218,28 +235,12 @@ class Catalogue:
 
     def answered(self, round_id: int, item_id: int) -> None:
         """Count an answer this process stored (after its commit) in the round's queue."""
-        found, queue = self._get(("items", round_id))
-        if found:
+        queue = self._get(("items", round_id))
+        if queue is not None:
             queue.answered(item_id)
 
-    async def _queue(self, conn: AsyncConnection, round_id: int, statements: bool) -> ItemQueue:
-        found, value = self._get(("items", round_id))
-        if found:
-            return value  # type: ignore[no-any-return]
-        generation = _generation
-        self.loads += 1
-        items = [(int(r.id), r.text) for r in await conn.execute(_ITEMS, {"round_id": round_id})]
-        rows = await conn.execute(_COUNTS[statements], {"round_id": round_id})
-        queue = ItemQueue(items, {int(r[0]): int(r[1]) for r in rows})
-        self._put(("items", round_id), generation, queue)
-        return queue
-
     async def bot_is_default(self, conn: AsyncConnection, bot_id: int) -> bool:
-        found, value = self._get(("bot", bot_id))
-        if found:
-            return bool(value)
-        generation = _generation
-        self.loads += 1
-        value = bool(await conn.scalar(_BOT_DEFAULT, {"bot_id": bot_id}))
-        self._put(("bot", bot_id), generation, value)
-        return value
+        async def load() -> bool:
+            return bool(await conn.scalar(_BOT_DEFAULT, {"bot_id": bot_id}))
+
+        return await self._cached(("bot", bot_id), load)

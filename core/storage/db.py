@@ -105,19 +105,22 @@ async def begin(engine: AsyncEngine) -> AsyncConnection:
         delay = min(delay * 2, 0.1)
 
 
-def reader_for(engine: AsyncEngine) -> AsyncEngine:
-    """The engine for long reads beside ``engine`` (SQLite: a second one; else ``engine``)."""
+def _beside(engine: AsyncEngine, **kind: bool) -> AsyncEngine:
+    """A second engine on ``engine``'s SQLite file (``create_engine``'s ``kind``); elsewhere
+    ``engine`` itself."""
     if engine.dialect.name != "sqlite":
         return engine
-    return create_engine(engine.url.render_as_string(hide_password=False), reader=True)
+    return create_engine(engine.url.render_as_string(hide_password=False), **kind)
+
+
+def reader_for(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for long reads beside ``engine``."""
+    return _beside(engine, reader=True)
 
 
 def background_for(engine: AsyncEngine) -> AsyncEngine:
-    """The engine for the outbox beside ``engine`` (SQLite: on the worker thread; else
-    ``engine``)."""
-    if engine.dialect.name != "sqlite":
-        return engine
-    return create_engine(engine.url.render_as_string(hide_password=False), threaded=True)
+    """The engine for the outbox's bulk writes beside ``engine``."""
+    return _beside(engine, threaded=True)
 
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
@@ -146,16 +149,18 @@ def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
 
 @contextlib.asynccontextmanager
 async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """``engine.begin()`` in the queue of :func:`write_lock` (use it for every write outside a
-    unit of work: on SQLite an unqueued writer would wait for the lock with the event loop
-    stopped, and the transaction holding the lock could then never finish)."""
+    """A committed-on-success transaction in the queue of :func:`write_lock`, begun by
+    :func:`begin` (use it for every write outside a unit of work: on SQLite an unqueued writer
+    would wait for the lock with the event loop stopped, and the transaction holding the lock
+    could then never finish)."""
     lock = write_lock(engine)
-    if lock is None:
-        async with engine.begin() as conn:
+    async with lock if lock is not None else contextlib.nullcontext():
+        conn = await begin(engine)
+        try:
             yield conn
-        return
-    async with lock, engine.begin() as conn:
-        yield conn
+            await conn.commit()
+        finally:
+            await conn.close()  # rolls back what was not committed
 
 
 async def create_all(engine: AsyncEngine) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain.errors import InvalidInput
@@ -22,6 +22,7 @@ from web.deps import (
     Session,
     UserDep,
     csrf_ok,
+    verify_csrf,
 )
 from web.rendering import render
 
@@ -214,17 +215,11 @@ async def tokens_page(
     return await _tokens_page(request, services, session, lang)
 
 
-@router.post("/account/tokens", response_class=HTMLResponse)
+@router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
 async def create_token(
-    request: Request,
-    services: ServicesDep,
-    session: UserDep,
-    lang: LanguageDep,
-    csrf: str = Form(""),
+    request: Request, services: ServicesDep, session: UserDep, lang: LanguageDep
 ) -> Response:
     """Make a new API token; it is shown this once (only its hash is kept)."""
-    if not csrf_ok(session.csrf, csrf):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
     async with services.uow() as uow:
         token = await accounts.new_token_for(uow, session.user.id or 0)
         await uow.commit()
@@ -233,13 +228,9 @@ async def create_token(
     return response
 
 
-@router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(
-    token_id: int, services: ServicesDep, session: UserDep, csrf: str = Form("")
-) -> Response:
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(verify_csrf)])
+async def revoke_token(token_id: int, services: ServicesDep, session: UserDep) -> Response:
     """Revoke one of your tokens: the API refuses it from now on."""
-    if not csrf_ok(session.csrf, csrf):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
     async with services.uow() as uow:
         found = await accounts.revoke_token(uow, session.user.id or 0, token_id)
         await uow.commit()

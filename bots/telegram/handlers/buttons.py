@@ -26,16 +26,13 @@ async def pressed(
     """
     question = query.message if isinstance(query.message, Message) else None
     chat_id = question.chat.id if question else query.from_user.id
-    if webhook_reply:
-        outcome = await turn.handle(conversations, Incoming.choice(query.data or ""), chat_id)
-        await replier.render(chat_id, outcome.replies, question=question)
-        return query.answer()
     try:
         outcome = await turn.handle(conversations, Incoming.choice(query.data or ""), chat_id)
     finally:
-        await replier.call(query.answer())
+        if not webhook_reply:
+            await replier.call(query.answer())
     await replier.render(chat_id, outcome.replies, question=question)
-    return None
+    return query.answer() if webhook_reply else None
 
 
 def make_router() -> Router:
