@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 from bots.telegram.session import JsonSession
 from config.settings import Settings
 from core.domain import commands as c
-from core.storage.bots import BotRepository, project_bots
+from core.storage.bots import project_bots
 from core.tokens import TokenBox
 from inspraak.bootstrap import Container
 
@@ -70,7 +70,7 @@ def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
-            bots = await BotRepository(uow.conn).all(active_only=False)
+            bots = await uow.bots.all(active_only=False)
             projects = await project_bots(uow.conn)
         lines = []
         for bot in bots:
@@ -93,7 +93,7 @@ def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
         bot_id = None
         if args.bot != "default":
             async with container.uow() as uow:
-                bots = BotRepository(uow.conn)
+                bots = uow.bots
                 found = (
                     await bots.get(int(args.bot))
                     if args.bot.isdigit()

@@ -66,12 +66,11 @@ def cmd_user_token(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
-    from core.storage.accounts import AccountRepository
     from inspraak.cli import _run
 
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
-            users = await AccountRepository(uow.conn).all()
+            users = await uow.accounts.all()
         return [f"{u.email}\t{u.role.value}\t{u.organisation_id or ''}" for u in users]
 
     for line in _run(settings, work):

@@ -53,7 +53,7 @@ from bots.telegram.session import JsonSession, method_payload
 from config.settings import Settings
 from core.domain.commands import RegisterDefaultBot
 from core.services.conversation import Conversations
-from core.storage.bots import BotRepository, project_bots
+from core.storage.bots import project_bots
 from core.tokens import InvalidToken, TokenBox
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class TelegramChannel:
 
     async def _load_bots(self) -> None:
         async with self.conversations.bus.uow_factory() as uow:
-            rows = await BotRepository(uow.conn).all()
+            rows = await uow.bots.all()
         await self.refresh_links()
         defaults = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)
         if self.token:

@@ -20,7 +20,6 @@ from pwdlib import PasswordHash
 from core.domain.accounts import Role, User, normalise_email
 from core.domain.errors import DomainError, InvalidInput
 from core.services.uow import UnitOfWork
-from core.storage.accounts import AccountRepository
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -78,7 +77,7 @@ async def create_user(
         raise InvalidInput("role") from error
     if chosen != Role.ADMIN and not organisation:
         raise InvalidInput("organisation_required")
-    repo = AccountRepository(uow.conn)
+    repo = uow.accounts
     if await repo.by_email(email) is not None:
         raise AccountExists(f"an account for {email} already exists")
     org_id = await uow.projects.organisation(organisation) if organisation else None
@@ -96,7 +95,7 @@ async def authenticate(uow: UnitOfWork, email: str, password: str, ip: str) -> U
     """
     email = normalise_email(email)
     now = uow.clock()
-    repo = AccountRepository(uow.conn)
+    repo = uow.accounts
     if await repo.failures(email, ip, now - FAILURE_WINDOW) >= MAX_FAILURES:
         raise LoginThrottled(email)
     found = await repo.by_email(email)
@@ -115,7 +114,7 @@ async def start_session(uow: UnitOfWork, user_id: int) -> str:
     """Open a session; return the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = uow.clock()
-    repo = AccountRepository(uow.conn)
+    repo = uow.accounts
     await repo.delete_sessions(before=now)
     await repo.add_session(
         digest(token), user_id, secrets.token_urlsafe(24), now, now + SESSION_LIFETIME
@@ -125,18 +124,18 @@ async def start_session(uow: UnitOfWork, user_id: int) -> str:
 
 async def session_user(uow: UnitOfWork, token: str) -> tuple[User, str] | None:
     """Return the user of a live session and the session's CSRF token."""
-    return await AccountRepository(uow.conn).session(digest(token), uow.clock())
+    return await uow.accounts.session(digest(token), uow.clock())
 
 
 async def end_session(uow: UnitOfWork, token: str) -> None:
-    await AccountRepository(uow.conn).delete_sessions(token_hash=digest(token))
+    await uow.accounts.delete_sessions(token_hash=digest(token))
 
 
 async def change_password(
     uow: UnitOfWork, user_id: int, current: str, new: str, keep_token: str | None = None
 ) -> bool:
     """Change a password after checking the current one; other sessions end."""
-    repo = AccountRepository(uow.conn)
+    repo = uow.accounts
     found = await repo.by_id(user_id)
     if found is None or not await verify_password(current, found[1]):
         return False
@@ -153,7 +152,7 @@ async def change_password(
 
 async def user_id(uow: UnitOfWork, email: str) -> int:
     """The id of the account with this e-mail address (``InvalidInput`` when there is none)."""
-    found = await AccountRepository(uow.conn).by_email(normalise_email(email))
+    found = await uow.accounts.by_email(normalise_email(email))
     if found is None:
         raise InvalidInput("unknown_user")
     return found[0].id or 0
@@ -167,18 +166,18 @@ async def new_api_token(uow: UnitOfWork, email: str) -> str:
 async def new_token_for(uow: UnitOfWork, user_id: int) -> str:
     """Create an API token for the user ``user_id``; it is shown once, only its hash is kept."""
     token = "insp_" + secrets.token_urlsafe(32)
-    await AccountRepository(uow.conn).add_token(user_id, digest(token), uow.clock())
+    await uow.accounts.add_token(user_id, digest(token), uow.clock())
     return token
 
 
 async def tokens_of(uow: UnitOfWork, user_id: int) -> list[dict[str, Any]]:
-    return await AccountRepository(uow.conn).tokens(user_id)
+    return await uow.accounts.tokens(user_id)
 
 
 async def revoke_token(uow: UnitOfWork, user_id: int, token_id: int) -> bool:
     """Revoke one of the user's own API tokens; it stops working at once."""
-    return await AccountRepository(uow.conn).delete_token(user_id, token_id)
+    return await uow.accounts.delete_token(user_id, token_id)
 
 
 async def token_user(uow: UnitOfWork, token: str) -> User | None:
-    return await AccountRepository(uow.conn).token_user(digest(token), uow.clock())
+    return await uow.accounts.token_user(digest(token), uow.clock())

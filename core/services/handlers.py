@@ -16,7 +16,6 @@ from core.domain.errors import (
     UnknownProject,
 )
 from core.services.uow import UnitOfWork
-from core.storage.bots import BotRepository
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
 
@@ -227,7 +226,7 @@ async def mark_reachable(cmd: c.MarkReachable, uow: UnitOfWork) -> None:
 
 async def add_bot(cmd: c.AddBot, uow: UnitOfWork) -> int:
     """Store a bot for an organisation, or update the token and owner of a known one."""
-    bots = BotRepository(uow.conn)
+    bots = uow.bots
     organisation_id = await uow.projects.organisation(cmd.organisation, cmd.organisation_name)
     known = await bots.by_telegram_id(cmd.telegram_id)
     if known is not None and known.id is not None:
@@ -251,7 +250,7 @@ async def add_bot(cmd: c.AddBot, uow: UnitOfWork) -> int:
 
 async def register_default_bot(cmd: c.RegisterDefaultBot, uow: UnitOfWork) -> int:
     """Record the environment's bot as the default one (and no other)."""
-    bots = BotRepository(uow.conn)
+    bots = uow.bots
     known = await bots.by_telegram_id(cmd.telegram_id)
     if known is not None and known.id is not None:
         bot_id = known.id
@@ -268,7 +267,7 @@ async def bind_project(cmd: c.BindProject, uow: UnitOfWork) -> None:
     project = await uow.projects.by_code(cmd.project_code)
     if project is None:
         raise UnknownProject(cmd.project_code)
-    if cmd.bot_id is not None and await BotRepository(uow.conn).get(cmd.bot_id) is None:
+    if cmd.bot_id is not None and await uow.bots.get(cmd.bot_id) is None:
         raise UnknownItem("bot")
     project.bot_id = cmd.bot_id
     await uow.projects.update(project)

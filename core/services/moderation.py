@@ -17,7 +17,6 @@ from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
 from core.services.handlers import Handler, add_idea_to_rating_rounds
 from core.services.uow import UnitOfWork
-from core.storage.moderation import ModerationRepository
 
 KINDS = ("idea", "feedback")
 MAX_THEMES = 5
@@ -79,7 +78,7 @@ def _kind(kind: str) -> str:
 
 
 async def _load(uow: UnitOfWork, kind: str, contribution_id: int) -> dict[str, Any]:
-    found = await ModerationRepository(uow.conn).contribution(_kind(kind), contribution_id)
+    found = await uow.moderation.contribution(_kind(kind), contribution_id)
     if found is None:
         raise UnknownItem(kind)
     return found
@@ -87,7 +86,7 @@ async def _load(uow: UnitOfWork, kind: str, contribution_id: int) -> dict[str, A
 
 async def approve(cmd: c.ApproveContribution, uow: UnitOfWork) -> None:
     """Approve a contribution; an approved idea becomes rateable in the rounds that use it."""
-    repo = ModerationRepository(uow.conn)
+    repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     if found["status"] == model.ContributionStatus.MERGED.value:
         raise InvalidInput("merged")
@@ -105,7 +104,7 @@ async def approve(cmd: c.ApproveContribution, uow: UnitOfWork) -> None:
 
 async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
     """Reject a contribution with a reason; a rejected idea leaves the rating rounds."""
-    repo = ModerationRepository(uow.conn)
+    repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     reason = model.clean_text(cmd.reason, limit=500)
     await repo.set_status(cmd.kind, cmd.contribution_id, model.ContributionStatus.REJECTED.value)
@@ -125,7 +124,7 @@ async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
 
 async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
     """Correct a typo; the rating items made from an idea change with it."""
-    repo = ModerationRepository(uow.conn)
+    repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     text = model.clean_text(cmd.text)
     await repo.set_text(cmd.kind, cmd.contribution_id, text)
@@ -147,7 +146,7 @@ async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
     A resident who rated both keeps only the rating of the surviving idea, so nobody is counted
     twice. Returns the number of ratings moved.
     """
-    repo = ModerationRepository(uow.conn)
+    repo = uow.moderation
     source = await repo.idea(cmd.idea_id)
     target = await repo.idea(cmd.into_id)
     if source is None or target is None:
@@ -202,7 +201,7 @@ async def tag(cmd: c.TagIdea, uow: UnitOfWork) -> list[str]:
     """Set the themes of an idea (replacing the old ones)."""
     found = await _load(uow, "idea", cmd.idea_id)
     themes = clean_themes(cmd.themes)
-    repo = ModerationRepository(uow.conn)
+    repo = uow.moderation
     await repo.set_themes(cmd.idea_id, themes)
     await repo.log(
         found["project_id"], cmd.user_id, "idea", cmd.idea_id, "tag", uow.clock(), themes=themes

@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.domain.events import Event
 from core.storage import catalogue
+from core.storage.accounts import AccountRepository
+from core.storage.bots import BotRepository
 from core.storage.db import begin, write_lock
+from core.storage.moderation import ModerationRepository
 from core.storage.repositories import (
     ContributionRepository,
     DialogueRepository,
@@ -36,6 +39,9 @@ class UnitOfWork:
     residents: ResidentRepository
     contributions: ContributionRepository
     dialogue: DialogueRepository
+    accounts: AccountRepository
+    moderation: ModerationRepository
+    bots: BotRepository
     conn: AsyncConnection
 
     def __init__(
@@ -60,6 +66,9 @@ class UnitOfWork:
         self.residents = ResidentRepository(self.conn)
         self.contributions = ContributionRepository(self.conn)
         self.dialogue = DialogueRepository(self.conn)
+        self.accounts = AccountRepository(self.conn)
+        self.moderation = ModerationRepository(self.conn)
+        self.bots = BotRepository(self.conn)
         self.events = []
         return self
 
