@@ -8,6 +8,11 @@ the disk, so running them inline on the event loop is cheaper than handing them 
 library offers this; the class reuses aiosqlite's API so SQLAlchemy's aiosqlite dialect works
 unchanged on top of it (``create_async_engine(..., async_creator=...)``).
 
+It replaces some of aiosqlite's internals (the queue to the worker thread, ``_execute``,
+``_connect``), so aiosqlite is pinned exactly in ``pyproject.toml``, and
+``tests/unit/storage/test_sqlite_inline_contract.py`` fails the day those internals change
+(fingerprints of their source, and the behaviour this class needs from them).
+
 Long reads (the results page over 100,000 ratings, exports) would stall the event loop here,
 so :func:`core.storage.db.create_engine` keeps aiosqlite's worker thread for the engine that
 serves those and uses this one only for the dialogue's short transactions.
