@@ -27,7 +27,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy core
 
-test: install lint typecheck  ## ruff, mypy on core/, translations, then the whole suite
+test: install lint typecheck  ## ruff, mypy on core/, import contracts, translations, the suite
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python tools/i18n.py --check
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

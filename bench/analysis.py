@@ -32,6 +32,7 @@ from core.analysis.polis_io import (  # noqa: E402
 )
 from core.analysis.transfer import import_conversation, read_folder  # noqa: E402
 from core.services.uow import UnitOfWork  # noqa: E402
+from core.storage.database import Database  # noqa: E402
 from core.storage.db import create_all, create_engine  # noqa: E402
 
 RUNS = 5
@@ -114,7 +115,7 @@ def import_once(folder: Path) -> None:
             engine = create_engine(f"sqlite+aiosqlite:///{tmp}/bench.db")
             await create_all(engine)
             conversation, first = read_folder(folder)
-            async with UnitOfWork(engine) as uow:
+            async with UnitOfWork(Database(engine)) as uow:
                 await import_conversation(
                     uow, conversation, first, code="BENCH", secret_key="bench-" * 8
                 )

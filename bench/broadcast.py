@@ -191,7 +191,7 @@ async def outbox_window(container: Container, base_url: str, count: int) -> tupl
             return outcome
 
     sender = OutboxSender(
-        container.background or container.engine,
+        container.database,
         {"telegram": Timed()},
         clock=now,
         rates={"telegram": 25.0},
@@ -221,7 +221,7 @@ async def outbox_paid(container: Container, base_url: str, window: int) -> tuple
     """Send every queued message at 1,000/s; return rate, sent and 429s."""
     bot = make_bot(base_url)
     sender = OutboxSender(
-        container.background or container.engine,
+        container.database,
         {"telegram": channel_sender(bot, paid_broadcast=True)},
         clock=now,
         rates={"telegram": 1000.0},

@@ -31,11 +31,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.channels import ChannelSender, OutboundMessage, SendOutcome, SendStatus, Template
 from core.messages import Option, Reply
 from core.storage import tables as t
+from core.storage.database import Database
 from core.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -384,7 +385,7 @@ class OutboxSender:
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        database: Database,
         senders: Mapping[str, ChannelSender],
         *,
         clock: Clock,
@@ -402,7 +403,8 @@ class OutboxSender:
         flush_interval: float = 0.05,
         flush_size: int = 200,
     ) -> None:
-        self.engine = engine
+        self.database = database
+        self.engine = database.background  # bulk writes beside the residents' (SQLite: a thread)
         self.senders = dict(senders)
         self.clock = clock
         self.sleep = sleep
@@ -444,7 +446,7 @@ class OutboxSender:
 
         Call at start-up: those rows were in flight when the previous process died.
         """
-        async with transaction(self.engine) as conn:
+        async with transaction(self.engine, self.database.write_lock()) as conn:
             result = await conn.execute(
                 t.outbox.update()
                 .where(t.outbox.c.status == OutboxStatus.SENDING.value)
@@ -524,7 +526,7 @@ class OutboxSender:
             await self._flush()
         if self._claimed:
             ids, self._claimed = sorted(self._claimed), set()
-            async with transaction(self.engine) as conn:
+            async with transaction(self.engine, self.database.write_lock()) as conn:
                 await conn.execute(
                     t.outbox.update()
                     .where(t.outbox.c.id.in_(ids), t.outbox.c.status == OutboxStatus.SENDING.value)
@@ -552,7 +554,7 @@ class OutboxSender:
             .order_by(o.c.next_attempt_at, o.c.id)
             .limit(limit)
         )
-        async with transaction(self.engine) as conn:
+        async with transaction(self.engine, self.database.write_lock()) as conn:
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             ids = list(await conn.scalars(query))
@@ -641,7 +643,7 @@ class OutboxSender:
             for r in results
         ]
         blocked = sorted({r.pseudonym for r in results if r.status == OutboxStatus.BLOCKED})
-        async with transaction(self.engine) as conn:
+        async with transaction(self.engine, self.database.write_lock()) as conn:
             await conn.execute(statement, params)
             if blocked:
                 await conn.execute(

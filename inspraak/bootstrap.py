@@ -19,7 +19,8 @@ from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
-from core.storage.db import background_for, create_engine, reader_for
+from core.storage.database import Database
+from core.storage.db import create_engine
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -29,7 +30,7 @@ class Container:
     """Everything a running inspraak needs, built once per process."""
 
     settings: Settings
-    engine: AsyncEngine
+    database: Database
     bus: MessageBus
     conversations: Conversations
     clock: Clock
@@ -38,25 +39,38 @@ class Container:
     analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
     # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
     senders: dict[str, Any] = field(default_factory=dict)
-    reader: AsyncEngine | None = None  # long reads (pages, exports); None: ``engine``
-    background: AsyncEngine | None = None  # the outbox's writes; None: ``engine``
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.database.engine
+
+    @property
+    def reader(self) -> AsyncEngine:
+        """The engine for long reads (pages, exports)."""
+        return self.database.reader
+
+    @property
+    def background(self) -> AsyncEngine:
+        """The engine for the outbox's bulk writes."""
+        return self.database.background
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.clock)
+        return UnitOfWork(self.database, self.clock)
 
     def reading(self) -> UnitOfWork:
         """A read-only unit of work for long reads: it never waits for (or holds) a writer."""
-        return UnitOfWork(self.reader or self.engine, self.clock, read_only=True)
+        return UnitOfWork(self.database, self.clock, read_only=True)
+
+    def bulk(self) -> UnitOfWork:
+        """A unit of work for bulk writes (the outbox, broadcasts) beside the residents'."""
+        return UnitOfWork(self.database, self.clock, bulk=True)
 
     async def close(self) -> None:
         for channel in self.channels.values():
             close = getattr(channel, "close", None)
             if close is not None:
                 await close()
-        await self.engine.dispose()
-        for other in (self.reader, self.background):
-            if other is not None and other is not self.engine:
-                await other.dispose()
+        await self.database.dispose()
 
 
 def bootstrap(
@@ -67,21 +81,17 @@ def bootstrap(
     secret_key: str | None = None,
 ) -> Container:
     """Build the container from explicit arguments."""
-    engine = engine or create_engine(settings.database_url)
+    database = Database(engine or create_engine(settings.database_url))
     key = secret_key or settings.resolved_secret_key()
 
-    reader = reader_for(engine)
-
     def uow_factory() -> UnitOfWork:
-        return UnitOfWork(engine, clock)
+        return UnitOfWork(database, clock)
 
     def read_factory() -> UnitOfWork:
-        return UnitOfWork(reader, clock, read_only=True)
-
-    background = background_for(engine)
+        return UnitOfWork(database, clock, read_only=True)
 
     def background_factory() -> UnitOfWork:
-        return UnitOfWork(background, clock)
+        return UnitOfWork(database, clock, bulk=True)
 
     bus = MessageBus(
         uow_factory,
@@ -90,17 +100,7 @@ def bootstrap(
     )
     analyses = RoundAnalyses()
     conversations = Conversations(bus, key, analyses, reading=read_factory)
-    container = Container(
-        settings,
-        engine,
-        bus,
-        conversations,
-        clock,
-        key,
-        analyses=analyses,
-        reader=reader,
-        background=background,
-    )
+    container = Container(settings, database, bus, conversations, clock, key, analyses=analyses)
     from bots.webchat.channel import WebChat
 
     container.channels["web"] = WebChat(conversations)

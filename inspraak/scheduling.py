@@ -345,7 +345,7 @@ def build_sender(
     }
     options.update(kwargs)
     return OutboxSender(
-        container.background or container.engine,
+        container.database,
         senders if senders is not None else container.senders,
         clock=container.clock,
         **options,

@@ -30,7 +30,6 @@ from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
 from core.storage.bots import BotScope
-from core.storage.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,6 @@ class Conversations:
         self.secret_key = secret_key
         self.analyses = analyses or RoundAnalyses()
         self.reading = reading  # read-only units of work for long reads (None: none apart)
-        self.catalogue = Catalogue()  # projects and rounds, cached per process
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -110,7 +108,6 @@ class Conversations:
                 incoming,
                 analyses=self.analyses,
                 bot_id=bot_id,
-                catalogue=self.catalogue,
             )
             result = engine.step(ctx, state, incoming)
             try:
@@ -130,7 +127,7 @@ class Conversations:
             events = uow.collect_events()
         for command in result.commands:
             if isinstance(command, RateItem | CastVote):
-                self.catalogue.answered(command.round_id, command.item_id)
+                uow.catalogue.answered(command.round_id, command.item_id)
         await self.bus.publish(events)
         language = (new_state.language if new_state else state.language) or "nl"
         return Outcome(result.replies, language=language)
@@ -146,7 +143,7 @@ class Conversations:
             return
         async with self.reading() as uow:
             code = State.from_dict(await uow.dialogue.load(pseudonym)).project
-            cached = await self.catalogue.project(uow.conn, code) if code else None
+            cached = await uow.catalogue.project(code) if code else None
             for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow.conn, self.analyses, rnd)
 
@@ -209,7 +206,6 @@ async def load_context(
     *,
     analyses: RoundAnalyses | None = None,
     bot_id: int | None = None,
-    catalogue: Catalogue | None = None,
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
@@ -225,14 +221,13 @@ async def load_context(
         code = model.Project.normalise_code(incoming.data[5:])
     elif incoming.kind == IncomingKind.CHOICE and incoming.data.startswith("go:"):
         code = model.Project.normalise_code(incoming.data[3:].partition(":")[0])
-    catalogue = catalogue or Catalogue(ttl=0)
-    cached = await catalogue.project(uow.conn, code) if code else None
+    cached = await uow.catalogue.project(code) if code else None
     project = cached.project if cached is not None else None
     if project is not None and project.status != model.ProjectStatus.ACTIVE:
         project = None
     scope = BotScope()
     if bot_id is not None:
-        scope = BotScope(bot_id, await catalogue.bot_is_default(uow.conn, bot_id))
+        scope = BotScope(bot_id, await uow.catalogue.bot_is_default(bot_id))
     if project is not None and not scope.allows(project):
         project = None
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
@@ -290,8 +285,8 @@ async def load_context(
         exclude = state.skipped_in(view.id)
         if state.item_id is not None and state.round_id == view.id:
             exclude = [*exclude, state.item_id]
-        found = await catalogue.candidates(
-            uow.conn, by_id[view.id], resident.id if resident else None, exclude, limit=2
+        found = await uow.catalogue.candidates(
+            by_id[view.id], resident.id if resident else None, exclude, limit=2
         )
         candidates[view.id] = tuple(found)
     item_texts: dict[int, str] = {}

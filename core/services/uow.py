@@ -6,13 +6,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain.events import Event
-from core.storage import catalogue
 from core.storage.accounts import AccountRepository
 from core.storage.bots import BotRepository
-from core.storage.db import begin, write_lock
+from core.storage.catalogue import BoundCatalogue, forget_transaction
+from core.storage.database import Database
+from core.storage.db import begin
 from core.storage.moderation import ModerationRepository
 from core.storage.repositories import (
     ContributionRepository,
@@ -31,8 +32,9 @@ def utcnow() -> datetime:
 class UnitOfWork:
     """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back.
 
-    ``read_only=True`` is for reads on the reader engine (``core.storage.db.reader_for``):
-    on SQLite it does not queue for the write lock, so a long read never holds up a resident.
+    ``read_only=True`` reads on the database's reader engine: on SQLite it does not queue for
+    the write lock, so a long read never holds up a resident. ``bulk=True`` writes on the
+    background engine (the outbox's and broadcasts' bulk writes), in the same write queue.
     """
 
     projects: ProjectRepository
@@ -42,18 +44,27 @@ class UnitOfWork:
     accounts: AccountRepository
     moderation: ModerationRepository
     bots: BotRepository
+    catalogue: BoundCatalogue
     conn: AsyncConnection
 
     def __init__(
-        self, engine: AsyncEngine, clock: Clock = utcnow, *, read_only: bool = False
+        self,
+        database: Database,
+        clock: Clock = utcnow,
+        *,
+        read_only: bool = False,
+        bulk: bool = False,
     ) -> None:
-        self.engine = engine
+        self.database = database
+        self.engine = (
+            database.reader if read_only else database.background if bulk else database.engine
+        )
         self.clock = clock
         self.read_only = read_only
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
-        self._lock = None if self.read_only else write_lock(self.engine)
+        self._lock = None if self.read_only else self.database.write_lock()
         if self._lock is not None:
             await self._lock.acquire()
         try:
@@ -69,6 +80,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
+        self.catalogue = BoundCatalogue(self.database.catalogue, self.conn)
         self.events = []
         return self
 
@@ -81,7 +93,7 @@ class UnitOfWork:
         try:
             if self.conn.in_transaction():
                 await self.conn.rollback()
-            catalogue.forget_transaction(self.conn.sync_connection)  # type: ignore[arg-type]
+            forget_transaction(self.conn.sync_connection)  # type: ignore[arg-type]
         finally:
             try:
                 await self.conn.close()
@@ -91,7 +103,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.conn.commit()
-        catalogue.note_commit(self.conn.sync_connection)  # type: ignore[arg-type]
+        self.database.catalogue.note_commit(self.conn.sync_connection)  # type: ignore[arg-type]
 
     async def rollback(self) -> None:
         await self.conn.rollback()

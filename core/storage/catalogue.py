@@ -8,8 +8,10 @@ or closes a round, moderates an item, or a bot is added — so they are cached h
 Freshness:
 
 * a change committed through a :class:`~core.services.uow.UnitOfWork` in this process clears
-  the cache at once (an ``after_execute`` listener notices INSERT/UPDATE/DELETE on the
-  catalogue tables; the unit of work clears the cache after its commit);
+  the cache at once: :meth:`Catalogue.watch` listens on the engines of its database (SQLAlchemy's
+  ``after_execute`` event on those engines, not on the library's classes) for INSERT, UPDATE and
+  DELETE on the catalogue tables, and the unit of work tells the catalogue after its commit
+  (:meth:`Catalogue.note_commit`); a rollback forgets the mark;
 * a change made by another process (a CLI command, a second server on PostgreSQL) is seen
   within ``TTL`` seconds.
 
@@ -34,8 +36,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import UpdateBase
 
 from core.domain import model
@@ -48,30 +50,16 @@ TTL = 2.0  # seconds a cached entry may lag a change made by another process
 WATCHED = frozenset({"projects", "rounds", "items", "bots", "organisations"})
 _CHANGED = "inspraak_catalogue_changed"  # key in Connection.info
 
-_generation = 0
 
-
-def changed() -> None:
-    """Forget every cached entry (called after a commit that touched the catalogue)."""
-    global _generation
-    _generation += 1
-
-
-def note_commit(conn: Connection) -> None:
-    """After ``conn`` committed: clear the cache when the transaction changed the catalogue."""
-    if conn.info.pop(_CHANGED, False):
-        changed()
+def _mark_change(conn: Connection, clause: Any, *_args: Any) -> None:
+    """``after_execute``: note on the connection that its transaction changed the catalogue."""
+    if isinstance(clause, UpdateBase) and getattr(clause.table, "name", None) in WATCHED:
+        conn.info[_CHANGED] = True
 
 
 def forget_transaction(conn: Connection) -> None:
     """After a rollback: the transaction's changes are gone, nothing to clear."""
     conn.info.pop(_CHANGED, None)
-
-
-@event.listens_for(Engine, "after_execute")
-def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
-    if isinstance(clause, UpdateBase) and getattr(clause.table, "name", None) in WATCHED:
-        conn.info[_CHANGED] = True
 
 
 @dataclass(frozen=True)
@@ -165,12 +153,27 @@ class Catalogue:
         self.ttl = ttl
         self.clock = clock
         self._entries: dict[tuple[str, object], tuple[int, float, Any]] = {}
+        self.generation = 0  # moved on by every committed change: older entries are stale
         self.loads = 0  # database reads done (tests and metrics)
+
+    def watch(self, engine: AsyncEngine) -> None:
+        """Notice changes to the catalogue tables made through ``engine``."""
+        if not event.contains(engine.sync_engine, "after_execute", _mark_change):
+            event.listen(engine.sync_engine, "after_execute", _mark_change)
+
+    def changed(self) -> None:
+        """Forget every cached entry (after a commit that touched the catalogue)."""
+        self.generation += 1
+
+    def note_commit(self, conn: Connection) -> None:
+        """After ``conn`` committed: clear the cache when the transaction changed the catalogue."""
+        if conn.info.pop(_CHANGED, False):
+            self.changed()
 
     def _get(self, key: tuple[str, object]) -> Any:
         """The fresh cached value of ``key``, or None."""
         entry = self._entries.get(key)
-        if entry is None or entry[0] != _generation or entry[1] < self.clock():
+        if entry is None or entry[0] != self.generation or entry[1] < self.clock():
             return None
         return entry[2]
 
@@ -180,7 +183,7 @@ class Catalogue:
         value = self._get(key)
         if value is not None:
             return value  # type: ignore[no-any-return]
-        generation = _generation  # a change committed while loading makes this entry stale
+        generation = self.generation  # a change committed while loading makes this entry stale
         self.loads += 1
         value = await load()
         if value is not None:
@@ -244,3 +247,29 @@ class Catalogue:
             return bool(await conn.scalar(_BOT_DEFAULT, {"bot_id": bot_id}))
 
         return await self._cached(("bot", bot_id), load)
+
+
+class BoundCatalogue:
+    """The catalogue as a unit of work offers it: read through that unit's transaction."""
+
+    def __init__(self, catalogue: Catalogue, conn: AsyncConnection) -> None:
+        self.catalogue = catalogue
+        self.conn = conn
+
+    async def project(self, code: str) -> CachedProject | None:
+        return await self.catalogue.project(self.conn, code)
+
+    async def candidates(
+        self,
+        rnd: model.Round,
+        resident_id: int | None,
+        exclude: Iterable[int] = (),
+        limit: int = 2,
+    ) -> list[tuple[int, str]]:
+        return await self.catalogue.candidates(self.conn, rnd, resident_id, exclude, limit)
+
+    async def bot_is_default(self, bot_id: int) -> bool:
+        return await self.catalogue.bot_is_default(self.conn, bot_id)
+
+    def answered(self, round_id: int, item_id: int) -> None:
+        self.catalogue.answered(round_id, item_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -123,37 +122,15 @@ def background_for(engine: AsyncEngine) -> AsyncEngine:
     return _beside(engine, threaded=True)
 
 
-_WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
-    """Return the in-process lock that serialises SQLite transactions (None elsewhere).
-
-    SQLite allows one writer at a time and its busy handler waits by sleeping and polling,
-    which collapses under concurrent dialogue steps; queueing the transactions on an asyncio
-    lock instead keeps them moving in order. SQLite is the single-process embedded default,
-    so an in-process lock is enough; PostgreSQL uses row locks. Every engine on the same file
-    shares the lock (the dialogue's and the outbox's).
-    """
-    if engine.dialect.name != "sqlite":
-        return None
-    locks = _WRITE_LOCKS.setdefault(asyncio.get_running_loop(), {})
-    key = engine.url.database or ""
-    lock = locks.get(key)
-    if lock is None:
-        lock = locks[key] = asyncio.Lock()
-    return lock
-
-
 @contextlib.asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A committed-on-success transaction in the queue of :func:`write_lock`, begun by
-    :func:`begin` (use it for every write outside a unit of work: on SQLite an unqueued writer
-    would wait for the lock with the event loop stopped, and the transaction holding the lock
-    could then never finish)."""
-    lock = write_lock(engine)
+async def transaction(
+    engine: AsyncEngine, lock: asyncio.Lock | None
+) -> AsyncIterator[AsyncConnection]:
+    """A committed-on-success transaction queued on ``lock`` (the database's write lock, see
+    :meth:`core.storage.database.Database.write_lock`), begun by :func:`begin`. Use it for
+    every write outside a unit of work: on SQLite an unqueued writer would wait for the lock
+    with the event loop stopped, and the transaction holding the lock could then never
+    finish."""
     async with lock if lock is not None else contextlib.nullcontext():
         conn = await begin(engine)
         try:

@@ -52,7 +52,7 @@ async def test_a_broadcast_over_the_bot_api_survives_a_429_and_a_403(
         api.script_error("sendMessage", 429, retry_after=3, times=1)
         api.script_error("sendMessage", 403, chat_id=int(addresses[5]), times=None)
         outbox = OutboxSender(
-            container.engine,
+            container.database,
             {"telegram": AiogramSender(bot)},
             clock=clock,
             sleep=VirtualSleep(clock),
@@ -87,7 +87,7 @@ async def test_the_paced_sender_never_trips_the_bot_apis_flood_limits(
     await container.bus.handle(c.OpenRound(await round_id(container, "ideeen")))
     async with telegram(per_bot_rate=30, per_chat_rate=1) as (api, bot):
         outbox = OutboxSender(
-            container.engine,
+            container.database,
             {"telegram": AiogramSender(bot)},
             clock=_real_clock,
             rates={"telegram": 25.0},
@@ -116,7 +116,7 @@ async def test_two_senders_on_postgresql_never_claim_the_same_message(
     async with telegram() as (api, bot):
         senders = [
             OutboxSender(
-                container.engine,
+                container.database,
                 {"telegram": AiogramSender(bot)},
                 clock=_real_clock,
                 rates={"telegram": 2000.0},

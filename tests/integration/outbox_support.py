@@ -87,7 +87,7 @@ def make_sender(
     options: dict[str, Any] = {"rates": {"telegram": 25.0}, "window": 20}
     options.update(kwargs)
     outbox = OutboxSender(
-        container.engine, {"telegram": fake}, clock=clock, sleep=VirtualSleep(clock), **options
+        container.database, {"telegram": fake}, clock=clock, sleep=VirtualSleep(clock), **options
     )
     return outbox, fake
 

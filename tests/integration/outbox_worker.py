@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from core.outbox import OutboxSender
 from core.storage import tables as t
+from core.storage.database import Database
 from core.storage.db import create_engine
 from tests.fakes.senders import AiogramSender
 
@@ -24,10 +25,10 @@ TOKEN = "4242:TEST-outbox"
 
 
 async def main(url: str, api: str, rate: float, window: int) -> None:
-    engine = create_engine(url)
+    database = Database(create_engine(url))
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
     sender = OutboxSender(
-        engine,
+        database,
         {"telegram": AiogramSender(bot)},
         clock=lambda: datetime.now(UTC),
         rates={"telegram": rate},
@@ -38,7 +39,7 @@ async def main(url: str, api: str, rate: float, window: int) -> None:
     try:
         while True:
             await sender.drain()
-            async with engine.connect() as conn:
+            async with database.engine.connect() as conn:
                 left = await conn.scalar(
                     sa.select(sa.func.count()).where(t.outbox.c.status.in_(["pending", "sending"]))
                 )
@@ -47,7 +48,7 @@ async def main(url: str, api: str, rate: float, window: int) -> None:
             await asyncio.sleep(0.05)
     finally:
         await bot.session.close()
-        await engine.dispose()
+        await database.dispose()
 
 
 if __name__ == "__main__":

@@ -508,7 +508,7 @@ async def test_progress_counts_statuses_rate_and_eta_on_the_json_route(
     fake = ScriptedSender(clock).then(addresses[0], SendOutcome(SendStatus.BLOCKED))
     fake.then(addresses[1], SendOutcome(SendStatus.FAILED, error="nope"))
     outbox = OutboxSender(
-        container.engine,
+        container.database,
         {"telegram": fake},
         clock=clock,
         sleep=VirtualSleep(clock),

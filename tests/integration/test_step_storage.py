@@ -16,8 +16,8 @@ from core.analysis import service as analysis_service
 from core.domain import commands as c
 from core.storage import tables as t
 from core.storage.catalogue import TTL, Catalogue, ItemQueue
-from core.storage.db import create_engine, write_lock
-from inspraak.bootstrap import Container
+from core.storage.db import create_engine
+from inspraak.bootstrap import Container, bootstrap
 from tests.factories import ChatResident
 from tests.integration.test_others import ROUNDS, join, load, vote_through
 
@@ -181,7 +181,12 @@ async def test_queueing_a_broadcast_writes_through_the_background_engine(demo: C
             assert uow.engine is demo.background
     if demo.engine.dialect.name == "sqlite":
         assert demo.background is not demo.engine
-        assert write_lock(demo.background) is write_lock(demo.engine)
+        # one write queue: a resident's step waits while a bulk write holds the lock
+        async with demo.bulk():
+            step = asyncio.ensure_future(ChatResident(demo.conversations, "bo").join())
+            await asyncio.sleep(0.05)
+            assert not step.done()
+        await asyncio.wait_for(step, 5)
     rating = await _demo_round(demo, "rating")
     await demo.bus.handle(c.CloseRound(rating.id))
     await demo.bus.handle(c.OpenRound(rating.id))  # through the background engine
@@ -212,3 +217,50 @@ async def test_while_another_process_writes_sqlite_the_server_keeps_serving(demo
         other.close()
     await asyncio.wait_for(step, 5)
     assert "Welkom bij" in anna.texts()
+
+
+async def test_two_containers_in_one_process_share_no_cache_and_no_lock(demo: Container):
+    """Locks and caches belong to the container that bootstrap() built, not to the module."""
+    other = bootstrap(demo.settings, clock=demo.clock)
+    try:
+        assert other.database.catalogue is not demo.database.catalogue
+        if demo.engine.dialect.name == "sqlite":
+            assert other.database.write_lock() is not demo.database.write_lock()
+        # a change committed through one container clears only that one's cache at once; the
+        # other sees it as another process would, within the TTL
+        async with demo.uow() as uow:
+            assert await uow.catalogue.project("DEMO") is not None
+        async with other.uow() as uow:
+            assert await uow.catalogue.project("DEMO") is not None
+        loads = demo.database.catalogue.loads
+        async with other.uow() as uow:
+            project = await uow.projects.by_code("DEMO")
+            assert project is not None
+            project.title = "Anders"
+            await uow.projects.update(project)
+            await uow.commit()
+        async with other.uow() as uow:
+            fresh = await uow.catalogue.project("DEMO")
+        assert fresh is not None and fresh.project.title == "Anders"
+        async with demo.uow() as uow:
+            await uow.catalogue.project("DEMO")
+        assert demo.database.catalogue.loads == loads  # still cached there
+    finally:
+        await other.close()
+
+
+async def test_a_rolled_back_change_leaves_the_cache_alone(demo: Container):
+    catalogue = demo.database.catalogue
+    async with demo.uow() as uow:
+        await uow.catalogue.project("DEMO")
+    generation = catalogue.generation
+    async with demo.uow() as uow:
+        project = await uow.projects.by_code("DEMO")
+        assert project is not None
+        project.title = "Niet bewaard"
+        await uow.projects.update(project)
+        await uow.rollback()
+    assert catalogue.generation == generation
+    async with demo.uow() as uow:
+        await uow.commit()  # a commit that changed nothing clears nothing
+    assert catalogue.generation == generation
