@@ -12,8 +12,10 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
-from core.domain.accounts import Role, User
+from core.domain import policy
+from core.domain.accounts import User
 from core.domain.model import Project
+from core.domain.policy import Permission
 from core.services import accounts
 from web.deps import Services
 
@@ -47,7 +49,7 @@ async def _project(request: Request, user: User, code: str) -> Project:
         project = await uow.projects.by_code(Project.normalise_code(code))
     if project is None:
         raise HTTPException(404, "Unknown project")
-    if not user.can_see(project.organisation_id):
+    if not policy.allows(user, Permission.READ, project.organisation_id):
         raise HTTPException(403, "This project belongs to another organisation.")
     return project
 
@@ -66,9 +68,8 @@ def create_api(services: Services) -> FastAPI:
 
     @api.get("/projects", summary="Projects you may read")
     async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
-        scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
-        async with _services(request).uow() as uow:
-            found = await views.projects_for(uow.conn, scope)
+        async with _services(request).reading() as uow:
+            found = await views.projects_for(uow.conn, policy.readable_scope(user))
         return [
             {"code": p["code"], "title": p["title"], "status": p["status"],
              "organisation": p["organisation"]}
