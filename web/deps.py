@@ -14,7 +14,7 @@ from core.domain import policy
 from core.domain.accounts import User
 from core.domain.commands import Command
 from core.domain.errors import UnknownItem, UnknownProject
-from core.domain.model import Project, Round
+from core.domain.model import Project, ProjectStatus, Round
 from core.domain.policy import NotAllowed, Permission
 from core.i18n import normalise_language
 from core.services import accounts
@@ -100,7 +100,7 @@ async def get_session(request: Request) -> Session | None:
     session = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        async with get_services(request).uow() as uow:
+        async with get_services(request).reading() as uow:
             found = await accounts.session_user(uow, token)
         if found is not None:
             session = Session(found[0], token, found[1])
@@ -154,24 +154,44 @@ async def verify_csrf(request: Request, session: OptionalSessionDep) -> None:
         raise HTTPException(403, "This form has expired. Please reload the page.")
 
 
-async def project_for(
-    services: Services, session: Session, code: str, change: bool = False
+async def project_of(
+    services: Services, user: User, code: str, permission: Permission = Permission.READ
 ) -> Project:
-    """The project ``code`` if the policy lets this user read it (edit it when ``change``)."""
+    """The project ``code`` if the policy gives ``user`` this permission on it (403, 404)."""
     async with services.reading() as uow:
         project = await uow.projects.by_code(Project.normalise_code(code))
     if project is None:
         raise HTTPException(404, "Unknown project")
-    permission = Permission.EDIT if change else Permission.READ
-    if not policy.allows(session.user, permission, project.organisation_id):
+    if not policy.allows(user, permission, project.organisation_id):
         raise HTTPException(403, "This project belongs to another organisation.")
     return project
 
 
+async def project_for(
+    services: Services, session: Session, code: str, change: bool = False
+) -> Project:
+    """The project ``code`` if this user may read it (edit it when ``change``)."""
+    permission = Permission.EDIT if change else Permission.READ
+    return await project_of(services, session.user, code, permission)
+
+
+async def active_project(services: Services, code: str) -> Project:
+    """The project ``code`` if it is active: anyone may see its join links (404 otherwise)."""
+    async with services.reading() as uow:
+        project = await uow.projects.by_code(Project.normalise_code(code))
+    if project is None or project.status != ProjectStatus.ACTIVE:
+        raise HTTPException(404, "Unknown project")
+    return project
+
+
+async def rounds_of(services: Services, project: Project) -> list[Round]:
+    async with services.reading() as uow:
+        return await uow.projects.rounds(project.id or 0)
+
+
 async def round_for(services: Services, project: Project, key: str) -> Round:
     """The round ``key`` of ``project`` (404 when it has none)."""
-    async with services.reading() as uow:
-        found = [r for r in await uow.projects.rounds(project.id or 0) if r.key == key]
+    found = [r for r in await rounds_of(services, project) if r.key == key]
     if not found:
         raise HTTPException(404, "Unknown round")
     return found[0]

@@ -264,3 +264,48 @@ class ImportProject(Command):
 
     file: Mapping[str, Any]
     user_id: int | None = None
+
+
+# --- web area and API: accounts ---
+
+
+@dataclass(frozen=True)
+class SignIn(Command):
+    """Check a password (failures are counted per address and client) and open a session."""
+
+    email: str
+    password: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class SignOut(Command):
+    token: str
+
+
+@dataclass(frozen=True)
+class ChangePassword(Command):
+    """Replace a password after checking the current one; the user's other sessions end."""
+
+    user_id: int
+    current: str
+    new: str
+    keep_token: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueApiToken(Command):
+    user_id: int
+
+
+@dataclass(frozen=True)
+class RevokeApiToken(Command):
+    user_id: int
+    token_id: int
+
+
+@dataclass(frozen=True)
+class UseApiToken(Command):
+    """Find the user of an API token, noting that it was used."""
+
+    token: str

@@ -15,6 +15,7 @@ from core.domain.errors import (
     UnknownItem,
     UnknownProject,
 )
+from core.services.account_commands import ACCOUNT_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
 from core.services.uow import UnitOfWork
 
@@ -295,4 +296,5 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterDefaultBot: register_default_bot,
     c.BindProject: bind_project,
     **PROJECT_HANDLERS,
+    **ACCOUNT_HANDLERS,
 }

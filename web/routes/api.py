@@ -12,12 +12,11 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
+from core.domain import commands as c
 from core.domain import policy
 from core.domain.accounts import User
 from core.domain.model import Project
-from core.domain.policy import Permission
-from core.services import accounts
-from web.deps import Services
+from web.deps import Services, project_of, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
 
@@ -33,9 +32,8 @@ async def api_user(
     """The user of the API token in ``Authorization: Bearer <token>``."""
     if credentials is None:
         raise HTTPException(401, "Missing API token", headers={"WWW-Authenticate": "Bearer"})
-    async with _services(request).uow() as uow:
-        user = await accounts.token_user(uow, credentials.credentials.strip())
-        await uow.commit()
+    command = c.UseApiToken(credentials.credentials.strip())
+    user = await _services(request).bus.handle(command)
     if user is None:
         raise HTTPException(401, "Invalid API token", headers={"WWW-Authenticate": "Bearer"})
     return user
@@ -45,13 +43,7 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 async def _project(request: Request, user: User, code: str) -> Project:
-    async with _services(request).reading() as uow:
-        project = await uow.projects.by_code(Project.normalise_code(code))
-    if project is None:
-        raise HTTPException(404, "Unknown project")
-    if not policy.allows(user, Permission.READ, project.organisation_id):
-        raise HTTPException(403, "This project belongs to another organisation.")
-    return project
+    return await project_of(_services(request), user, code)
 
 
 def create_api(services: Services) -> FastAPI:
@@ -91,8 +83,7 @@ def create_api(services: Services) -> FastAPI:
     @api.get("/projects/{code}/rounds", summary="The rounds of a project")
     async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
         project = await _project(request, user, code)
-        async with _services(request).reading() as uow:
-            rounds = await uow.projects.rounds(project.id or 0)
+        rounds = await rounds_of(_services(request), project)
         return [
             {
                 "key": r.key,
