@@ -15,7 +15,7 @@ from core import views
 from core.domain import commands as c
 from core.domain import policy
 from core.domain.accounts import User
-from core.domain.model import Project
+from core.domain.model import Project, Round
 from web.deps import Services, project_of, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
@@ -44,6 +44,20 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 async def _project(request: Request, user: User, code: str) -> Project:
     return await project_of(_services(request), user, code)
+
+
+def _round_json(r: Round) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "kind": r.kind.value,
+        "question": r.question,
+        "state": r.state.value,
+        "opens_at": r.opens_at.isoformat() if r.opens_at else None,
+        "closes_at": r.closes_at.isoformat() if r.closes_at else None,
+        "results_published_at": (
+            r.results_published_at.isoformat() if r.results_published_at else None
+        ),
+    }
 
 
 def create_api(services: Services) -> FastAPI:
@@ -84,20 +98,7 @@ def create_api(services: Services) -> FastAPI:
     async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
         project = await _project(request, user, code)
         rounds = await rounds_of(_services(request), project)
-        return [
-            {
-                "key": r.key,
-                "kind": r.kind.value,
-                "question": r.question,
-                "state": r.state.value,
-                "opens_at": r.opens_at.isoformat() if r.opens_at else None,
-                "closes_at": r.closes_at.isoformat() if r.closes_at else None,
-                "results_published_at": (
-                    r.results_published_at.isoformat() if r.results_published_at else None
-                ),
-            }
-            for r in rounds
-        ]
+        return [_round_json(r) for r in rounds]
 
     @api.get("/projects/{code}/results", summary="Aggregated results of every round")
     async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:

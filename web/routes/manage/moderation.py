@@ -58,27 +58,39 @@ async def moderate(
         row = await views.contribution_project(uow.conn, kind, item_id)
     if row != project.id:
         raise HTTPException(404, "Unknown contribution")
-    uid = session.user.id
-    command: c.Command
-    if action == "approve":
-        command = c.ApproveContribution(kind, item_id, uid)
-    elif action == "reject":
-        command = c.RejectContribution(kind, item_id, reason or "-", uid)
-    elif action == "correct":
-        command = c.CorrectContribution(kind, item_id, text, uid)
-    elif action == "merge" and kind == "idea":
-        if not into.strip().lstrip("#").isdigit():
-            return _back(project, "merge")
-        command = c.MergeIdeas(item_id, int(into.strip().lstrip("#")), uid)
-    elif action == "tag" and kind == "idea":
-        command = c.TagIdea(item_id, tuple(t for t in themes.split(",") if t.strip()), uid)
-    else:
-        raise HTTPException(404, "Unknown action")
+    command = _command(kind, item_id, action, session.user.id, reason, text, into, themes)
+    if command is None:
+        return _back(project, "merge")
     try:
         await services.bus.handle(command)
     except DomainError as error:
         return _back(project, error.detail or error.code)
     return _back(project)
+
+
+def _command(
+    kind: str,
+    item_id: int,
+    action: str,
+    uid: int | None,
+    reason: str,
+    text: str,
+    into: str,
+    themes: str,
+) -> c.Command | None:
+    """The command of a decision; ``None`` when a merge does not name an idea by number."""
+    if action == "approve":
+        return c.ApproveContribution(kind, item_id, uid)
+    if action == "reject":
+        return c.RejectContribution(kind, item_id, reason or "-", uid)
+    if action == "correct":
+        return c.CorrectContribution(kind, item_id, text, uid)
+    if action == "merge" and kind == "idea":
+        target = into.strip().lstrip("#")
+        return c.MergeIdeas(item_id, int(target), uid) if target.isdigit() else None
+    if action == "tag" and kind == "idea":
+        return c.TagIdea(item_id, tuple(t for t in themes.split(",") if t.strip()), uid)
+    raise HTTPException(404, "Unknown action")
 
 
 def _back(project: Project, error: str = "") -> Response:
