@@ -11,32 +11,18 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.deps import LoginRequired, Services, get_language
-from web.filters import amsterdam
-from web.rendering import render
+from web.rendering import Pages, render
 from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
-
-
-def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.add_extension("jinja2.ext.i18n")
-    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message, **kw: message % kw if kw else message,
-        ngettext=lambda s, p, n, **kw: (s if n == 1 else p) % kw,
-        newstyle=True,
-    )
-    templates.env.filters["amsterdam"] = amsterdam
-    return templates
 
 
 class SecurityHeaders:
@@ -96,7 +82,7 @@ def create_app(
 
     app = FastAPI(title="inspraak", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
-    app.state.templates = make_templates()
+    app.state.pages = Pages(HERE / "templates")
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(health.router)
     app.include_router(public.router)

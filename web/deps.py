@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.templating import Jinja2Templates
 
 from core.analysis.service import RoundAnalyses
+from core.domain import policy
 from core.domain.accounts import User
-from core.domain.model import Project
+from core.domain.commands import Command
+from core.domain.errors import UnknownItem, UnknownProject
+from core.domain.model import Project, ProjectStatus, Round
+from core.domain.policy import NotAllowed, Permission
 from core.i18n import normalise_language
 from core.services import accounts
 from core.services.uow import UnitOfWork
@@ -49,10 +52,6 @@ def get_services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-def get_templates(request: Request) -> Jinja2Templates:
-    return request.app.state.templates  # type: ignore[no-any-return]
-
-
 def get_webchat(request: Request) -> WebChatPort:
     return request.app.state.services.channels["web"]  # type: ignore[no-any-return]
 
@@ -68,7 +67,6 @@ def get_language(request: Request) -> str:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 WebChatDep = Annotated[WebChatPort, Depends(get_webchat)]
 LanguageDep = Annotated[str, Depends(get_language)]
 
@@ -102,7 +100,7 @@ async def get_session(request: Request) -> Session | None:
     session = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        async with get_services(request).uow() as uow:
+        async with get_services(request).reading() as uow:
             found = await accounts.session_user(uow, token)
         if found is not None:
             session = Session(found[0], token, found[1])
@@ -132,7 +130,7 @@ UserDep = Annotated[Session, Depends(require_user)]
 
 async def require_editor(session: UserDep) -> Session:
     """An admin or facilitator: viewers read but never change anything."""
-    if not session.user.can_edit:
+    if not policy.may_edit_anything(session.user):
         raise HTTPException(403, "Your role can read but not change this.")
     return session
 
@@ -156,15 +154,57 @@ async def verify_csrf(request: Request, session: OptionalSessionDep) -> None:
         raise HTTPException(403, "This form has expired. Please reload the page.")
 
 
-async def project_for(
-    services: Services, session: Session, code: str, change: bool = False
+async def project_of(
+    services: Services, user: User, code: str, permission: Permission = Permission.READ
 ) -> Project:
-    """The project ``code`` if this user may see it (and change it when ``change``)."""
-    async with services.uow() as uow:
+    """The project ``code`` if the policy gives ``user`` this permission on it (403, 404)."""
+    async with services.reading() as uow:
         project = await uow.projects.by_code(Project.normalise_code(code))
     if project is None:
         raise HTTPException(404, "Unknown project")
-    allowed = session.user.can_change if change else session.user.can_see
-    if not allowed(project.organisation_id):
+    if not policy.allows(user, permission, project.organisation_id):
         raise HTTPException(403, "This project belongs to another organisation.")
     return project
+
+
+async def project_for(
+    services: Services, session: Session, code: str, change: bool = False
+) -> Project:
+    """The project ``code`` if this user may read it (edit it when ``change``)."""
+    permission = Permission.EDIT if change else Permission.READ
+    return await project_of(services, session.user, code, permission)
+
+
+async def active_project(services: Services, code: str) -> Project:
+    """The project ``code`` if it is active: anyone may see its join links (404 otherwise)."""
+    async with services.reading() as uow:
+        project = await uow.projects.by_code(Project.normalise_code(code))
+    if project is None or project.status != ProjectStatus.ACTIVE:
+        raise HTTPException(404, "Unknown project")
+    return project
+
+
+async def rounds_of(services: Services, project: Project) -> list[Round]:
+    async with services.reading() as uow:
+        return await uow.projects.rounds(project.id or 0)
+
+
+async def round_for(services: Services, project: Project, key: str) -> Round:
+    """The round ``key`` of ``project`` (404 when it has none)."""
+    found = [r for r in await rounds_of(services, project) if r.key == key]
+    if not found:
+        raise HTTPException(404, "Unknown round")
+    return found[0]
+
+
+async def send(services: Services, command: Command) -> Any:
+    """Hand a command to the bus (which commits and publishes its events); a refusal by the
+    policy is a 403, an unknown project or round a 404."""
+    try:
+        return await services.bus.handle(command)
+    except NotAllowed as error:
+        raise HTTPException(403, error.detail) from error
+    except UnknownProject as error:
+        raise HTTPException(404, "Unknown project") from error
+    except UnknownItem as error:
+        raise HTTPException(404, f"Unknown {error.detail}") from error

@@ -1,8 +1,9 @@
 """Project and round forms: form fields <-> the project file's pydantic models.
 
-A form is turned into the same data a TOML project file holds and validated by the same
-models (core.services.project_file), so the browser and the file agree on every rule; the
-validation errors come back keyed by form field, to be shown beside it.
+A form is turned into the same data a TOML project file holds and sent as a command, whose
+handler checks it by the same rules (core.services.project_spec), so the browser and the file
+agree on every rule; a refused edit's errors come back keyed by form field, to be shown beside
+it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from core.i18n import N_, gettext_for
-from core.services.project_file import ProjectFile, SpecError
+from core.services.project_spec import InvalidProjectFile, SpecError, merge_project
 from web.filters import AMSTERDAM
 
 TOP = "__all__"
@@ -63,11 +62,9 @@ def format_wijken(wijken: dict[str, list[str]]) -> str:
     return "\n".join(f"{name}: {', '.join(codes)}" for name, codes in wijken.items())
 
 
-def project_data(form: dict[str, str], current: dict[str, Any] | None) -> dict[str, Any]:
-    """The [project] table from the project form (current values fill what the form lacks)."""
-    data: dict[str, Any] = dict(current or {})
-    if "organisation" in form and form["organisation"].strip() != data.get("organisation"):
-        data.pop("organisation_name", None)  # the name belonged to the previous organisation
+def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of the [project] table that the project form gives."""
+    data: dict[str, Any] = {}
     for name in PROJECT_FIELDS:
         if name in form:
             data[name] = form[name].strip() if name != "intro" else form[name]
@@ -75,8 +72,12 @@ def project_data(form: dict[str, str], current: dict[str, Any] | None) -> dict[s
     data["listed"] = form.get("listed") == "on"
     data["quiet_hours"] = (form.get("quiet_start", "21:00"), form.get("quiet_end", "09:00"))
     data["wijken"] = parse_wijken(form.get("wijken", ""))
-    data.setdefault("whatsapp_template", {})
     return data
+
+
+def project_data(form: Mapping[str, str], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The [project] table from the project form (current values fill what the form lacks)."""
+    return merge_project(current or {}, project_changes(form))
 
 
 def project_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +163,7 @@ _TYPES = {
     "greater_than_equal": N_("Give a number of at least {ge}."),
     "less_than_equal": N_("Give a number of at most {le}."),
     "extra_forbidden": N_("This setting is not known."),
+    "code_taken": N_("This code is already in use."),
 }
 
 
@@ -184,27 +186,22 @@ def error_message(item: Mapping[str, Any], language: str) -> str:
     return _("This value is not valid.")
 
 
-def validate(
-    data: dict[str, Any], round_index: int | None = None, language: str = "nl"
-) -> tuple[ProjectFile | None, dict[str, list[str]]]:
-    """Validate a whole project file; errors keyed by the field of the form being edited.
+def field_errors(error: InvalidProjectFile, language: str = "nl") -> dict[str, list[str]]:
+    """The problems of a refused edit keyed by the field of the form being edited.
 
-    ``round_index`` names the round the form edits; errors about other rounds (or the file as a
-    whole) go under ``__all__``. Messages are in ``language``.
+    Errors about the round being edited go beside its fields; errors about other rounds (or the
+    file as a whole) go under ``__all__``. Messages are in ``language``.
     """
-    try:
-        return ProjectFile.model_validate(data), {}
-    except ValidationError as error:
-        errors: dict[str, list[str]] = {}
-        for item in error.errors():
-            loc = item["loc"]
-            message = error_message(item, language)
-            field = TOP
-            if round_index is None and len(loc) >= 2 and loc[0] == "project":
-                field = str(loc[1])
-            elif round_index is not None and len(loc) >= 2 and loc[:2] == ("rounds", round_index):
-                field = str(loc[2]) if len(loc) > 2 else TOP
-                if field == "scale":
-                    field = "scale_low"
-            errors.setdefault(field, []).append(message)
-        return None, errors
+    errors: dict[str, list[str]] = {}
+    for item in error.problems:
+        loc = tuple(item["loc"])
+        message = error_message(item, language)
+        field = TOP
+        if error.round_index is None and len(loc) >= 2 and loc[0] == "project":
+            field = str(loc[1])
+        elif error.round_index is not None and loc[:2] == ("rounds", error.round_index):
+            field = str(loc[2]) if len(loc) > 2 else TOP
+            if field == "scale":
+                field = "scale_low"
+        errors.setdefault(field, []).append(message)
+    return errors

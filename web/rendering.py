@@ -1,14 +1,40 @@
-"""Rendering pages in the visitor's language."""
+"""Rendering pages in the visitor's language: one template environment per language."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from core.i18n import gettext_for
+from core.i18n import LANGUAGES, gettext_for, normalise_language
+from web.filters import amsterdam
+
+
+class Pages:
+    """The templates of ``directory``, with each language's translations installed once.
+
+    Built when the app is made and held by it; nothing is swapped per request, so pages in
+    different languages never share mutable state.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.by_language = {lang: _templates(directory, lang) for lang in LANGUAGES}
+
+    def templates(self, language: str) -> Jinja2Templates:
+        return self.by_language[normalise_language(language)]
+
+
+def _templates(directory: Path, language: str) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(directory))
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_translations(  # type: ignore[attr-defined]
+        gettext_for(language), newstyle=True
+    )
+    templates.env.filters["amsterdam"] = amsterdam
+    return templates
 
 
 def render(
@@ -19,13 +45,8 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page in ``language`` (templates use ``_()`` through gettext)."""
-    templates: Jinja2Templates = request.app.state.templates
-    translations = gettext_for(language)
-    # Rendering is synchronous (no await between installing and rendering), so requests in
-    # other languages cannot interleave on the shared environment.
-    env = templates.env
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    response = templates.TemplateResponse(
+    pages: Pages = request.app.state.pages
+    response = pages.templates(language).TemplateResponse(
         request, template, {"lang": language, **context}, status_code=status_code
     )
     return response  # type: ignore[return-value]

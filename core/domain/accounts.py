@@ -23,16 +23,9 @@ class User:
     created_at: datetime | None = None
     last_login_at: datetime | None = None
 
-    def can_see(self, organisation_id: int) -> bool:
-        """Return whether this user may read a project of ``organisation_id``."""
-        return self.role == Role.ADMIN or self.organisation_id == organisation_id
-
-    def can_change(self, organisation_id: int) -> bool:
-        """Return whether this user may change a project of ``organisation_id``."""
-        return self.role != Role.VIEWER and self.can_see(organisation_id)
-
     @property
     def can_edit(self) -> bool:
+        """Whether pages offer this user the edit buttons (``policy.may_edit_anything``)."""
         return self.role != Role.VIEWER
 
 

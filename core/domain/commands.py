@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 class Command:
@@ -206,3 +208,104 @@ class BindProject(Command):
 
     project_code: str
     bot_id: int | None
+
+
+# --- web area, API, project files and the command line: projects and rounds ---
+# A project's fields and a round's fields come as a project file's tables (``[project]``,
+# ``[[rounds]]``), as given: the handler checks them by the project file's rules, in the
+# context of the whole project, and changes nothing when one is broken. ``user_id`` names who
+# asks, for the authorisation policy; ``None`` is the system itself (the command line).
+
+
+@dataclass(frozen=True)
+class CreateProject(Command):
+    project: Mapping[str, Any]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UpdateProject(Command):
+    """Change a project's fields; fields not given keep their value, the code stays."""
+
+    code: str
+    project: Mapping[str, Any]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AddRound(Command):
+    code: str
+    round: Mapping[str, Any]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EditRound(Command):
+    """Replace a round's fields (its key stays)."""
+
+    code: str
+    key: str
+    round: Mapping[str, Any]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeleteRound(Command):
+    """Remove a round that has not opened yet (and that no other round draws items from)."""
+
+    code: str
+    key: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportProject(Command):
+    """Create or update a project and its rounds from a whole project file's data."""
+
+    file: Mapping[str, Any]
+    user_id: int | None = None
+
+
+# --- web area and API: accounts ---
+
+
+@dataclass(frozen=True)
+class SignIn(Command):
+    """Check a password (failures are counted per address and client) and open a session."""
+
+    email: str
+    password: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class SignOut(Command):
+    token: str
+
+
+@dataclass(frozen=True)
+class ChangePassword(Command):
+    """Replace a password after checking the current one; the user's other sessions end."""
+
+    user_id: int
+    current: str
+    new: str
+    keep_token: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueApiToken(Command):
+    user_id: int
+
+
+@dataclass(frozen=True)
+class RevokeApiToken(Command):
+    user_id: int
+    token_id: int
+
+
+@dataclass(frozen=True)
+class UseApiToken(Command):
+    """Find the user of an API token, noting that it was used."""
+
+    token: str

@@ -15,6 +15,8 @@ from core.domain.errors import (
     UnknownItem,
     UnknownProject,
 )
+from core.services.account_commands import ACCOUNT_HANDLERS
+from core.services.projects import PROJECT_HANDLERS
 from core.services.uow import UnitOfWork
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
@@ -293,4 +295,6 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.AddBot: add_bot,
     c.RegisterDefaultBot: register_default_bot,
     c.BindProject: bind_project,
+    **PROJECT_HANDLERS,
+    **ACCOUNT_HANDLERS,
 }

@@ -12,10 +12,11 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
-from core.domain.accounts import Role, User
-from core.domain.model import Project
-from core.services import accounts
-from web.deps import Services
+from core.domain import commands as c
+from core.domain import policy
+from core.domain.accounts import User
+from core.domain.model import Project, Round
+from web.deps import Services, project_of, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
 
@@ -31,9 +32,8 @@ async def api_user(
     """The user of the API token in ``Authorization: Bearer <token>``."""
     if credentials is None:
         raise HTTPException(401, "Missing API token", headers={"WWW-Authenticate": "Bearer"})
-    async with _services(request).uow() as uow:
-        user = await accounts.token_user(uow, credentials.credentials.strip())
-        await uow.commit()
+    command = c.UseApiToken(credentials.credentials.strip())
+    user = await _services(request).bus.handle(command)
     if user is None:
         raise HTTPException(401, "Invalid API token", headers={"WWW-Authenticate": "Bearer"})
     return user
@@ -43,13 +43,21 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 async def _project(request: Request, user: User, code: str) -> Project:
-    async with _services(request).reading() as uow:
-        project = await uow.projects.by_code(Project.normalise_code(code))
-    if project is None:
-        raise HTTPException(404, "Unknown project")
-    if not user.can_see(project.organisation_id):
-        raise HTTPException(403, "This project belongs to another organisation.")
-    return project
+    return await project_of(_services(request), user, code)
+
+
+def _round_json(r: Round) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "kind": r.kind.value,
+        "question": r.question,
+        "state": r.state.value,
+        "opens_at": r.opens_at.isoformat() if r.opens_at else None,
+        "closes_at": r.closes_at.isoformat() if r.closes_at else None,
+        "results_published_at": (
+            r.results_published_at.isoformat() if r.results_published_at else None
+        ),
+    }
 
 
 def create_api(services: Services) -> FastAPI:
@@ -66,9 +74,8 @@ def create_api(services: Services) -> FastAPI:
 
     @api.get("/projects", summary="Projects you may read")
     async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
-        scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
-        async with _services(request).uow() as uow:
-            found = await views.projects_for(uow.conn, scope)
+        async with _services(request).reading() as uow:
+            found = await views.projects_for(uow.conn, policy.readable_scope(user))
         return [
             {"code": p["code"], "title": p["title"], "status": p["status"],
              "organisation": p["organisation"]}
@@ -90,22 +97,8 @@ def create_api(services: Services) -> FastAPI:
     @api.get("/projects/{code}/rounds", summary="The rounds of a project")
     async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
         project = await _project(request, user, code)
-        async with _services(request).reading() as uow:
-            rounds = await uow.projects.rounds(project.id or 0)
-        return [
-            {
-                "key": r.key,
-                "kind": r.kind.value,
-                "question": r.question,
-                "state": r.state.value,
-                "opens_at": r.opens_at.isoformat() if r.opens_at else None,
-                "closes_at": r.closes_at.isoformat() if r.closes_at else None,
-                "results_published_at": (
-                    r.results_published_at.isoformat() if r.results_published_at else None
-                ),
-            }
-            for r in rounds
-        ]
+        rounds = await rounds_of(_services(request), project)
+        return [_round_json(r) for r in rounds]
 
     @api.get("/projects/{code}/results", summary="Aggregated results of every round")
     async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import secrets
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from core.domain import commands as c
 from core.domain.errors import InvalidInput
 from core.i18n import gettext_for
 from core.services import accounts
@@ -91,19 +92,15 @@ async def login(
     if not nonce or not csrf_ok(_login_csrf(services.secret_key, nonce), csrf):
         raise HTTPException(403, "This form has expired. Please reload the page.")
     ip = request.client.host if request.client else "unknown"
-    async with services.uow() as uow:
-        try:
-            user = await accounts.authenticate(uow, email, password, ip)
-        except accounts.LoginThrottled:
-            await uow.commit()
-            message = _("Too many failed attempts. Please wait 15 minutes and try again.")
-            return _login_form(request, services, lang, next, message, email, 429)
-        if user is None:
-            await uow.commit()
-            message = _("The e-mail address or password is not correct.")
-            return _login_form(request, services, lang, next, message, email, 400)
-        token = await accounts.start_session(uow, user.id or 0)
-        await uow.commit()
+    try:
+        found = await services.bus.handle(c.SignIn(email, password, ip))
+    except accounts.LoginThrottled:
+        message = _("Too many failed attempts. Please wait 15 minutes and try again.")
+        return _login_form(request, services, lang, next, message, email, 429)
+    if found is None:
+        message = _("The e-mail address or password is not correct.")
+        return _login_form(request, services, lang, next, message, email, 400)
+    user, token = found
     target = "/account/password" if user.must_change_password else _safe_next(next)
     response = RedirectResponse(target, 303)
     response.set_cookie(
@@ -126,9 +123,7 @@ async def logout(
     if session is not None:
         if not csrf_ok(session.csrf, csrf):
             raise HTTPException(403, "This form has expired. Please reload the page.")
-        async with services.uow() as uow:
-            await accounts.end_session(uow, session.token)
-            await uow.commit()
+        await services.bus.handle(c.SignOut(session.token))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -165,29 +160,24 @@ async def change_password(
     if new != repeat:
         errors["repeat"] = [_("The two new passwords are not the same.")]
     else:
-        async with services.uow() as uow:
-            try:
-                ok = await accounts.change_password(
-                    uow, session.user.id or 0, current, new, keep_token=session.token
-                )
-            except InvalidInput as error:
-                ok = True
-                message = {
-                    "password_unchanged": _("Choose a password you have not used here yet."),
-                    "password_is_email": _("Do not use your e-mail address as password."),
-                }.get(
-                    error.detail,
-                    _("Use at least %(n)s characters.") % {"n": accounts.MIN_PASSWORD_LENGTH},
-                )
-                errors["new"] = [message]
-            if not ok:
+        command = c.ChangePassword(session.user.id or 0, current, new, keep_token=session.token)
+        try:
+            if not await services.bus.handle(command):
                 errors["current"] = [_("The current password is not correct.")]
-            if not errors:
-                await uow.commit()
+        except InvalidInput as error:
+            errors["new"] = [_password_problem(lang, error.detail)]
     if errors:
         context = {"session": session, "errors": errors}
         return render(request, "manage/password.html", context, lang, status_code=400)
     return RedirectResponse("/manage?changed=1", 303)
+
+
+def _password_problem(lang: str, detail: str) -> str:
+    _ = gettext_for(lang).gettext
+    return {
+        "password_unchanged": _("Choose a password you have not used here yet."),
+        "password_is_email": _("Do not use your e-mail address as password."),
+    }.get(detail, _("Use at least %(n)s characters.") % {"n": accounts.MIN_PASSWORD_LENGTH})
 
 
 # --- API tokens of the signed-in user ---
@@ -220,9 +210,7 @@ async def create_token(
     request: Request, services: ServicesDep, session: UserDep, lang: LanguageDep
 ) -> Response:
     """Make a new API token; it is shown this once (only its hash is kept)."""
-    async with services.uow() as uow:
-        token = await accounts.new_token_for(uow, session.user.id or 0)
-        await uow.commit()
+    token = await services.bus.handle(c.IssueApiToken(session.user.id or 0))
     response = await _tokens_page(request, services, session, lang, new_token=token, status=201)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -231,9 +219,7 @@ async def create_token(
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(verify_csrf)])
 async def revoke_token(token_id: int, services: ServicesDep, session: UserDep) -> Response:
     """Revoke one of your tokens: the API refuses it from now on."""
-    async with services.uow() as uow:
-        found = await accounts.revoke_token(uow, session.user.id or 0, token_id)
-        await uow.commit()
+    found = await services.bus.handle(c.RevokeApiToken(session.user.id or 0, token_id))
     if not found:
         raise HTTPException(404, "No such token")
     return RedirectResponse("/account/tokens?revoked=1", 303)

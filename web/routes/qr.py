@@ -9,8 +9,7 @@ import segno
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from core.domain.model import Project, ProjectStatus
-from web.deps import ServicesDep
+from web.deps import ServicesDep, active_project
 from web.routes.public import join_links
 
 router = APIRouter()
@@ -36,12 +35,8 @@ async def qr_code(
     """The QR code of a project's join link on one channel (``web``, ``telegram``, ...)."""
     if kind not in MEDIA_TYPES:
         raise HTTPException(404, "Unknown image type")
-    code = Project.normalise_code(code)
-    async with services.reading() as uow:
-        project = await uow.projects.by_code(code)
-    if project is None or project.status != ProjectStatus.ACTIVE:
-        raise HTTPException(404, "Unknown project")
-    return qr_response(request, services, code, channel, kind, "public, max-age=3600")
+    project = await active_project(services, code)
+    return qr_response(request, services, project.code, channel, kind, "public, max-age=3600")
 
 
 def qr_response(

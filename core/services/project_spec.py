@@ -1,0 +1,245 @@
+"""The rules of a project file (pydantic models) and a project's current state as file data.
+
+The web forms, the JSON API, TOML files and the command line are all checked by these rules:
+an edit builds the project file it would leave behind and validates it whole, so a round that
+another round's ``items_from`` needs cannot go, and a bad edit changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from core.domain import model
+from core.domain.errors import DomainError
+from core.i18n import N_
+from core.services.uow import UnitOfWork
+
+
+class SpecError(ValueError):
+    """A rule of the project file broken: English for files and the CLI, and its message id
+    and values so the web area can show it in the facilitator's language."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
+
+
+class RoundSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
+    kind: Literal["ideas", "rating", "statements", "feedback"]
+    question: str = ""
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    state: Literal["draft", "scheduled", "open", "closed"] | None = None
+    max_per_resident: int | None = Field(default=None, ge=1, le=1000)
+    reminders: list[str] = Field(default_factory=list)
+    items_from: str | None = None
+    items: list[str] | None = None
+    statements: list[str] | None = None
+    scale: tuple[int, int] | None = None
+    criteria: list[str] = Field(default_factory=list, max_length=5)
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise SpecError(N_("give a time zone, e.g. 2026-12-01T09:00:00+01:00"))
+        return value
+
+    @field_validator("reminders")
+    @classmethod
+    def _durations(cls, value: list[str]) -> list[str]:
+        for text in value:
+            model.parse_duration(text)
+        return value
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and not (0 <= value[0] < value[1] <= 10):
+            raise SpecError(N_("scale must be [low, high] with 0 <= low < high <= 10"))
+        return value
+
+    @field_validator("items", "statements")
+    @classmethod
+    def _texts(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [model.clean_text(text) for text in value]
+        if len(set(cleaned)) != len(cleaned):
+            raise SpecError(N_("the same text appears twice"))
+        return cleaned
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> RoundSpec:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise SpecError(N_("closes_at must be after opens_at"))
+        if self.kind == "rating" and not (self.items or self.items_from):
+            raise SpecError(N_("a rating round needs items or items_from"))
+        if self.kind == "statements" and not self.statements:
+            raise SpecError(N_("a statements round needs statements"))
+        if self.kind in ("ideas", "feedback") and not self.question:
+            raise SpecError(N_("a round of kind {kind} needs a question"), kind=self.kind)
+        if self.kind != "rating" and (self.items or self.items_from or self.criteria):
+            raise SpecError(N_("items, items_from and criteria belong to rating rounds"))
+        if self.kind != "statements" and self.statements:
+            raise SpecError(N_("statements belong to statements rounds"))
+        return self
+
+
+class ProjectSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{2,40}$")
+    title: str = Field(min_length=1, max_length=model.MAX_TITLE_LENGTH)
+    organisation: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+    organisation_name: str | None = None
+    language: Literal["nl", "en"] = "nl"
+    intro: str = ""
+    status: Literal["draft", "active", "closed"] = "active"
+    moderation: Literal["pre", "post"] = "post"
+    ask_profile: bool = True
+    listed: bool = True
+    quiet_hours: tuple[str, str] = ("21:00", "09:00")
+    wijken: dict[str, list[str]] = Field(default_factory=dict)
+    whatsapp_template: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, value: tuple[str, str]) -> tuple[str, str]:
+        for text in value:
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+                raise SpecError(N_("use HH:MM, e.g. 21:00"))
+        return value
+
+
+class ProjectFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    project: ProjectSpec
+    rounds: list[RoundSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _round_refs(self) -> ProjectFile:
+        seen: dict[str, str] = {}
+        for spec in self.rounds:
+            if spec.key in seen:
+                raise SpecError(N_("round key {key} is used twice"), key=spec.key)
+            if spec.items_from is not None and seen.get(spec.items_from) != "ideas":
+                raise SpecError(
+                    N_("items_from = {key} must name an earlier ideas round"), key=spec.items_from
+                )
+            seen[spec.key] = spec.kind
+        return self
+
+
+SETTINGS_KEYS = (
+    "moderation",
+    "ask_profile",
+    "listed",
+    "quiet_hours",
+    "wijken",
+    "whatsapp_template",
+)
+
+
+class InvalidProjectFile(DomainError):
+    """An edit would leave a project file that breaks its rules; nothing was changed.
+
+    ``problems`` are pydantic's error items (``loc``, ``type``, ``ctx`` with a ``SpecError``),
+    ``data`` the file that was refused and ``round_index`` the round the edit was about.
+    """
+
+    code = "invalid_project_file"
+
+    def __init__(
+        self,
+        problems: list[Mapping[str, Any]],
+        data: Mapping[str, Any],
+        round_index: int | None = None,
+    ) -> None:
+        super().__init__(self.code)
+        self.problems = problems
+        self.data = data
+        self.round_index = round_index
+
+
+def validate_file(data: Mapping[str, Any], round_index: int | None = None) -> ProjectFile:
+    """Validate a whole project file given as data (``InvalidProjectFile`` if a rule breaks)."""
+    try:
+        return ProjectFile.model_validate(data)
+    except ValidationError as error:
+        raise InvalidProjectFile(list(error.errors()), data, round_index) from error
+
+
+async def file_data(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
+    """The project and its rounds as a project file's data, with the keys an export writes."""
+    assert project.id is not None
+    org = await uow.projects.organisation_slug(project.organisation_id)
+    table: dict[str, Any] = {"code": project.code, "title": project.title, "organisation": org}
+    org_name = await uow.projects.organisation_name(project.organisation_id)
+    if org_name and org_name != org:  # a name that is only the slug again need not be kept
+        table["organisation_name"] = org_name
+    table.update(language=project.language, intro=project.intro, status=project.status.value)
+    for key in SETTINGS_KEYS:
+        if key in project.settings and project.settings[key] != {}:
+            table[key] = project.settings[key]
+    rounds = [await _round_data(uow, rnd) for rnd in await uow.projects.rounds(project.id)]
+    return {"project": table, "rounds": rounds}
+
+
+async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
+    data: dict[str, Any] = {"key": rnd.key, "kind": rnd.kind.value}
+    if rnd.question:
+        data["question"] = rnd.question
+    data["state"] = rnd.state.value
+    for name in ("opens_at", "closes_at"):
+        if getattr(rnd, name) is not None:
+            data[name] = getattr(rnd, name)
+    if rnd.max_per_resident is not None:
+        data["max_per_resident"] = rnd.max_per_resident
+    if rnd.reminders:
+        data["reminders"] = list(rnd.reminders)
+    if rnd.kind in (model.RoundKind.RATING, model.RoundKind.FEEDBACK):
+        data["scale"] = [rnd.scale_min, rnd.scale_max]
+    if rnd.criteria:
+        data["criteria"] = list(rnd.criteria)
+    if rnd.items_from:
+        data["items_from"] = rnd.items_from
+    if rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):
+        items = await uow.projects.items(rnd.id or 0)
+        texts = [i.text for i in items if i.idea_id is None]  # fixed items, not ideas
+        key = "items" if rnd.kind == model.RoundKind.RATING else "statements"
+        if texts or not rnd.items_from:
+            data[key] = texts
+    return data
+
+
+def merge_project(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A [project] table with ``changes`` over ``current``; a new organisation drops the name
+    that belonged to the previous one."""
+    data = dict(current)
+    if "organisation" in changes and changes["organisation"] != data.get("organisation"):
+        data.pop("organisation_name", None)
+    data.update(changes)
+    return data
+
+
+async def current_file(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
+    """The project and its rounds as checked project-file data, every field filled in (forms)."""
+    return validate_file(await file_data(uow, project)).model_dump()

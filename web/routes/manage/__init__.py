@@ -1,0 +1,12 @@
+"""The facilitator area under ``/manage``, one module per concern, all on one ``router``."""
+
+from __future__ import annotations
+
+# isort: off
+# Imported for their routes, in this order: /projects/new before /projects/{code}.
+from web.routes.manage import projects, rounds, results, moderation  # noqa: F401
+from web.routes.manage.common import router
+
+# isort: on
+
+__all__ = ["router"]

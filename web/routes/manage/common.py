@@ -1,0 +1,22 @@
+"""What the facilitator area's modules share: their router's settings and page rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+
+from web.deps import Session, verify_csrf
+from web.rendering import render
+
+# The routes of every module of the area; unsafe requests need the session's CSRF token.
+router = APIRouter(prefix="/manage", dependencies=[Depends(verify_csrf)])
+
+
+def page(request: Request, session: Session, lang: str, template: str, **context: Any) -> Any:
+    return render(request, template, {"session": session, **context}, lang)
+
+
+def form_dict(form: FormData) -> dict[str, str]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}

@@ -1,0 +1,114 @@
+"""A project's dashboard, results and exports in the facilitator area."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from core import views
+from core.analysis.summary import opinion_summaries
+from core.domain.model import Project
+from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
+from web.exports import results_workbook
+from web.routes.manage.common import page, router
+from web.routes.public import join_links
+from web.routes.qr import qr_response
+
+
+async def _dashboard(services: Services, project: Project) -> views.Dashboard:
+    async with services.reading() as uow:
+        return await views.dashboard(uow.conn, project.id or 0, services.clock())
+
+
+@router.get("/projects/{code}", response_class=HTMLResponse, name="dashboard")
+async def dashboard(
+    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """The live dashboard of a project (HTMX refreshes the numbers; a link does without JS)."""
+    project = await project_for(services, session, code)
+    board = await _dashboard(services, project)
+    links = join_links(request, services, project.code)
+    context = {"project": project, "board": board, "links": links}
+    return page(request, session, lang, "manage/dashboard.html", **context)
+
+
+@router.get("/projects/{code}/qr/{channel}.{kind}", name="manage_qr_code")
+async def qr_code(
+    request: Request, code: str, channel: str, kind: str, services: ServicesDep, session: UserDep
+) -> Response:
+    """A join link's QR code (PNG or SVG) for posters, also before the project is public."""
+    project = await project_for(services, session, code)
+    return qr_response(request, services, project.code, channel, kind, "private, max-age=3600")
+
+
+@router.get("/projects/{code}/live", response_class=HTMLResponse)
+async def dashboard_live(
+    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """The numbers of the dashboard alone, for HTMX polling."""
+    project = await project_for(services, session, code)
+    board = await _dashboard(services, project)
+    return page(request, session, lang, "manage/_live.html", project=project, board=board)
+
+
+async def _results(services: Services, project: Project) -> views.ProjectResults:
+    async with services.reading() as uow:
+        results = await views.project_results(uow.conn, project.code, services.clock())
+    assert results is not None
+    return results
+
+
+@router.get("/projects/{code}/results", response_class=HTMLResponse)
+async def results(
+    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """Every round's results with spread, plots and breakdowns (groups of 10 or more)."""
+    project = await project_for(services, session, code)
+    found = await _results(services, project)
+    breakdowns: dict[int, list[views.Breakdown]] = {}
+    async with services.reading() as uow:
+        for rnd in found.rounds:
+            rnd.items = rnd.items[:50]
+            if rnd.kind != "ideas":
+                ids = [i.item_id for i in rnd.items]
+                breakdowns[rnd.id] = [
+                    await views.breakdown(uow.conn, rnd, dim, ids) for dim in ("wijk", "age_band")
+                ]
+        published = [r.id for r in found.rounds if r.kind == "statements" and r.published]
+        opinions = await opinion_summaries(uow.conn, services.analyses, published, lang)
+    return page(
+        request,
+        session,
+        lang,
+        "manage/results.html",
+        project=project,
+        results=found,
+        breakdowns=breakdowns,
+        opinions=opinions,
+        min_group=views.MIN_GROUP,
+    )
+
+
+@router.get("/projects/{code}/results.xlsx")
+async def results_xlsx(code: str, services: ServicesDep, session: UserDep) -> Response:
+    """Download every round as an XLSX workbook (a summary sheet and a sheet per round)."""
+    project = await project_for(services, session, code)
+    data = results_workbook(await _results(services, project))
+    headers = {"Content-Disposition": f'attachment; filename="{project.code}-results.xlsx"'}
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers=headers)
+
+
+@router.get("/projects/{code}/rounds/{key}/results.csv")
+async def round_csv(code: str, key: str, services: ServicesDep, session: UserDep) -> Response:
+    """Download one round's results as CSV."""
+    project = await project_for(services, session, code)
+    found = await _results(services, project)
+    chosen = [r for r in found.rounds if r.key == key]
+    if not chosen:
+        raise HTTPException(404, "Unknown round")
+    text = views.results_csv(dataclasses.replace(found, rounds=chosen))
+    headers = {"Content-Disposition": f'attachment; filename="{project.code}-{key}.csv"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,186 @@
+"""Rounds in the facilitator area: the round form, opening, closing, publishing, deleting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from core.domain import commands as c
+from core.domain.errors import InvalidInput
+from core.domain.model import Project
+from core.i18n import gettext_for
+from core.outbox import broadcast_progress
+from core.services.project_spec import InvalidProjectFile, current_file
+from web import forms
+from web.deps import (
+    FacilitatorDep,
+    LanguageDep,
+    Services,
+    ServicesDep,
+    Session,
+    UserDep,
+    project_for,
+    round_for,
+    send,
+)
+from web.rendering import render
+from web.routes.manage.common import form_dict, router
+
+ROUND_ACTIONS = {"open": c.OpenRound, "close": c.CloseRound, "publish": c.PublishResults}
+
+
+async def _round_page(
+    request: Request,
+    services: Services,
+    session: Session,
+    lang: str,
+    project: Project,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    editing: bool,
+) -> Response:
+    async with services.reading() as uow:
+        current = await current_file(uow, project)
+    sources = [(r["key"], r["key"]) for r in current["rounds"] if r["kind"] == "ideas"]
+    context = {
+        "session": session,
+        "project": project,
+        "values": values,
+        "errors": errors,
+        "editing": editing,
+        "sources": sources,
+    }
+    status = 400 if errors else 200
+    return render(request, "manage/round_form.html", context, lang, status_code=status)
+
+
+def _displayable(data: dict[str, Any]) -> dict[str, Any]:
+    """Form data that failed validation, ready to show again (bad dates stay as typed)."""
+    shown = dict(data)
+    for name in ("opens_at", "closes_at"):
+        if isinstance(shown.get(name), str):
+            shown[name] = None
+    return shown
+
+
+@router.get("/projects/{code}/rounds/new", response_class=HTMLResponse)
+async def new_round(
+    request: Request, code: str, services: ServicesDep, session: FacilitatorDep, lang: LanguageDep
+) -> Response:
+    """Show an empty round form."""
+    project = await project_for(services, session, code, change=True)
+    values = forms.round_form({"kind": request.query_params.get("kind", "ideas")})
+    return await _round_page(request, services, session, lang, project, values, {}, False)
+
+
+@router.post("/projects/{code}/rounds/new", response_class=HTMLResponse)
+async def create_round(
+    request: Request, code: str, services: ServicesDep, session: FacilitatorDep, lang: LanguageDep
+) -> Response:
+    """Add a round (checked with the whole project file)."""
+    project = await project_for(services, session, code, change=True)
+    data = forms.round_data(form_dict(await request.form()))
+    try:
+        await send(services, c.AddRound(project.code, data, session.user.id))
+    except InvalidProjectFile as error:
+        values, errors = forms.round_form(_displayable(data)), forms.field_errors(error, lang)
+        return await _round_page(request, services, session, lang, project, values, errors, False)
+    return RedirectResponse(f"/manage/projects/{project.code}", 303)
+
+
+@router.get("/projects/{code}/rounds/{key}", response_class=HTMLResponse)
+async def edit_round(
+    request: Request,
+    code: str,
+    key: str,
+    services: ServicesDep,
+    session: FacilitatorDep,
+    lang: LanguageDep,
+) -> Response:
+    """Show a round's form with its current values."""
+    project = await project_for(services, session, code, change=True)
+    async with services.reading() as uow:
+        current = await current_file(uow, project)
+    found = next((r for r in current["rounds"] if r["key"] == key), None)
+    if found is None:
+        raise HTTPException(404, "Unknown round")
+    values = forms.round_form(found)
+    return await _round_page(request, services, session, lang, project, values, {}, True)
+
+
+@router.post("/projects/{code}/rounds/{key}", response_class=HTMLResponse)
+async def update_round(
+    request: Request,
+    code: str,
+    key: str,
+    services: ServicesDep,
+    session: FacilitatorDep,
+    lang: LanguageDep,
+) -> Response:
+    """Save a round's form; its key stays."""
+    project = await project_for(services, session, code, change=True)
+    data = forms.round_data({**form_dict(await request.form()), "key": key})
+    try:
+        await send(services, c.EditRound(project.code, key, data, session.user.id))
+    except InvalidProjectFile as error:
+        values, errors = forms.round_form(_displayable(data)), forms.field_errors(error, lang)
+        return await _round_page(request, services, session, lang, project, values, errors, True)
+    return RedirectResponse(f"/manage/projects/{project.code}", 303)
+
+
+@router.post("/projects/{code}/rounds/{key}/delete", response_class=HTMLResponse)
+async def delete_round(
+    request: Request,
+    code: str,
+    key: str,
+    services: ServicesDep,
+    session: FacilitatorDep,
+    lang: LanguageDep,
+) -> Response:
+    """Delete a round that has not opened yet; the form says why when it cannot go."""
+    project = await project_for(services, session, code, change=True)
+    try:
+        await send(services, c.DeleteRound(project.code, key, session.user.id))
+    except (InvalidProjectFile, InvalidInput) as error:
+        _ = gettext_for(lang).gettext
+        messages = [_("A round that has opened cannot be deleted.")]
+        if isinstance(error, InvalidProjectFile):
+            messages = [m for ms in forms.field_errors(error, lang).values() for m in ms]
+        values = forms.round_form(await _round_values(services, project, key))
+        errors = {forms.TOP: messages}
+        return await _round_page(request, services, session, lang, project, values, errors, True)
+    return RedirectResponse(f"/manage/projects/{project.code}", 303)
+
+
+async def _round_values(services: Services, project: Project, key: str) -> dict[str, Any]:
+    async with services.reading() as uow:
+        current = await current_file(uow, project)
+    return next(r for r in current["rounds"] if r["key"] == key)
+
+
+@router.post("/projects/{code}/rounds/{key}/{action}")
+async def round_action(
+    code: str, key: str, action: str, services: ServicesDep, session: FacilitatorDep
+) -> Response:
+    """Open or close a round now, or publish its results on the summary page."""
+    project = await project_for(services, session, code, change=True)
+    if action not in ROUND_ACTIONS:
+        raise HTTPException(404, "Unknown action")
+    rnd = await round_for(services, project, key)
+    await send(services, ROUND_ACTIONS[action](rnd.id or 0))
+    return RedirectResponse(f"/manage/projects/{project.code}#round-{key}", 303)
+
+
+@router.get("/projects/{code}/rounds/{key}/progress.json")
+async def round_progress(
+    code: str, key: str, services: ServicesDep, session: UserDep
+) -> JSONResponse:
+    """Sent, pending, failed and blocked messages of a round, the current rate and an ETA."""
+    project = await project_for(services, session, code)
+    async with services.reading() as uow:
+        progress = await broadcast_progress(uow.conn, project.code, key, services.clock())
+    if progress is None:
+        raise HTTPException(404, "no such round")
+    return JSONResponse(progress.to_json(), headers={"Cache-Control": "no-store"})
