@@ -10,11 +10,11 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from core.analysis.service import RoundAnalyses
 from core.domain.accounts import User
 from core.domain.model import Project
 from core.i18n import normalise_language
 from core.services import accounts
+from core.services.analyses import RoundAnalyses
 from core.services.uow import UnitOfWork
 
 

@@ -13,6 +13,7 @@ from core.storage import catalogue
 from core.storage.accounts import AccountRepository
 from core.storage.bots import BotRepository
 from core.storage.db import begin, write_lock
+from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
 from core.storage.repositories import (
     ContributionRepository,
@@ -42,6 +43,7 @@ class UnitOfWork:
     accounts: AccountRepository
     moderation: ModerationRepository
     bots: BotRepository
+    imports: ImportRepository
     conn: AsyncConnection
 
     def __init__(
@@ -69,6 +71,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
+        self.imports = ImportRepository(self.conn)
         self.events = []
         return self
 

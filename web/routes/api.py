@@ -68,7 +68,7 @@ def create_api(services: Services) -> FastAPI:
     async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
         scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
         async with _services(request).uow() as uow:
-            found = await views.projects_for(uow.conn, scope)
+            found = await views.projects_for(uow, scope)
         return [
             {"code": p["code"], "title": p["title"], "status": p["status"],
              "organisation": p["organisation"]}
@@ -112,7 +112,7 @@ def create_api(services: Services) -> FastAPI:
         project = await _project(request, user, code)
         services = _services(request)
         async with services.reading() as uow:
-            results = await views.project_results(uow.conn, project.code, services.clock())
+            results = await views.project_results(uow, project.code, services.clock())
         assert results is not None
         return results.to_json()
 

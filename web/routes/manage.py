@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from core import views
-from core.analysis.summary import opinion_summaries
 from core.domain import commands as c
 from core.domain.accounts import Role
 from core.domain.errors import DomainError, ProjectFileError
@@ -18,6 +17,7 @@ from core.i18n import gettext_for
 from core.outbox import broadcast_progress
 from core.services.moderation import flags
 from core.services.project_file import export_project, import_project, parse_project_file
+from core.views.opinions import opinion_summaries
 from web import forms
 from web.deps import (
     FacilitatorDep,
@@ -29,7 +29,7 @@ from web.deps import (
     project_for,
     verify_csrf,
 )
-from web.exports import results_workbook
+from web.exports import results_csv, results_workbook
 from web.rendering import render
 from web.routes.public import join_links
 from web.routes.qr import qr_response
@@ -51,14 +51,14 @@ async def projects(
     user = session.user
     scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
     async with services.reading() as uow:
-        found = await views.projects_for(uow.conn, scope)
+        found = await views.projects_for(uow, scope)
     changed = request.query_params.get("changed") == "1"
     return page(request, session, lang, "manage/projects.html", projects=found, changed=changed)
 
 
 async def _organisations(services: Services, session: Session) -> list[dict[str, Any]]:
     async with services.reading() as uow:
-        orgs = await views.organisations(uow.conn)
+        orgs = await views.organisations(uow)
     if session.user.role == Role.ADMIN:
         return orgs
     return [o for o in orgs if o["id"] == session.user.organisation_id]
@@ -208,7 +208,7 @@ async def import_file(
         user = session.user
         scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
         async with services.uow() as uow:
-            found = await views.projects_for(uow.conn, scope)
+            found = await views.projects_for(uow, scope)
         context = {"session": session, "projects": found, "import_error": error}
         return render(request, "manage/projects.html", context, lang, status_code=400)
     return RedirectResponse(f"/manage/projects/{project.code}", 303)
@@ -226,7 +226,7 @@ async def export_file(code: str, services: ServicesDep, session: UserDep) -> Res
 
 async def _dashboard(services: Services, project: Project) -> views.Dashboard:
     async with services.reading() as uow:
-        return await views.dashboard(uow.conn, project.id or 0, services.clock())
+        return await views.dashboard(uow, project.id or 0, services.clock())
 
 
 @router.get("/projects/{code}", response_class=HTMLResponse, name="dashboard")
@@ -398,7 +398,7 @@ async def round_action(
 
 async def _results(services: Services, project: Project) -> views.ProjectResults:
     async with services.reading() as uow:
-        results = await views.project_results(uow.conn, project.code, services.clock())
+        results = await views.project_results(uow, project.code, services.clock())
     assert results is not None
     return results
 
@@ -417,10 +417,10 @@ async def results(
             if rnd.kind != "ideas":
                 ids = [i.item_id for i in rnd.items]
                 breakdowns[rnd.id] = [
-                    await views.breakdown(uow.conn, rnd, dim, ids) for dim in ("wijk", "age_band")
+                    await views.breakdown(uow, rnd, dim, ids) for dim in ("wijk", "age_band")
                 ]
         published = [r.id for r in found.rounds if r.kind == "statements" and r.published]
-        opinions = await opinion_summaries(uow.conn, services.analyses, published, lang)
+        opinions = await opinion_summaries(uow, services.analyses, published, lang)
     return page(
         request,
         session,
@@ -452,7 +452,7 @@ async def round_csv(code: str, key: str, services: ServicesDep, session: UserDep
     chosen = [r for r in found.rounds if r.key == key]
     if not chosen:
         raise HTTPException(404, "Unknown round")
-    text = views.results_csv(dataclasses.replace(found, rounds=chosen))
+    text = results_csv(dataclasses.replace(found, rounds=chosen))
     headers = {"Content-Disposition": f'attachment; filename="{project.code}-{key}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -467,8 +467,8 @@ async def moderation(
     """The queue of unreviewed ideas and feedback (flagged ones first) and the log."""
     project = await project_for(services, session, code)
     async with services.reading() as uow:
-        queue = await views.moderation_queue(uow.conn, project.id or 0, flag=flags)
-        log = await views.moderation_log(uow.conn, project.id or 0)
+        queue = await views.moderation_queue(uow, project.id or 0, flag=flags)
+        log = await views.moderation_log(uow, project.id or 0)
     mode = project.settings.get("moderation", "post")
     return page(
         request,
@@ -501,7 +501,7 @@ async def moderate(
     if kind not in ("idea", "feedback"):
         raise HTTPException(404, "Unknown kind")
     async with services.uow() as uow:
-        row = await views.contribution_project(uow.conn, kind, item_id)
+        row = await views.contribution_project(uow, kind, item_id)
     if row != project.id:
         raise HTTPException(404, "Unknown contribution")
     uid = session.user.id
