@@ -114,17 +114,16 @@ async def project_results(
         )
     }
     results = [
-        await round_result(conn, rnd, now, quotes) for rnd in await project_rounds(conn, row.id)
+        await round_result(uow, rnd, now, quotes) for rnd in await project_rounds(conn, row.id)
     ]
     return ProjectResults(
         row.code, row.title, row.intro, sum(by_channel.values()), by_channel, results, now
     )
 
 
-async def round_result(
-    conn: AsyncConnection, rnd: model.Round, now: datetime, quotes: int
-) -> RoundResult:
+async def round_result(uow: ReadUnit, rnd: model.Round, now: datetime, quotes: int) -> RoundResult:
     """The result of one round: its progress and what residents answered, by kind."""
+    conn = uow.conn
     started, finished = await progress(conn, rnd.id)
     result = RoundResult(
         id=rnd.id or 0,

@@ -75,18 +75,18 @@ async def public_summary(
         await conn.scalar(sa.select(sa.func.count()).where(t.residents.c.project_id == row.id))
         or 0
     )
-    out = [await _summary_round(conn, rnd, now, top, quote_filter) for rnd in rounds]
+    out = [await _summary_round(uow, rnd, now, top, quote_filter) for rnd in rounds]
     return Summary(row.code, row.title, row.intro, residents, out, now)
 
 
 async def _summary_round(
-    conn: AsyncConnection,
+    uow: ReadUnit,
     rnd: model.Round,
     now: datetime,
     top: int,
     quote_filter: QuoteFilter | None,
 ) -> SummaryRound:
-    rid = rnd.id or 0
+    conn, rid = uow.conn, rnd.id or 0
     started, finished = await progress(conn, rid)
     summary = SummaryRound(
         rid,
@@ -102,12 +102,12 @@ async def _summary_round(
     if rnd.kind == model.RoundKind.IDEAS:
         summary.ideas, summary.themes = await _ideas_and_themes(conn, rid, top)
     elif rnd.kind == model.RoundKind.RATING:
-        summary.items, summary.item_count = await top_rated(conn, rnd, top)
+        summary.items, summary.item_count = await _top_rated(conn, rnd, top)
     elif rnd.kind == model.RoundKind.STATEMENTS:
-        result = await round_result(conn, rnd, now, 0)
+        result = await round_result(uow, rnd, now, 0)
         summary.items, summary.item_count = result.items, len(result.items)
     else:
-        result = await round_result(conn, rnd, now, 4 * top)
+        result = await round_result(uow, rnd, now, 4 * top)
         summary.feedback = result.feedback
         quotes = [q for q in result.comments if quote_filter is None or quote_filter(q)]
         summary.quotes = quotes[:top]
@@ -134,7 +134,7 @@ async def _ideas_and_themes(
     return ideas, themes
 
 
-async def top_rated(
+async def _top_rated(
     conn: AsyncConnection, rnd: model.Round, top: int
 ) -> tuple[list[ItemResult], int]:
     """The ``top`` items by mean score on the first criterion, with full statistics."""
