@@ -67,7 +67,7 @@ def create_api(services: Services) -> FastAPI:
     @api.get("/projects", summary="Projects you may read")
     async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
         scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
-        async with _services(request).uow() as uow:
+        async with _services(request).reading() as uow:
             found = await views.projects_for(uow, scope)
         return [
             {"code": p["code"], "title": p["title"], "status": p["status"],

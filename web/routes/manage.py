@@ -207,7 +207,7 @@ async def import_file(
     if error:
         user = session.user
         scope = None if user.role == Role.ADMIN else (user.organisation_id or -1)
-        async with services.uow() as uow:
+        async with services.reading() as uow:
             found = await views.projects_for(uow, scope)
         context = {"session": session, "projects": found, "import_error": error}
         return render(request, "manage/projects.html", context, lang, status_code=400)
@@ -500,7 +500,7 @@ async def moderate(
     project = await project_for(services, session, code, change=True)
     if kind not in ("idea", "feedback"):
         raise HTTPException(404, "Unknown kind")
-    async with services.uow() as uow:
+    async with services.reading() as uow:
         row = await views.contribution_project(uow, kind, item_id)
     if row != project.id:
         raise HTTPException(404, "Unknown contribution")
