@@ -23,14 +23,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.analysis.polis import analyse  # noqa: E402
-from core.analysis.polis_io import (  # noqa: E402
+from core.services.polis.files import (  # noqa: E402
     PolisConversation,
     PolisStatement,
     PolisVote,
     read_conversation,
-    write_conversation,
 )
-from core.analysis.transfer import import_conversation, read_folder  # noqa: E402
+from core.services.polis.transfer import import_conversation, read_folder  # noqa: E402
+from core.services.polis.writing import write_conversation  # noqa: E402
 from core.services.uow import UnitOfWork  # noqa: E402
 from core.storage.database import Database  # noqa: E402
 from core.storage.db import create_all, create_engine  # noqa: E402

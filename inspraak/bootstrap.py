@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
-from core.analysis.service import RoundAnalyses
+from core.services.analyses import RoundAnalyses
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations

@@ -192,8 +192,8 @@ def cmd_round(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_results(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> views.ProjectResults | None:
-        async with container.uow() as uow:
-            return await views.project_results(uow.conn, args.project.upper(), container.clock())
+        async with container.reading() as uow:
+            return await views.project_results(uow, args.project.upper(), container.clock())
 
     results = _run(settings, work)
     if results is None:
@@ -201,7 +201,9 @@ def cmd_results(settings: Settings, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(views.results_csv(results))
+        from web.exports import results_csv
+
+        sys.stdout.write(results_csv(results))
     return 0
 
 

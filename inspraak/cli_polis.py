@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
-from core.analysis.polis_io import PolisFormatError, write_conversation
-from core.analysis.transfer import (
+from core.services.polis.files import PolisFormatError
+from core.services.polis.transfer import (
     ImportReport,
     export_conversation,
     find_round,
     import_conversation,
     read_folder,
 )
+from core.services.polis.writing import write_conversation
 from inspraak.bootstrap import Container
 
 
@@ -108,7 +109,7 @@ def cmd_analyse(settings: Settings, args: argparse.Namespace) -> int:
         async with container.uow() as uow:
             rnd = await find_round(uow, args.project, args.round)
             assert rnd.id is not None
-            found = await container.analyses.result(uow.conn, rnd.id)
+            found = await container.analyses.result(uow, rnd.id)
             return found.result.summary_json()
 
     print(json.dumps(_run(settings, work), ensure_ascii=False, indent=2))

@@ -104,8 +104,8 @@ async def import_polis(
 ) -> int:
     """Import a Pol.is fixture folder as a project (its statements round published); return
     the round id. ``container`` is an ``inspraak.bootstrap.Container``."""
-    from core.analysis.transfer import import_conversation, read_folder
     from core.domain.commands import PublishResults
+    from core.services.polis.transfer import import_conversation, read_folder
 
     conversation, first_votes = read_folder(POLIS_FIXTURES / name)
     async with container.uow() as uow:

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request
 
-from core.analysis.service import RoundAnalyses
 from core.domain import policy
 from core.domain.accounts import User
 from core.domain.commands import Command
@@ -18,6 +17,7 @@ from core.domain.model import Project, ProjectStatus, Round
 from core.domain.policy import NotAllowed, Permission
 from core.i18n import normalise_language
 from core.services import accounts
+from core.services.analyses import RoundAnalyses
 from core.services.uow import UnitOfWork
 
 

@@ -116,7 +116,7 @@ class Broadcasts:
             rnd.results_published_at = now
             await uow.projects.update_round(rnd)
             uow.emit(e.ResultsPublished(cmd.round_id))
-        results = await views.project_results(uow.conn, project.code, now)
+        results = await views.project_results(uow, project.code, now)
         result = next((r for r in results.rounds if r.id == rnd.id), None) if results else None
         if result is None:
             return 0

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core import views
-from core.analysis.others import others_view
-from core.analysis.others import prepare as prepare_others
-from core.analysis.service import RoundAnalyses
 from core.dialogue import engine
 from core.dialogue.context import Context, MyData, ProjectView, ResidentView, RoundView
 from core.dialogue.state import State
@@ -26,10 +23,13 @@ from core.domain.commands import CastVote, GiveConsent, RateItem
 from core.domain.errors import DomainError
 from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
+from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
 from core.services.uow import UnitOfWork
 from core.storage import tables as t
 from core.storage.bots import BotScope
+from core.views.others import others_view
+from core.views.others import prepare as prepare_others
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Conversations:
             code = State.from_dict(await uow.dialogue.load(pseudonym)).project
             cached = await uow.catalogue.project(code) if code else None
             for rnd in cached.rounds if cached is not None else ():
-                await prepare_others(uow.conn, self.analyses, rnd)
+                await prepare_others(uow, self.analyses, rnd)
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
         pseudonym = self.pseudonym(channel, user_id)
@@ -210,7 +210,7 @@ async def load_context(
     """Read what the engine needs for this step, in as few round trips as possible.
 
     When the resident asks how others think, the summary of that round is added (the opinion
-    analysis runs in a worker thread and is cached per round, see core.analysis.service).
+    analysis runs in a worker thread and is cached per round, see core.services.analyses).
     """
     now = uow.clock()
     intent = engine.parse_intent(incoming)
@@ -233,7 +233,7 @@ async def load_context(
     my_data = await load_my_data(uow, pseudonym) if intent and intent.name == "mydata" else None
     open_projects: tuple[tuple[str, str], ...] = ()
     if project is None or state.step in ("idle", "choose_project"):  # the steps that list them
-        listed = await views.open_projects(uow.conn, now)
+        listed = await views.open_projects(uow, now)
         open_projects = tuple(
             (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
         )
@@ -301,7 +301,7 @@ async def load_context(
         target = _others_round(intent.arg, views_)
         if target is not None and resident.id is not None:
             rnd_of = by_id[target.id]
-            others = await others_view(uow.conn, analyses or RoundAnalyses(), rnd_of, resident.id)
+            others = await others_view(uow, analyses or RoundAnalyses(), rnd_of, resident.id)
     return Context(
         now=now,
         pseudonym=pseudonym,

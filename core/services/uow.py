@@ -14,6 +14,7 @@ from core.storage.bots import BotRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
 from core.storage.database import Database
 from core.storage.db import begin
+from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
 from core.storage.repositories import (
     ContributionRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     moderation: ModerationRepository
     bots: BotRepository
     catalogue: BoundCatalogue
+    imports: ImportRepository
     conn: AsyncConnection
 
     def __init__(
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
         self.catalogue = BoundCatalogue(self.database.catalogue, self.conn)
+        self.imports = ImportRepository(self.conn)
         self.events = []
         return self
 

@@ -22,7 +22,7 @@ async def _count(container: Container, table: sa.Table, **where: object) -> int:
 
 async def _results(container: Container) -> views.ProjectResults:
     async with container.uow() as uow:
-        results = await views.project_results(uow.conn, "DEMO", container.clock())
+        results = await views.project_results(uow, "DEMO", container.clock())
     assert results is not None
     return results
 

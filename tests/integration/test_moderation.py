@@ -49,8 +49,8 @@ async def test_rejecting_an_idea_takes_it_out_of_the_rating_round(demo):
     await demo.bus.handle(c.RejectContribution("idea", idea, "telefoonnummer", None))
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is False
     async with demo.uow() as uow:
-        queue = await views.moderation_queue(uow.conn, project_id)
-        log = await views.moderation_log(uow.conn, project_id)
+        queue = await views.moderation_queue(uow, project_id)
+        log = await views.moderation_log(uow, project_id)
     assert queue.total == 0
     assert log[0]["action"] == "reject" and log[0]["detail"] == {"reason": "telefoonnummer"}
 
@@ -60,11 +60,11 @@ async def test_post_moderated_ideas_wait_in_the_queue_until_reviewed(demo):
     rid = await resident(demo, project_id, "a")
     idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Mail me: a@b.nl"))
     async with demo.uow() as uow:
-        queue = await views.moderation_queue(uow.conn, project_id, flag=flags)
+        queue = await views.moderation_queue(uow, project_id, flag=flags)
     assert [(e.id, e.flags) for e in queue.entries] == [(idea, ["email"])]
     await demo.bus.handle(c.ApproveContribution("idea", idea, None))
     async with demo.uow() as uow:
-        assert (await views.moderation_queue(uow.conn, project_id)).total == 0
+        assert (await views.moderation_queue(uow, project_id)).total == 0
 
 
 async def test_correcting_a_typo_changes_the_idea_and_its_rating_items(demo):
@@ -109,7 +109,7 @@ async def test_tags_are_cleaned_and_counted_on_the_summary(demo):
     assert themes == ["groen", "klimaat"]
     await demo.bus.handle(c.PublishResults(rounds["ideeen"].id))
     async with demo.uow() as uow:
-        summary = await views.public_summary(uow.conn, "DEMO", demo.clock())
+        summary = await views.public_summary(uow, "DEMO", demo.clock())
     assert summary.rounds[0].themes == [("groen", 1), ("klimaat", 1)]
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sklearn.metrics import adjusted_rand_score
 
 from config.settings import Settings
-from core.analysis.polis_io import read_conversation, read_participant_groups
+from core.services.polis.files import read_conversation, read_participant_groups
 from core.storage import migrate
 from core.storage import tables as t
 from core.storage.db import create_engine
@@ -124,7 +124,7 @@ def test_a_failure_halfway_through_the_import_leaves_nothing_behind(
     def broken_pseudonym(*args: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("core.analysis.transfer.make_pseudonym", broken_pseudonym)
+    monkeypatch.setattr("core.services.polis.transfer.make_pseudonym", broken_pseudonym)
     with pytest.raises(RuntimeError, match="disk full"):
         cli(capsys, "import-polis", str(FIXTURES / "brexit-consensus"), "--project", "HALF")
     counts = count_rows(settings.database_url, t.projects, t.rounds, t.items, t.residents)

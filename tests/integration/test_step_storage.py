@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from core.analysis import service as analysis_service
 from core.domain import commands as c
+from core.services import analyses as analysis_service
 from core.storage import tables as t
 from core.storage.catalogue import TTL, Catalogue, ItemQueue
 from core.storage.db import create_engine

@@ -211,8 +211,8 @@ async def test_breakdowns_hide_groups_under_ten(demo):
         await demo.bus.handle(c.SetProfile(rid, postcode="5041" if n < 10 else "5043"))
         await demo.bus.handle(c.GiveFeedback(rid, fb, 8))
     async with demo.uow() as uow:
-        results = await views.project_results(uow.conn, "DEMO", demo.clock())
+        results = await views.project_results(uow, "DEMO", demo.clock())
         rnd = next(r for r in results.rounds if r.key == "reactie")
-        found = await views.breakdown(uow.conn, rnd, "wijk", [])
+        found = await views.breakdown(uow, rnd, "wijk", [])
     assert found.groups == [("Oosterwijk-Noord", 10)]
     assert found.hidden == 1 and found.cells == {("Oosterwijk-Noord", 0): 8.0}

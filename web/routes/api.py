@@ -75,7 +75,7 @@ def create_api(services: Services) -> FastAPI:
     @api.get("/projects", summary="Projects you may read")
     async def list_projects(request: Request, user: ApiUser) -> list[dict[str, Any]]:
         async with _services(request).reading() as uow:
-            found = await views.projects_for(uow.conn, policy.readable_scope(user))
+            found = await views.projects_for(uow, policy.readable_scope(user))
         return [
             {"code": p["code"], "title": p["title"], "status": p["status"],
              "organisation": p["organisation"]}
@@ -105,7 +105,7 @@ def create_api(services: Services) -> FastAPI:
         project = await _project(request, user, code)
         services = _services(request)
         async with services.reading() as uow:
-            results = await views.project_results(uow.conn, project.code, services.clock())
+            results = await views.project_results(uow, project.code, services.clock())
         assert results is not None
         return results.to_json()
 

@@ -29,7 +29,7 @@ def join_links(request: Request, services: Any, code: str) -> list[dict[str, str
 async def landing(request: Request, services: ServicesDep, lang: LanguageDep) -> HTMLResponse:
     """List the open projects with their join links."""
     async with services.reading() as uow:
-        projects = await views.open_projects(uow.conn, services.clock())
+        projects = await views.open_projects(uow, services.clock())
     cards = [{**p, "links": join_links(request, services, p["code"])} for p in projects]
     return render(request, "index.html", {"projects": cards}, lang)
 
@@ -40,7 +40,7 @@ async def results_page(
 ) -> HTMLResponse:
     """Show the results of every round of a project so far (aggregates only)."""
     async with services.reading() as uow:
-        results = await views.project_results(uow.conn, code.upper(), services.clock())
+        results = await views.project_results(uow, code.upper(), services.clock())
     if results is None:
         raise HTTPException(404, "Unknown project")
     return render(request, "results.html", {"results": results}, lang)

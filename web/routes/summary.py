@@ -6,9 +6,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from core import views
-from core.analysis.summary import opinion_summaries
 from core.domain.model import Project
 from core.services.moderation import flags
+from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
 
@@ -27,10 +27,10 @@ async def summary_page(
     """Show what residents said, once the facilitator has published results."""
     async with services.reading() as uow:
         summary = await views.public_summary(
-            uow.conn, Project.normalise_code(code), services.clock(), quote_filter=shareable
+            uow, Project.normalise_code(code), services.clock(), quote_filter=shareable
         )
         if summary is None:
             raise HTTPException(404, "No published results for this project.")
         statements = [r.id for r in summary.rounds if r.kind == "statements"]
-        opinions = await opinion_summaries(uow.conn, services.analyses, statements, lang)
+        opinions = await opinion_summaries(uow, services.analyses, statements, lang)
     return render(request, "summary.html", {"summary": summary, "opinions": opinions}, lang)

@@ -37,7 +37,7 @@ async def answer_every_round(anna: Resident) -> None:
 
 async def assert_results(container: Container) -> None:
     async with container.uow() as uow:
-        results = await views.project_results(uow.conn, "DEMO", container.clock())
+        results = await views.project_results(uow, "DEMO", container.clock())
     assert results is not None
     assert results.residents_by_channel == {"telegram": 1}
     by_key = {r.key: r for r in results.rounds}

@@ -50,7 +50,7 @@ async def test_a_resident_joins_demo_with_start_demo_and_goes_through_every_roun
     assert "Je hebt alles beantwoord" in anna.texts()
 
     async with wa.uow() as uow:
-        results = await views.project_results(uow.conn, "DEMO", wa.clock())
+        results = await views.project_results(uow, "DEMO", wa.clock())
     assert results is not None and results.residents == 1
     by_key = {r.key: r for r in results.rounds}
     assert [i["text"] for i in by_key["ideeen"].ideas] == ["Een pluktuin bij de bibliotheek"]

@@ -162,7 +162,7 @@ async def test_a_scheduled_round_reaches_a_closed_window_as_a_template_and_the_t
     await bert.press("Doe mee")
     assert QUESTION in bert.texts()
     async with wa.uow() as uow:
-        results = await views.project_results(uow.conn, "DEMO", wa.clock())
+        results = await views.project_results(uow, "DEMO", wa.clock())
     assert results is not None
     bankjes = next(r for r in results.rounds if r.key == "bankjes")
     assert [i["text"] for i in bankjes.ideas] == ["Bij de vijver in het Oosterpark"]

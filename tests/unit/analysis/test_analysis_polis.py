@@ -11,7 +11,11 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from core.analysis.polis import AnalysisResult, Vote, analyse, closest_group
-from core.analysis.polis_io import PolisConversation, read_conversation, read_participant_groups
+from core.services.polis.files import (
+    PolisConversation,
+    read_conversation,
+    read_participant_groups,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "polis"
 CONVERSATIONS = ("brexit-consensus", "scoop-hivemind.biodiversity")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis.polis_io import (
+from core.services.polis.files import (
     PolisFormatError,
     read_comments,
     read_conversation,
     read_votes,
-    write_conversation,
 )
+from core.services.polis.writing import write_conversation
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "polis"
 CONVERSATIONS = ("brexit-consensus", "scoop-hivemind.biodiversity")

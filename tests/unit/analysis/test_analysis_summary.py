@@ -6,10 +6,10 @@ from functools import cache
 from pathlib import Path
 
 from core.analysis.polis import analyse
-from core.analysis.polis_io import read_conversation
-from core.analysis.service import RoundAnalysis, RoundVotes, analyse_round
-from core.analysis.summary import summarise_opinions
-from core.analysis.svg import opinion_map_svg
+from core.analysis.rounds import RoundAnalysis, RoundVotes, analyse_round
+from core.services.polis.files import read_conversation
+from core.views.opinion_map import opinion_map_svg
+from core.views.opinions import summarise_opinions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "polis"
 

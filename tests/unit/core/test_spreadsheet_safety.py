@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from core import views
-from core.analysis.polis_io import PolisConversation, read_conversation, write_conversation
+from core.services.polis.files import PolisConversation, read_conversation
+from core.services.polis.writing import write_conversation
 from core.spreadsheet_safety import neutralise, restore
+from web.exports import results_csv
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "polis"
 DANGEROUS = [
@@ -60,7 +62,7 @@ def results_with(*texts: str) -> views.ProjectResults:
 
 
 def test_the_results_csv_neutralises_every_text_cell_and_keeps_numbers() -> None:
-    text = views.results_csv(results_with(*DANGEROUS, "Meer bomen"))
+    text = results_csv(results_with(*DANGEROUS, "Meer bomen"))
 
     rows = list(csv.DictReader(io.StringIO(text)))
     cells = [cell for row in rows for cell in row.values()]

@@ -21,8 +21,8 @@ async def moderation(
     """The queue of unreviewed ideas and feedback (flagged ones first) and the log."""
     project = await project_for(services, session, code)
     async with services.reading() as uow:
-        queue = await views.moderation_queue(uow.conn, project.id or 0, flag=flags)
-        log = await views.moderation_log(uow.conn, project.id or 0)
+        queue = await views.moderation_queue(uow, project.id or 0, flag=flags)
+        log = await views.moderation_log(uow, project.id or 0)
     mode = project.settings.get("moderation", "post")
     return page(
         request,
@@ -54,8 +54,8 @@ async def moderate(
     project = await project_for(services, session, code, change=True)
     if kind not in ("idea", "feedback"):
         raise HTTPException(404, "Unknown kind")
-    async with services.uow() as uow:
-        row = await views.contribution_project(uow.conn, kind, item_id)
+    async with services.reading() as uow:
+        row = await views.contribution_project(uow, kind, item_id)
     if row != project.id:
         raise HTTPException(404, "Unknown contribution")
     command = _command(kind, item_id, action, session.user.id, reason, text, into, themes)

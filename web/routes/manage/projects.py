@@ -45,13 +45,13 @@ async def projects(
 
 async def _listed(services: Services, session: Session) -> list[dict[str, Any]]:
     async with services.reading() as uow:
-        return await views.projects_for(uow.conn, policy.readable_scope(session.user))
+        return await views.projects_for(uow, policy.readable_scope(session.user))
 
 
 async def _organisations(services: Services, session: Session) -> list[dict[str, Any]]:
     """The organisations this user may put a project in."""
     async with services.reading() as uow:
-        orgs = await views.organisations(uow.conn)
+        orgs = await views.organisations(uow)
     return [o for o in orgs if policy.allows(session.user, Permission.EDIT, o["id"])]
 
 

@@ -8,10 +8,10 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core import views
-from core.analysis.summary import opinion_summaries
 from core.domain.model import Project
+from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
-from web.exports import results_workbook
+from web.exports import results_csv, results_workbook
 from web.routes.manage.common import page, router
 from web.routes.public import join_links
 from web.routes.qr import qr_response
@@ -19,7 +19,7 @@ from web.routes.qr import qr_response
 
 async def _dashboard(services: Services, project: Project) -> views.Dashboard:
     async with services.reading() as uow:
-        return await views.dashboard(uow.conn, project.id or 0, services.clock())
+        return await views.dashboard(uow, project.id or 0, services.clock())
 
 
 @router.get("/projects/{code}", response_class=HTMLResponse, name="dashboard")
@@ -55,7 +55,7 @@ async def dashboard_live(
 
 async def _results(services: Services, project: Project) -> views.ProjectResults:
     async with services.reading() as uow:
-        results = await views.project_results(uow.conn, project.code, services.clock())
+        results = await views.project_results(uow, project.code, services.clock())
     assert results is not None
     return results
 
@@ -74,10 +74,10 @@ async def results(
             if rnd.kind != "ideas":
                 ids = [i.item_id for i in rnd.items]
                 breakdowns[rnd.id] = [
-                    await views.breakdown(uow.conn, rnd, dim, ids) for dim in ("wijk", "age_band")
+                    await views.breakdown(uow, rnd, dim, ids) for dim in ("wijk", "age_band")
                 ]
         published = [r.id for r in found.rounds if r.kind == "statements" and r.published]
-        opinions = await opinion_summaries(uow.conn, services.analyses, published, lang)
+        opinions = await opinion_summaries(uow, services.analyses, published, lang)
     return page(
         request,
         session,
@@ -109,6 +109,6 @@ async def round_csv(code: str, key: str, services: ServicesDep, session: UserDep
     chosen = [r for r in found.rounds if r.key == key]
     if not chosen:
         raise HTTPException(404, "Unknown round")
-    text = views.results_csv(dataclasses.replace(found, rounds=chosen))
+    text = results_csv(dataclasses.replace(found, rounds=chosen))
     headers = {"Content-Disposition": f'attachment; filename="{project.code}-{key}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

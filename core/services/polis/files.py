@@ -1,27 +1,24 @@
-"""Read and write Pol.is export folders as plain data.
+"""Read Pol.is export folders as plain data.
 
 A Pol.is export holds ``comments.csv``, ``votes.csv``, ``participants-votes.csv`` and
 ``summary.csv``. Reading keeps statements that were not moderated out (``moderated == -1``) and
-replays the votes in time order so the latest vote per (voter, statement) wins. Writing produces
-the same four files with Pol.is's headers and column order. Text cells that a spreadsheet would
-take for a formula are written with a leading single quote and read back without it
-(:mod:`core.spreadsheet_safety`), so an export opened in Excel is safe and a round-trip is exact.
+replays the votes in time order so the latest vote per (voter, statement) wins. Text cells that
+a spreadsheet would take for a formula were written with a leading single quote
+(:mod:`core.services.polis.writing`) and are read back without it
+(:mod:`core.spreadsheet_safety`), so a round-trip is exact.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
 from core.analysis.polis import Vote
-from core.spreadsheet_safety import neutralise_row, restore
+from core.analysis.rounds import natural_key
+from core.spreadsheet_safety import restore
 
 COMMENTS_HEADER = (
     "timestamp",
@@ -106,15 +103,6 @@ class PolisConversation:
     def vote_triples(self) -> list[Vote]:
         """Votes as ``(voter_id, statement_id, value)`` for ``core.analysis.polis.analyse``."""
         return [(v.voter_id, v.statement_id, v.value) for v in self.votes]
-
-
-_INTEGER = re.compile(r"-?\d+")
-
-
-@lru_cache(maxsize=65536)
-def natural_key(value: str) -> tuple[int, int | str]:
-    """Sort numeric ids numerically and anything else after them, alphabetically."""
-    return (0, int(value)) if _INTEGER.fullmatch(value) else (1, value)
 
 
 def read_conversation(folder: str | Path) -> PolisConversation:
@@ -214,135 +202,6 @@ def latest_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
     return [latest[pair] for pair in order]
 
 
-def write_conversation(
-    folder: str | Path,
-    conversation: PolisConversation,
-    groups: Mapping[str, int | None] | None = None,
-) -> None:
-    """Write all four Pol.is files for a conversation into ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    statements = sorted(
-        conversation.statements + conversation.moderated_out, key=lambda s: natural_key(s.id)
-    )
-    write_comments(folder / "comments.csv", statements)
-    write_votes(folder / "votes.csv", conversation.votes)
-    voted = {v.statement_id for v in conversation.votes}
-    columns = [s.id for s in statements if s.id in voted]
-    authors = [s.author_id for s in statements]
-    write_participants_votes(
-        folder / "participants-votes.csv", conversation.votes, columns, groups or {}, authors
-    )
-    summary = conversation.summary or summarise(conversation, groups or {})
-    write_summary(folder / "summary.csv", summary)
-
-
-def write_comments(path: str | Path, statements: Iterable[PolisStatement]) -> None:
-    """Write ``comments.csv`` in Pol.is's column order."""
-    rows = (
-        (
-            s.timestamp,
-            s.datetime or _polis_datetime(s.timestamp),
-            s.id,
-            s.author_id,
-            s.agrees,
-            s.disagrees,
-            s.moderated,
-            s.text,
-        )
-        for s in statements
-    )
-    _write(Path(path), COMMENTS_HEADER, rows)
-
-
-def write_votes(path: str | Path, votes: Iterable[PolisVote]) -> None:
-    """Write ``votes.csv`` in Pol.is's column order."""
-    rows = (
-        (
-            v.timestamp,
-            v.datetime or _polis_datetime(v.timestamp),
-            v.statement_id,
-            v.voter_id,
-            v.value,
-        )
-        for v in votes
-    )
-    _write(Path(path), VOTES_HEADER, rows)
-
-
-def write_participants_votes(
-    path: str | Path,
-    votes: Iterable[PolisVote],
-    statement_ids: Sequence[str],
-    groups: Mapping[str, int | None],
-    statement_authors: Iterable[str] = (),
-) -> None:
-    """Write ``participants-votes.csv``: one row per voter, one column per statement.
-
-    Args:
-        path: file to write.
-        votes: latest vote per (voter, statement).
-        statement_ids: the statement columns, in order.
-        groups: opinion group per voter; missing or ``None`` leaves ``group-id`` blank.
-        statement_authors: author id of each statement, to count ``n-comments``.
-    """
-    by_voter: dict[str, dict[str, int]] = {}
-    for vote in votes:
-        by_voter.setdefault(vote.voter_id, {})[vote.statement_id] = vote.value
-    authored: dict[str, int] = {}
-    for author in statement_authors:
-        authored[author] = authored.get(author, 0) + 1
-    rows = []
-    for voter in sorted(by_voter, key=natural_key):
-        own = by_voter[voter]
-        group = groups.get(voter)
-        rows.append(
-            (
-                voter,
-                "" if group is None else group,
-                authored.get(voter, 0),
-                len(own),
-                sum(1 for v in own.values() if v == 1),
-                sum(1 for v in own.values() if v == -1),
-                *(own.get(sid, "") for sid in statement_ids),
-            )
-        )
-    _write(Path(path), (*PARTICIPANTS_HEADER, *statement_ids), rows)
-
-
-def write_summary(path: str | Path, pairs: Iterable[tuple[str, str]]) -> None:
-    """Write the key/value rows of ``summary.csv`` (no header, as Pol.is)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(neutralise_row(pair) for pair in pairs)
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def summarise(
-    conversation: PolisConversation,
-    groups: Mapping[str, int | None],
-    topic: str = "",
-    url: str = "",
-    description: str = "",
-) -> tuple[tuple[str, str], ...]:
-    """Compute Pol.is's summary facts from plain data."""
-    voters = {v.voter_id for v in conversation.votes}
-    authors = {s.author_id for s in conversation.statements + conversation.moderated_out}
-    group_ids = {g for g in groups.values() if g is not None}
-    values = (
-        topic,
-        url,
-        str(len(voters)),
-        str(len(voters)),
-        str(sum(1 for g in groups.values() if g is not None) or len(voters)),
-        str(len(authors)),
-        str(len(conversation.statements)),
-        str(len(group_ids)),
-        description,
-    )
-    return tuple(zip(SUMMARY_KEYS, values, strict=True))
-
-
 def _rows(
     path: Path, header: Sequence[str], extra_columns: bool = False
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -409,16 +268,3 @@ def _id(path: str | Path, line: int, row: Mapping[str, str], column: str) -> str
     if not raw:
         raise PolisFormatError(f'{Path(path).name} line {line}, column "{column}": empty id')
     return raw
-
-
-def _polis_datetime(timestamp_ms: int) -> str:
-    """Format a timestamp like Pol.is does (``Mon Jul 17 16:10:15 UTC 2017``), in UTC."""
-    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
-    return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
-
-
-def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(neutralise_row(row) for row in rows)

@@ -60,7 +60,25 @@ def opinion_map_svg(
             round(height / 2 - (y - cy) / span * scale, 1),
         )
 
-    parts = [
+    parts = _frame(title, description, ident, width, height, margin)
+    # Unplaced first so that group dots are drawn on top.
+    for member, (x, y) in sorted(points, key=lambda p: p[0] in group_of):
+        px, py = at(x, y)
+        gid = group_of.get(member)
+        colour = UNPLACED if gid is None else PALETTE[gid % len(PALETTE)]
+        parts.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{colour}" fill-opacity="0.75"/>')
+    for group in result.groups:
+        name = (group_names or {}).get(group.id, group_letter(group.id))
+        parts += _group_mark(group.id, name, len(group.members), *at(*group.centroid))
+    parts += ["</g>", "</svg>"]
+    return "".join(parts)
+
+
+def _frame(
+    title: str, description: str, ident: str, width: int, height: int, margin: int
+) -> list[str]:
+    """The opening of the SVG: its accessible name and text, background and axes."""
+    return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" class="opinion-map" '
         f'aria-labelledby="{ident}-title {ident}-desc">',
@@ -73,31 +91,19 @@ def opinion_map_svg(
         'stroke="#EEEEEE"/>',
         '<g aria-hidden="true">',
     ]
-    # Unplaced first so that group dots are drawn on top.
-    for member, (x, y) in sorted(points, key=lambda p: p[0] in group_of):
-        px, py = at(x, y)
-        gid = group_of.get(member)
-        colour = UNPLACED if gid is None else PALETTE[gid % len(PALETTE)]
-        parts.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{colour}" fill-opacity="0.75"/>')
-    for group in result.groups:
-        px, py = at(*group.centroid)
-        name = (group_names or {}).get(group.id, group_letter(group.id))
-        colour = PALETTE[group.id % len(PALETTE)]
-        parts.append(
-            f'<circle cx="{px}" cy="{py}" r="11" fill="#FFFFFF" stroke="{colour}" '
-            'stroke-width="3"/>'
-        )
-        parts.append(
-            f'<text x="{px}" y="{py + 4}" text-anchor="middle" font-size="12" '
-            f'font-family="sans-serif" font-weight="bold" fill="#222222">'
-            f"{escape(group_letter(group.id))}</text>"
-        )
-        parts.append(
-            f'<text x="{px + 15}" y="{py - 12}" font-size="12" font-family="sans-serif" '
-            f'fill="#222222">{escape(name)} ({len(group.members)})</text>'
-        )
-    parts += ["</g>", "</svg>"]
-    return "".join(parts)
+
+
+def _group_mark(group_id: int, name: str, size: int, px: float, py: float) -> list[str]:
+    """A group's centre: a ring in its colour, its letter, and its name with its size."""
+    colour = PALETTE[group_id % len(PALETTE)]
+    return [
+        f'<circle cx="{px}" cy="{py}" r="11" fill="#FFFFFF" stroke="{colour}" stroke-width="3"/>',
+        f'<text x="{px}" y="{py + 4}" text-anchor="middle" font-size="12" '
+        f'font-family="sans-serif" font-weight="bold" fill="#222222">'
+        f"{escape(group_letter(group_id))}</text>",
+        f'<text x="{px + 15}" y="{py - 12}" font-size="12" font-family="sans-serif" '
+        f'fill="#222222">{escape(name)} ({size})</text>',
+    ]
 
 
 def map_description(

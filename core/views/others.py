@@ -1,69 +1,63 @@
 """ "You and the others": where one resident stands after a statements or rating round.
 
-Builds the :class:`core.dialogue.context.OthersView` the dialogue engine shows; the engine stays
-pure because the conversation service calls this while loading the context, and only when the
-resident asked. Statements rounds use the cached opinion analysis (computed in a worker thread,
-see :mod:`core.analysis.service`); rating rounds compare the resident's scores with the round's
-means (:mod:`core.analysis.spread`). Nothing is shown below ``MIN_PARTICIPANTS`` residents, so
-nobody can work out how a handful of neighbours answered.
+A read model for the chat: builds the :class:`core.dialogue.context.OthersView` the dialogue
+engine shows; the engine stays pure because the conversation service calls this while loading
+the context, and only when the resident asked. Statements rounds use the cached opinion analysis
+(computed in a worker thread, see :mod:`core.services.analyses`); rating rounds compare the
+resident's scores with the round's means (:mod:`core.analysis.spread`). Nothing is shown below
+``MIN_PARTICIPANTS`` residents, so nobody can work out how a handful of neighbours answered.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.analysis.polis import MIN_PARTICIPANTS_FOR_COMPARISON, closest_group
-from core.analysis.service import RoundAnalyses
 from core.analysis.spread import spread
 from core.dialogue.context import OthersView
 from core.domain import model
 from core.storage import tables as t
+from core.views.reading import Analyses, ReadUnit, distinct_residents
 
 MIN_PARTICIPANTS = MIN_PARTICIPANTS_FOR_COMPARISON
 SHOWN = 2  # statements or scores per part of the message
 
 
 async def others_view(
-    conn: AsyncConnection, analyses: RoundAnalyses, rnd: model.Round, resident_id: int
+    uow: ReadUnit, analyses: Analyses, rnd: model.Round, resident_id: int
 ) -> OthersView:
     """Summarise how the others answered a round, relative to one resident."""
     assert rnd.id is not None
-    participants = await _participants(conn, rnd)
+    participants = await _participants(uow, rnd)
     if participants < MIN_PARTICIPANTS:
         return OthersView(rnd.id, rnd.kind, participants, enough=False)
     if rnd.kind == model.RoundKind.STATEMENTS:
-        return await _statements_view(conn, analyses, rnd, resident_id, participants)
-    return await _rating_view(conn, rnd, resident_id, participants)
+        return await _statements_view(uow, analyses, rnd, resident_id, participants)
+    return await _rating_view(uow, rnd, resident_id, participants)
 
 
-async def prepare(conn: AsyncConnection, analyses: RoundAnalyses, rnd: model.Round) -> None:
+async def prepare(uow: ReadUnit, analyses: Analyses, rnd: model.Round) -> None:
     """Bring the cached analysis of a statements round up to date, when it will be shown."""
     if rnd.kind != model.RoundKind.STATEMENTS or rnd.id is None:
         return
-    if await _participants(conn, rnd) >= MIN_PARTICIPANTS:
-        await analyses.result(conn, rnd.id)
+    if await _participants(uow, rnd) >= MIN_PARTICIPANTS:
+        await analyses.result(uow, rnd.id)
 
 
-async def _participants(conn: AsyncConnection, rnd: model.Round) -> int:
+async def _participants(uow: ReadUnit, rnd: model.Round) -> int:
     table = t.votes if rnd.kind == model.RoundKind.STATEMENTS else t.ratings
-    found = await conn.scalar(
-        sa.select(sa.func.count(sa.distinct(table.c.resident_id))).where(
-            table.c.round_id == rnd.id
-        )
-    )
-    return int(found or 0)
+    return await distinct_residents(uow.conn, table, rnd.id)
 
 
 async def _statements_view(
-    conn: AsyncConnection,
-    analyses: RoundAnalyses,
+    uow: ReadUnit,
+    analyses: Analyses,
     rnd: model.Round,
     resident_id: int,
     participants: int,
 ) -> OthersView:
     assert rnd.id is not None
-    found = await analyses.result(conn, rnd.id)
+    found = await analyses.result(uow, rnd.id)
     result, votes = found.result, found.votes
     label = votes.resident_labels.get(resident_id)
     own = votes.votes_of(label) if label else []
@@ -93,11 +87,11 @@ async def _statements_view(
 
 
 async def _rating_view(
-    conn: AsyncConnection, rnd: model.Round, resident_id: int, participants: int
+    uow: ReadUnit, rnd: model.Round, resident_id: int, participants: int
 ) -> OthersView:
     assert rnd.id is not None
     rows = (
-        await conn.execute(
+        await uow.conn.execute(
             sa.select(
                 t.ratings.c.item_id,
                 t.ratings.c.criterion,

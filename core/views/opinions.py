@@ -10,7 +10,9 @@ template only prints. Include it in a Jinja template with::
       {% for group in opinion.groups %} {{ group.name }} ({{ group.size }}) ... {% endfor %}
     {% endif %}
 
-``map_svg`` is safe to mark ``| safe``: :mod:`core.analysis.svg` escapes every text it writes.
+``map_svg`` is safe to mark ``| safe``: :mod:`core.views.opinion_map` escapes every text it
+writes. Imports numpy and scikit-learn: import it by its path, :mod:`core.views` does not
+re-export it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from core.analysis.polis import MIN_CLUSTERED
-from core.analysis.service import RoundAnalyses, RoundAnalysis
-from core.analysis.svg import PALETTE, group_letter, map_description, opinion_map_svg
+from core.analysis.rounds import RoundAnalysis
 from core.i18n import gettext_for
+from core.views.opinion_map import PALETTE, group_letter, map_description, opinion_map_svg
+from core.views.reading import Analyses, ReadUnit
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,17 @@ def _pct(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> OpinionSummary:
-    """Turn an analysis into the summary page's view-model (pure)."""
-    _ = gettext_for(language).gettext
-    votes, result = analysis.votes, analysis.result
+Counts = dict[str, list[int]]  # statement -> [agree, disagree, total]
+GroupCounts = dict[tuple[str, int], list[int]]  # (statement, group) -> [agree, disagree, total]
+
+
+def _counts(analysis: RoundAnalysis) -> tuple[Counts, GroupCounts]:
+    """Agree, disagree and total votes per statement, overall and per group."""
+    result = analysis.result
     group_of = {m: g.id for g in result.groups for m in g.members}
-    n_groups = len(result.groups)
-    # counts[statement] = [agree, disagree, total], overall and per group
-    overall: dict[str, list[int]] = {}
-    per_group: dict[tuple[str, int], list[int]] = {}
-    for voter, statement, value in votes.votes:
+    overall: Counts = {}
+    per_group: GroupCounts = {}
+    for voter, statement, value in analysis.votes.votes:
         counts = overall.setdefault(statement, [0, 0, 0])
         group = group_of.get(voter)
         targets = [counts]
@@ -85,20 +87,32 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
             target[0] += value == 1
             target[1] += value == -1
             target[2] += 1
+    return overall, per_group
 
-    def line(sid: str, direction: str = "", group: int | None = None) -> StatementLine:
+
+@dataclass(frozen=True)
+class _Lines:
+    """Builds the statement lines of one analysis from its vote counts."""
+
+    texts: dict[str, str]
+    overall: Counts
+    per_group: GroupCounts
+    n_groups: int
+
+    def line(self, sid: str, direction: str = "", group: int | None = None) -> StatementLine:
+        empty = [0, 0, 0]
         agree, disagree, total = (
-            overall.get(sid, [0, 0, 0])
+            self.overall.get(sid, empty)
             if group is None
-            else per_group.get((sid, group), [0, 0, 0])
+            else self.per_group.get((sid, group), empty)
         )
         by_group = tuple(
-            _pct(per_group.get((sid, g), [0, 0, 0])[0], per_group.get((sid, g), [0, 0, 0])[2])
-            for g in range(n_groups)
+            _pct(self.per_group.get((sid, g), empty)[0], self.per_group.get((sid, g), empty)[2])
+            for g in range(self.n_groups)
         )
         return StatementLine(
             id=sid,
-            text=votes.texts.get(sid, sid),
+            text=self.texts.get(sid, sid),
             votes=total,
             agree_pct=_pct(agree, total),
             disagree_pct=_pct(disagree, total),
@@ -106,19 +120,13 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
             by_group=by_group,
         )
 
-    names = {g.id: _("Group {letter}").format(letter=group_letter(g.id)) for g in result.groups}
-    groups = tuple(
-        GroupSummary(
-            id=g.id,
-            name=names[g.id],
-            size=len(g.members),
-            statements=tuple(line(s.id, s.direction, g.id) for s in reps),
-            colour=PALETTE[g.id % len(PALETTE)],
-        )
-        for g, reps in zip(result.groups, result.representative, strict=True)
-    )
+
+def _map_text(analysis: RoundAnalysis, names: dict[int, str], language: str) -> str:
+    """The opinion map's text alternative, in the visitor's language."""
+    _ = gettext_for(language).gettext
+    result = analysis.result
     unplaced = result.participants_total - sum(len(g.members) for g in result.groups)
-    map_text = map_description(
+    return map_description(
         [(names[g.id], len(g.members)) for g in result.groups],
         unplaced,
         {
@@ -130,14 +138,33 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
             "unplaced": _("{count} residents answered too few statements to be placed."),
         },
     )
+
+
+def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> OpinionSummary:
+    """Turn an analysis into the summary page's view-model (pure)."""
+    _ = gettext_for(language).gettext
+    votes, result = analysis.votes, analysis.result
+    lines = _Lines(votes.texts, *_counts(analysis), len(result.groups))
+    names = {g.id: _("Group {letter}").format(letter=group_letter(g.id)) for g in result.groups}
+    groups = tuple(
+        GroupSummary(
+            id=g.id,
+            name=names[g.id],
+            size=len(g.members),
+            statements=tuple(lines.line(s.id, s.direction, g.id) for s in reps),
+            colour=PALETTE[g.id % len(PALETTE)],
+        )
+        for g, reps in zip(result.groups, result.representative, strict=True)
+    )
+    map_text = _map_text(analysis, names, language)
     return OpinionSummary(
         round_id=votes.round_id,
         participants=result.participants_total,
         clustered=result.participants_clustered,
         groups=groups,
-        consensus_agree=tuple(line(s) for s in result.consensus_agree),
-        consensus_disagree=tuple(line(s) for s in result.consensus_disagree),
-        divisive=tuple(line(s) for s in result.divisive),
+        consensus_agree=tuple(lines.line(s) for s in result.consensus_agree),
+        consensus_disagree=tuple(lines.line(s) for s in result.consensus_disagree),
+        divisive=tuple(lines.line(s) for s in result.divisive),
         map_svg=opinion_map_svg(
             result,
             title=_("Opinion map"),
@@ -150,21 +177,21 @@ def summarise_opinions(analysis: RoundAnalysis, language: str = "nl") -> Opinion
 
 
 async def opinion_summary(
-    conn: AsyncConnection, analyses: RoundAnalyses, round_id: int, language: str = "nl"
+    uow: ReadUnit, analyses: Analyses, round_id: int, language: str = "nl"
 ) -> OpinionSummary:
     """The summary page's view-model of a statements round (analysis cached, off the loop)."""
-    return summarise_opinions(await analyses.result(conn, round_id), language)
+    return summarise_opinions(await analyses.result(uow, round_id), language)
 
 
 async def opinion_summaries(
-    conn: AsyncConnection, analyses: RoundAnalyses, round_ids: Iterable[int], language: str = "nl"
+    uow: ReadUnit, analyses: Analyses, round_ids: Iterable[int], language: str = "nl"
 ) -> dict[int, OpinionSummary]:
     """The view-models of several statements rounds, by round id (one analysis each, cached).
 
     Args:
-        conn: an open connection.
+        uow: a read-only unit of work (``container.reading()``).
         analyses: the process's shared cache (the container's ``analyses``).
         round_ids: statements rounds only; the caller decides which may be shown.
         language: the visitor's language for names and the map's text alternative.
     """
-    return {rid: await opinion_summary(conn, analyses, rid, language) for rid in round_ids}
+    return {rid: await opinion_summary(uow, analyses, rid, language) for rid in round_ids}

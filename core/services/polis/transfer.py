@@ -1,7 +1,9 @@
 """Pol.is export folders in and out of our storage: one project with one statements round.
 
+A service: it writes through ``uow.projects`` and ``uow.imports`` and reads through views.
+
 Import: the folder is read and checked completely before anything is written, then everything
-is written in the caller's unit of work with bulk inserts (``executemany``), so a malformed file
+is written in the caller's unit of work with bulk inserts (``uow.imports``), so a malformed file
 writes nothing and a 30,000-vote conversation imports in about a second.
 
 - Statements in play become active items; statements moderated out (``-1``) become *inactive*
@@ -24,25 +26,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
-from core.analysis.polis_io import (
+from core.analysis.rounds import RoundVotes, natural_key
+from core.domain import model
+from core.domain.errors import DomainError
+from core.services.conversation import make_pseudonym
+from core.services.polis.files import (
     PolisConversation,
     PolisStatement,
     PolisVote,
     latest_votes,
-    natural_key,
     read_comments,
     read_summary,
     read_votes,
-    summarise,
 )
-from core.analysis.service import RoundAnalyses, load_round_votes
-from core.domain import model
-from core.domain.errors import DomainError
-from core.services.conversation import make_pseudonym
+from core.services.polis.writing import summarise
 from core.services.uow import UnitOfWork
-from core.storage import tables as t
+from core.views.reading import Analyses
+from core.views.votes import load_round_votes, vote_times
 
 CHANNEL = "imported"
 ORGANISATION = ("polis-import", "Pol.is import")
@@ -113,29 +113,74 @@ async def import_conversation(
         raise TransferError("a project code needs letters or digits")
     if await uow.projects.by_code(code) is not None:
         raise TransferError(f"project {code} exists already; choose another --project code")
-    now = uow.clock()
-    summary = dict(conversation.summary)
-    organisation_id = await uow.projects.organisation(*ORGANISATION)
-    project = model.Project(
-        code=code,
-        title=(title or summary.get("topic") or code)[: model.MAX_TITLE_LENGTH],
-        organisation_id=organisation_id,
-        intro=summary.get("conversation-description", ""),
-        language="en",
-        settings={"listed": False, "ask_profile": False, "imported_from": "polis"},
-        created_at=now,
-    )
-    project_id = await uow.projects.add(project)
+    project = await _add_project(uow, conversation, code, title)
     statements = sorted(
         conversation.statements + conversation.moderated_out, key=lambda s: natural_key(s.id)
     )
+    round_id = await _add_round(uow, conversation, statements, project.id or 0, round_key)
+    item_ids = await uow.imports.add_items(
+        round_id, [(s.id, s.text, s.moderated != -1) for s in statements]
+    )
+    voters = sorted({v.voter_id for v in conversation.votes}, key=natural_key)
+    resident_ids = await uow.imports.add_residents(
+        project.id or 0,
+        [
+            (voter, make_pseudonym(secret_key, CHANNEL, voter), _moment(first_votes.get(voter, 0)))
+            for voter in voters
+        ],
+        channel=CHANNEL,
+        language=project.language,
+        now=project.created_at or uow.clock(),
+    )
+    rows = [
+        (item_ids[v.statement_id], resident_ids[v.voter_id], v.value, _moment(v.timestamp))
+        for v in conversation.votes
+        if v.statement_id in item_ids
+    ]
+    await uow.imports.add_votes(round_id, rows)
+    return ImportReport(
+        project_code=code,
+        round_key=round_key,
+        statements=len(conversation.statements),
+        moderated_out=len(conversation.moderated_out),
+        residents=len(voters),
+        votes=len(rows),
+        ignored_votes=len(conversation.votes) - len(rows),
+    )
+
+
+async def _add_project(
+    uow: UnitOfWork, conversation: PolisConversation, code: str, title: str
+) -> model.Project:
+    summary = dict(conversation.summary)
+    project = model.Project(
+        code=code,
+        title=(title or summary.get("topic") or code)[: model.MAX_TITLE_LENGTH],
+        organisation_id=await uow.projects.organisation(*ORGANISATION),
+        intro=summary.get("conversation-description", ""),
+        language="en",
+        settings={"listed": False, "ask_profile": False, "imported_from": "polis"},
+        created_at=uow.clock(),
+    )
+    project.id = await uow.projects.add(project)
+    return project
+
+
+async def _add_round(
+    uow: UnitOfWork,
+    conversation: PolisConversation,
+    statements: list[PolisStatement],
+    project_id: int,
+    round_key: str,
+) -> int:
+    """Add the closed statements round; its settings keep what an export writes back."""
     stamps = [v.timestamp for v in conversation.votes] + [s.timestamp for s in statements]
     unit = "ms" if any(s > MS_THRESHOLD for s in stamps) else "s"
     rnd = model.Round(
         project_id=project_id,
         key=round_key,
         kind=model.RoundKind.STATEMENTS,
-        question=summary.get("topic", ""),
+        question=dict(conversation.summary).get("topic", ""),
         state=model.RoundState.CLOSED,
         settings={
             "polis": {
@@ -146,76 +191,7 @@ async def import_conversation(
             }
         },
     )
-    round_id = await uow.projects.add_round(rnd)
-    conn = uow.conn
-    if statements:
-        await conn.execute(
-            t.items.insert(),
-            [
-                {
-                    "round_id": round_id,
-                    "text": s.text,
-                    "position": position,
-                    "external_id": s.id,
-                    "active": s.moderated != -1,
-                }
-                for position, s in enumerate(statements)
-            ],
-        )
-    voters = sorted({v.voter_id for v in conversation.votes}, key=natural_key)
-    if voters:
-        await conn.execute(
-            t.residents.insert(),
-            [
-                {
-                    "pseudonym": make_pseudonym(secret_key, CHANNEL, voter),
-                    "project_id": project_id,
-                    "channel": CHANNEL,
-                    "consent_at": _moment(first_votes.get(voter, 0)),
-                    "language": project.language,
-                    "status": model.ResidentStatus.ACTIVE.value,
-                    "external_id": voter,
-                    "created_at": now,
-                }
-                for voter in voters
-            ],
-        )
-    item_ids = {
-        str(ext): int(own)
-        for own, ext in await conn.execute(
-            sa.select(t.items.c.id, t.items.c.external_id).where(t.items.c.round_id == round_id)
-        )
-    }
-    resident_ids = {
-        str(ext): int(own)
-        for own, ext in await conn.execute(
-            sa.select(t.residents.c.id, t.residents.c.external_id).where(
-                t.residents.c.project_id == project_id
-            )
-        )
-    }
-    rows = [
-        {
-            "round_id": round_id,
-            "item_id": item_ids[v.statement_id],
-            "resident_id": resident_ids[v.voter_id],
-            "value": v.value,
-            "created_at": _moment(v.timestamp),
-        }
-        for v in conversation.votes
-        if v.statement_id in item_ids
-    ]
-    if rows:
-        await conn.execute(t.votes.insert(), rows)
-    return ImportReport(
-        project_code=code,
-        round_key=round_key,
-        statements=len(conversation.statements),
-        moderated_out=len(conversation.moderated_out),
-        residents=len(voters),
-        votes=len(rows),
-        ignored_votes=len(conversation.votes) - len(rows),
-    )
+    return await uow.projects.add_round(rnd)
 
 
 async def find_round(uow: UnitOfWork, code: str, key: str | None) -> model.Round:
@@ -244,16 +220,13 @@ async def find_round(uow: UnitOfWork, code: str, key: str | None) -> model.Round
 
 
 async def export_conversation(
-    uow: UnitOfWork, rnd: model.Round, analyses: RoundAnalyses
+    uow: UnitOfWork, rnd: model.Round, analyses: Analyses
 ) -> tuple[PolisConversation, dict[str, int | None]]:
     """Build the Pol.is view of a statements round and our group of each voter."""
     assert rnd.id is not None
-    conn = uow.conn
     project = await uow.projects.get(rnd.project_id)
     polis: dict[str, Any] = dict(rnd.settings.get("polis") or {})
     unit = polis.get("unit", "ms")
-    authors: dict[str, str] = polis.get("authors", {})
-    created: dict[str, int] = polis.get("created", {})
 
     def stamp(moment: datetime | None) -> int:
         if moment is None:
@@ -261,48 +234,21 @@ async def export_conversation(
         seconds = moment.timestamp()
         return round(seconds * 1000) if unit == "ms" else int(seconds)
 
-    loaded = await load_round_votes(conn, rnd.id)
-    labels = loaded.item_labels
-    vote_rows = (
-        await conn.execute(
-            sa.select(
-                t.votes.c.resident_id, t.votes.c.item_id, t.votes.c.value, t.votes.c.created_at
-            ).where(t.votes.c.round_id == rnd.id)
-        )
-    ).all()
+    loaded = await load_round_votes(uow, rnd.id)
     votes = sorted(
         (
             PolisVote(
-                voter_id=loaded.resident_labels[int(r.resident_id)],
-                statement_id=labels[int(r.item_id)],
-                value=int(r.value),
-                timestamp=stamp(r.created_at),
+                voter_id=loaded.resident_labels[resident_id],
+                statement_id=loaded.item_labels[item_id],
+                value=value,
+                timestamp=stamp(moment),
             )
-            for r in vote_rows
+            for resident_id, item_id, value, moment in await vote_times(uow, rnd.id)
         ),
         key=lambda v: (natural_key(v.statement_id), natural_key(v.voter_id)),
     )
-    agrees: dict[str, int] = {}
-    disagrees: dict[str, int] = {}
-    for vote in votes:
-        if vote.value == 1:
-            agrees[vote.statement_id] = agrees.get(vote.statement_id, 0) + 1
-        elif vote.value == -1:
-            disagrees[vote.statement_id] = disagrees.get(vote.statement_id, 0) + 1
-    active = set(loaded.statement_ids)
-    statements = [
-        PolisStatement(
-            id=label,
-            text=loaded.texts[label],
-            moderated=1 if label in active else -1,
-            author_id=str(authors.get(label, "")),
-            timestamp=int(created.get(label, 0)),
-            agrees=agrees.get(label, 0),
-            disagrees=disagrees.get(label, 0),
-        )
-        for label in labels.values()
-    ]
-    found = await analyses.result(conn, rnd.id)
+    statements = _statements(loaded, votes, polis)
+    found = await analyses.result(uow, rnd.id)
     groups: dict[str, int | None] = {
         member: group.id for group in found.result.groups for member in group.members
     }
@@ -323,3 +269,32 @@ async def export_conversation(
         ),
         groups,
     )
+
+
+def _statements(
+    loaded: RoundVotes, votes: list[PolisVote], polis: dict[str, Any]
+) -> list[PolisStatement]:
+    """Every statement of a round in position order, with its agree and disagree counts and the
+    author and creation time an import kept in the round's settings."""
+    authors: dict[str, str] = polis.get("authors", {})
+    created: dict[str, int] = polis.get("created", {})
+    agrees: dict[str, int] = {}
+    disagrees: dict[str, int] = {}
+    for vote in votes:
+        if vote.value == 1:
+            agrees[vote.statement_id] = agrees.get(vote.statement_id, 0) + 1
+        elif vote.value == -1:
+            disagrees[vote.statement_id] = disagrees.get(vote.statement_id, 0) + 1
+    active = set(loaded.statement_ids)
+    return [
+        PolisStatement(
+            id=label,
+            text=loaded.texts[label],
+            moderated=1 if label in active else -1,
+            author_id=str(authors.get(label, "")),
+            timestamp=int(created.get(label, 0)),
+            agrees=agrees.get(label, 0),
+            disagrees=disagrees.get(label, 0),
+        )
+        for label in loaded.item_labels.values()
+    ]

@@ -1,0 +1,70 @@
+"""Read models: what pages, the CLI, the API and exports show, read with SQL aggregates.
+
+Every view function takes a read-only unit of work first::
+
+    async with container.reading() as uow:
+        results = await views.project_results(uow, code, now)
+
+One module per page family; the names below are re-exported so ``from core import views`` is
+enough. Three modules bring numpy and scikit-learn with them and are imported by their path
+instead, so that importing ``core.views`` stays quick: :mod:`core.views.votes` (a round's
+votes for the analysis), :mod:`core.views.opinions` (opinion groups on the summary page, with
+:mod:`core.views.opinion_map`) and :mod:`core.views.others` ("how do others think?" in the chat).
+"""
+
+from core.views.breakdowns import MIN_GROUP, Breakdown, breakdown
+from core.views.dashboard import (
+    Dashboard,
+    DashboardRound,
+    dashboard,
+    organisations,
+    outbox_progress,
+    projects_for,
+)
+from core.views.moderation import (
+    ModerationQueue,
+    QueueEntry,
+    contribution_project,
+    moderation_log,
+    moderation_queue,
+)
+from core.views.public import database_answers, open_projects
+from core.views.reading import ReadUnit
+from core.views.results import (
+    ItemResult,
+    ProjectResults,
+    RoundResult,
+    ScoreStats,
+    project_results,
+    stats_from_histogram,
+)
+from core.views.summary import Summary, SummaryRound, public_summary
+
+__all__ = [
+    "MIN_GROUP",
+    "Breakdown",
+    "Dashboard",
+    "DashboardRound",
+    "ItemResult",
+    "ModerationQueue",
+    "ProjectResults",
+    "QueueEntry",
+    "ReadUnit",
+    "RoundResult",
+    "ScoreStats",
+    "Summary",
+    "SummaryRound",
+    "breakdown",
+    "contribution_project",
+    "dashboard",
+    "database_answers",
+    "moderation_log",
+    "moderation_queue",
+    "open_projects",
+    "organisations",
+    "outbox_progress",
+    "project_results",
+    "projects_for",
+    "public_summary",
+    "stats_from_histogram",
+]

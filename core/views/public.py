@@ -1,0 +1,39 @@
+"""The landing page: the projects anyone can join now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.domain import model
+from core.storage import tables as t
+from core.storage.repositories import to_domain
+from core.views.reading import ReadUnit
+
+
+async def open_projects(uow: ReadUnit, now: datetime) -> list[dict[str, Any]]:
+    """Active, listed projects that have a round open now (the landing page)."""
+    conn = uow.conn
+    rows = await conn.execute(
+        sa.select(t.projects).where(t.projects.c.status == model.ProjectStatus.ACTIVE.value)
+    )
+    projects = [dict(r._mapping) for r in rows]
+    if not projects:
+        return []
+    rounds = await conn.execute(
+        sa.select(t.rounds).where(t.rounds.c.project_id.in_([p["id"] for p in projects]))
+    )
+    open_ids = set()
+    for row in rounds:
+        if to_domain(model.Round, row).is_open(now):
+            open_ids.add(row.project_id)
+    return [
+        p for p in projects if p["id"] in open_ids and (p["settings"] or {}).get("listed", True)
+    ]
+
+
+async def database_answers(uow: ReadUnit) -> None:
+    """Ask the database the smallest question there is (the readiness check); raises if not."""
+    await uow.conn.execute(sa.text("SELECT 1"))
