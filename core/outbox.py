@@ -34,7 +34,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.channels import ChannelSender, OutboundMessage, SendOutcome, SendStatus, Template
+from core.domain.model import ResidentStatus
 from core.messages import Option, Reply
+from core.services.uow import UnitOfWork
 from core.storage import tables as t
 from core.storage.db import transaction
 
@@ -641,14 +643,13 @@ class OutboxSender:
             for r in results
         ]
         blocked = sorted({r.pseudonym for r in results if r.status == OutboxStatus.BLOCKED})
-        async with transaction(self.engine) as conn:
-            await conn.execute(statement, params)
-            if blocked:
-                await conn.execute(
-                    t.residents.update()
-                    .where(t.residents.c.pseudonym.in_(blocked))
-                    .values(status="blocked")
+        async with UnitOfWork(self.engine, self.clock) as uow:
+            await uow.conn.execute(statement, params)
+            for pseudonym in blocked:  # the rule of MarkBlocked: stopped residents stay stopped
+                await uow.residents.change_status(
+                    pseudonym, ResidentStatus.ACTIVE.value, ResidentStatus.BLOCKED.value
                 )
+            await uow.commit()
         for r in results:
             name = {
                 OutboxStatus.SENT: "sent",

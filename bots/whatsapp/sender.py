@@ -76,8 +76,12 @@ class WhatsAppSender:
     async def send(
         self, address: str, message: OutboundMessage, *, bot_id: int | None = None
     ) -> SendOutcome:
-        """Send free-form within the window, else the template, else report WINDOW_CLOSED."""
-        if await self.window_open(address):
+        """Send free-form within the window, else the template, else report WINDOW_CLOSED.
+
+        A message without free-form replies (the outbox's retry after Meta closed the window)
+        is its template, whatever our records say of the window.
+        """
+        if message.replies and await self.window_open(address):
             language = str(message.extra.get("language") or "nl")
             outcome = await self._send_all(render(address, message.replies, language))
             if outcome.status != SendStatus.WINDOW_CLOSED or message.template is None:

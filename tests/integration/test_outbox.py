@@ -162,6 +162,26 @@ async def test_a_403_blocks_the_resident_and_is_never_retried(
     assert len(await outbox_rows(container, kind="reminder")) == 2
 
 
+async def test_a_resident_who_stopped_while_a_message_was_on_its_way_stays_stopped(
+    container: Container, clock: TestClock
+):
+    project_id = await make_project(container)
+    addresses = await subscribe(container, project_id, 1)
+    await container.bus.handle(c.OpenRound(await round_id(container, "ideeen")))
+    pseudonym = container.conversations.pseudonym("telegram", addresses[0])
+
+    class StopsThenBlocks(ScriptedSender):
+        async def send(self, address, message, *, bot_id=None):  # type: ignore[no-untyped-def]
+            await container.bus.handle(c.Unsubscribe(pseudonym))  # STOP, then block the bot
+            return SendOutcome(SendStatus.BLOCKED, error="Forbidden: bot was blocked by the user")
+
+    outbox, _ = make_sender(container, clock, StopsThenBlocks(clock))
+    await outbox.drain()
+
+    assert [r["status"] for r in await outbox_rows(container)] == ["blocked"]
+    assert await _resident_status(container, addresses[0]) == "stopped"  # as MarkBlocked does
+
+
 async def test_a_permanent_error_keeps_its_reason(container: Container, clock: TestClock):
     project_id = await make_project(container)
     addresses = await subscribe(container, project_id, 2)

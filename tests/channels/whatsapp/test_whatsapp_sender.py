@@ -94,6 +94,18 @@ async def test_after_the_window_closed_a_prompt_goes_as_the_approved_template(
     assert gert.question["type"] == "interactive"
 
 
+async def test_a_template_only_message_within_the_window_reaches_the_resident(
+    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident
+):
+    before = len(graph.sent(GERT))
+    message = OutboundMessage(replies=(), kind="prompt", template=_template())
+    outcome = await _channel(wa).send(GERT, message)
+    assert outcome.status == SendStatus.SENT
+    sent = graph.sent(GERT)
+    assert len(sent) == before + 1 and sent[-1]["type"] == "template"
+    assert outcome.provider_id == graph.last_wamid(GERT)
+
+
 async def test_after_the_window_closed_without_a_template_the_outbox_hears_window_closed(
     wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident, clock: TestClock
 ):
