@@ -32,11 +32,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from core.channels import ChannelSender
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.outbox import OutboxSender
+from core.outbox.ports import ChannelSender
 from core.storage.db import is_sqlite
 from inspraak.bootstrap import Container
 

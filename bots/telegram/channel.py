@@ -47,14 +47,14 @@ from bots.telegram.handlers import get_routers
 from bots.telegram.locks import KeyedLocks
 from bots.telegram.menu import set_menu
 from bots.telegram.middleware import ConversationMiddleware
+from bots.telegram.registry import RegisterDefaultBot
 from bots.telegram.replier import Sleep
 from bots.telegram.sender import TelegramSender
 from bots.telegram.session import JsonSession, method_payload
+from bots.telegram.tokens import InvalidToken, TokenBox
 from config.settings import Settings
-from core.domain.commands import RegisterDefaultBot
+from core.channels import WebhookHandler
 from core.services.conversation import Conversations
-from core.storage.bots import project_bots
-from core.tokens import InvalidToken, TokenBox
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +378,15 @@ class TelegramChannel:
             return 200, webhook_reply_body(entry.bot, reply), "application/json"
         return 200, b"", "text/plain"
 
+    @property
+    def webhook(self) -> WebhookHandler | None:
+        """``handle_webhook`` in webhook mode; None when polling (Telegram must not be able to
+        post updates at us then)."""
+        return self.handle_webhook if self.mode == "webhook" else None
+
+    async def close(self) -> None:
+        """Nothing to release here: ``stop()`` closes the session (the server calls it)."""
+
     async def handle_webhook(
         self, method: str, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
     ) -> tuple[int, bytes, str]:
@@ -390,7 +399,7 @@ class TelegramChannel:
     async def refresh_links(self) -> None:
         """Re-read which bot each project belongs to (for ``join_link``)."""
         async with self.conversations.bus.uow_factory() as uow:
-            self._project_bots = await project_bots(uow.conn)
+            self._project_bots = await uow.bots.project_bots()
 
     async def _refresh_links_forever(self, every: float = 60) -> None:
         while True:

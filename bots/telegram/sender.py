@@ -14,7 +14,7 @@ from aiogram.exceptions import (
 )
 
 from bots.telegram.render import send_methods
-from core.channels import OutboundMessage, SendOutcome, SendStatus
+from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 
 if TYPE_CHECKING:
     from bots.telegram.channel import BotRegistry

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 
 from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
 from bots.whatsapp.render import render, template_payload
-from core.channels import OutboundMessage, SendOutcome, SendStatus
-from core.services import delivery
+from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 from core.services.uow import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ class WhatsAppSender:
     async def window_open(self, address: str) -> bool:
         """Whether the resident wrote to us in the last 24 hours (by our own records)."""
         async with self.uow_factory() as uow:
-            last = await delivery.last_inbound(uow, self.pseudonym(CHANNEL, address))
+            last = await uow.contacts.last_inbound(self.pseudonym(CHANNEL, address))
         return is_within(last, self.clock())
 
     async def send(

@@ -12,8 +12,11 @@ from core.domain.events import Event
 from core.storage import catalogue
 from core.storage.accounts import AccountRepository
 from core.storage.bots import BotRepository
+from core.storage.broadcasts import BroadcastRepository
+from core.storage.contacts import ContactRepository
 from core.storage.db import begin, write_lock
 from core.storage.moderation import ModerationRepository
+from core.storage.outbox import OutboxRepository
 from core.storage.repositories import (
     ContributionRepository,
     DialogueRepository,
@@ -42,6 +45,9 @@ class UnitOfWork:
     accounts: AccountRepository
     moderation: ModerationRepository
     bots: BotRepository
+    outbox: OutboxRepository
+    contacts: ContactRepository
+    broadcasts: BroadcastRepository
     conn: AsyncConnection
 
     def __init__(
@@ -69,6 +75,9 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
+        self.outbox = OutboxRepository(self.conn)
+        self.contacts = ContactRepository(self.conn)
+        self.broadcasts = BroadcastRepository(self.conn)
         self.events = []
         return self
 

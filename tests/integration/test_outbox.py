@@ -11,17 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.channels import SendOutcome, SendStatus
+from core.broadcast_view import broadcast_progress
 from core.domain import commands as c
+from core.domain.quiet_hours import QuietHours
 from core.messages import Incoming
-from core.outbox import (
-    OutboxSender,
-    Pacer,
-    QuietHours,
-    broadcast_progress,
-    dump_message,
-    load_message,
-)
+from core.outbox import OutboxSender, Pacer, dump_message, load_message
+from core.outbox.ports import SendOutcome, SendStatus
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident, TestClock
@@ -304,7 +299,7 @@ async def test_quiet_hours_hold_broadcasts_until_the_morning(
     morning = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam (CET)
     assert {r["next_attempt_at"] for r in await outbox_rows(container)} == {morning}
     async with container.uow() as uow:
-        progress = await broadcast_progress(uow.conn, "TEST", "ideeen", clock.now)
+        progress = await broadcast_progress(uow, "TEST", "ideeen", clock.now)
     assert progress is not None and progress.held == 3
 
     clock.now = morning - timedelta(minutes=1)
@@ -376,8 +371,8 @@ def test_the_token_bucket_spaces_messages_and_honours_a_pause():
 
 
 def test_a_message_survives_its_json_round_trip():
-    from core.channels import OutboundMessage, Template
     from core.messages import Option, Reply
+    from core.outbox.ports import OutboundMessage, Template
 
     message = OutboundMessage(
         (Reply("Hallo", (Option("Doe mee", "go:X:1"),), 1), Reply("Tot zo")),

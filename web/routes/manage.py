@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from core import views
 from core.analysis.summary import opinion_summaries
+from core.broadcast_view import broadcast_progress
 from core.domain import commands as c
 from core.domain.accounts import Role
 from core.domain.errors import DomainError, ProjectFileError
 from core.domain.model import Project
 from core.i18n import gettext_for
-from core.outbox import broadcast_progress
 from core.services.moderation import flags
 from core.services.project_file import export_project, import_project, parse_project_file
 from web import forms
@@ -257,7 +257,7 @@ async def round_progress(
     """Sent, pending, failed and blocked messages of a round, the current rate and an ETA."""
     project = await project_for(services, session, code)
     async with services.reading() as uow:
-        progress = await broadcast_progress(uow.conn, project.code, key, services.clock())
+        progress = await broadcast_progress(uow, project.code, key, services.clock())
     if progress is None:
         raise HTTPException(404, "no such round")
     return JSONResponse(progress.to_json(), headers={"Cache-Control": "no-store"})

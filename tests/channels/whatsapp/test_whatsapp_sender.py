@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from bots.whatsapp.channel import WhatsAppChannel
-from core.channels import OutboundMessage, SendStatus, Template
+from bots.whatsapp.templates import template_for
 from core.messages import Reply
-from core.services.templates import template_for
+from core.outbox.ports import OutboundMessage, SendStatus, Template
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.channels.whatsapp.conftest import WhatsAppResident
