@@ -240,39 +240,9 @@ class Broadcasts:
         thanks = _("Thank you for taking part in \u201c{title}\u201d!").format(title=project.title)
         paragraphs = [thanks]
         if rnd.kind == model.RoundKind.RATING:
-            rated = [i for i in result.items if i.criteria and i.criteria[0].n]
-            lines = [
-                _("The results of \u201c{question}\u201d are in. Rated highest:").format(
-                    question=question
-                )
-            ]
-            for n, item in enumerate(rated[:TOP_ITEMS], start=1):
-                line = f"{n}. {_short(item.text, 100)} ({_number(item.criteria[0].mean, lang)})"
-                if own and item.item_id in own:
-                    you = _("you: {score}").format(score=_number(own[item.item_id], lang))
-                    line += f" \u2013 {you}"
-                lines.append(line)
-            paragraphs.append("\n".join(lines))
-            group = _group_mean(result, set(own)) if own else None
-            if own and group is not None:
-                mine = sum(own.values()) / len(own)
-                paragraphs.append(
-                    _(
-                        "Your average score was {mine}; the group gave the same items {group}."
-                    ).format(mine=_number(mine, lang), group=_number(group, lang))
-                )
+            paragraphs += _rating_summary(result, own, question, lang)
         elif rnd.kind == model.RoundKind.STATEMENTS:
-            lines = [
-                _("The results of \u201c{question}\u201d are in. Most agreed with:").format(
-                    question=question
-                )
-            ]
-            voted = [i for i in result.items if i.votes]
-            voted.sort(key=lambda i: -i.agree / i.votes)
-            for n, item in enumerate(voted[:TOP_ITEMS], start=1):
-                agree = _("{percent}% agree").format(percent=round(100 * item.agree / item.votes))
-                lines.append(f"{n}. {_short(item.text, 100)} ({agree})")
-            paragraphs.append("\n".join(lines))
+            paragraphs.append(_statements_summary(result, question, lang))
         elif rnd.kind == model.RoundKind.IDEAS:
             paragraphs.append(
                 _("{count} ideas were collected for \u201c{question}\u201d.").format(
@@ -298,6 +268,49 @@ def _number(value: float | None, language: str) -> str:
     if value is None:
         return "-"
     return str(format_decimal(value, format="0.0", locale=language))
+
+
+def _rating_summary(
+    result: views.RoundResult, own: dict[int, float] | None, question: str, lang: str
+) -> list[str]:
+    """The best-rated items, with the resident's own scores beside the group's."""
+    _ = gettext_for(lang).gettext
+    rated = [i for i in result.items if i.criteria and i.criteria[0].n]
+    lines = [
+        _("The results of \u201c{question}\u201d are in. Rated highest:").format(question=question)
+    ]
+    for n, item in enumerate(rated[:TOP_ITEMS], start=1):
+        line = f"{n}. {_short(item.text, 100)} ({_number(item.criteria[0].mean, lang)})"
+        if own and item.item_id in own:
+            you = _("you: {score}").format(score=_number(own[item.item_id], lang))
+            line += f" \u2013 {you}"
+        lines.append(line)
+    paragraphs = ["\n".join(lines)]
+    group = _group_mean(result, set(own)) if own else None
+    if own and group is not None:
+        mine = sum(own.values()) / len(own)
+        paragraphs.append(
+            _("Your average score was {mine}; the group gave the same items {group}.").format(
+                mine=_number(mine, lang), group=_number(group, lang)
+            )
+        )
+    return paragraphs
+
+
+def _statements_summary(result: views.RoundResult, question: str, lang: str) -> str:
+    """The statements most agreed with."""
+    _ = gettext_for(lang).gettext
+    lines = [
+        _("The results of \u201c{question}\u201d are in. Most agreed with:").format(
+            question=question
+        )
+    ]
+    voted = [i for i in result.items if i.votes]
+    voted.sort(key=lambda i: -i.agree / i.votes)
+    for n, item in enumerate(voted[:TOP_ITEMS], start=1):
+        agree = _("{percent}% agree").format(percent=round(100 * item.agree / item.votes))
+        lines.append(f"{n}. {_short(item.text, 100)} ({agree})")
+    return "\n".join(lines)
 
 
 def _group_mean(result: views.RoundResult, item_ids: set[int]) -> float | None:
