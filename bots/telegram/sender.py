@@ -17,7 +17,7 @@ from bots.telegram.render import send_methods
 from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 
 if TYPE_CHECKING:
-    from bots.telegram.channel import BotRegistry
+    from bots.telegram.registry import BotRegistry
 
 log = logging.getLogger(__name__)
 
