@@ -80,6 +80,8 @@ class WhatsAppSender:
         A message without free-form replies (the outbox's retry after Meta closed the window)
         is its template, whatever our records say of the window.
         """
+        if not message.replies and message.template is None:
+            return SendOutcome(SendStatus.FAILED, error="nothing to send")
         if message.replies and await self.window_open(address):
             language = str(message.extra.get("language") or "nl")
             outcome = await self._send_all(render(address, message.replies, language))

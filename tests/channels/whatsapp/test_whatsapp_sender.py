@@ -105,6 +105,10 @@ async def test_a_template_only_message_within_the_window_reaches_the_resident(
     assert len(sent) == before + 1 and sent[-1]["type"] == "template"
     assert outcome.provider_id == graph.last_wamid(GERT)
 
+    empty = await _channel(wa).send(GERT, OutboundMessage(replies=(), kind="prompt"))
+    assert empty.status == SendStatus.FAILED  # never reported sent without a request
+    assert len(graph.sent(GERT)) == before + 1
+
 
 async def test_after_the_window_closed_without_a_template_the_outbox_hears_window_closed(
     wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident, clock: TestClock
