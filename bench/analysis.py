@@ -31,9 +31,9 @@ from core.services.polis.files import (  # noqa: E402
 )
 from core.services.polis.transfer import import_conversation, read_folder  # noqa: E402
 from core.services.polis.writing import write_conversation  # noqa: E402
-from core.services.uow import UnitOfWork  # noqa: E402
 from core.storage.database import Database  # noqa: E402
 from core.storage.db import create_all, create_engine  # noqa: E402
+from core.storage.uow import UnitOfWork  # noqa: E402
 
 RUNS = 5
 SHARED = Path("/work/shared/data/polis")

@@ -37,7 +37,7 @@ from aiogram.exceptions import TelegramRetryAfter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bots.telegram.channel import BotEntry, BotRegistry  # noqa: E402
+from bots.telegram.registry import BotEntry, BotRegistry  # noqa: E402
 from bots.telegram.sender import TelegramSender  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from core.domain import commands as c  # noqa: E402

@@ -1,61 +1,41 @@
-"""What the core needs of a channel to push messages: the ``ChannelSender`` contract.
+"""What the rest of the system needs of a channel, as one protocol.
 
-Replies to a resident's own message go back through the channel directly. Everything the core
-starts by itself (round prompts, reminders, results) goes through the outbox
-(core/outbox.py), which calls a ``ChannelSender`` per channel and acts on its ``SendOutcome``.
+Every channel (Telegram, WhatsApp, the web chat) turns its events into ``Incoming`` and renders
+``Reply`` (core/messages.py). Besides that, the composition root and the web ask each channel
+the same few questions; a channel without an answer says None, so nobody probes a channel for
+what it can do. What the outbox needs of a channel that pushes is in core/outbox/ports.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
-from core.messages import Reply
+from core.outbox.ports import ChannelSender
 
-
-class SendStatus(StrEnum):
-    SENT = "sent"  # delivered to the platform; provider_id set when it gives one
-    RETRY = "retry"  # transient (5xx, network): try again later with backoff
-    RATE_LIMITED = "rate_limited"  # the platform asked us to slow down for retry_after seconds
-    BLOCKED = "blocked"  # the person blocked us or cannot receive: mark them, never retry
-    FAILED = "failed"  # permanent error for this message (4xx): keep the reason, no retry
-    WINDOW_CLOSED = "window_closed"  # WhatsApp: outside the 24 h window, send a template instead
+WebhookResult = tuple[int, str | bytes, str]  # status code, body, content type
+WebhookHandler = Callable[
+    [str, Mapping[str, str], Mapping[str, str], bytes], Awaitable[WebhookResult]
+]
 
 
-@dataclass(frozen=True)
-class Template:
-    """An approved message template (WhatsApp) with its parameters."""
+class Channel(Protocol):
+    """One channel as the composition root and the web see it."""
 
-    name: str
-    language: str
-    parameters: tuple[str, ...] = ()
-    buttons: tuple[str, ...] = ()  # quick-reply payloads
+    @property
+    def sender(self) -> ChannelSender | None:
+        """What the outbox pushes through; None when the channel cannot push (web chat)."""
+        ...
 
+    @property
+    def webhook(self) -> WebhookHandler | None:
+        """What ``/webhook/<name>`` hands a request to; None without webhooks."""
+        ...
 
-@dataclass(frozen=True)
-class OutboundMessage:
-    """A message the core sends on its own initiative."""
+    def join_link(self, code: str) -> str | None:
+        """A link that opens a chat about project ``code``; None when there is none."""
+        ...
 
-    replies: tuple[Reply, ...]
-    kind: str = "message"  # prompt | reminder | results | message
-    template: Template | None = None  # what to send when a free-form message is not allowed
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    status: SendStatus
-    retry_after: float | None = None
-    provider_id: str | None = None
-    error: str | None = None
-
-
-class ChannelSender(Protocol):
-    """Implemented by each channel adapter (bots/telegram, bots/whatsapp)."""
-
-    channel: str
-
-    async def send(
-        self, address: str, message: OutboundMessage, *, bot_id: int | None = None
-    ) -> SendOutcome: ...
+    async def close(self) -> None:
+        """Release connections (called once, at shutdown)."""
+        ...

@@ -5,22 +5,22 @@ Nothing here runs at import time; entrypoints (the CLI, tests, benchmarks) call 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
+from core.channels import Channel, WebhookHandler
+from core.outbox.ports import ChannelSender
 from core.services.analyses import RoundAnalyses
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project, parse_project_file
-from core.services.uow import Clock, UnitOfWork, utcnow
 from core.storage.database import Database
 from core.storage.db import create_engine
+from core.storage.uow import Clock, UnitOfWork, utcnow
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -35,10 +35,10 @@ class Container:
     conversations: Conversations
     clock: Clock
     secret_key: str
-    channels: dict[str, Any] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
     analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
-    # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
-    senders: dict[str, Any] = field(default_factory=dict)
+    # per channel name, what the outbox sends broadcasts through
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -67,9 +67,7 @@ class Container:
 
     async def close(self) -> None:
         for channel in self.channels.values():
-            close = getattr(channel, "close", None)
-            if close is not None:
-                await close()
+            await channel.close()
         await self.database.dispose()
 
 
@@ -93,10 +91,16 @@ def bootstrap(
     def background_factory() -> UnitOfWork:
         return UnitOfWork(database, clock, bulk=True)
 
+    from bots.telegram.registry import HANDLERS as BOT_HANDLERS
+    from bots.whatsapp.templates import template_for
+
     bus = MessageBus(
         uow_factory,
-        DEFAULT_HANDLERS,
-        bulk=(broadcast_handlers(settings.base_url()), background_factory),
+        {**DEFAULT_HANDLERS, **BOT_HANDLERS},
+        bulk=(
+            broadcast_handlers(settings.base_url(), {"whatsapp": template_for}),
+            background_factory,
+        ),
     )
     analyses = RoundAnalyses()
     conversations = Conversations(bus, key, analyses, reading=read_factory)
@@ -107,31 +111,23 @@ def bootstrap(
     if settings.whatsapp_token is not None:
         from bots.whatsapp import build_channel
 
-        whatsapp = build_channel(settings, conversations, clock)
-        container.channels["whatsapp"] = whatsapp
-        container.senders["whatsapp"] = whatsapp
+        container.channels["whatsapp"] = build_channel(settings, conversations, clock)
     from bots.telegram.channel import TelegramChannel
 
     # Always present (it stays idle without a token or a stored bot), so that bots added with
     # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
-    telegram = TelegramChannel.from_settings(settings, conversations, key)
-    container.channels["telegram"] = telegram
-    container.senders["telegram"] = telegram.sender
+    container.channels["telegram"] = TelegramChannel.from_settings(settings, conversations, key)
+    for name, channel in container.channels.items():
+        if channel.sender is not None:
+            container.senders[name] = channel.sender
     return container
-
-
-WebhookHandler = Callable[
-    [str, Mapping[str, str], Mapping[str, str], bytes], Awaitable[tuple[int, str | bytes, str]]
-]
 
 
 def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
     """Every channel's ``handle_webhook``, by channel name, for ``app.state.webhooks``."""
     found: dict[str, WebhookHandler] = {}
     for name, channel in container.channels.items():
-        if name == "telegram" and container.settings.telegram_mode != "webhook":
-            continue  # polling: Telegram must not be able to post updates at us
-        handler = getattr(channel, "handle_webhook", None)
+        handler = channel.webhook  # None: no webhook (Telegram when polling, the web chat)
         if handler is not None:
             found[name] = handler
     return found

@@ -8,7 +8,7 @@ from typing import Any
 
 from config.settings import Settings
 from core.domain import commands as c
-from core.outbox import BroadcastProgress, broadcast_progress
+from core.views.broadcast import BroadcastProgress, broadcast_progress
 from inspraak.bootstrap import Container
 from inspraak.cli import CliError, _run
 
@@ -62,7 +62,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
         await _round_id(container, args.project, args.round)
         async with container.uow() as uow:
             found = await broadcast_progress(
-                uow.conn, args.project.upper(), args.round, container.clock()
+                uow, args.project.upper(), args.round, container.clock()
             )
         assert found is not None
         return found

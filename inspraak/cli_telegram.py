@@ -9,11 +9,11 @@ from aiogram import Bot
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 
+from bots.telegram.registry import AddBot
 from bots.telegram.session import JsonSession
+from bots.telegram.tokens import TokenBox
 from config.settings import Settings
 from core.domain import commands as c
-from core.storage.bots import project_bots
-from core.tokens import TokenBox
 from inspraak.bootstrap import Container
 
 
@@ -53,7 +53,7 @@ def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await session.close()
         sealed = TokenBox(container.secret_key).seal(args.token)
-        command = c.AddBot(me.id, me.username or "", sealed, args.organisation, args.name)
+        command = AddBot(me.id, me.username or "", sealed, args.organisation, args.name)
         bot_id = await container.bus.handle(command)
         for code in args.project:
             await container.bus.handle(c.BindProject(code.upper(), bot_id))
@@ -71,7 +71,7 @@ def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
             bots = await uow.bots.all(active_only=False)
-            projects = await project_bots(uow.conn)
+            projects = await uow.bots.project_bots()
         lines = []
         for bot in bots:
             codes = [code for code, bot_id in projects.items() if bot_id == bot.id]

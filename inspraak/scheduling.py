@@ -8,9 +8,10 @@
   from the ``rounds`` table: ``reconcile`` adds, moves and removes them, at start, after an
   import or edit in this process (``ProjectScheduleChanged``) and every
   ``INSPRAAK_SCHEDULER_RECONCILE`` seconds (an import by the CLI, another process).
-* ``Leadership``: one process schedules and sends. On PostgreSQL it is the one holding an
-  advisory lock (``pg_try_advisory_lock``) on a connection of its own; the others try again
-  now and then and take over when the leader's connection goes away. SQLite has one process.
+* ``Leadership`` (core/storage/leadership.py): one process schedules and sends. On PostgreSQL
+  it is the one holding an advisory lock (``pg_try_advisory_lock``) on a connection of its
+  own; the others try again now and then and take over when the leader's connection goes
+  away. SQLite has one process.
 * ``Background``: waits for leadership, then runs the scheduler and the ``OutboxSender``.
 
 APScheduler stays out of core/ (the house rules); this module is the glue.
@@ -26,24 +27,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from core.channels import ChannelSender
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.outbox import OutboxSender
-from core.storage.db import is_sqlite
+from core.outbox.ports import ChannelSender
+from core.storage.leadership import Leadership
 from inspraak.bootstrap import Container
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "round:"
-LEADER_LOCK = 0x1_5B7A_4C  # pg advisory lock key of the scheduling/sending process
 
 
 def sync_url(url: str) -> str:
@@ -282,50 +280,6 @@ class RoundScheduler:
 def _round_of(job_id: str) -> int | None:
     parts = job_id.split(":")
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-
-
-# -- leader election ---------------------------------------------------------------------------
-
-
-class Leadership:
-    """One process schedules and sends: on PostgreSQL the holder of an advisory lock."""
-
-    def __init__(self, engine: AsyncEngine, key: int = LEADER_LOCK) -> None:
-        self.engine = engine
-        self.key = key
-        self._conn: AsyncConnection | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._conn is not None or is_sqlite(str(self.engine.url))
-
-    async def acquire(self) -> bool:
-        """Try once to become the leader; True when this process is (or already was)."""
-        if is_sqlite(str(self.engine.url)) or self._conn is not None:
-            return True
-        conn = await self.engine.connect()
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            got = bool(
-                await conn.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key})
-            )
-        except Exception:
-            await conn.close()
-            raise
-        if not got:
-            await conn.close()
-            return False
-        self._conn = conn
-        return True
-
-    async def release(self) -> None:
-        if self._conn is None:
-            return
-        conn, self._conn = self._conn, None
-        try:
-            await conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
-        finally:
-            await conn.close()
 
 
 # -- the leader's work -------------------------------------------------------------------------

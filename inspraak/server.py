@@ -18,7 +18,10 @@ log = logging.getLogger("inspraak")
 def build_app(container: Container, scheduler: bool = True) -> FastAPI:
     """The web app with channels (and, unless ``scheduler`` is off, the scheduler and the
     outbox sender) started and stopped by its lifespan, and the channels' webhooks routed."""
+    from bots.telegram.channel import TelegramChannel
+
     telegram = container.channels["telegram"]
+    assert isinstance(telegram, TelegramChannel)  # bootstrap always registers it
     on_startup: list[Callable[[], Awaitable[None]]] = [telegram.start]
     on_shutdown: list[Callable[[], Awaitable[None]]] = [telegram.stop]
     if scheduler:

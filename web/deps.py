@@ -18,7 +18,7 @@ from core.domain.policy import NotAllowed, Permission
 from core.i18n import normalise_language
 from core.services import accounts
 from core.services.analyses import RoundAnalyses
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 
 class WebChatPort(Protocol):

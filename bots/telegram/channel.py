@@ -20,7 +20,6 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -47,14 +46,14 @@ from bots.telegram.handlers import get_routers
 from bots.telegram.locks import KeyedLocks
 from bots.telegram.menu import set_menu
 from bots.telegram.middleware import ConversationMiddleware
+from bots.telegram.registry import BotEntry, BotRegistry, RegisterDefaultBot
 from bots.telegram.replier import Sleep
 from bots.telegram.sender import TelegramSender
 from bots.telegram.session import JsonSession, method_payload
+from bots.telegram.tokens import InvalidToken, TokenBox
 from config.settings import Settings
-from core.domain.commands import RegisterDefaultBot
+from core.channels import WebhookHandler
 from core.services.conversation import Conversations
-from core.storage.bots import project_bots
-from core.tokens import InvalidToken, TokenBox
 
 log = logging.getLogger(__name__)
 
@@ -78,62 +77,6 @@ PINNED_RESPONSES = tuple(
 )
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_BODY = 1_000_000
-
-
-@dataclass
-class BotEntry:
-    bot: Bot
-    username: str
-    db_id: int | None  # bots.id (the default bot gets its row once it introduced itself)
-    is_default: bool
-    secret: str | None = None  # X-Telegram-Bot-Api-Secret-Token of this bot's webhook
-
-    @property
-    def telegram_id(self) -> int:
-        return self.bot.id
-
-
-@dataclass
-class BotRegistry:
-    """The running bots, by Telegram id."""
-
-    entries: dict[int, BotEntry] = field(default_factory=dict)
-
-    def add(self, entry: BotEntry) -> None:
-        self.entries[entry.telegram_id] = entry
-
-    @property
-    def default(self) -> BotEntry | None:
-        return next((e for e in self.entries.values() if e.is_default), None)
-
-    def db_id(self, telegram_id: int) -> int | None:
-        entry = self.entries.get(telegram_id)
-        return entry.db_id if entry else None
-
-    def by_db_id(self, bot_id: int | None) -> BotEntry | None:
-        if bot_id is None:
-            return self.default
-        return next((e for e in self.entries.values() if e.db_id == bot_id), None)
-
-    def by_secret(self, secret: str | None) -> BotEntry | None:
-        if not secret:
-            return None
-        found = None
-        for entry in self.entries.values():  # compare with every bot: no early exit to time
-            if entry.secret and hmac.compare_digest(entry.secret.encode(), secret.encode()):
-                found = entry
-        return found
-
-    def user_key(self, telegram_id: int, user_id: int) -> str:
-        """The resident's id on the channel: per bot, except on the default bot.
-
-        A person who answers two municipalities' bots is two residents with two pseudonyms,
-        so their conversations never mix and the municipalities cannot link them.
-        """
-        entry = self.entries.get(telegram_id)
-        if entry is None or entry.is_default:
-            return str(user_id)
-        return f"{user_id}@{telegram_id}"
 
 
 class TelegramChannel:
@@ -378,6 +321,15 @@ class TelegramChannel:
             return 200, webhook_reply_body(entry.bot, reply), "application/json"
         return 200, b"", "text/plain"
 
+    @property
+    def webhook(self) -> WebhookHandler | None:
+        """``handle_webhook`` in webhook mode; None when polling (Telegram must not be able to
+        post updates at us then)."""
+        return self.handle_webhook if self.mode == "webhook" else None
+
+    async def close(self) -> None:
+        """Nothing to release here: ``stop()`` closes the session (the server calls it)."""
+
     async def handle_webhook(
         self, method: str, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
     ) -> tuple[int, bytes, str]:
@@ -390,7 +342,7 @@ class TelegramChannel:
     async def refresh_links(self) -> None:
         """Re-read which bot each project belongs to (for ``join_link``)."""
         async with self.conversations.bus.uow_factory() as uow:
-            self._project_bots = await project_bots(uow.conn)
+            self._project_bots = await uow.bots.project_bots()
 
     async def _refresh_links_forever(self, every: float = 60) -> None:
         while True:

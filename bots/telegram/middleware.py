@@ -16,7 +16,7 @@ from core.messages import Incoming
 from core.services.conversation import Conversations, Outcome
 
 if TYPE_CHECKING:
-    from bots.telegram.channel import BotRegistry
+    from bots.telegram.registry import BotRegistry
 
 CHANNEL = "telegram"
 

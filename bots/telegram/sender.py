@@ -14,10 +14,10 @@ from aiogram.exceptions import (
 )
 
 from bots.telegram.render import send_methods
-from core.channels import OutboundMessage, SendOutcome, SendStatus
+from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 
 if TYPE_CHECKING:
-    from bots.telegram.channel import BotRegistry
+    from bots.telegram.registry import BotRegistry
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,16 @@ class WebChat:
     def __init__(self, conversations: Conversations) -> None:
         self.conversations = conversations
 
+    # -- what every channel answers (core.channels.Channel) -----------------------------------
+    sender = None  # the web chat cannot push: a resident reads it when they open the page
+    webhook = None
+
+    def join_link(self, code: str) -> str | None:
+        return None  # the web offers its own chat link
+
+    async def close(self) -> None:
+        return None
+
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(24)

@@ -8,7 +8,7 @@ from bots.whatsapp.channel import WhatsAppChannel
 from bots.whatsapp.client import GraphClient
 from bots.whatsapp.sender import WhatsAppSender
 from core.services.conversation import Conversations
-from core.services.uow import Clock
+from core.storage.uow import Clock
 
 __all__ = ["GraphClient", "WhatsAppChannel", "WhatsAppSender", "build_channel"]
 

@@ -11,23 +11,28 @@ import logging
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from bots.whatsapp import webhook
+from bots.whatsapp import webhook as webhooks
 from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
 from bots.whatsapp.render import render, text_payload
 from bots.whatsapp.sender import CHANNEL, REENGAGEMENT, WhatsAppSender
-from core import outbox
-from core.channels import OutboundMessage, SendOutcome
+from core.channels import WebhookHandler, WebhookResult
 from core.i18n import gettext_for
-from core.services import delivery
+from core.outbox.ports import OutboundMessage, Receipt, SendOutcome
+from core.outbox.receipts import apply_receipt
 from core.services.conversation import Conversations
-from core.services.uow import Clock
+from core.storage.uow import Clock
 
 log = logging.getLogger(__name__)
 
 # Kinds nobody needs an answer to: reactions, Meta's system notices, deleted messages.
 SILENT_KINDS = {"reaction", "system", "unsupported", "ephemeral", "request_welcome", ""}
 
-WebhookResult = tuple[int, str | bytes, str]
+RECEIPTS = {
+    "sent": Receipt.ACCEPTED,
+    "delivered": Receipt.DELIVERED,
+    "read": Receipt.READ,
+    "failed": Receipt.FAILED,
+}
 
 
 class WhatsAppChannel:
@@ -66,7 +71,7 @@ class WhatsAppChannel:
             return None
         return f"https://wa.me/{self.number}?text={quote(f'START {code}', safe='')}"
 
-    # -- pushing (core.channels.ChannelSender) ------------------------------------------------
+    # -- pushing (core.outbox.ports.ChannelSender) ------------------------------------------------
     @property
     def rate(self) -> float:
         return self.sender.rate
@@ -77,6 +82,10 @@ class WhatsAppChannel:
         return await self.sender.send(address, message, bot_id=bot_id)
 
     # -- the webhook ------------------------------------------------------------------------
+    @property
+    def webhook(self) -> WebhookHandler:
+        return self.handle_webhook
+
     async def handle_webhook(
         self,
         method: str,
@@ -86,24 +95,24 @@ class WhatsAppChannel:
     ) -> WebhookResult:
         """Answer Meta's handshake (GET) or handle a signed notification (POST)."""
         if method.upper() == "GET":
-            challenge = webhook.verification_challenge(query, self.verify_token)
+            challenge = webhooks.verification_challenge(query, self.verify_token)
             if challenge is None:
                 return 403, "verification failed", "text/plain"
             return 200, challenge, "text/plain"
         if method.upper() != "POST":
             return 405, "method not allowed", "text/plain"
-        signature = _header(headers, webhook.SIGNATURE_HEADER)
-        if not webhook.signature_valid(body, signature, self.app_secret):
+        signature = _header(headers, webhooks.SIGNATURE_HEADER)
+        if not webhooks.signature_valid(body, signature, self.app_secret):
             log.warning("rejected a WhatsApp webhook with a bad or missing signature")
             return 403, "invalid signature", "text/plain"
-        for event in webhook.parse(body, self.phone_number_id):
-            if isinstance(event, webhook.Receipt):
+        for event in webhooks.parse(body, self.phone_number_id):
+            if isinstance(event, webhooks.Receipt):
                 await self._receipt(event)
             else:
                 await self._receive(event)
         return 200, "ok", "text/plain"
 
-    async def _receive(self, message: webhook.InboundMessage) -> None:
+    async def _receive(self, message: webhooks.InboundMessage) -> None:
         if message.incoming is None:
             if message.kind not in SILENT_KINDS:
                 _ = gettext_for("nl").gettext
@@ -122,7 +131,7 @@ class WhatsAppChannel:
         sent_at = message.sent_at or self.clock()
         async with self.uow_factory() as uow:
             pseudonym = self.conversations.pseudonym(CHANNEL, message.wa_id)
-            await delivery.record_inbound(uow, pseudonym, min(sent_at, self.clock()))
+            await uow.contacts.record_inbound(pseudonym, min(sent_at, self.clock()))
             await uow.commit()
         await self._deliver(render(message.wa_id, outcome.replies, outcome.language))
 
@@ -135,20 +144,18 @@ class WhatsAppChannel:
                 log.warning("could not send a WhatsApp reply: %s", error)
                 return
 
-    async def _receipt(self, receipt: webhook.Receipt) -> None:
+    async def _receipt(self, receipt: webhooks.Receipt) -> None:
         """A delivery receipt: a failure fails the outbox row, except a late 131047 (Meta's
         window closed after all), which sends the message again, as the template."""
+        meaning = RECEIPTS.get(receipt.status)
+        error = receipt.error
+        if meaning == Receipt.FAILED and receipt.error_code == REENGAGEMENT:
+            meaning = Receipt.WINDOW_CLOSED
+            error = error or f"{REENGAGEMENT}: re-engagement required"
+        if meaning is None:
+            return
         async with self.uow_factory() as uow:
-            if receipt.status == "failed" and receipt.error_code == REENGAGEMENT:
-                reason = f"{REENGAGEMENT}: {receipt.error or 're-engagement required'}"
-                again = await outbox.requeue_after_receipt(
-                    uow.conn, receipt.wamid, self.clock(), reason
-                )
-                if again is not None:
-                    await delivery.close_window(uow, again)
-                    await uow.commit()
-                    return
-            if await outbox.record_receipt(uow.conn, receipt.wamid, receipt.status, receipt.error):
+            if await apply_receipt(uow, receipt.wamid, meaning, error):
                 await uow.commit()
 
     async def close(self) -> None:

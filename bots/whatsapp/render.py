@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from core.channels import Template
 from core.i18n import gettext_for
 from core.messages import Option, Reply, numbered_text
+from core.outbox.ports import Template
 
 JsonDict = dict[str, Any]
 

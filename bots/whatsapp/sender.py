@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 
 from bots.whatsapp.client import GraphClient, GraphError, GraphNetworkError
 from bots.whatsapp.render import render, template_payload
-from core.channels import OutboundMessage, SendOutcome, SendStatus
-from core.services import delivery
-from core.services.uow import Clock, UnitOfWork
+from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
+from core.storage.uow import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +69,20 @@ class WhatsAppSender:
     async def window_open(self, address: str) -> bool:
         """Whether the resident wrote to us in the last 24 hours (by our own records)."""
         async with self.uow_factory() as uow:
-            last = await delivery.last_inbound(uow, self.pseudonym(CHANNEL, address))
+            last = await uow.contacts.last_inbound(self.pseudonym(CHANNEL, address))
         return is_within(last, self.clock())
 
     async def send(
         self, address: str, message: OutboundMessage, *, bot_id: int | None = None
     ) -> SendOutcome:
-        """Send free-form within the window, else the template, else report WINDOW_CLOSED."""
-        if await self.window_open(address):
+        """Send free-form within the window, else the template, else report WINDOW_CLOSED.
+
+        A message without free-form replies (the outbox's retry after Meta closed the window)
+        is its template, whatever our records say of the window.
+        """
+        if not message.replies and message.template is None:
+            return SendOutcome(SendStatus.FAILED, error="nothing to send")
+        if message.replies and await self.window_open(address):
             language = str(message.extra.get("language") or "nl")
             outcome = await self._send_all(render(address, message.replies, language))
             if outcome.status != SendStatus.WINDOW_CLOSED or message.template is None:

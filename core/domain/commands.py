@@ -166,7 +166,7 @@ class PublishResults(Command):
     round_id: int
 
 
-# --- telegram ---
+# --- reachability and bots ---
 
 
 @dataclass(frozen=True)
@@ -181,25 +181,6 @@ class MarkReachable(Command):
     """A resident who had blocked the bot wrote again (STOP still needs START)."""
 
     pseudonym: str
-
-
-@dataclass(frozen=True)
-class AddBot(Command):
-    """Store a Telegram bot (its token already sealed) for an organisation."""
-
-    telegram_id: int
-    username: str
-    token_encrypted: str
-    organisation: str  # slug; created when missing
-    organisation_name: str | None = None
-
-
-@dataclass(frozen=True)
-class RegisterDefaultBot(Command):
-    """Record the bot of the environment's token as the default bot (token not stored)."""
-
-    telegram_id: int
-    username: str
 
 
 @dataclass(frozen=True)

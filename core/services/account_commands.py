@@ -7,7 +7,7 @@ from typing import Any
 from core.domain import commands as c
 from core.domain.accounts import User
 from core.services import accounts
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 
 async def sign_in(cmd: c.SignIn, uow: UnitOfWork) -> tuple[User, str] | None:

@@ -19,7 +19,7 @@ from pwdlib import PasswordHash
 
 from core.domain.accounts import Role, User, normalise_email
 from core.domain.errors import DomainError, InvalidInput
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)

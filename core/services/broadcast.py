@@ -1,54 +1,46 @@
 """Broadcasts: command handlers that queue round prompts, reminders and results in the outbox.
 
 Channel-agnostic: a message is queued for every resident with a contact on a channel that can
-push (everything but the web chat); the sender in core/outbox.py delivers it. Each message has a
-dedupe key (round, resident, kind), so running a handler twice queues nothing twice.
+push (everything but the web chat); the outbox's worker (core/outbox/) delivers it. Each message
+has a dedupe key (round, resident, kind), so running a handler twice queues nothing twice. A
+channel that cannot always send free text gives a stand-in (``StandInMaker``), stored with the
+message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
 
-import sqlalchemy as sa
 from babel.numbers import format_decimal
 
 from core import views
-from core.channels import OutboundMessage, Template
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.domain.errors import UnknownItem
+from core.domain.outbox import Recipient
+from core.domain.quiet_hours import QuietHours, project_zone
 from core.i18n import gettext_for
 from core.messages import Option, Reply
-from core.outbox import DEFAULT_TIMEZONE, Envelope, QuietHours, enqueue
+from core.outbox.ports import OutboundMessage, StandInMaker, Template
+from core.outbox.queue import Envelope, enqueue
 from core.services import handlers
 from core.services.handlers import Handler
-from core.services.templates import template_for
-from core.services.uow import UnitOfWork
-from core.storage import tables as t
+from core.storage.uow import UnitOfWork
 
 PUSHLESS_CHANNELS = frozenset({"web"})  # residents there have no address to push to
 TOP_ITEMS = 3
 
 
-@dataclass(frozen=True)
-class Recipient:
-    resident_id: int
-    pseudonym: str
-    language: str
-    channel: str
-    bot_id: int | None
-    has_progress: bool = False
-
-
-def broadcast_handlers(public_url: str) -> dict[type[c.Command], Handler]:
+def broadcast_handlers(
+    public_url: str, stand_ins: Mapping[str, StandInMaker] | None = None
+) -> dict[type[c.Command], Handler]:
     """The handlers of this module, to merge into the bus's ``COMMAND_HANDLERS``.
 
-    ``OpenRound`` is wrapped: opening a round also queues its prompt.
+    ``OpenRound`` is wrapped: opening a round also queues its prompt. ``stand_ins``: per
+    channel name, what stands in for a pushed message when free text is not allowed.
     """
-    b = Broadcasts(public_url)
+    b = Broadcasts(public_url, stand_ins)
     return {
         c.OpenRound: b.open_round,
         c.PromptRound: b.prompt_round,
@@ -63,8 +55,11 @@ def go_data(code: str, round_id: int) -> str:
 
 
 class Broadcasts:
-    def __init__(self, public_url: str) -> None:
+    def __init__(
+        self, public_url: str, stand_ins: Mapping[str, StandInMaker] | None = None
+    ) -> None:
         self.public_url = public_url.rstrip("/")
+        self.stand_ins = dict(stand_ins or {})
 
     # -- handlers ----------------------------------------------------------------------------
     async def open_round(self, cmd: c.OpenRound, uow: UnitOfWork) -> model.Round:
@@ -87,21 +82,12 @@ class Broadcasts:
         if not rnd.is_open(uow.clock()):
             return 0
         project = await _project(uow, rnd.project_id)
-        rp = t.round_progress
-        recipients = await _recipients(
-            uow,
-            project,
-            sa.or_(rp.c.prompted_at.is_not(None), rp.c.started_at.is_not(None)),
-            rp.c.finished_at.is_(None),
-            progress_of=rnd.id,
+        recipients = await uow.broadcasts.unfinished(
+            project.id or 0, rnd.id or 0, PUSHLESS_CHANNELS
         )
         envelopes = [
             self._envelope(
-                project,
-                rnd,
-                who,
-                f"reminder{cmd.number}",
-                self._reminder(project, rnd, who.language),
+                project, rnd, who, f"reminder{cmd.number}", self._reminder(project, rnd, who)
             )
             for who in recipients
         ]
@@ -120,9 +106,11 @@ class Broadcasts:
         result = next((r for r in results.rounds if r.id == rnd.id), None) if results else None
         if result is None:
             return 0
-        participants = _participants(rnd)
-        recipients = await _recipients(uow, project, t.residents.c.id.in_(participants))
-        own = await _own_scores(uow, rnd, [r.resident_id for r in recipients])
+        recipients = await uow.broadcasts.participants(project.id or 0, rnd, PUSHLESS_CHANNELS)
+        own = {}
+        if rnd.kind == model.RoundKind.RATING and recipients:
+            ids = [r.resident_id for r in recipients]
+            own = await uow.broadcasts.first_scores(rnd.id or 0, ids)
         envelopes = [
             self._envelope(
                 project,
@@ -138,22 +126,15 @@ class Broadcasts:
     # -- queueing ----------------------------------------------------------------------------
     async def _prompt(self, uow: UnitOfWork, rnd: model.Round) -> int:
         project = await _project(uow, rnd.project_id)
-        rp = t.round_progress
-        recipients = await _recipients(
-            uow,
-            project,
-            rp.c.prompted_at.is_(None),
-            rp.c.started_at.is_(None),
-            rp.c.finished_at.is_(None),
-            progress_of=rnd.id,
-            outer=True,
-        )
+        round_id = rnd.id or 0
+        recipients = await uow.broadcasts.unprompted(project.id or 0, round_id, PUSHLESS_CHANNELS)
         envelopes = [
             self._envelope(project, rnd, who, "prompt", self._prompt_message(project, rnd, who))
             for who in recipients
         ]
         count = await self._queue(uow, project, rnd, "prompt", envelopes)
-        await _mark_prompted(uow, rnd.id or 0, recipients)
+        if recipients:
+            await uow.broadcasts.mark_prompted(round_id, recipients, uow.clock())
         return count
 
     async def _queue(
@@ -165,7 +146,7 @@ class Broadcasts:
         envelopes: list[Envelope],
     ) -> int:
         quiet = QuietHours.from_settings(project.settings)
-        count = await enqueue(uow.conn, envelopes, uow.clock(), quiet)
+        count = await enqueue(uow, envelopes, uow.clock(), quiet)
         if count:
             uow.emit(e.MessagesQueued(rnd.id, kind, count))
         return count
@@ -188,6 +169,26 @@ class Broadcasts:
             bot_id=who.bot_id if who.bot_id is not None else project.bot_id,
         )
 
+    def _stand_in(
+        self, project: model.Project, rnd: model.Round, who: Recipient, kind: str, data: str
+    ) -> Template | None:
+        """What stands in for this message on the resident's channel, if it needs one."""
+        make = self.stand_ins.get(who.channel)
+        if make is None:
+            return None
+        zone = project_zone(project.settings)
+        closes = rnd.closes_at.astimezone(zone).strftime("%d-%m-%Y") if rnd.closes_at else ""
+        values = {
+            "project_title": project.title,
+            "project_code": project.code,
+            "round_question": rnd.question,
+            "closes_on": closes,
+        }
+        return make(
+            project.settings, kind, values, project_code=project.code,
+            default_language=who.language, button=data,
+        )  # fmt: skip
+
     # -- texts -------------------------------------------------------------------------------
     def _prompt_message(
         self, project: model.Project, rnd: model.Round, who: Recipient
@@ -207,13 +208,13 @@ class Broadcasts:
         return OutboundMessage(
             (Reply(text, (option,), 1),),
             kind="prompt",
-            template=_template(project, rnd, who.language, "prompt", data),
+            template=self._stand_in(project, rnd, who, "prompt", data),
         )
 
     def _reminder(
-        self, project: model.Project, rnd: model.Round, language: str
+        self, project: model.Project, rnd: model.Round, who: Recipient
     ) -> OutboundMessage:
-        _ = gettext_for(language).gettext
+        _ = gettext_for(who.language).gettext
         text = _(
             "A reminder: the round \u201c{question}\u201d in \u201c{title}\u201d is still open. "
             "Every answer helps."
@@ -222,7 +223,7 @@ class Broadcasts:
         return OutboundMessage(
             (Reply(text, (Option(_("Continue"), data),), 1),),
             kind="reminder",
-            template=_template(project, rnd, language, "reminder", data),
+            template=self._stand_in(project, rnd, who, "reminder", data),
         )
 
     def _results(
@@ -239,39 +240,9 @@ class Broadcasts:
         thanks = _("Thank you for taking part in \u201c{title}\u201d!").format(title=project.title)
         paragraphs = [thanks]
         if rnd.kind == model.RoundKind.RATING:
-            rated = [i for i in result.items if i.criteria and i.criteria[0].n]
-            lines = [
-                _("The results of \u201c{question}\u201d are in. Rated highest:").format(
-                    question=question
-                )
-            ]
-            for n, item in enumerate(rated[:TOP_ITEMS], start=1):
-                line = f"{n}. {_short(item.text, 100)} ({_number(item.criteria[0].mean, lang)})"
-                if own and item.item_id in own:
-                    you = _("you: {score}").format(score=_number(own[item.item_id], lang))
-                    line += f" \u2013 {you}"
-                lines.append(line)
-            paragraphs.append("\n".join(lines))
-            group = _group_mean(result, set(own)) if own else None
-            if own and group is not None:
-                mine = sum(own.values()) / len(own)
-                paragraphs.append(
-                    _(
-                        "Your average score was {mine}; the group gave the same items {group}."
-                    ).format(mine=_number(mine, lang), group=_number(group, lang))
-                )
+            paragraphs += _rating_summary(result, own, question, lang)
         elif rnd.kind == model.RoundKind.STATEMENTS:
-            lines = [
-                _("The results of \u201c{question}\u201d are in. Most agreed with:").format(
-                    question=question
-                )
-            ]
-            voted = [i for i in result.items if i.votes]
-            voted.sort(key=lambda i: -i.agree / i.votes)
-            for n, item in enumerate(voted[:TOP_ITEMS], start=1):
-                agree = _("{percent}% agree").format(percent=round(100 * item.agree / item.votes))
-                lines.append(f"{n}. {_short(item.text, 100)} ({agree})")
-            paragraphs.append("\n".join(lines))
+            paragraphs.append(_statements_summary(result, question, lang))
         elif rnd.kind == model.RoundKind.IDEAS:
             paragraphs.append(
                 _("{count} ideas were collected for \u201c{question}\u201d.").format(
@@ -299,22 +270,47 @@ def _number(value: float | None, language: str) -> str:
     return str(format_decimal(value, format="0.0", locale=language))
 
 
-def _template(
-    project: model.Project, rnd: model.Round, language: str, kind: str, data: str
-) -> Template | None:
-    """The project's approved WhatsApp template for ``kind``, if it configured one."""
-    zone = ZoneInfo(str(project.settings.get("timezone") or DEFAULT_TIMEZONE))
-    closes = rnd.closes_at.astimezone(zone).strftime("%d-%m-%Y") if rnd.closes_at else ""
-    values = {
-        "project_title": project.title,
-        "project_code": project.code,
-        "round_question": rnd.question,
-        "closes_on": closes,
-    }
-    return template_for(
-        project.settings, kind, values, project_code=project.code,
-        default_language=language, button=data,
-    )  # fmt: skip
+def _rating_summary(
+    result: views.RoundResult, own: dict[int, float] | None, question: str, lang: str
+) -> list[str]:
+    """The best-rated items, with the resident's own scores beside the group's."""
+    _ = gettext_for(lang).gettext
+    rated = [i for i in result.items if i.criteria and i.criteria[0].n]
+    lines = [
+        _("The results of \u201c{question}\u201d are in. Rated highest:").format(question=question)
+    ]
+    for n, item in enumerate(rated[:TOP_ITEMS], start=1):
+        line = f"{n}. {_short(item.text, 100)} ({_number(item.criteria[0].mean, lang)})"
+        if own and item.item_id in own:
+            you = _("you: {score}").format(score=_number(own[item.item_id], lang))
+            line += f" \u2013 {you}"
+        lines.append(line)
+    paragraphs = ["\n".join(lines)]
+    group = _group_mean(result, set(own)) if own else None
+    if own and group is not None:
+        mine = sum(own.values()) / len(own)
+        paragraphs.append(
+            _("Your average score was {mine}; the group gave the same items {group}.").format(
+                mine=_number(mine, lang), group=_number(group, lang)
+            )
+        )
+    return paragraphs
+
+
+def _statements_summary(result: views.RoundResult, question: str, lang: str) -> str:
+    """The statements most agreed with."""
+    _ = gettext_for(lang).gettext
+    lines = [
+        _("The results of \u201c{question}\u201d are in. Most agreed with:").format(
+            question=question
+        )
+    ]
+    voted = [i for i in result.items if i.votes]
+    voted.sort(key=lambda i: -i.agree / i.votes)
+    for n, item in enumerate(voted[:TOP_ITEMS], start=1):
+        agree = _("{percent}% agree").format(percent=round(100 * item.agree / item.votes))
+        lines.append(f"{n}. {_short(item.text, 100)} ({agree})")
+    return "\n".join(lines)
 
 
 def _group_mean(result: views.RoundResult, item_ids: set[int]) -> float | None:
@@ -343,109 +339,3 @@ async def _project(uow: UnitOfWork, project_id: int) -> model.Project:
     if project is None or project.id is None:
         raise UnknownItem("project")
     return project
-
-
-async def _recipients(
-    uow: UnitOfWork,
-    project: model.Project,
-    *where: Any,
-    progress_of: int | None = None,
-    outer: bool = False,
-) -> list[Recipient]:
-    """Active residents of the project with a contact on a channel that can push.
-
-    With ``progress_of`` their ``round_progress`` row of that round is joined (left-joined when
-    ``outer``) so that ``where`` can filter on it.
-    """
-    r, ct, rp = t.residents, t.contacts, t.round_progress
-    source: Any = r.join(ct, ct.c.pseudonym == r.c.pseudonym)
-    has_progress: Any = sa.literal(False)
-    if progress_of is not None:
-        on = sa.and_(rp.c.round_id == progress_of, rp.c.resident_id == r.c.id)
-        source = source.outerjoin(rp, on) if outer else source.join(rp, on)
-        has_progress = rp.c.id.is_not(None)
-    query = (
-        sa.select(
-            r.c.id,
-            r.c.pseudonym,
-            r.c.language,
-            ct.c.channel,
-            ct.c.bot_id,
-            has_progress.label("has_progress"),
-        )
-        .select_from(source)
-        .where(
-            r.c.project_id == project.id,
-            r.c.status == model.ResidentStatus.ACTIVE.value,
-            ct.c.channel.not_in(PUSHLESS_CHANNELS),
-            *where,
-        )
-        .order_by(r.c.id)
-    )
-    return [
-        Recipient(
-            int(row.id),
-            row.pseudonym,
-            row.language,
-            row.channel,
-            row.bot_id,
-            bool(row.has_progress),
-        )
-        for row in await uow.conn.execute(query)
-    ]
-
-
-def _participants(rnd: model.Round) -> Any:
-    """A subquery of the residents who answered the round (or finished it)."""
-    table = {
-        model.RoundKind.IDEAS: t.ideas,
-        model.RoundKind.RATING: t.ratings,
-        model.RoundKind.STATEMENTS: t.votes,
-        model.RoundKind.FEEDBACK: t.feedback,
-    }[rnd.kind]
-    answered = sa.select(table.c.resident_id).where(table.c.round_id == rnd.id)
-    finished = sa.select(t.round_progress.c.resident_id).where(
-        t.round_progress.c.round_id == rnd.id, t.round_progress.c.finished_at.is_not(None)
-    )
-    return sa.union(answered, finished).scalar_subquery()
-
-
-async def _own_scores(
-    uow: UnitOfWork, rnd: model.Round, resident_ids: list[int]
-) -> dict[int, dict[int, float]]:
-    """Each participant's first-criterion score per item (rating rounds only)."""
-    if rnd.kind != model.RoundKind.RATING or not resident_ids:
-        return {}
-    scores: dict[int, dict[int, float]] = {}
-    rows = await uow.conn.execute(
-        sa.select(t.ratings.c.resident_id, t.ratings.c.item_id, t.ratings.c.score).where(
-            t.ratings.c.round_id == rnd.id, t.ratings.c.criterion == 0
-        )
-    )
-    wanted = set(resident_ids)
-    for resident_id, item_id, score in rows:
-        if resident_id in wanted:
-            scores.setdefault(int(resident_id), {})[int(item_id)] = float(score)
-    return scores
-
-
-async def _mark_prompted(uow: UnitOfWork, round_id: int, recipients: list[Recipient]) -> None:
-    """Set ``round_progress.prompted_at`` for everyone just prompted, in two statements."""
-    if not recipients:
-        return
-    now = uow.clock()
-    rp = t.round_progress
-    new = [
-        {"round_id": round_id, "resident_id": who.resident_id, "prompted_at": now}
-        for who in recipients
-        if not who.has_progress
-    ]
-    if new:
-        await uow.conn.execute(rp.insert(), new)
-    known = [who.resident_id for who in recipients if who.has_progress]
-    for start in range(0, len(known), 500):
-        await uow.conn.execute(
-            rp.update()
-            .where(rp.c.round_id == round_id, rp.c.resident_id.in_(known[start : start + 500]))
-            .values(prompted_at=now)
-        )

@@ -10,7 +10,7 @@ from core.domain.commands import Command
 from core.domain.events import Event
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
-from core.services.uow import UnitOfWork, UnitOfWorkFactory
+from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
 from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
-from core.services.uow import UnitOfWork
 from core.storage import tables as t
 from core.storage.bots import BotScope
+from core.storage.uow import UnitOfWork
 from core.views.others import others_view
 from core.views.others import prepare as prepare_others
 

@@ -17,7 +17,7 @@ from core.domain.errors import (
 )
 from core.services.account_commands import ACCOUNT_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
 
@@ -211,7 +211,7 @@ async def close_round(cmd: c.CloseRound, uow: UnitOfWork) -> model.Round:
     return rnd
 
 
-# --- telegram ---
+# --- reachability ---
 
 
 async def mark_blocked(cmd: c.MarkBlocked, uow: UnitOfWork) -> None:
@@ -224,45 +224,6 @@ async def mark_reachable(cmd: c.MarkReachable, uow: UnitOfWork) -> None:
     """Make a pseudonym's blocked residents active again (a STOP is only undone by START)."""
     status = model.ResidentStatus
     await uow.residents.change_status(cmd.pseudonym, status.BLOCKED.value, status.ACTIVE.value)
-
-
-async def add_bot(cmd: c.AddBot, uow: UnitOfWork) -> int:
-    """Store a bot for an organisation, or update the token and owner of a known one."""
-    bots = uow.bots
-    organisation_id = await uow.projects.organisation(cmd.organisation, cmd.organisation_name)
-    known = await bots.by_telegram_id(cmd.telegram_id)
-    if known is not None and known.id is not None:
-        await bots.update(
-            known.id,
-            username=cmd.username,
-            token_encrypted=cmd.token_encrypted,
-            organisation_id=organisation_id,
-            active=True,
-        )
-        return known.id
-    bot = model.Bot(
-        cmd.telegram_id,
-        cmd.username,
-        organisation_id,
-        cmd.token_encrypted,
-        created_at=uow.clock(),
-    )
-    return await bots.add(bot)
-
-
-async def register_default_bot(cmd: c.RegisterDefaultBot, uow: UnitOfWork) -> int:
-    """Record the environment's bot as the default one (and no other)."""
-    bots = uow.bots
-    known = await bots.by_telegram_id(cmd.telegram_id)
-    if known is not None and known.id is not None:
-        bot_id = known.id
-        if not known.is_default or known.username != cmd.username or not known.active:
-            await bots.update(bot_id, username=cmd.username, is_default=True, active=True)
-    else:
-        bot = model.Bot(cmd.telegram_id, cmd.username, is_default=True, created_at=uow.clock())
-        bot_id = await bots.add(bot)
-    await bots.clear_default(except_id=bot_id)
-    return bot_id
 
 
 async def bind_project(cmd: c.BindProject, uow: UnitOfWork) -> None:
@@ -292,8 +253,6 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.CloseRound: close_round,
     c.MarkBlocked: mark_blocked,
     c.MarkReachable: mark_reachable,
-    c.AddBot: add_bot,
-    c.RegisterDefaultBot: register_default_bot,
     c.BindProject: bind_project,
     **PROJECT_HANDLERS,
     **ACCOUNT_HANDLERS,

@@ -16,7 +16,7 @@ from core.domain import events as e
 from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
 from core.services.handlers import Handler, add_idea_to_rating_rounds
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 KINDS = ("idea", "feedback")
 MAX_THEMES = 5

@@ -19,7 +19,7 @@ from core.domain import model
 from core.domain.errors import ProjectFileError
 from core.services.project_spec import ProjectFile, file_data
 from core.services.projects import import_file
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 
 def parse_project_file(text: str, name: str = "project file") -> ProjectFile:

@@ -24,7 +24,7 @@ from pydantic import (
 from core.domain import model
 from core.domain.errors import DomainError
 from core.i18n import N_
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 
 class SpecError(ValueError):

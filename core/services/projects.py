@@ -27,7 +27,7 @@ from core.services.project_spec import (
     merge_project,
     validate_file,
 )
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 
 CODE_TAKEN = {"loc": ("project", "code"), "type": "code_taken", "msg": "code in use", "ctx": {}}
 

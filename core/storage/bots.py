@@ -1,11 +1,13 @@
-"""The Telegram bots of the deployment (one per municipality) and which projects they serve."""
+"""The bots of the deployment (one per municipality) and which projects they serve: data.
+
+The channel that runs them (bots/telegram) reads and writes them through ``uow.bots``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
 from core.storage import tables as t
@@ -45,6 +47,11 @@ class BotRepository(Repository):
     async def update(self, bot_id: int, **values: object) -> None:
         await self.conn.execute(t.bots.update().where(t.bots.c.id == bot_id).values(**values))
 
+    async def project_bots(self) -> dict[str, int | None]:
+        """Each project's code and the bot it belongs to (None: the default bot)."""
+        rows = await self.conn.execute(sa.select(t.projects.c.code, t.projects.c.bot_id))
+        return {str(code): bot_id for code, bot_id in rows}
+
     async def clear_default(self, except_id: int) -> None:
         await self.conn.execute(
             t.bots.update().where(t.bots.c.id != except_id).values(is_default=False)
@@ -62,13 +69,6 @@ class BotScope:
     bot_id: int | None = None
     is_default: bool = False
 
-    @classmethod
-    async def load(cls, conn: AsyncConnection, bot_id: int | None) -> BotScope:
-        if bot_id is None:
-            return cls()
-        is_default = await conn.scalar(sa.select(t.bots.c.is_default).where(t.bots.c.id == bot_id))
-        return cls(bot_id, bool(is_default))
-
     def allows(self, project: model.Project) -> bool:
         return self.allows_bot(project.bot_id)
 
@@ -79,9 +79,3 @@ class BotScope:
         if project_bot_id is not None:
             return project_bot_id == self.bot_id
         return self.is_default
-
-
-async def project_bots(conn: AsyncConnection) -> dict[str, int | None]:
-    """Each project's code and the bot it belongs to (None: the default bot)."""
-    rows = await conn.execute(sa.select(t.projects.c.code, t.projects.c.bot_id))
-    return {str(code): bot_id for code, bot_id in rows}

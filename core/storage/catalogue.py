@@ -7,7 +7,7 @@ or closes a round, moderates an item, or a bot is added — so they are cached h
 
 Freshness:
 
-* a change committed through a :class:`~core.services.uow.UnitOfWork` in this process clears
+* a change committed through a :class:`~core.storage.uow.UnitOfWork` in this process clears
   the cache at once: :meth:`Catalogue.watch` listens on the engines of its database (SQLAlchemy's
   ``after_execute`` event on those engines, not on the library's classes) for INSERT, UPDATE and
   DELETE on the catalogue tables, and the unit of work tells the catalogue after its commit

@@ -1,6 +1,6 @@
 """Test doubles for the outbox: a scripted ``ChannelSender``, an aiogram one, virtual sleep.
 
-``ScriptedSender`` implements ``core.channels.ChannelSender`` in memory and answers each
+``ScriptedSender`` implements ``core.outbox.ports.ChannelSender`` in memory and answers each
 address with scripted outcomes (SENT by default). ``AiogramSender`` is the smallest real
 Telegram sender (aiogram ``Bot.send_message`` against ``FakeBotAPI``), so the outbox is tested
 over HTTP without the Telegram channel's own adapter. ``VirtualSleep`` moves a ``TestClock``
@@ -24,8 +24,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.channels import OutboundMessage, SendOutcome, SendStatus
 from core.messages import Reply
+from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 from tests.factories import TestClock
 
 

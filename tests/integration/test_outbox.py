@@ -11,18 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.channels import SendOutcome, SendStatus
 from core.domain import commands as c
+from core.domain.quiet_hours import QuietHours
 from core.messages import Incoming
-from core.outbox import (
-    OutboxSender,
-    Pacer,
-    QuietHours,
-    broadcast_progress,
-    dump_message,
-    load_message,
-)
+from core.outbox import OutboxSender, Pacer, dump_message, load_message
+from core.outbox.ports import SendOutcome, SendStatus
 from core.storage import tables as t
+from core.views.broadcast import broadcast_progress
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident, TestClock
 from tests.fakes.senders import ScriptedSender, VirtualSleep
@@ -162,6 +157,26 @@ async def test_a_403_blocks_the_resident_and_is_never_retried(
     assert len(await outbox_rows(container, kind="reminder")) == 2
 
 
+async def test_a_resident_who_stopped_while_a_message_was_on_its_way_stays_stopped(
+    container: Container, clock: TestClock
+):
+    project_id = await make_project(container)
+    addresses = await subscribe(container, project_id, 1)
+    await container.bus.handle(c.OpenRound(await round_id(container, "ideeen")))
+    pseudonym = container.conversations.pseudonym("telegram", addresses[0])
+
+    class StopsThenBlocks(ScriptedSender):
+        async def send(self, address, message, *, bot_id=None):  # type: ignore[no-untyped-def]
+            await container.bus.handle(c.Unsubscribe(pseudonym))  # STOP, then block the bot
+            return SendOutcome(SendStatus.BLOCKED, error="Forbidden: bot was blocked by the user")
+
+    outbox, _ = make_sender(container, clock, StopsThenBlocks(clock))
+    await outbox.drain()
+
+    assert [r["status"] for r in await outbox_rows(container)] == ["blocked"]
+    assert await _resident_status(container, addresses[0]) == "stopped"  # as MarkBlocked does
+
+
 async def test_a_permanent_error_keeps_its_reason(container: Container, clock: TestClock):
     project_id = await make_project(container)
     addresses = await subscribe(container, project_id, 2)
@@ -284,7 +299,7 @@ async def test_quiet_hours_hold_broadcasts_until_the_morning(
     morning = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam (CET)
     assert {r["next_attempt_at"] for r in await outbox_rows(container)} == {morning}
     async with container.uow() as uow:
-        progress = await broadcast_progress(uow.conn, "TEST", "ideeen", clock.now)
+        progress = await broadcast_progress(uow, "TEST", "ideeen", clock.now)
     assert progress is not None and progress.held == 3
 
     clock.now = morning - timedelta(minutes=1)
@@ -356,8 +371,8 @@ def test_the_token_bucket_spaces_messages_and_honours_a_pause():
 
 
 def test_a_message_survives_its_json_round_trip():
-    from core.channels import OutboundMessage, Template
     from core.messages import Option, Reply
+    from core.outbox.ports import OutboundMessage, Template
 
     message = OutboundMessage(
         (Reply("Hallo", (Option("Doe mee", "go:X:1"),), 1), Reply("Tot zo")),

@@ -18,8 +18,7 @@ def join_links(request: Request, services: Any, code: str) -> list[dict[str, str
     """Every way to join a project: the web chat, and each channel that offers a link."""
     links = [{"channel": "web", "url": str(request.url_for("chat_page", code=code))}]
     for name, channel in services.channels.items():
-        link = getattr(channel, "join_link", None)
-        url = link(code) if link else None
+        url = channel.join_link(code)
         if url:
             links.append({"channel": name, "url": url})
     return links

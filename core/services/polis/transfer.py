@@ -40,7 +40,7 @@ from core.services.polis.files import (
     read_votes,
 )
 from core.services.polis.writing import summarise
-from core.services.uow import UnitOfWork
+from core.storage.uow import UnitOfWork
 from core.views.reading import Analyses
 from core.views.votes import load_round_votes, vote_times
 

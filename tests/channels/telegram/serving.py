@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from pydantic import SecretStr
 
 from config.settings import Settings
-from core.services.uow import Clock
 from core.storage.db import create_all
+from core.storage.uow import Clock
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty
 from tests.channels.telegram.conftest import TOKEN
 from tests.conftest import _reset_postgres

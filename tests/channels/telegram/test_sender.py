@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.channels import OutboundMessage, SendStatus
 from core.messages import Option, Reply
+from core.outbox.ports import OutboundMessage, SendStatus
 from inspraak.bootstrap import Container
 from tests.channels.telegram.conftest import TOKEN
 

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from bots.whatsapp.channel import WhatsAppChannel
-from core.channels import OutboundMessage, SendStatus, Template
+from bots.whatsapp.templates import template_for
 from core.messages import Reply
-from core.services.templates import template_for
+from core.outbox.ports import OutboundMessage, SendStatus, Template
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.channels.whatsapp.conftest import WhatsAppResident
@@ -92,6 +92,22 @@ async def test_after_the_window_closed_a_prompt_goes_as_the_approved_template(
     assert status == 200
     assert "Welkom terug" in gert.texts()
     assert gert.question["type"] == "interactive"
+
+
+async def test_a_template_only_message_within_the_window_reaches_the_resident(
+    wa: Container, graph: FakeGraphAPI, gert: WhatsAppResident
+):
+    before = len(graph.sent(GERT))
+    message = OutboundMessage(replies=(), kind="prompt", template=_template())
+    outcome = await _channel(wa).send(GERT, message)
+    assert outcome.status == SendStatus.SENT
+    sent = graph.sent(GERT)
+    assert len(sent) == before + 1 and sent[-1]["type"] == "template"
+    assert outcome.provider_id == graph.last_wamid(GERT)
+
+    empty = await _channel(wa).send(GERT, OutboundMessage(replies=(), kind="prompt"))
+    assert empty.status == SendStatus.FAILED  # never reported sent without a request
+    assert len(graph.sent(GERT)) == before + 1
 
 
 async def test_after_the_window_closed_without_a_template_the_outbox_hears_window_closed(

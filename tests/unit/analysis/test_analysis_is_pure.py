@@ -38,10 +38,10 @@ def test_the_analysis_imports_no_storage_service_view_or_io_module():
 
 def test_the_purity_check_catches_sql_and_a_service(tmp_path: Path):
     (tmp_path / "core" / "analysis").mkdir(parents=True)
-    bad = "import sqlalchemy as sa\nfrom core.services.uow import UnitOfWork\nimport csv\n"
+    bad = "import sqlalchemy as sa\nfrom core.storage.uow import UnitOfWork\nimport csv\n"
     (tmp_path / "core" / "analysis" / "bad.py").write_text(bad)
     assert sorted(impure(tmp_path)) == [
-        "core/analysis/bad.py imports core.services.uow",
+        "core/analysis/bad.py imports core.storage.uow",
         "core/analysis/bad.py imports csv",
         "core/analysis/bad.py imports sqlalchemy",
     ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bots.whatsapp.render import coalesce, ellipsis, render, template_payload
+from bots.whatsapp.templates import template_for
 from bots.whatsapp.webhook import signature_valid, template_button, to_incoming
-from core.channels import Template
 from core.messages import Incoming, IncomingKind, Option, Reply
-from core.services.templates import template_for
+from core.outbox.ports import Template
 
 TO = "31612345678"
 

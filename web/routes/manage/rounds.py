@@ -11,8 +11,8 @@ from core.domain import commands as c
 from core.domain.errors import InvalidInput
 from core.domain.model import Project
 from core.i18n import gettext_for
-from core.outbox import broadcast_progress
 from core.services.project_spec import InvalidProjectFile, current_file
+from core.views.broadcast import broadcast_progress
 from web import forms
 from web.deps import (
     FacilitatorDep,
@@ -180,7 +180,7 @@ async def round_progress(
     """Sent, pending, failed and blocked messages of a round, the current rate and an ETA."""
     project = await project_for(services, session, code)
     async with services.reading() as uow:
-        progress = await broadcast_progress(uow.conn, project.code, key, services.clock())
+        progress = await broadcast_progress(uow, project.code, key, services.clock())
     if progress is None:
         raise HTTPException(404, "no such round")
     return JSONResponse(progress.to_json(), headers={"Cache-Control": "no-store"})

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from core.channels import Template
+from core.outbox.ports import Template
 
 FIELDS = ("project_title", "project_code", "round_question", "closes_on")
 KINDS = ("prompt", "reminder", "results")

@@ -11,11 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.domain.events import Event
 from core.storage.accounts import AccountRepository
 from core.storage.bots import BotRepository
+from core.storage.broadcasts import BroadcastRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
+from core.storage.contacts import ContactRepository
 from core.storage.database import Database
 from core.storage.db import begin
 from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
+from core.storage.outbox import OutboxRepository
 from core.storage.repositories import (
     ContributionRepository,
     DialogueRepository,
@@ -47,6 +50,9 @@ class UnitOfWork:
     bots: BotRepository
     catalogue: BoundCatalogue
     imports: ImportRepository
+    outbox: OutboxRepository
+    contacts: ContactRepository
+    broadcasts: BroadcastRepository
     conn: AsyncConnection
 
     def __init__(
@@ -84,6 +90,9 @@ class UnitOfWork:
         self.bots = BotRepository(self.conn)
         self.catalogue = BoundCatalogue(self.database.catalogue, self.conn)
         self.imports = ImportRepository(self.conn)
+        self.outbox = OutboxRepository(self.conn)
+        self.contacts = ContactRepository(self.conn)
+        self.broadcasts = BroadcastRepository(self.conn)
         self.events = []
         return self
 
