@@ -1,25 +1,31 @@
 """The composition root: wires storage, the bus, the conversation service and the channels.
 
 Nothing here runs at import time; entrypoints (the CLI, tests, benchmarks) call ``bootstrap``.
+What only some entrypoints need is built on first use or on request, so that a command-line
+call does not load the analysis (scikit-learn) or the channels (aiogram): the conversation
+service and the analyses are built when first asked for, the channels unless
+``channels=False``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
-from core.analysis.service import RoundAnalyses
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
-from core.services.conversation import Conversations
-from core.services.project_file import import_project, parse_project_file
 from core.services.uow import Clock, UnitOfWork, utcnow
 from core.storage.db import background_for, create_engine, reader_for
+
+if TYPE_CHECKING:
+    from core.analysis.service import RoundAnalyses
+    from core.services.conversation import Conversations
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -31,15 +37,27 @@ class Container:
     settings: Settings
     engine: AsyncEngine
     bus: MessageBus
-    conversations: Conversations
     clock: Clock
     secret_key: str
     channels: dict[str, Any] = field(default_factory=dict)
-    analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
     # core.channels.ChannelSender per channel name: what the outbox sends broadcasts through
     senders: dict[str, Any] = field(default_factory=dict)
     reader: AsyncEngine | None = None  # long reads (pages, exports); None: ``engine``
     background: AsyncEngine | None = None  # the outbox's writes; None: ``engine``
+
+    @cached_property
+    def analyses(self) -> RoundAnalyses:
+        """The cached opinion analyses, one per process."""
+        from core.analysis.service import RoundAnalyses
+
+        return RoundAnalyses()
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """The conversation service every channel hands its residents' messages to."""
+        from core.services.conversation import Conversations
+
+        return Conversations(self.bus, self.secret_key, self.analyses, reading=self.reading)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock)
@@ -65,18 +83,15 @@ def bootstrap(
     engine: AsyncEngine | None = None,
     clock: Clock = utcnow,
     secret_key: str | None = None,
+    channels: bool = True,
 ) -> Container:
-    """Build the container from explicit arguments."""
+    """Build the container from explicit arguments; ``channels=False`` builds no channel
+    (the command line: it sends through the outbox, which ``inspraak serve`` drains)."""
     engine = engine or create_engine(settings.database_url)
     key = secret_key or settings.resolved_secret_key()
 
-    reader = reader_for(engine)
-
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(engine, clock)
-
-    def read_factory() -> UnitOfWork:
-        return UnitOfWork(reader, clock, read_only=True)
 
     background = background_for(engine)
 
@@ -88,36 +103,32 @@ def bootstrap(
         DEFAULT_HANDLERS,
         bulk=(broadcast_handlers(settings.base_url()), background_factory),
     )
-    analyses = RoundAnalyses()
-    conversations = Conversations(bus, key, analyses, reading=read_factory)
     container = Container(
-        settings,
-        engine,
-        bus,
-        conversations,
-        clock,
-        key,
-        analyses=analyses,
-        reader=reader,
-        background=background,
+        settings, engine, bus, clock, key, reader=reader_for(engine), background=background
     )
+    if channels:
+        _add_channels(container)
+    return container
+
+
+def _add_channels(container: Container) -> None:
+    """The web chat, WhatsApp when it has a token, and Telegram."""
+    from bots.telegram.channel import TelegramChannel
     from bots.webchat.channel import WebChat
 
+    settings, conversations = container.settings, container.conversations
     container.channels["web"] = WebChat(conversations)
     if settings.whatsapp_token is not None:
         from bots.whatsapp import build_channel
 
-        whatsapp = build_channel(settings, conversations, clock)
+        whatsapp = build_channel(settings, conversations, container.clock)
         container.channels["whatsapp"] = whatsapp
         container.senders["whatsapp"] = whatsapp
-    from bots.telegram.channel import TelegramChannel
-
     # Always present (it stays idle without a token or a stored bot), so that bots added with
     # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
-    telegram = TelegramChannel.from_settings(settings, conversations, key)
+    telegram = TelegramChannel.from_settings(settings, conversations, container.secret_key)
     container.channels["telegram"] = telegram
     container.senders["telegram"] = telegram.sender
-    return container
 
 
 WebhookHandler = Callable[
@@ -139,6 +150,8 @@ def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
 
 async def load_demo_if_empty(container: Container) -> str | None:
     """Load the demo project into an empty database; return its code when loaded."""
+    from core.services.project_file import import_project, parse_project_file
+
     async with container.uow() as uow:
         if await uow.projects.count():
             return None
