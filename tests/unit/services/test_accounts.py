@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 from core.domain.accounts import Role
 from core.domain.errors import InvalidInput
@@ -10,6 +12,13 @@ from core.services import accounts
 from tests.fakes.uow import FakeDatabase
 
 IP = "192.0.2.1"
+
+
+@pytest.fixture(autouse=True)
+def light_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id still, with the least work: these tests are about the rules, not the cost."""
+    light = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    monkeypatch.setattr(accounts, "hasher", lambda: light)
 
 
 async def create(db: FakeDatabase, email: str, role: str = "admin", org: str | None = None):
