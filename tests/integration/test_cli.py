@@ -107,7 +107,17 @@ def test_help_lists_the_commands_and_a_group_without_an_action_exits_2(cli):
     assert cli("round", "open", "GROENWEST").returncode == 2  # argparse: a missing argument
 
 
-HEAVY = ("aiogram", "sklearn", "scipy", "fastapi", "uvicorn", "starlette", "jinja2")
+HEAVY = (
+    "aiogram",
+    "sklearn",
+    "scipy",
+    "numpy",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "apscheduler",
+)
 
 
 def test_the_installed_script_starts_without_the_channels_or_the_analysis(tmp_path: Path):
