@@ -1,42 +1,51 @@
 """The composition root: wires storage, the bus, the conversation service and the channels.
 
 Nothing here runs at import time; entrypoints (the CLI, tests, benchmarks) call ``bootstrap``.
+What only some entrypoints need is built on first use or on request, so that a command-line
+call does not load the analysis (scikit-learn) or the channels (aiogram): the conversation
+service and the analyses are built when first asked for, the channels unless
+``channels=False``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import Settings
 from core.channels import Channel, WebhookHandler
 from core.outbox.ports import ChannelSender
-from core.services.analyses import RoundAnalyses
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
-from core.services.conversation import Conversations
-from core.services.project_file import import_project, parse_project_file
 from core.storage.database import Database
 from core.storage.db import create_engine
 from core.storage.uow import Clock, UnitOfWork, utcnow
+
+if TYPE_CHECKING:
+    from core.services.analyses import RoundAnalyses
+    from core.services.conversation import Conversations
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
 
 @dataclass
 class Container:
-    """Everything a running inspraak needs, built once per process."""
+    """Everything a running inspraak needs, built once per process.
+
+    It owns what would otherwise be global: the database's engines, write lock and catalogue
+    cache (``database``), the bus and its subscribers, the channels and their registries.
+    """
 
     settings: Settings
     database: Database
     bus: MessageBus
-    conversations: Conversations
     clock: Clock
     secret_key: str
     channels: dict[str, Channel] = field(default_factory=dict)
-    analyses: RoundAnalyses = field(default_factory=RoundAnalyses)  # cached opinion analyses
     # per channel name, what the outbox sends broadcasts through
     senders: dict[str, ChannelSender] = field(default_factory=dict)
 
@@ -53,6 +62,20 @@ class Container:
     def background(self) -> AsyncEngine:
         """The engine for the outbox's bulk writes."""
         return self.database.background
+
+    @cached_property
+    def analyses(self) -> RoundAnalyses:
+        """The cached opinion analyses, one per process."""
+        from core.services.analyses import RoundAnalyses
+
+        return RoundAnalyses()
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """The conversation service every channel hands its residents' messages to."""
+        from core.services.conversation import Conversations
+
+        return Conversations(self.bus, self.secret_key, self.analyses, reading=self.reading)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database, self.clock)
@@ -77,16 +100,15 @@ def bootstrap(
     engine: AsyncEngine | None = None,
     clock: Clock = utcnow,
     secret_key: str | None = None,
+    channels: bool = True,
 ) -> Container:
-    """Build the container from explicit arguments."""
+    """Build the container from explicit arguments; ``channels=False`` builds no channel
+    (the command line: it sends through the outbox, which ``inspraak serve`` drains)."""
     database = Database(engine or create_engine(settings.database_url))
     key = secret_key or settings.resolved_secret_key()
 
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(database, clock)
-
-    def read_factory() -> UnitOfWork:
-        return UnitOfWork(database, clock, read_only=True)
 
     def background_factory() -> UnitOfWork:
         return UnitOfWork(database, clock, bulk=True)
@@ -102,29 +124,35 @@ def bootstrap(
             background_factory,
         ),
     )
-    analyses = RoundAnalyses()
-    conversations = Conversations(bus, key, analyses, reading=read_factory)
-    container = Container(settings, database, bus, conversations, clock, key, analyses=analyses)
-    from bots.webchat.channel import WebChat
-
-    container.channels["web"] = WebChat(conversations)
-    if settings.whatsapp_token is not None:
-        from bots.whatsapp import build_channel
-
-        container.channels["whatsapp"] = build_channel(settings, conversations, clock)
-    from bots.telegram.channel import TelegramChannel
-
-    # Always present (it stays idle without a token or a stored bot), so that bots added with
-    # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
-    container.channels["telegram"] = TelegramChannel.from_settings(settings, conversations, key)
-    for name, channel in container.channels.items():
-        if channel.sender is not None:
-            container.senders[name] = channel.sender
+    container = Container(settings, database, bus, clock, key)
+    if channels:
+        _add_channels(container)
     return container
 
 
+def _add_channels(container: Container) -> None:
+    """The web chat, WhatsApp when it has a token, and Telegram."""
+    from bots.telegram.channel import TelegramChannel
+    from bots.webchat.channel import WebChat
+
+    settings, conversations = container.settings, container.conversations
+    container.channels["web"] = WebChat(conversations)
+    if settings.whatsapp_token is not None:
+        from bots.whatsapp.build import build_channel
+
+        container.channels["whatsapp"] = build_channel(settings, conversations, container.clock)
+    # Always present (it stays idle without a token or a stored bot), so that bots added with
+    # ``inspraak bot add`` run even without INSPRAAK_TELEGRAM_TOKEN.
+    container.channels["telegram"] = TelegramChannel.from_settings(
+        settings, conversations, container.secret_key
+    )
+    for name, channel in container.channels.items():
+        if channel.sender is not None:
+            container.senders[name] = channel.sender
+
+
 def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
-    """Every channel's ``handle_webhook``, by channel name, for ``app.state.webhooks``."""
+    """Every channel's webhook handler, by channel name, for ``app.state.webhooks``."""
     found: dict[str, WebhookHandler] = {}
     for name, channel in container.channels.items():
         handler = channel.webhook  # None: no webhook (Telegram when polling, the web chat)
@@ -135,6 +163,8 @@ def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
 
 async def load_demo_if_empty(container: Container) -> str | None:
     """Load the demo project into an empty database; return its code when loaded."""
+    from core.services.project_file import import_project, parse_project_file
+
     async with container.uow() as uow:
         if await uow.projects.count():
             return None

@@ -1,5 +1,5 @@
-"""The Telegram channel (aiogram 3): updates in as ``Incoming``, ``Reply`` out as Bot API calls."""
+"""The Telegram channel (aiogram 3): updates in as ``Incoming``, ``Reply`` out as Bot API calls.
 
-from bots.telegram.channel import TelegramChannel
-
-__all__ = ["TelegramChannel"]
+The package imports nothing itself, so that its light modules (the bot registry's commands)
+can be used without loading aiogram; the channel is ``bots.telegram.channel.TelegramChannel``.
+"""

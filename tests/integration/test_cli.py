@@ -1,4 +1,5 @@
-"""The ``inspraak`` command line, run as a user runs it (a subprocess per command)."""
+"""The ``inspraak`` command line: its commands in this process (``tests/cli.py``), and once as
+the installed script, which must start without loading the channels or the analysis."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import cli_environment, run_cli
 from tests.conftest import SECRET, _reset_postgres
 from tests.factories import project_toml
 
@@ -31,23 +33,11 @@ state = "open"
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path):
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     if database_url.startswith("postgresql"):
         asyncio.run(_reset_postgres(database_url))
-    env = {
-        **os.environ,
-        "INSPRAAK_DATABASE_URL": database_url,
-        "INSPRAAK_SECRET_KEY": SECRET,
-        "INSPRAAK_DATA_DIR": str(tmp_path / "var"),
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "inspraak", *args],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
-        )  # fmt: skip
-
-    return run
+    cli_environment(monkeypatch, database_url, tmp_path)
+    return run_cli
 
 
 def test_import_open_vote_and_results_from_the_command_line(cli, tmp_path: Path):
@@ -105,3 +95,52 @@ def test_api_tokens_are_listed_and_revoked_from_the_command_line(cli):
     assert cli("user", "tokens", "--email", "beheer@voorbeeld.nl").stdout == ""
     again = cli("user", "revoke-token", "--email", "beheer@voorbeeld.nl", "--id", token_id)
     assert again.returncode == 1 and "has no token" in again.stdout
+
+
+def test_help_lists_the_commands_and_a_group_without_an_action_exits_2(cli):
+    shown = cli("--help")
+    assert shown.returncode == 0
+    for command in ("serve", "project", "round", "results", "user", "import-polis", "bot"):
+        assert command in shown.stdout
+    bare = cli("project")
+    assert bare.returncode == 2 and "usage: inspraak" in bare.stdout
+    assert cli("round", "open", "GROENWEST").returncode == 2  # argparse: a missing argument
+
+
+HEAVY = (
+    "aiogram",
+    "sklearn",
+    "scipy",
+    "numpy",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "apscheduler",
+)
+
+
+def test_the_installed_script_starts_without_the_channels_or_the_analysis(tmp_path: Path):
+    """The console script of ``[project.scripts]`` runs ``project list`` on a new database;
+    Python's import log shows it loaded none of the heavy libraries it does not need."""
+    script = Path(sys.executable).with_name("inspraak")
+    env = {
+        **os.environ,
+        "INSPRAAK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
+        "INSPRAAK_SECRET_KEY": SECRET,
+        "INSPRAAK_DATA_DIR": str(tmp_path / "var"),
+        "PYTHONPROFILEIMPORTTIME": "1",
+    }
+    ran = subprocess.run(
+        [str(script), "project", "list"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == ""
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in ran.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "inspraak" in imported and "sqlalchemy" in imported  # the log is read right
+    assert imported.isdisjoint(HEAVY), sorted(imported & set(HEAVY))

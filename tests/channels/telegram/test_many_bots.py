@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from config.settings import Settings
 from core.storage import tables as t
 from inspraak.bootstrap import DEMO_FILE, Container, bootstrap
 from tests.channels.telegram.conftest import TOKEN, Sleeps, make_channel, polling_resident
+from tests.cli import cli_environment, run_cli
 from tests.conftest import SECRET, _reset_postgres
 from tests.factories import project_toml
 from tests.fakes.telegram_api import FakeBotAPI
@@ -31,25 +30,16 @@ state = "open"
 
 
 @pytest.fixture
-async def cli(database_url: str, tmp_path: Path, api: FakeBotAPI):
+async def cli(database_url: str, tmp_path: Path, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch):
+    """``inspraak`` in this process, on a worker thread (it runs its own event loop) while
+    this loop serves the fake Bot API."""
     if database_url.startswith("postgresql"):
         await _reset_postgres(database_url)
-    env = {
-        **os.environ,
-        "INSPRAAK_DATABASE_URL": database_url,
-        "INSPRAAK_SECRET_KEY": SECRET,
-        "INSPRAAK_DATA_DIR": str(tmp_path / "var"),
-        "INSPRAAK_TELEGRAM_API_BASE": api.base_url,
-    }
+    cli_environment(monkeypatch, database_url, tmp_path, INSPRAAK_TELEGRAM_API_BASE=api.base_url)
 
     async def run(*args: str) -> tuple[int, str, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "inspraak", *args,
-            env=env, cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        out, err = await asyncio.wait_for(process.communicate(), 120)
-        return process.returncode or 0, out.decode(), err.decode()
+        ran = await asyncio.wait_for(asyncio.to_thread(run_cli, *args), 120)
+        return ran.returncode, ran.stdout, ran.stderr
 
     return run
 

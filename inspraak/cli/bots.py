@@ -1,9 +1,9 @@
-"""``inspraak bot``: the Telegram bots of several municipalities in one deployment."""
+"""``inspraak bot add|list|bind``: the Telegram bots of several municipalities in one
+deployment."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from aiogram import Bot
 from aiogram.client.telegram import TelegramAPIServer
@@ -15,35 +15,10 @@ from bots.telegram.tokens import TokenBox
 from config.settings import Settings
 from core.domain import commands as c
 from inspraak.bootstrap import Container
-
-
-def register(sub: Any) -> None:
-    """Add ``inspraak bot add|list|bind``."""
-    bot = sub.add_parser("bot", help="Telegram bots (one per municipality)").add_subparsers(
-        metavar="ACTION"
-    )
-    add = bot.add_parser("add", help="store a bot from its BotFather token")
-    add.add_argument("--token", required=True, help="the token BotFather gave")
-    add.add_argument("--organisation", required=True, help="organisation slug, e.g. gemeente-b")
-    add.add_argument("--name", help="the organisation's display name (when new)")
-    add.add_argument(
-        "--project", action="append", default=[], help="project code this bot serves (repeat)"
-    )
-    add.set_defaults(func=cmd_bot_add)
-    lst = bot.add_parser("list", help="list the stored bots and their projects")
-    lst.set_defaults(func=cmd_bot_list)
-    bind = bot.add_parser("bind", help="let a project be joined through a bot")
-    bind.add_argument("project")
-    bind.add_argument("bot", help="@username or id of the bot; 'default' for the default bot")
-    bind.set_defaults(func=cmd_bot_bind)
-
-
-# inspraak.cli imports this module, so its helpers are imported when a command runs.
+from inspraak.cli.running import CliError, run
 
 
 def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import CliError, _run
-
     async def work(container: Container) -> str:
         session = JsonSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         try:
@@ -60,14 +35,12 @@ def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
         projects = ", ".join(code.upper() for code in args.project) or "none yet"
         return f"bot @{me.username} stored (id {bot_id}); projects: {projects}"
 
-    print(_run(settings, work))
+    print(run(settings, work))
     print("restart `inspraak serve` to start it")
     return 0
 
 
 def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
             bots = await uow.bots.all(active_only=False)
@@ -81,14 +54,12 @@ def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
             lines.append(f"{bot.id}\t@{bot.username}\t{kind}\t{', '.join(codes)}")
         return lines
 
-    for line in _run(settings, work):
+    for line in run(settings, work):
         print(line)
     return 0
 
 
 def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import CliError, _run
-
     async def work(container: Container) -> str:
         bot_id = None
         if args.bot != "default":
@@ -105,5 +76,5 @@ def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
         await container.bus.handle(c.BindProject(args.project.upper(), bot_id))
         return f"project {args.project.upper()} now belongs to bot {args.bot}"
 
-    print(_run(settings, work))
+    print(run(settings, work))
     return 0

@@ -3,42 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from config.settings import Settings
 from core.services import accounts
 from inspraak.bootstrap import Container
-
-
-def register(sub: Any) -> None:
-    """Add the ``user`` command group."""
-    user = sub.add_parser("user", help="accounts for the web area").add_subparsers(
-        metavar="ACTION"
-    )
-    create = user.add_parser("create", help="create an account; prints a one-time password")
-    create.add_argument("--email", required=True)
-    create.add_argument("--role", required=True, choices=("admin", "facilitator", "viewer"))
-    create.add_argument(
-        "--organisation", help="organisation slug (required for facilitators and viewers)"
-    )
-    create.set_defaults(func=cmd_user_create)
-    token = user.add_parser("token", help="create an API token for an account; prints it")
-    token.add_argument("--email", required=True)
-    token.set_defaults(func=cmd_user_token)
-    tokens = user.add_parser("tokens", help="list an account's API tokens")
-    tokens.add_argument("--email", required=True)
-    tokens.set_defaults(func=cmd_user_tokens)
-    revoke = user.add_parser("revoke-token", help="revoke one of an account's API tokens")
-    revoke.add_argument("--email", required=True)
-    revoke.add_argument("--id", type=int, required=True, help="the number from `user tokens`")
-    revoke.set_defaults(func=cmd_user_revoke_token)
-    lst = user.add_parser("list", help="list the accounts")
-    lst.set_defaults(func=cmd_user_list)
+from inspraak.cli.running import run
 
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> str:
         async with container.uow() as uow:
             user, password = await accounts.create_user(
@@ -47,40 +19,34 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
             await uow.commit()
         return f"{user.email}\t{user.role.value}\none-time password: {password}"
 
-    print(_run(settings, work))
+    print(run(settings, work))
     print("The password must be changed at the first login.")
     return 0
 
 
 def cmd_user_token(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> str:
         async with container.uow() as uow:
             token = await accounts.new_api_token(uow, args.email)
             await uow.commit()
         return token
 
-    print(_run(settings, work))
+    print(run(settings, work))
     return 0
 
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
             users = await uow.accounts.all()
         return [f"{u.email}\t{u.role.value}\t{u.organisation_id or ''}" for u in users]
 
-    for line in _run(settings, work):
+    for line in run(settings, work):
         print(line)
     return 0
 
 
 def cmd_user_tokens(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> list[str]:
         async with container.reading() as uow:
             tokens = await accounts.tokens_of(uow, await accounts.user_id(uow, args.email))
@@ -90,14 +56,12 @@ def cmd_user_tokens(settings: Settings, args: argparse.Namespace) -> int:
             for t in tokens
         ]
 
-    for line in _run(settings, work):
+    for line in run(settings, work):
         print(line)
     return 0
 
 
 def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
-    from inspraak.cli import _run
-
     async def work(container: Container) -> bool:
         async with container.uow() as uow:
             user_id = await accounts.user_id(uow, args.email)
@@ -105,7 +69,7 @@ def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
             await uow.commit()
         return found
 
-    if not _run(settings, work):
+    if not run(settings, work):
         print(f"{args.email} has no token {args.id}")
         return 1
     print(f"token {args.id} of {args.email} revoked")

@@ -1,0 +1,44 @@
+"""The ``inspraak`` command line.
+
+Starting it costs little: the parser (``parser.py``) is plain argparse, and each command's
+module (``projects``, ``rounds``, ``users``, ``polis``, ``bots``, ``serving``) is imported
+when that command runs, with what it needs (SQLAlchemy, the analysis, aiogram, uvicorn).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from inspraak.cli.parser import build_parser
+from inspraak.cli.running import CliError, run_loop
+
+__all__ = ["CliError", "build_parser", "main", "run_loop"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from config.settings import Settings
+    from core.domain.errors import DomainError, ProjectFileError
+
+    try:
+        settings = Settings()
+        result = args.func(settings, args)
+        return int(result or 0)
+    except (CliError, ProjectFileError, DomainError) as error:
+        print(f"inspraak: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # settings that do not validate
+        print(f"inspraak: configuration error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Every command and option of ``inspraak``, in argparse alone.
+
+A command names its handler as ``Handler(module, function)``; the module (beside this one) is
+imported only when the command runs, so building the parser, and ``inspraak --help``, loads
+neither the web app, the channels nor the analysis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+Subparsers = Any  # argparse names no public type for what ``add_subparsers`` returns
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A command's function, imported from ``inspraak.cli.<module>`` when the command runs."""
+
+    module: str
+    function: str
+
+    def __call__(self, settings: Settings, args: argparse.Namespace) -> int | None:
+        found = getattr(importlib.import_module(f"inspraak.cli.{self.module}"), self.function)
+        result: int | None = found(settings, args)
+        return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspraak", description="Participation rounds in the chat apps residents use."
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+    groups: list[Callable[[Subparsers], None]] = [
+        _serve,
+        _db,
+        _project,
+        _round,
+        _results,
+        _user,
+        _polis,
+        _bot,
+    ]
+    for add in groups:
+        add(sub)
+    return parser
+
+
+def _serve(sub: Subparsers) -> None:
+    serve = sub.add_parser("serve", help="run the web app and every enabled channel")
+    serve.add_argument("--host", help="address to listen on (default INSPRAAK_HOST)")
+    serve.add_argument("--port", type=int, help="port (default INSPRAAK_PORT)")
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo project")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not schedule rounds or send broadcasts (extra web workers)",
+    )
+    serve.set_defaults(func=Handler("serving", "cmd_serve"))
+
+
+def _db(sub: Subparsers) -> None:
+    db = sub.add_parser("db", help="database schema").add_subparsers(metavar="ACTION")
+    upgrade = db.add_parser("upgrade", help="apply the migrations")
+    upgrade.set_defaults(func=Handler("projects", "cmd_db_upgrade"))
+
+
+def _project(sub: Subparsers) -> None:
+    project = sub.add_parser("project", help="project files").add_subparsers(metavar="ACTION")
+    imp = project.add_parser("import", help="create or update a project from a TOML file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=Handler("projects", "cmd_project_import"))
+    exp = project.add_parser("export", help="write a project as a TOML file")
+    exp.add_argument("project")
+    exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    exp.set_defaults(func=Handler("projects", "cmd_project_export"))
+    lst = project.add_parser("list", help="list the projects")
+    lst.set_defaults(func=Handler("projects", "cmd_project_list"))
+
+
+def _round(sub: Subparsers) -> None:
+    rnd = sub.add_parser("round", help="open or close a round").add_subparsers(metavar="ACTION")
+    for action in ("open", "close"):
+        p = rnd.add_parser(action, help=f"{action} a round now")
+        p.add_argument("project")
+        p.add_argument("round")
+        p.set_defaults(func=Handler("projects", "cmd_round"), action=action)
+    status = rnd.add_parser("status", help="how a round's messages are doing")
+    status.add_argument("project")
+    status.add_argument("round")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(func=Handler("rounds", "cmd_status"))
+    for name, text in (
+        ("prompt", "queue the round's prompt for residents who did not get it yet"),
+        ("remind", "queue a reminder for residents who have not finished the round"),
+        ("publish", "publish the results and tell every participant"),
+    ):
+        p = rnd.add_parser(name, help=text)
+        p.add_argument("project")
+        p.add_argument("round")
+        if name == "remind":
+            p.add_argument("--number", type=int, default=0, help="which reminder (0, 1, ...)")
+        p.set_defaults(func=Handler("rounds", "cmd_broadcast"), action=name)
+
+
+def _results(sub: Subparsers) -> None:
+    res = sub.add_parser("results", help="print a project's results")
+    res.add_argument("project")
+    res.add_argument("--format", choices=("json", "csv"), default="json")
+    res.set_defaults(func=Handler("projects", "cmd_results"))
+
+
+def _user(sub: Subparsers) -> None:
+    user = sub.add_parser("user", help="accounts for the web area").add_subparsers(
+        metavar="ACTION"
+    )
+    create = user.add_parser("create", help="create an account; prints a one-time password")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=("admin", "facilitator", "viewer"))
+    create.add_argument(
+        "--organisation", help="organisation slug (required for facilitators and viewers)"
+    )
+    create.set_defaults(func=Handler("users", "cmd_user_create"))
+    token = user.add_parser("token", help="create an API token for an account; prints it")
+    token.add_argument("--email", required=True)
+    token.set_defaults(func=Handler("users", "cmd_user_token"))
+    tokens = user.add_parser("tokens", help="list an account's API tokens")
+    tokens.add_argument("--email", required=True)
+    tokens.set_defaults(func=Handler("users", "cmd_user_tokens"))
+    revoke = user.add_parser("revoke-token", help="revoke one of an account's API tokens")
+    revoke.add_argument("--email", required=True)
+    revoke.add_argument("--id", type=int, required=True, help="the number from `user tokens`")
+    revoke.set_defaults(func=Handler("users", "cmd_user_revoke_token"))
+    lst = user.add_parser("list", help="list the accounts")
+    lst.set_defaults(func=Handler("users", "cmd_user_list"))
+
+
+def _polis(sub: Subparsers) -> None:
+    imp = sub.add_parser(
+        "import-polis", help="import a Pol.is export folder as a project with one statements round"
+    )
+    imp.add_argument("folder", type=Path, help="folder with comments.csv and votes.csv")
+    imp.add_argument("--project", required=True, help="code of the new project")
+    imp.add_argument("--round", default="polis", help="key of the statements round (polis)")
+    imp.add_argument("--title", default="", help="project title (default: the Pol.is topic)")
+    imp.set_defaults(func=Handler("polis", "cmd_import_polis"))
+
+    exp = sub.add_parser("export-polis", help="write a statements round as a Pol.is export folder")
+    exp.add_argument("project")
+    exp.add_argument("--round", help="key of the statements round (needed when there are more)")
+    exp.add_argument("--out", type=Path, required=True, help="folder to write the four files to")
+    exp.set_defaults(func=Handler("polis", "cmd_export_polis"))
+
+    ana = sub.add_parser("analyse", help="opinion groups and consensus of a statements round")
+    ana.add_argument("project")
+    ana.add_argument("--round", help="key of the statements round (needed when there are more)")
+    ana.add_argument("--format", choices=("json",), default="json")
+    ana.set_defaults(func=Handler("polis", "cmd_analyse"))
+
+
+def _bot(sub: Subparsers) -> None:
+    bot = sub.add_parser("bot", help="Telegram bots (one per municipality)").add_subparsers(
+        metavar="ACTION"
+    )
+    add = bot.add_parser("add", help="store a bot from its BotFather token")
+    add.add_argument("--token", required=True, help="the token BotFather gave")
+    add.add_argument("--organisation", required=True, help="organisation slug, e.g. gemeente-b")
+    add.add_argument("--name", help="the organisation's display name (when new)")
+    add.add_argument(
+        "--project", action="append", default=[], help="project code this bot serves (repeat)"
+    )
+    add.set_defaults(func=Handler("bots", "cmd_bot_add"))
+    lst = bot.add_parser("list", help="list the stored bots and their projects")
+    lst.set_defaults(func=Handler("bots", "cmd_bot_list"))
+    bind = bot.add_parser("bind", help="let a project be joined through a bot")
+    bind.add_argument("project")
+    bind.add_argument("bot", help="@username or id of the bot; 'default' for the default bot")
+    bind.set_defaults(func=Handler("bots", "cmd_bot_bind"))

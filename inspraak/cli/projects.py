@@ -1,0 +1,92 @@
+"""``inspraak db``, ``project``, ``round open|close`` and ``results``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from config.settings import Settings
+from core import views
+from core.domain import commands as c
+from core.services.project_file import export_project, import_project, parse_project_file
+from core.storage import migrate
+from inspraak.bootstrap import Container
+from inspraak.cli.running import CliError, round_id, run
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    migrate.upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_project_import(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read {args.file}: {error.strerror}") from error
+    spec = parse_project_file(text, args.file.name)
+
+    async def work(container: Container) -> tuple[str, list[str]]:
+        async with container.uow() as uow:
+            project, notes = await import_project(uow, spec)
+            await uow.commit()
+            return project.code, notes
+
+    code, notes = run(settings, work)
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(code)
+    return 0
+
+
+def cmd_project_export(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(container: Container) -> str:
+        async with container.uow() as uow:
+            return await export_project(uow, args.project.upper())
+
+    text = run(settings, work)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_project_list(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(container: Container) -> list[tuple[str, str, str]]:
+        async with container.uow() as uow:
+            return [(p.code, p.status.value, p.title) for p in await uow.projects.all()]
+
+    for code, status, title in run(settings, work):
+        print(f"{code}\t{status}\t{title}")
+    return 0
+
+
+def cmd_round(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(container: Container) -> str:
+        found = await round_id(container, args.project, args.round)
+        command = c.OpenRound(found) if args.action == "open" else c.CloseRound(found)
+        rnd = await container.bus.handle(command)
+        return f"round {args.round} of {args.project.upper()} is {rnd.state.value}"
+
+    print(run(settings, work))
+    return 0
+
+
+def cmd_results(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(container: Container) -> views.ProjectResults | None:
+        async with container.reading() as uow:
+            return await views.project_results(uow, args.project.upper(), container.clock())
+
+    results = run(settings, work)
+    if results is None:
+        raise CliError(f"no project with code {args.project}")
+    if args.format == "json":
+        print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+    else:
+        from web.exports import results_csv
+
+        sys.stdout.write(results_csv(results))
+    return 0
