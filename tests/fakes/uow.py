@@ -1,6 +1,6 @@
 """A unit of work without a database, for service tests that are about the service's logic.
 
-It has what ``core.services.uow.UnitOfWork`` has — ``projects``, ``residents``,
+It has what ``core.storage.uow.UnitOfWork`` has — ``projects``, ``residents``,
 ``contributions``, ``dialogue``, ``accounts``, ``moderation``, ``bots``, ``clock``, ``emit``,
 ``collect_events``, ``commit`` — over in-memory tables. Like a transaction, it works on its own
 copy of the tables: ``commit()`` makes its changes visible to the next unit, leaving without a
@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from core.domain.events import Event
-from core.services.uow import Clock, utcnow
+from core.storage.uow import Clock, utcnow
 from tests.fakes.admin_repositories import (
     FakeAccountRepository,
     FakeBotRepository,

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from core.domain import model
 from core.domain.accounts import Role, User
-from core.services.uow import UnitOfWork
 from core.storage import tables as t
+from core.storage.database import Database
 from core.storage.db import create_all, create_engine
+from core.storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_URL, _reset_postgres, database_params
 from tests.factories import TestClock
 from tests.fakes.uow import FakeDatabase
@@ -34,12 +35,12 @@ async def units(
         assert POSTGRES_URL
         url = POSTGRES_URL
         await _reset_postgres(url)
-    engine = create_engine(url)
-    await create_all(engine)
+    database = Database(create_engine(url))
+    await create_all(database.engine)
     try:
-        yield lambda: UnitOfWork(engine, clock)
+        yield lambda: UnitOfWork(database, clock)
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 async def project_with_rounds(units: Units) -> tuple[int, list[int]]:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from bots.telegram.registry import HANDLERS as BOT_HANDLERS
 from core.domain import model
-from core.services.bus import MessageBus
+from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from tests.factories import TestClock
 from tests.fakes.uow import FakeDatabase
 
@@ -24,7 +25,8 @@ def db(clock: TestClock) -> FakeDatabase:
 
 @pytest.fixture
 def bus(db: FakeDatabase) -> MessageBus:
-    return MessageBus(db.uow)  # type: ignore[arg-type]  # the fake has the unit's shape
+    handlers = {**DEFAULT_HANDLERS, **BOT_HANDLERS}
+    return MessageBus(db.uow, handlers)  # type: ignore[arg-type]  # the fake has the unit's shape
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bots.telegram.registry import AddBot, RegisterDefaultBot
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
@@ -203,10 +204,10 @@ async def test_blocking_spares_stopped_residents_and_reaching_undoes_only_blocki
 
 
 async def test_there_is_one_default_bot_and_a_known_bot_is_updated_not_added(db, bus):
-    first = await bus.handle(c.RegisterDefaultBot(1001, "eerste_bot"))
-    second = await bus.handle(c.RegisterDefaultBot(1002, "tweede_bot"))
-    stored = await bus.handle(c.AddBot(1003, "b_bot", "sealed-1", "gemeente-b", "Gemeente B"))
-    again = await bus.handle(c.AddBot(1003, "b_bot_nieuw", "sealed-2", "gemeente-b"))
+    first = await bus.handle(RegisterDefaultBot(1001, "eerste_bot"))
+    second = await bus.handle(RegisterDefaultBot(1002, "tweede_bot"))
+    stored = await bus.handle(AddBot(1003, "b_bot", "sealed-1", "gemeente-b", "Gemeente B"))
+    again = await bus.handle(AddBot(1003, "b_bot_nieuw", "sealed-2", "gemeente-b"))
 
     async with db.reading() as uow:
         bots = {b.id: b for b in await uow.bots.all()}
@@ -217,7 +218,7 @@ async def test_there_is_one_default_bot_and_a_known_bot_is_updated_not_added(db,
 
 async def test_a_project_binds_only_to_a_known_bot(db, bus):
     plan = await make_plan(db)
-    bot = await bus.handle(c.AddBot(1003, "b_bot", "sealed", "gemeente-b"))
+    bot = await bus.handle(AddBot(1003, "b_bot", "sealed", "gemeente-b"))
 
     with pytest.raises(UnknownItem):
         await bus.handle(c.BindProject("PLAN", bot + 1))
