@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -78,43 +79,22 @@ def jobstore_url(database_url: str) -> str:
 
 # -- jobs: module-level functions (the job store keeps their import path and ids only) ----------
 
-_RUNNING: dict[str, Container] = {}
+# A job only names the command it stands for; the scheduler that ran it hands the command to
+# its own container's bus (``RoundScheduler._on_job_done``), so no module-level registry is
+# needed to find a container, and two schedulers in one process never mix their jobs.
 
 
-def _container() -> Container:
-    try:
-        return _RUNNING["container"]
-    except KeyError:
-        raise RuntimeError("no scheduler is running in this process") from None
-
-
-_IN_FLIGHT: set[asyncio.Task[Any]] = set()
-
-
-async def _run_job(command: c.Command) -> None:
-    """Handle a job's command in a task of its own that a shutdown lets finish.
-
-    APScheduler's asyncio executor cancels running jobs when it shuts down; cut off halfway, a
-    round would open with its prompt not yet queued (rolled back, so the job runs again after
-    the restart, but late). ``RoundScheduler.stop`` waits for these tasks instead.
-    """
-    task = asyncio.ensure_future(_container().bus.handle(command))
-    _IN_FLIGHT.add(task)
-    task.add_done_callback(_IN_FLIGHT.discard)
-    await asyncio.shield(task)
-
-
-async def open_round_job(round_id: int) -> None:
+async def open_round_job(round_id: int) -> c.Command:
     """Open a round (the prompt is queued by the OpenRound handler)."""
-    await _run_job(c.OpenRound(round_id))
+    return c.OpenRound(round_id)
 
 
-async def reminder_job(round_id: int, number: int) -> None:
-    await _run_job(c.SendReminder(round_id, number))
+async def reminder_job(round_id: int, number: int) -> c.Command:
+    return c.SendReminder(round_id, number)
 
 
-async def close_round_job(round_id: int) -> None:
-    await _run_job(c.CloseRound(round_id))
+async def close_round_job(round_id: int) -> c.Command:
+    return c.CloseRound(round_id)
 
 
 @dataclass(frozen=True)
@@ -176,12 +156,33 @@ class RoundScheduler:
             },
             timezone=UTC,
         )
+        self.scheduler.add_listener(self._on_job_done, EVENT_JOB_EXECUTED)
         self._loop_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._in_flight: set[asyncio.Future[Any]] = set()
+
+    def _on_job_done(self, event: JobExecutionEvent) -> None:
+        """Handle the command a job returned, in a task of its own that a shutdown waits for.
+
+        APScheduler's asyncio executor cancels running jobs when it shuts down; a command cut
+        off halfway would open a round with its prompt not yet queued (rolled back, so the job
+        would run again after the restart, but late). The job itself only names the command,
+        so it is done at once; the command runs here, and ``stop`` lets it finish.
+        """
+        command = event.retval
+        if not isinstance(command, c.Command):
+            return
+        task = asyncio.ensure_future(self.container.bus.handle(command))
+        self._in_flight.add(task)
+        task.add_done_callback(self._job_finished)
+
+    def _job_finished(self, task: asyncio.Future[Any]) -> None:
+        self._in_flight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("scheduler: a scheduled command failed", exc_info=task.exception())
 
     async def start(self) -> None:
         """Load the stored jobs paused, bring them in line with the rounds, then run them."""
-        _RUNNING["container"] = self.container
         self.scheduler.start(paused=True)
         await self.reconcile()
         self.scheduler.resume()
@@ -198,11 +199,9 @@ class RoundScheduler:
                 await self._loop_task
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if _IN_FLIGHT:  # jobs that were running: let them finish their transaction
-            await asyncio.wait(list(_IN_FLIGHT), timeout=30)
+        if self._in_flight:  # commands of jobs that ran: let them finish their transaction
+            await asyncio.wait(list(self._in_flight), timeout=30)
         self.store.engine.dispose()
-        if _RUNNING.get("container") is self.container:
-            del _RUNNING["container"]
 
     async def _reconcile_loop(self) -> None:
         while True:

@@ -229,3 +229,64 @@ async def test_a_second_process_waits_while_the_first_leads(container: Container
     await first.stop()
     await asyncio.wait_for(second.leading.wait(), 5)
     await second.stop()
+
+
+async def test_a_stop_lets_a_scheduled_command_that_is_running_finish(
+    container: Container, clock: TestClock
+):
+    """The job hands its command to this scheduler's container; stopping waits for it."""
+    clock.now = _now()
+    await _import(container, _rounds(_now() + timedelta(milliseconds=200)))
+    started, release = asyncio.Event(), asyncio.Event()
+    opened = _opened(container)
+
+    async def slow(event: e.RoundOpened) -> None:  # holds the command up after its commit
+        started.set()
+        await release.wait()
+
+    container.bus.subscribe(e.RoundOpened, slow)
+    scheduler = RoundScheduler(container, reconcile_every=0)
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(started.wait(), 5)
+    finally:
+        stopping = asyncio.ensure_future(scheduler.stop())
+        await asyncio.sleep(0.1)
+        assert not stopping.done()  # waiting for the command, not cancelling it
+        release.set()
+        await asyncio.wait_for(stopping, 5)
+    assert opened == [await round_id(container, "ideeen")]
+
+
+async def test_two_schedulers_in_one_process_each_serve_their_own_container(
+    settings, clock: TestClock, tmp_path
+):
+    """No registry at module level: each scheduler's jobs reach its own container's bus."""
+    from core.storage.db import create_all
+    from inspraak.bootstrap import bootstrap
+
+    clock.now = _now()
+    containers = []
+    for name in ("een", "twee"):
+        other = settings.model_copy(
+            update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/{name}.db"}
+        )
+        made = bootstrap(other, clock=clock, channels=False)
+        await create_all(made.engine)
+        containers.append(made)
+    schedulers = []
+    try:
+        seen = [_opened(each) for each in containers]
+        for each in containers:
+            await _import(each, _rounds(_now() + timedelta(milliseconds=200)))
+            schedulers.append(RoundScheduler(each, reconcile_every=0))
+        for scheduler in schedulers:
+            await scheduler.start()
+        await _until(lambda: all(len(found) == 1 for found in seen))
+        await asyncio.sleep(0.2)
+        assert [len(found) for found in seen] == [1, 1]
+    finally:
+        for scheduler in schedulers:
+            await scheduler.stop()
+        for each in containers:
+            await each.close()
