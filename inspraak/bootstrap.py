@@ -14,15 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from config.settings import Settings
 from core.channels import Channel, WebhookHandler
 from core.outbox.ports import ChannelSender
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.storage.database import Database
-from core.storage.db import create_engine
+from core.storage.db import Engine, create_engine
 from core.storage.uow import Clock, UnitOfWork, utcnow
 
 if TYPE_CHECKING:
@@ -50,16 +48,16 @@ class Container:
     senders: dict[str, ChannelSender] = field(default_factory=dict)
 
     @property
-    def engine(self) -> AsyncEngine:
+    def engine(self) -> Engine:
         return self.database.engine
 
     @property
-    def reader(self) -> AsyncEngine:
+    def reader(self) -> Engine:
         """The engine for long reads (pages, exports)."""
         return self.database.reader
 
     @property
-    def background(self) -> AsyncEngine:
+    def background(self) -> Engine:
         """The engine for the outbox's bulk writes."""
         return self.database.background
 
@@ -97,7 +95,7 @@ class Container:
 def bootstrap(
     settings: Settings,
     *,
-    engine: AsyncEngine | None = None,
+    engine: Engine | None = None,
     clock: Clock = utcnow,
     secret_key: str | None = None,
     channels: bool = True,

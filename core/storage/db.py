@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from core.storage.sqlite_inline import inline_creator
 from core.storage.tables import metadata
 
+Engine = AsyncEngine  # what the composition root passes around, without naming SQLAlchemy
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
