@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 
 from core import views
 from core.channels import OutboundMessage, Template
+from core.dialogue import buttons
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
@@ -59,7 +60,7 @@ def broadcast_handlers(public_url: str) -> dict[type[c.Command], Handler]:
 
 def go_data(code: str, round_id: int) -> str:
     """The option data that takes a resident straight into a round (``go:CODE:ID``)."""
-    return f"go:{code}:{round_id}"
+    return buttons.encode(buttons.Go(code, round_id))
 
 
 class Broadcasts:

@@ -12,6 +12,7 @@ from core.domain.events import Event
 from core.storage import catalogue
 from core.storage.accounts import AccountRepository
 from core.storage.bots import BotRepository
+from core.storage.conversation import ConversationRepository
 from core.storage.db import begin, write_lock
 from core.storage.moderation import ModerationRepository
 from core.storage.repositories import (
@@ -42,6 +43,7 @@ class UnitOfWork:
     accounts: AccountRepository
     moderation: ModerationRepository
     bots: BotRepository
+    conversation: ConversationRepository
     conn: AsyncConnection
 
     def __init__(
@@ -69,6 +71,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
+        self.conversation = ConversationRepository(self.conn)
         self.events = []
         return self
 
