@@ -28,7 +28,7 @@ from typing import Literal
 
 from core.messages import MAX_OPTION_DATA_BYTES
 
-_NUMBER = re.compile(r"[0-9]{1,18}")
+_NUMBER = re.compile(r"[0-9]{1,19}")  # up to a BIGINT id
 
 
 @dataclass(frozen=True)
