@@ -120,6 +120,20 @@ async def test_the_minimum_told_is_the_one_the_analysis_applies(
     assert "zodra minstens 3 bewoners meededen" in residents[-1].texts()
 
 
+async def test_typing_the_number_of_the_button_is_the_same_as_pressing_it(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(others, "MIN_PARTICIPANTS", 3)
+    await load(container, ROUNDS)
+    resident = ChatResident(container.conversations, "r0")
+    await vote_through(resident, camp=0)
+    assert [o.label for o in resident.question.options] == ["Hoe denken anderen?"]
+
+    await resident.say("1")
+
+    assert "(tot nu toe 1)" in resident.texts()
+
+
 async def test_before_finishing_a_round_the_resident_is_told_to_finish_first(
     container: Container,
 ):
