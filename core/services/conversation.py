@@ -112,17 +112,11 @@ class Conversations:
                 catalogue=self.catalogue,
             )
             result = engine.step(ctx, state, message)
-            try:
-                for command in result.commands:
-                    await self.bus.run(command, uow)
-            except DomainError as error:
-                await uow.rollback()
-                language = state.language or "nl"
-                return Outcome([Reply(friendly_error(error, language))], language=language)
-            now = uow.clock()
-            new_state = result.state
-            if new_state is not None:
-                await uow.dialogue.save(pseudonym, channel, new_state.to_dict(), now)
+            refused = await self._run(result, uow, state)
+            if refused is not None:
+                return refused
+            if result.state is not None:
+                await uow.dialogue.save(pseudonym, channel, result.state.to_dict(), uow.clock())
                 if keep_log:
                     await _keep_log(uow, pseudonym, incoming, result, state, ctx)
             await uow.commit()
@@ -131,8 +125,19 @@ class Conversations:
             if isinstance(command, RateItem | CastVote):
                 self.catalogue.answered(command.round_id, command.item_id)
         await self.bus.publish(events)
-        language = (new_state.language if new_state else state.language) or "nl"
+        language = (result.state.language if result.state else state.language) or "nl"
         return Outcome(result.replies, language=language)
+
+    async def _run(self, result: engine.Step, uow: UnitOfWork, before: State) -> Outcome | None:
+        """Run the step's commands; on a domain error roll back and return the friendly reply."""
+        try:
+            for command in result.commands:
+                await self.bus.run(command, uow)
+        except DomainError as error:
+            await uow.rollback()
+            language = before.language or "nl"
+            return Outcome([Reply(friendly_error(error, language))], language=language)
+        return None
 
     async def _prepare_others(self, pseudonym: str) -> None:
         """Bring the opinion analyses of the resident's project up to date before the step.

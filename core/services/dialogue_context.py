@@ -47,19 +47,15 @@ async def load_context(
     intent = message.intent.name if message.intent else None
     now = uow.clock()
     catalogue = catalogue or Catalogue(ttl=0)
-    code = _project_code(message) or state.project
-    cached = await catalogue.project(uow.conn, code) if code else None
-    project = cached.project if cached is not None else None
-    if project is not None and project.status != model.ProjectStatus.ACTIVE:
-        project = None
     scope = BotScope()
     if bot_id is not None:
         scope = BotScope(bot_id, await catalogue.bot_is_default(uow.conn, bot_id))
-    if project is not None and not scope.allows(project):
-        project = None
-    my_data = await load_my_data(uow, pseudonym) if intent == IntentName.MYDATA else None
+    code = _project_code(message) or state.project
+    cached = await catalogue.project(uow.conn, code) if code else None
+    if cached is not None and not _joinable(cached, scope):
+        cached = None
     open_projects: tuple[tuple[str, str], ...] = ()
-    if project is None or state.step in (StepName.IDLE, StepName.CHOOSE_PROJECT):
+    if cached is None or state.step in (StepName.IDLE, StepName.CHOOSE_PROJECT):
         listed = await views.open_projects(uow.conn, now)  # the steps that list them
         open_projects = tuple(
             (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
@@ -70,12 +66,34 @@ async def load_context(
         channel=channel,
         address=address,
         open_projects=open_projects,
-        my_data=my_data,
+        my_data=await load_my_data(uow, pseudonym) if intent == IntentName.MYDATA else None,
         bot_id=bot_id,
     )
-    if project is None or project.id is None or cached is None:
+    if cached is None:
         return base
-    resident = await uow.residents.get(pseudonym, project.id)
+    return await _in_project(uow, base, cached, state, message, analyses, catalogue)
+
+
+def _joinable(cached: CachedProject, scope: BotScope) -> bool:
+    """Whether the project takes part now and through the bot the resident writes to."""
+    project = cached.project
+    active = project.status == model.ProjectStatus.ACTIVE
+    return active and project.id is not None and scope.allows(project)
+
+
+async def _in_project(
+    uow: UnitOfWork,
+    base: Context,
+    cached: CachedProject,
+    state: State,
+    message: Message,
+    analyses: RoundAnalyses | None,
+    catalogue: Catalogue,
+) -> Context:
+    """The context within the resident's project: their progress, the next items, others."""
+    project = cached.project
+    assert project.id is not None
+    resident = await uow.residents.get(base.pseudonym, project.id)
     resident_view = None
     tally = Tally()
     if resident is not None and resident.id is not None:
@@ -84,17 +102,14 @@ async def load_context(
         )
         criteria = {r.id: len(r.criteria_or_default) for r in cached.rounds if r.id is not None}
         tally = await uow.conversation.tally(resident.id, criteria)
-    rounds = _round_views(cached, tally, now)
+    rounds = _round_views(cached, tally, base.now)
     candidates = await _candidates(uow, catalogue, cached, rounds, state, resident_view)
     others = None
-    if intent == IntentName.OTHERS and resident_view is not None:
-        arg = message.intent.arg if message.intent else ""
-        others = await _others(uow, analyses, cached, rounds, arg, resident_view.id)
-    return Context(
-        now=now,
-        pseudonym=pseudonym,
-        channel=channel,
-        address=address,
+    intent = message.intent
+    if intent is not None and intent.name == IntentName.OTHERS and resident_view is not None:
+        others = await _others(uow, analyses, cached, rounds, intent.arg, resident_view.id)
+    return replace(
+        base,
         project=ProjectView(
             project.id,
             project.code,
@@ -107,10 +122,7 @@ async def load_context(
         rounds=rounds,
         candidates=candidates,
         item_texts=await _item_texts(uow, state, candidates),
-        open_projects=open_projects,
-        my_data=my_data,
         others=others,
-        bot_id=bot_id,
     )
 
 
