@@ -211,7 +211,3 @@ def columns_for(options: list[Option]) -> int:
 def others_option(turn: Turn, rnd: RoundView) -> Option:
     """The button after a statements or rating round: see how the others answered."""
     return option(turn._("How do others think?"), b.Others(rnd.id))
-
-
-def to_int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
