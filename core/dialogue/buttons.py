@@ -29,6 +29,7 @@ from typing import Literal
 from core.messages import MAX_OPTION_DATA_BYTES
 
 _NUMBER = re.compile(r"[0-9]{1,19}")  # up to a BIGINT id
+_SAFE_CHARS = MAX_OPTION_DATA_BYTES // 4  # this many characters fit whatever their encoding
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,18 @@ class Join:
 
     code: str
 
+    def data(self) -> str:
+        return f"join:{_code_of(self.code)}"
+
 
 @dataclass(frozen=True)
 class Start:
     """Resume a project (a WhatsApp template's quick reply outside a round)."""
 
     code: str
+
+    def data(self) -> str:
+        return f"start:{_code_of(self.code)}"
 
 
 @dataclass(frozen=True)
@@ -52,25 +59,40 @@ class Go:
     code: str
     round_id: int
 
+    def data(self) -> str:
+        return f"go:{_code_of(self.code)}:{self.round_id}"
+
 
 @dataclass(frozen=True)
 class Stop:
     """Unsubscribe (a WhatsApp template's quick reply)."""
+
+    def data(self) -> str:
+        return "stop"
 
 
 @dataclass(frozen=True)
 class Consent:
     yes: bool
 
+    def data(self) -> str:
+        return "consent:yes" if self.yes else "consent:no"
+
 
 @dataclass(frozen=True)
 class SkipPostcode:
     """Skip the optional postcode question."""
 
+    def data(self) -> str:
+        return "profile:skip"
+
 
 @dataclass(frozen=True)
 class Age:
     band: str  # one of the age bands, or "skip"
+
+    def data(self) -> str:
+        return f"age:{self.band}"
 
 
 IdeaAction = Literal["send", "edit", "more", "done"]
@@ -81,6 +103,9 @@ class Idea:
     round_id: int
     action: IdeaAction
 
+    def data(self) -> str:
+        return f"idea:{self.round_id}:{self.action}"
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -88,6 +113,10 @@ class Rate:
     item_id: int
     criterion: int
     score: int | None  # None: skip the item
+
+    def data(self) -> str:
+        value = "s" if self.score is None else self.score
+        return f"rt:{self.round_id}:{self.item_id}:{self.criterion}:{value}"
 
 
 VoteAnswer = Literal["a", "d", "p", "s"]  # agree, disagree, pass (don't know), skip
@@ -99,11 +128,17 @@ class Vote:
     item_id: int
     answer: VoteAnswer
 
+    def data(self) -> str:
+        return f"st:{self.round_id}:{self.item_id}:{self.answer}"
+
 
 @dataclass(frozen=True)
 class Feedback:
     round_id: int
     score: int | None  # None: skip the score (or, when asked for a comment, the comment)
+
+    def data(self) -> str:
+        return f"fb:{self.round_id}:{'skip' if self.score is None else self.score}"
 
 
 @dataclass(frozen=True)
@@ -112,15 +147,24 @@ class Others:
 
     round_id: int | None = None
 
+    def data(self) -> str:
+        return f"others:{'' if self.round_id is None else self.round_id}"
+
 
 @dataclass(frozen=True)
 class Forget:
     yes: bool
 
+    def data(self) -> str:
+        return "forget:yes" if self.yes else "forget:no"
+
 
 @dataclass(frozen=True)
 class Language:
     code: str
+
+    def data(self) -> str:
+        return f"lang:{self.code}"
 
 
 Action = (
@@ -140,46 +184,16 @@ def encode(action: Action) -> str:
         ValueError: the data would be longer than ``MAX_OPTION_DATA_BYTES`` bytes, or contain
             the separator where a code goes.
     """
-    data = _encode(action)
-    if len(data.encode()) > MAX_OPTION_DATA_BYTES:
+    data = action.data()
+    if len(data) > _SAFE_CHARS and len(data.encode()) > MAX_OPTION_DATA_BYTES:
         raise ValueError(f"button data longer than {MAX_OPTION_DATA_BYTES} bytes: {data}")
     return data
 
 
-def _encode(action: Action) -> str:
-    match action:
-        case Join(code) | Start(code) | Go(code, _) if ":" in code:
-            raise ValueError(f"a project code cannot hold ':': {code}")
-        case Join(code):
-            return f"join:{code}"
-        case Start(code):
-            return f"start:{code}"
-        case Go(code, round_id):
-            return f"go:{code}:{round_id}"
-        case Stop():
-            return "stop"
-        case Consent(yes):
-            return "consent:yes" if yes else "consent:no"
-        case SkipPostcode():
-            return "profile:skip"
-        case Age(band):
-            return f"age:{band}"
-        case Idea(round_id, what):
-            return f"idea:{round_id}:{what}"
-        case Rate(round_id, item_id, criterion, score):
-            value = "s" if score is None else str(score)
-            return f"rt:{round_id}:{item_id}:{criterion}:{value}"
-        case Vote(round_id, item_id, answer):
-            return f"st:{round_id}:{item_id}:{answer}"
-        case Feedback(round_id, score):
-            return f"fb:{round_id}:{'skip' if score is None else score}"
-        case Others(round_id):
-            return f"others:{'' if round_id is None else round_id}"
-        case Forget(yes):
-            return "forget:yes" if yes else "forget:no"
-        case Language(code):
-            return f"lang:{code}"
-    raise TypeError(f"not a button action: {action!r}")
+def _code_of(code: str) -> str:
+    if ":" in code:
+        raise ValueError(f"a project code cannot hold ':': {code}")
+    return code
 
 
 def decode(data: str) -> Action | None:

@@ -29,8 +29,8 @@ class StepName(StrEnum):
     @classmethod
     def of(cls, name: str | None) -> StepName | None:
         """The step called ``name``; None for None, and the idle step for an unknown name."""
-        if name is None:
-            return None
+        if name is None or isinstance(name, StepName):
+            return name
         try:
             return cls(name)
         except ValueError:
