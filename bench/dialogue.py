@@ -31,7 +31,7 @@ from config.settings import Settings  # noqa: E402
 from core.dialogue.engine import step  # noqa: E402
 from core.dialogue.state import State  # noqa: E402
 from core.messages import Incoming  # noqa: E402
-from core.services.conversation import load_context  # noqa: E402
+from core.services.dialogue_context import load_context  # noqa: E402
 from core.storage import tables as t  # noqa: E402
 from core.storage.db import create_all, create_engine, drop_all  # noqa: E402
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty  # noqa: E402

@@ -7,7 +7,7 @@ from aiogram.types import BotCommand
 
 from core.i18n import N_, gettext_for
 
-# (command, description): the names the engine's parse_intent knows (core/dialogue/engine.py).
+# (command, description): the names the dialogue's parse_intent knows (core/dialogue/intents.py).
 MENU = {
     "nl": (
         ("start", N_("Take part in a project, or continue")),

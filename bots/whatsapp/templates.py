@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from core.dialogue.buttons import Start, encode
 from core.outbox.ports import Template
 
 FIELDS = ("project_title", "project_code", "round_question", "closes_on")
@@ -62,7 +63,7 @@ def template_for(
         return None
     fields = merged.get("parameters", ["project_title"])
     parameters = tuple(template_parameter(values.get(str(field), "")) for field in fields)
-    payload = button or f"start:{project_code}"
+    payload = button or encode(Start(project_code))
     buttons = (payload,) if merged.get("quick_reply", True) else ()
     language = str(merged.get("language") or default_language)
     return Template(name=name, language=language, parameters=parameters, buttons=buttons)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.dialogue import buttons
 from core.messages import Incoming
 
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -116,12 +117,12 @@ def template_button(payload: str, text: str) -> Incoming:
     """``start:CODE`` resumes a project, ``go:CODE:ROUND`` opens that round (a prompt's or a
     reminder's button, as on the other channels), ``stop`` unsubscribes; anything else is
     typed text."""
-    head, _, rest = payload.partition(":")
-    if head == "start":
-        return Incoming.start(rest)
-    if head == "go" and rest:
-        return Incoming.choice(payload[:64])
-    if head == "stop":
+    action = buttons.decode(payload)
+    if isinstance(action, buttons.Start):
+        return Incoming.start(action.code)
+    if isinstance(action, buttons.Go):
+        return Incoming.choice(payload)
+    if isinstance(action, buttons.Stop):
         return Incoming.command("stop")
     return Incoming.message(text or payload)
 

@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
+
+
+class StepName(StrEnum):
+    """Where a resident is in the dialogue: the question their next message answers."""
+
+    IDLE = "idle"
+    CHOOSE_PROJECT = "choose_project"
+    CONSENT = "consent"
+    PROFILE_POSTCODE = "profile_postcode"
+    PROFILE_AGE = "profile_age"
+    IDEA_TEXT = "idea_text"
+    IDEA_CONFIRM = "idea_confirm"
+    IDEA_MORE = "idea_more"
+    RATE = "rate"
+    VOTE = "vote"
+    FEEDBACK_SCORE = "feedback_score"
+    FEEDBACK_TEXT = "feedback_text"
+    DONE = "done"
+    FORGET_CONFIRM = "forget_confirm"
+    LANGUAGE = "language"
+
+    @classmethod
+    def of(cls, name: str | None) -> StepName | None:
+        """The step called ``name``; None for None, and the idle step for an unknown name."""
+        if name is None or isinstance(name, StepName):
+            return name
+        try:
+            return cls(name)
+        except ValueError:
+            return cls.IDLE
 
 
 @dataclass
 class State:
     project: str | None = None  # code of the project the resident is in
-    step: str = "idle"
+    step: StepName = StepName.IDLE
     language: str | None = None
     round_id: int | None = None
     item_id: int | None = None
@@ -18,10 +49,14 @@ class State:
     draft: str | None = None
     score: int | None = None
     postcode: str | None = None
-    resume_step: str | None = None  # where to go back to after a side question
+    resume_step: StepName | None = None  # where to go back to after a side question
     skipped: dict[str, list[int]] = field(default_factory=dict)
     options: list[str] = field(default_factory=list)  # data of the options last offered
     labels: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.step = StepName.of(self.step) or StepName.IDLE
+        self.resume_step = StepName.of(self.resume_step)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from babel.numbers import format_decimal
 
 from core import views
+from core.dialogue import buttons
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
@@ -51,7 +52,7 @@ def broadcast_handlers(
 
 def go_data(code: str, round_id: int) -> str:
     """The option data that takes a resident straight into a round (``go:CODE:ID``)."""
-    return f"go:{code}:{round_id}"
+    return buttons.encode(buttons.Go(code, round_id))
 
 
 class Broadcasts:

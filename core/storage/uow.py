@@ -53,6 +53,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     contacts: ContactRepository
     broadcasts: BroadcastRepository
+    conversation: ConversationRepository
     conn: AsyncConnection
 
     def __init__(
@@ -93,6 +94,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.conn)
         self.contacts = ContactRepository(self.conn)
         self.broadcasts = BroadcastRepository(self.conn)
+        self.conversation = ConversationRepository(self.conn)
         self.events = []
         return self
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from core import views
+from core.dialogue import intents
 from core.domain import commands as c
 from core.messages import Incoming
 from core.storage import tables as t
@@ -249,3 +251,26 @@ async def test_ideas_stop_at_the_maximum_per_resident(demo: Container):
             await noor.press("Ja, nog een")
     assert "Belang" in noor.question.text
     assert await _count(demo, t.ideas) == 3
+
+
+async def test_a_message_is_read_once_and_that_reading_is_handed_on(
+    demo: Container, monkeypatch: pytest.MonkeyPatch
+):
+    readings: list[Incoming] = []
+    original = intents._intent
+
+    def counting(incoming: Incoming, action: object) -> object:
+        readings.append(incoming)
+        return original(incoming, action)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intents, "_intent", counting)
+    ans = ChatResident(demo.conversations, "ans")
+    await ans.join()
+    readings.clear()
+
+    await ans.say("mijn gegevens")  # the service, the context and the engine all use it
+    assert "Pseudoniem" in ans.texts()
+    data = ans.question.options[-1].data
+    await ans.choose(data)
+
+    assert readings == [Incoming.message("mijn gegevens"), Incoming.choice(data)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from core.analysis import others
 from core.services.project_file import import_project, parse_project_file
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident, project_toml
@@ -100,6 +103,35 @@ async def test_with_fewer_than_ten_residents_there_is_nothing_to_compare_yet(
 
     assert "nog niet genoeg bewoners meegedaan (tot nu toe 9)" in residents[-1].texts()
     assert container.analyses.computed == 0
+
+
+async def test_the_minimum_told_is_the_one_the_analysis_applies(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(others, "MIN_PARTICIPANTS", 3)
+    await load(container, ROUNDS)
+    residents = [ChatResident(container.conversations, f"r{n}") for n in range(2)]
+    for n, resident in enumerate(residents):
+        await vote_through(resident, camp=n % 2)
+
+    await residents[-1].press("Hoe denken anderen?")
+
+    assert "(tot nu toe 2)" in residents[-1].texts()
+    assert "zodra minstens 3 bewoners meededen" in residents[-1].texts()
+
+
+async def test_typing_the_number_of_the_button_is_the_same_as_pressing_it(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(others, "MIN_PARTICIPANTS", 3)
+    await load(container, ROUNDS)
+    resident = ChatResident(container.conversations, "r0")
+    await vote_through(resident, camp=0)
+    assert [o.label for o in resident.question.options] == ["Hoe denken anderen?"]
+
+    await resident.say("1")
+
+    assert "(tot nu toe 1)" in resident.texts()
 
 
 async def test_before_finishing_a_round_the_resident_is_told_to_finish_first(

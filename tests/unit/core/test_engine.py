@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.dialogue.context import Context, ProjectView, ResidentView, RoundView
+from core.dialogue.context import Context, OthersView, ProjectView, ResidentView, RoundView
 from core.dialogue.engine import FLOW, parse_intent, step
 from core.dialogue.state import State
 from core.domain import commands as c
 from core.domain.model import RoundKind
-from core.messages import MAX_OPTION_DATA_BYTES, Incoming
+from core.messages import Incoming
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 PROJECT = ProjectView(1, "DEMO", "Groen in West", "Intro.", "nl", ask_profile=False)
@@ -62,17 +62,6 @@ def test_consent_yes_gives_consent_with_the_address_and_no_keeps_nothing():
     assert yes.commands == [c.GiveConsent("p" * 64, 1, "test", "nl", "42")]
     no = step(ctx(resident=None), state, Incoming.choice("consent:no"))
     assert no.commands == [] and no.state is not None and no.state.project is None
-
-
-def test_every_offered_option_fits_telegram_callback_data():
-    state = in_step("done")
-    for _ in range(8):
-        result = step(ctx(), state, Incoming.message("verder"))
-        for reply in result.replies:
-            for option in reply.options:
-                assert len(option.data.encode()) <= MAX_OPTION_DATA_BYTES
-        assert result.state is not None
-        state = result.state
 
 
 def test_rating_asks_every_criterion_before_the_next_item():
@@ -185,3 +174,10 @@ def test_stop_unsubscribes_and_language_switches_the_texts():
 def test_intents_are_recognised_in_typed_text(text: str, intent: tuple[str, str] | None):
     found = parse_intent(Incoming.message(text))
     assert (found.name, found.arg) == intent if intent else found is None
+
+
+def test_too_few_others_names_the_minimum_the_analysis_gave():
+    view = OthersView(12, RoundKind.STATEMENTS, 4, enough=False, minimum=25)
+    result = step(ctx(others=view), in_step("done"), Incoming.message("anderen"))
+    assert "(tot nu toe 4)" in result.replies[0].text
+    assert "minstens 25 bewoners" in result.replies[0].text

@@ -1,0 +1,281 @@
+"""The snapshot the pure dialogue engine sees for one step, read in as few round trips as can be.
+
+The conversation service calls :func:`load_context` inside the step's unit of work, with the
+message already read once (:func:`core.dialogue.intents.read`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from core import views
+from core.dialogue import buttons as b
+from core.dialogue.context import Context, MyData, OthersView, ProjectView, ResidentView, RoundView
+from core.dialogue.intents import IntentName, Message, read
+from core.dialogue.state import State, StepName
+from core.domain import model
+from core.messages import Incoming
+from core.services.analyses import RoundAnalyses
+from core.storage.bots import BotScope
+from core.storage.catalogue import CachedProject
+from core.storage.conversation import Tally
+from core.storage.uow import UnitOfWork
+from core.views import others as others_view_module
+
+Candidates = dict[int, tuple[tuple[int, str], ...]]
+
+
+async def load_context(
+    uow: UnitOfWork,
+    pseudonym: str,
+    channel: str,
+    address: str | None,
+    state: State,
+    incoming: Incoming | Message,
+    *,
+    analyses: RoundAnalyses | None = None,
+    bot_id: int | None = None,
+) -> Context:
+    """Read what the engine needs for this step, in as few round trips as possible.
+
+    When the resident asks how others think, the summary of that round is added (the opinion
+    analysis runs in a worker thread and is cached per round, see core.services.analyses).
+    """
+    message = incoming if isinstance(incoming, Message) else read(incoming, state)
+    intent = message.intent.name if message.intent else None
+    now = uow.clock()
+    scope = BotScope()
+    if bot_id is not None:
+        scope = BotScope(bot_id, await uow.catalogue.bot_is_default(bot_id))
+    code = _project_code(message) or state.project
+    cached = await uow.catalogue.project(code) if code else None
+    if cached is not None and not _joinable(cached, scope):
+        cached = None
+    open_projects: tuple[tuple[str, str], ...] = ()
+    if cached is None or state.step in (StepName.IDLE, StepName.CHOOSE_PROJECT):
+        listed = await views.open_projects(uow, now)  # the steps that list them
+        open_projects = tuple(
+            (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
+        )
+    base = Context(
+        now=now,
+        pseudonym=pseudonym,
+        channel=channel,
+        address=address,
+        open_projects=open_projects,
+        my_data=await load_my_data(uow, pseudonym) if intent == IntentName.MYDATA else None,
+        bot_id=bot_id,
+    )
+    if cached is None:
+        return base
+    return await _in_project(uow, base, cached, state, message, analyses)
+
+
+def _joinable(cached: CachedProject, scope: BotScope) -> bool:
+    """Whether the project takes part now and through the bot the resident writes to."""
+    project = cached.project
+    active = project.status == model.ProjectStatus.ACTIVE
+    return active and project.id is not None and scope.allows(project)
+
+
+async def _in_project(
+    uow: UnitOfWork,
+    base: Context,
+    cached: CachedProject,
+    state: State,
+    message: Message,
+    analyses: RoundAnalyses | None,
+) -> Context:
+    """The context within the resident's project: their progress, the next items, others."""
+    project = cached.project
+    assert project.id is not None
+    resident = await uow.residents.get(base.pseudonym, project.id)
+    resident_view = None
+    tally = Tally()
+    if resident is not None and resident.id is not None:
+        resident_view = ResidentView(
+            resident.id, resident.status.value, resident.language, resident.wijk, resident.age_band
+        )
+        criteria = {r.id: len(r.criteria_or_default) for r in cached.rounds if r.id is not None}
+        tally = await uow.conversation.tally(resident.id, criteria)
+    rounds = _round_views(cached, tally, base.now)
+    candidates = await _candidates(uow, cached, rounds, state, resident_view)
+    others = None
+    intent = message.intent
+    if intent is not None and intent.name == IntentName.OTHERS and resident_view is not None:
+        others = await _others(uow, analyses, cached, rounds, intent.arg, resident_view.id)
+    return replace(
+        base,
+        project=ProjectView(
+            project.id,
+            project.code,
+            project.title,
+            project.intro,
+            project.language,
+            ask_profile=bool(project.settings.get("ask_profile", True)),
+        ),
+        resident=resident_view,
+        rounds=rounds,
+        candidates=candidates,
+        item_texts=await _item_texts(uow, state, candidates),
+        others=others,
+    )
+
+
+def _project_code(message: Message) -> str | None:
+    """The project a message names: a start with a code, a project chosen, a round's button."""
+    intent = message.intent
+    if intent is not None and intent.name == IntentName.START and intent.arg:
+        return model.Project.normalise_code(intent.arg)
+    if isinstance(message.action, b.Join | b.Go):
+        return model.Project.normalise_code(message.action.code)
+    return None
+
+
+def _round_views(cached: CachedProject, tally: Tally, now: datetime) -> tuple[RoundView, ...]:
+    views_: list[RoundView] = []
+    for rnd in cached.rounds:
+        assert rnd.id is not None
+        views_.append(
+            RoundView(
+                id=rnd.id,
+                key=rnd.key,
+                kind=rnd.kind,
+                question=rnd.question,
+                is_open=rnd.is_open(now),
+                scale_min=rnd.scale_min,
+                scale_max=rnd.scale_max,
+                criteria=tuple(rnd.criteria),
+                max_per_resident=rnd.max_per_resident,
+                finished=rnd.id in tally.finished,
+                answered=tally.answered.get(rnd.id, 0),
+                total=cached.totals.get(rnd.id, 0),
+                has_feedback=rnd.id in tally.feedback,
+            )
+        )
+    return tuple(views_)
+
+
+async def _candidates(
+    uow: UnitOfWork,
+    cached: CachedProject,
+    rounds: tuple[RoundView, ...],
+    state: State,
+    resident: ResidentView | None,
+) -> Candidates:
+    """The next items to answer in the current round and, when it may finish, the next one."""
+    candidates: Candidates = {}
+    by_id = {r.id: r for r in cached.rounds}
+    for view in _rounds_needing_items(rounds, state.round_id):
+        if candidates and not _may_finish(rounds, state.round_id, candidates):
+            break  # the current round goes on: the next round's items are not needed
+        exclude = state.skipped_in(view.id)
+        if state.item_id is not None and state.round_id == view.id:
+            exclude = [*exclude, state.item_id]
+        found = await uow.catalogue.candidates(
+            by_id[view.id], resident.id if resident else None, exclude, limit=2
+        )
+        candidates[view.id] = tuple(found)
+    return candidates
+
+
+async def _item_texts(uow: UnitOfWork, state: State, candidates: Candidates) -> dict[int, str]:
+    item_texts: dict[int, str] = {}
+    rating_or_vote = state.step in (StepName.RATE, StepName.VOTE)
+    if state.item_id is not None and rating_or_vote and not state.item_text:
+        item = await uow.projects.item(state.item_id)
+        if item is not None:
+            item_texts[item.id or 0] = item.text
+    for found_items in candidates.values():
+        item_texts.update(dict(found_items))
+    return item_texts
+
+
+async def _others(
+    uow: UnitOfWork,
+    analyses: RoundAnalyses | None,
+    cached: CachedProject,
+    rounds: tuple[RoundView, ...],
+    arg: str,
+    resident_id: int,
+) -> OthersView | None:
+    """How others answered the round the resident asked about, with the analysis's minimum."""
+    target = _others_round(arg, rounds)
+    if target is None:
+        return None
+    rnd = next(r for r in cached.rounds if r.id == target.id)
+    view = await others_view_module.others_view(uow, analyses or RoundAnalyses(), rnd, resident_id)
+    return replace(view, minimum=others_view_module.MIN_PARTICIPANTS)
+
+
+def _others_round(arg: str, views_: tuple[RoundView, ...]) -> RoundView | None:
+    """The round a "how do others think" question is about: the one named, else the last one
+    the resident finished among the statements and rating rounds."""
+    kinds = (model.RoundKind.STATEMENTS, model.RoundKind.RATING)
+    if arg:
+        return next((v for v in views_ if str(v.id) == arg and v.kind in kinds), None)
+    finished = [v for v in views_ if v.kind in kinds and v.finished]
+    return finished[-1] if finished else None
+
+
+def _may_finish(
+    views_: tuple[RoundView, ...], current: int | None, candidates: Candidates
+) -> bool:
+    """Whether this step may finish the current round (then the next round's items are read).
+
+    A round goes on while it has at least two unanswered items (the one being answered may be
+    one of them) and the resident stays below the round's maximum.
+    """
+    view = next((v for v in views_ if v.id == current), None)
+    if view is None or current not in candidates:
+        return True
+    limit = view.max_per_resident
+    return len(candidates[current]) < 2 or (limit is not None and view.answered + 1 >= limit)
+
+
+def _rounds_needing_items(rounds: tuple[RoundView, ...], current: int | None) -> list[RoundView]:
+    """The current round and the first open, unfinished round after it with items to answer.
+
+    The engine never moves further than one round ahead in a step, so the candidates of
+    later rounds would be read for nothing.
+    """
+    wanted: list[RoundView] = []
+    with_items = (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
+    for view in rounds:
+        if not view.is_open or view.finished:
+            continue
+        if view.id == current and view.kind in with_items:
+            wanted.append(view)
+        elif view.kind in with_items and (not wanted or wanted[-1].id == current):
+            wanted.append(view)
+            break
+    return wanted
+
+
+async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:
+    """Collect everything stored about a pseudonym (the "my data" command and exports)."""
+    residents = await uow.residents.for_pseudonym(pseudonym)
+    codes = []
+    for resident in residents:
+        project = await uow.projects.get(resident.project_id)
+        codes.append(project.code if project else "?")
+    written = await uow.conversation.contributions([r.id for r in residents if r.id is not None])
+    first = residents[0] if residents else None
+    return MyData(
+        pseudonym=pseudonym,
+        projects=tuple(codes),
+        consent_at=tuple(r.consent_at for r in residents),
+        language=first.language if first else None,
+        status=tuple(r.status.value for r in residents),
+        wijk=next((r.wijk for r in residents if r.wijk), None),
+        age_band=next((r.age_band for r in residents if r.age_band), None),
+        ideas=written.ideas,
+        ratings=written.ratings,
+        votes=written.votes,
+        feedback=tuple(
+            f"{score if score is not None else '-'}: {text}".strip()
+            for score, text in written.feedback
+        ),
+        has_contact=await uow.conversation.has_contact(pseudonym),
+    )
