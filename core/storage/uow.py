@@ -14,6 +14,7 @@ from core.storage.bots import BotRepository
 from core.storage.broadcasts import BroadcastRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
 from core.storage.contacts import ContactRepository
+from core.storage.conversation import ConversationRepository
 from core.storage.database import Database
 from core.storage.db import begin
 from core.storage.imports import ImportRepository
