@@ -14,18 +14,16 @@ from core.storage.bots import BotRepository
 from core.storage.broadcasts import BroadcastRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
 from core.storage.contacts import ContactRepository
+from core.storage.contributions import ContributionRepository
 from core.storage.conversation import ConversationRepository
 from core.storage.database import Database
 from core.storage.db import begin
+from core.storage.dialogue import DialogueRepository
 from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
 from core.storage.outbox import OutboxRepository
-from core.storage.repositories import (
-    ContributionRepository,
-    DialogueRepository,
-    ProjectRepository,
-    ResidentRepository,
-)
+from core.storage.projects import ProjectRepository
+from core.storage.residents import ResidentRepository
 
 Clock = Callable[[], datetime]
 

@@ -1,4 +1,4 @@
-"""In-memory twins of ``core/storage/repositories.py``: projects, residents, contributions and
+"""In-memory twins of the repositories in ``core/storage/``: projects, residents, contributions and
 the dialogue. Same methods, same answers (``tests/integration/test_fake_uow_contract.py`` runs
 one set of assertions against these and against SQLite)."""
 

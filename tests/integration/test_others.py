@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis import others
 from core.services.project_file import import_project, parse_project_file
+from core.views import others
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident, project_toml
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from core.services.templates import template_for
 
+from bots.whatsapp.templates import template_for
 from core.dialogue import buttons as b
 from core.dialogue.context import Context, OthersView, ProjectView, ResidentView, RoundView
 from core.dialogue.engine import step
