@@ -330,8 +330,9 @@ sa.Index(
 
 # --- outbox ---
 # Every message the core sends on its own initiative (round prompts, reminders, results) is a
-# row here first; the sender in core/outbox/worker.py drains it. The address is NOT copied: it is read
-# from ``contacts`` at send time, so erasing a resident's contact stops their queued messages.
+# row here first; the sender in core/outbox/worker.py drains it. The address is NOT copied: it
+# is read from ``contacts`` at send time, so erasing a resident's contact stops their queued
+# messages.
 outbox = sa.Table(
     "outbox",
     metadata,
