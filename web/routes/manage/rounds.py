@@ -82,12 +82,8 @@ async def create_round(
     """Add a round (checked with the whole project file)."""
     project = await project_for(services, session, code, change=True)
     data = forms.round_data(form_dict(await request.form()))
-    try:
-        await send(services, c.AddRound(project.code, data, session.user.id))
-    except InvalidProjectFile as error:
-        values, errors = forms.round_form(_displayable(data)), forms.field_errors(error, lang)
-        return await _round_page(request, services, session, lang, project, values, errors, False)
-    return RedirectResponse(f"/manage/projects/{project.code}", 303)
+    command = c.AddRound(project.code, data, session.user.id)
+    return await _save_round(request, services, session, lang, project, command, data)
 
 
 @router.get("/projects/{code}/rounds/{key}", response_class=HTMLResponse)
@@ -122,11 +118,29 @@ async def update_round(
     """Save a round's form; its key stays."""
     project = await project_for(services, session, code, change=True)
     data = forms.round_data({**form_dict(await request.form()), "key": key})
+    command = c.EditRound(project.code, key, data, session.user.id)
+    return await _save_round(request, services, session, lang, project, command, data)
+
+
+async def _save_round(
+    request: Request,
+    services: Services,
+    session: Session,
+    lang: str,
+    project: Project,
+    command: c.AddRound | c.EditRound,
+    data: dict[str, Any],
+) -> Response:
+    """Send an added or edited round; when the project file's rules refuse it, show the form
+    again with what was typed and the errors beside the fields."""
     try:
-        await send(services, c.EditRound(project.code, key, data, session.user.id))
+        await send(services, command)
     except InvalidProjectFile as error:
         values, errors = forms.round_form(_displayable(data)), forms.field_errors(error, lang)
-        return await _round_page(request, services, session, lang, project, values, errors, True)
+        editing = isinstance(command, c.EditRound)
+        return await _round_page(
+            request, services, session, lang, project, values, errors, editing
+        )
     return RedirectResponse(f"/manage/projects/{project.code}", 303)
 
 
