@@ -135,7 +135,8 @@ async def test_a_scheduled_round_reaches_a_closed_window_as_a_template_and_the_t
     assert job is not None and job.trigger.run_date == clock() + timedelta(minutes=1)
 
     clock.advance(hours=5)  # Anna wrote 25 hours ago, Bert 5 hours ago
-    await job.func(*job.args)  # what APScheduler runs at opens_at: OpenRound
+    command = await job.func(*job.args)  # what APScheduler runs at opens_at: OpenRound ...
+    await wa.bus.handle(command)  # ... which the scheduler hands to its container's bus
     stats = await _drain(wa, clock)
     assert (stats.sent, stats.failed, stats.retried) == (2, 0, 0)
 
