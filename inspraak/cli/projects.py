@@ -9,7 +9,7 @@ import sys
 from config.settings import Settings
 from core import views
 from core.domain import commands as c
-from core.services.project_file import export_project, import_project, parse_project_file
+from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
 from inspraak.cli.running import CliError, round_id, run
@@ -29,10 +29,8 @@ def cmd_project_import(settings: Settings, args: argparse.Namespace) -> int:
     spec = parse_project_file(text, args.file.name)
 
     async def work(container: Container) -> tuple[str, list[str]]:
-        async with container.uow() as uow:
-            project, notes = await import_project(uow, spec)
-            await uow.commit()
-            return project.code, notes
+        project, notes = await container.bus.handle(c.ImportProject(spec.model_dump()))
+        return project.code, notes
 
     code, notes = run(settings, work)
     for note in notes:
