@@ -83,7 +83,7 @@ class OthersView:
     group_statements: tuple[tuple[str, str], ...] = ()  # (text, "agree" | "disagree")
     differing: tuple[tuple[str, int, float], ...] = ()  # (text, own vote, majority share)
     scores: tuple[tuple[str, int, float], ...] = ()  # rating: (item text, own score, mean)
-    minimum: int = 0  # the fewest participants shown (the analysis's minimum, see the service)
+    minimum: int = 0  # the fewest participants shown (the view sets it when not enough)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from core.storage.bots import BotScope
 from core.storage.catalogue import CachedProject
 from core.storage.conversation import Tally
 from core.storage.uow import UnitOfWork
-from core.views import others as others_view_module
+from core.views.others import others_view
 
 Candidates = dict[int, tuple[tuple[int, str], ...]]
 
@@ -200,13 +200,13 @@ async def _others(
     arg: str,
     resident_id: int,
 ) -> OthersView | None:
-    """How others answered the round the resident asked about, with the analysis's minimum."""
+    """How others answered the round the resident asked about (with the analysis's minimum
+    when too few took part: the view tells it)."""
     target = _others_round(arg, rounds)
     if target is None:
         return None
     rnd = next(r for r in cached.rounds if r.id == target.id)
-    view = await others_view_module.others_view(uow, analyses or RoundAnalyses(), rnd, resident_id)
-    return replace(view, minimum=others_view_module.MIN_PARTICIPANTS)
+    return await others_view(uow, analyses or RoundAnalyses(), rnd, resident_id)
 
 
 def _others_round(arg: str, views_: tuple[RoundView, ...]) -> RoundView | None:

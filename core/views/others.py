@@ -30,7 +30,7 @@ async def others_view(
     assert rnd.id is not None
     participants = await _participants(uow, rnd)
     if participants < MIN_PARTICIPANTS:
-        return OthersView(rnd.id, rnd.kind, participants, enough=False)
+        return OthersView(rnd.id, rnd.kind, participants, enough=False, minimum=MIN_PARTICIPANTS)
     if rnd.kind == model.RoundKind.STATEMENTS:
         return await _statements_view(uow, analyses, rnd, resident_id, participants)
     return await _rating_view(uow, rnd, resident_id, participants)
@@ -63,7 +63,7 @@ async def _statements_view(
     own = votes.votes_of(label) if label else []
     placed = closest_group(result, own)
     if placed is None:
-        return OthersView(rnd.id, rnd.kind, participants, enough=False)
+        return OthersView(rnd.id, rnd.kind, participants, enough=False, minimum=MIN_PARTICIPANTS)
     group_id, differing = placed
     group_size = None
     statements: tuple[tuple[str, str], ...] = ()
