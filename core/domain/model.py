@@ -93,6 +93,9 @@ class Project:
     bot_id: int | None = None
     id: int | None = None
     created_at: datetime | None = None
+    closed_at: datetime | None = None
+    retention_days: int = 365  # personal data is erased this long after the project closed
+    personal_data_erased_at: datetime | None = None
 
     @staticmethod
     def normalise_code(code: str) -> str:
@@ -204,6 +207,7 @@ class Idea:
     status: ContributionStatus = ContributionStatus.NEW
     created_at: datetime | None = None
     id: int | None = None
+    flags: list[str] = field(default_factory=list)  # personal details found on arrival
 
 
 @dataclass
@@ -236,6 +240,7 @@ class Feedback:
     status: ContributionStatus = ContributionStatus.NEW
     created_at: datetime | None = None
     id: int | None = None
+    flags: list[str] = field(default_factory=list)  # personal details found on arrival
 
 
 @dataclass

@@ -53,6 +53,10 @@ organisations = sa.Table(
     _id(),
     sa.Column("slug", sa.String(100), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
+    # The privacy statement page (/privacy/<slug>): whom residents write to, and the
+    # organisation's own additions to the statement inspraak writes from the facts.
+    sa.Column("privacy_contact", sa.String(254), nullable=False, server_default=""),
+    sa.Column("privacy_text", sa.Text, nullable=False, server_default=""),
 )
 
 projects = sa.Table(
@@ -68,6 +72,11 @@ projects = sa.Table(
     sa.Column("settings", JSON, nullable=False, default=dict),
     sa.Column("bot_id", sa.ForeignKey("bots.id", ondelete="SET NULL"), nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
+    # Retention: ``retention_days`` after ``closed_at`` a scheduled job erases the personal
+    # data of the project's residents and sets ``personal_data_erased_at``.
+    sa.Column("closed_at", UTCDateTime, nullable=True),
+    sa.Column("retention_days", sa.Integer, nullable=False, server_default="365"),
+    sa.Column("personal_data_erased_at", UTCDateTime, nullable=True),
 )
 
 rounds = sa.Table(
@@ -146,6 +155,9 @@ ideas = sa.Table(
     sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("status", sa.String(20), nullable=False, default="new"),
+    # Personal details found on arrival (phone, email, postcode, iban, bsn, ...): a flagged
+    # idea is held for review whatever the moderation mode.
+    sa.Column("flags", JSON, nullable=False, server_default="[]"),
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.Index("ix_ideas_round", "round_id"),
     sa.Index("ix_ideas_resident", "resident_id"),
@@ -189,6 +201,7 @@ feedback = sa.Table(
     sa.Column("score", sa.Integer, nullable=True),
     sa.Column("text", sa.Text, nullable=False, default=""),
     sa.Column("status", sa.String(20), nullable=False, default="new"),
+    sa.Column("flags", JSON, nullable=False, server_default="[]"),
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("round_id", "resident_id", name="uq_feedback_round_resident"),
 )
@@ -226,6 +239,7 @@ chat_log = sa.Table(
     sa.Column("options", JSON, nullable=False, default=list),
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.Index("ix_chat_log_pseudonym", "pseudonym", "id"),
+    sa.Index("ix_chat_log_created_at", "created_at"),
 )
 
 # Channel message ids already handled (Telegram update_id, WhatsApp wamid): exactly-once.
@@ -235,6 +249,7 @@ processed_messages = sa.Table(
     sa.Column("channel", sa.String(20), primary_key=True),
     sa.Column("message_key", sa.String(200), primary_key=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_processed_messages_created_at", "created_at"),
 )
 
 # --- web area: accounts, sessions, API tokens, moderation ---
@@ -299,6 +314,26 @@ moderation_log = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.Index("ix_moderation_log_target", "target_kind", "target_id"),
     sa.Index("ix_moderation_log_project", "project_id", "id"),
+)
+
+# Facilitator and admin actions (publish, edits, moderation, exports, account changes): who,
+# when and what, never a resident's words. ``actor`` keeps the e-mail address as it was, so
+# the entry still says who acted after the account is gone; project and user ids are plain
+# integers for the same reason (the log outlives what it speaks of).
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _id(),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("user_id", sa.Integer, nullable=True),
+    sa.Column("actor", sa.String(254), nullable=False, server_default=""),
+    sa.Column("organisation_id", sa.Integer, nullable=True),
+    sa.Column("project_id", sa.Integer, nullable=True),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False, server_default=""),
+    sa.Column("detail", JSON, nullable=False, server_default="{}"),
+    sa.Index("ix_audit_log_created_at", "created_at"),
+    sa.Index("ix_audit_log_project", "project_id", "id"),
 )
 
 idea_themes = sa.Table(

@@ -13,8 +13,17 @@ from tests.fakes.tables import assign, out, unique_violation
 CONTRIBUTIONS = {"idea": "ideas", "feedback": "feedback"}
 # The columns of the ``ideas`` and ``feedback`` tables, as ``contribution`` returns them.
 COLUMNS = {
-    "idea": ("id", "round_id", "resident_id", "text", "status", "created_at"),
-    "feedback": ("id", "round_id", "resident_id", "score", "text", "status", "created_at"),
+    "idea": ("id", "round_id", "resident_id", "text", "status", "created_at", "flags"),
+    "feedback": (
+        "id",
+        "round_id",
+        "resident_id",
+        "score",
+        "text",
+        "status",
+        "created_at",
+        "flags",
+    ),
 }
 
 

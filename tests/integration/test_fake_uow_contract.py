@@ -196,6 +196,7 @@ async def test_moderation_rows_merges_and_themes(units: Units):
             "text": "Bankjes",
             "status": "approved",
             "project_id": project_id,
+            "flags": [],
         }
         assert await uow.moderation.contribution("feedback", 1) is None
         for idea, text in ((source, "Bankjes"), (target, "Zitplekken")):
