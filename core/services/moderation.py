@@ -20,7 +20,7 @@ from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
-from core.domain.screening import flags
+from core.domain.screening import flags, is_held
 from core.services.handlers import Handler, add_idea_to_rating_rounds
 from core.storage.uow import UnitOfWork
 
@@ -135,6 +135,8 @@ async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
         raise InvalidInput("merged")
     if target.status == model.ContributionStatus.REJECTED:
         raise InvalidInput("rejected")
+    if is_held(target.flags, target.status):
+        raise InvalidInput("held")  # its text would reach the rating rounds unreviewed
     rnd = await uow.projects.round(source.round_id)
     assert rnd is not None
     moved = 0

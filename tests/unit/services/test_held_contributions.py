@@ -7,6 +7,7 @@ import pytest
 
 from core.domain import commands as c
 from core.domain import model
+from core.domain.errors import InvalidInput
 from tests.fakes.uow import FakeDatabase
 from tests.unit.services.conftest import Plan, make_plan
 
@@ -105,3 +106,16 @@ async def test_feedback_comments_are_checked_when_they_arrive(db, bus):
 
     (feedback,) = db.tables.feedback.values()
     assert feedback.flags == ["bsn"]
+
+
+async def test_nothing_is_merged_into_a_held_idea(db, bus):
+    plan = await make_plan(db, moderation="post")
+    plain = await submit(db, bus, plan, "Meer bankjes")
+    held = await submit(db, bus, plan, "Meer bankjes, bel 0612345678", who="p2")
+
+    with pytest.raises(InvalidInput):
+        await bus.handle(c.MergeIdeas(plain, held))
+
+    assert await rateable(db, plan.rating) == {plain: "Meer bankjes"}
+    await bus.handle(c.MergeIdeas(held, plain))  # the other way round is fine
+    assert db.tables.ideas[held].status == Status.MERGED
