@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.dialogue import buttons as b
 from core.dialogue.context import RoundView
+from core.dialogue.held import with_held_note
 from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, columns_for, option, scale_text, score_options
@@ -87,7 +88,7 @@ def feedback_text(turn: Turn, message: Message) -> None:
             ask_comment(turn, rnd)
             return
         turn.do(c.GiveFeedback(turn.resident_id, rnd.id, turn.state.score, text))
-        turn.ack(turn._("Thank you for your comment!"))
+        turn.ack(with_held_note(turn, turn._("Thank you for your comment!"), text))
     turn.finish_round(rnd)
     turn.state.score = None
     turn.next_round()

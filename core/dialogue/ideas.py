@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.dialogue import buttons as b
 from core.dialogue.context import RoundView
+from core.dialogue.held import with_held_note
 from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option
@@ -116,7 +117,7 @@ def _send(turn: Turn, rnd: RoundView, draft: str) -> None:
     assert turn.resident_id is not None
     turn.do(c.SubmitIdea(turn.resident_id, rnd.id, draft))
     turn.answered[rnd.id] = turn.answered.get(rnd.id, 0) + 1
-    turn.ack(turn._("Thank you! Your idea has been saved."))
+    turn.ack(with_held_note(turn, turn._("Thank you! Your idea has been saved."), draft))
     limit = rnd.max_per_resident
     if limit is not None and turn.answered[rnd.id] >= limit:
         turn.finish_round(rnd)

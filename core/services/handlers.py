@@ -15,6 +15,7 @@ from core.domain.errors import (
     UnknownItem,
     UnknownProject,
 )
+from core.domain.screening import flags
 from core.services.account_commands import ACCOUNT_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
 from core.storage.uow import UnitOfWork
@@ -105,7 +106,11 @@ async def _open_round(uow: UnitOfWork, round_id: int, kind: model.RoundKind) -> 
 
 
 async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
-    """Store an idea and make it rateable in every rating round that draws on this round."""
+    """Store an idea and make it rateable in every rating round that draws on this round.
+
+    Under pre-moderation, and whenever its text is flagged (personal details, a link,
+    profanity), the idea waits for a facilitator instead.
+    """
     rnd = await _open_round(uow, cmd.round_id, model.RoundKind.IDEAS)
     text = model.clean_text(cmd.text)
     limit = rnd.max_per_resident
@@ -116,10 +121,14 @@ async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
         raise LimitReached("ideas", limit=limit)
     project = await uow.projects.get(rnd.project_id)
     premoderated = bool(project and project.settings.get("moderation") == "pre")
-    status = model.ContributionStatus.NEW if premoderated else model.ContributionStatus.APPROVED
-    idea = model.Idea(rnd.id or 0, cmd.resident_id, text, status, created_at=uow.clock())
+    found = flags(text)
+    waits = premoderated or bool(found)  # a flagged idea is held whatever the mode
+    status = model.ContributionStatus.NEW if waits else model.ContributionStatus.APPROVED
+    idea = model.Idea(
+        rnd.id or 0, cmd.resident_id, text, status, created_at=uow.clock(), flags=found
+    )
     idea_id = await uow.contributions.add_idea(idea)
-    if not premoderated:
+    if not waits:
         await add_idea_to_rating_rounds(uow, rnd, idea_id, text)
     uow.emit(e.IdeaSubmitted(idea_id, rnd.id or 0))
     return idea_id
@@ -174,7 +183,7 @@ async def give_feedback(cmd: c.GiveFeedback, uow: UnitOfWork) -> None:
         rnd.check_score(cmd.score)
     text = model.clean_text(cmd.text) if cmd.text.strip() else ""
     feedback = model.Feedback(
-        rnd.id or 0, cmd.resident_id, cmd.score, text, created_at=uow.clock()
+        rnd.id or 0, cmd.resident_id, cmd.score, text, created_at=uow.clock(), flags=flags(text)
     )
     await uow.contributions.upsert_feedback(feedback)
 

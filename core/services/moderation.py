@@ -1,74 +1,31 @@
-"""Moderation and publishing: approve, reject, correct, merge, tag; automatic flags.
+"""Moderation: approve, reject, correct, merge, tag.
 
 Pre-moderation (``project.settings["moderation"] == "pre"``): a new idea waits with status
 ``new`` and enters the rating rounds only when approved. Post-moderation: ideas are approved on
 arrival; the facilitator reviews them afterwards and a rejection takes them out of the rating
 rounds again. Every decision is written to the moderation log.
+
+Whatever the mode, a contribution flagged on arrival (personal details, a link, profanity; see
+:mod:`core.domain.screening`) is held: an idea stays ``new`` outside the rating rounds. Approving
+releases it. Correcting checks the corrected text again and stores its flags; under
+post-moderation a held idea whose corrected text has no flags left is released as if approved
+(under pre-moderation it still waits for approval, like every idea there).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
+from core.domain.screening import flags, is_held
 from core.services.handlers import Handler, add_idea_to_rating_rounds
 from core.storage.uow import UnitOfWork
 
 KINDS = ("idea", "feedback")
 MAX_THEMES = 5
-
-_PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d(?:[\s.\-()]*\d){8,13}(?![\w])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LINK = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:nl|com|org|net|eu|io|info|be|de)\b(?:/\S*)?", re.I
-)
-# A short list of clear Dutch and English swear words and slurs; the facilitator decides.
-PROFANITY = frozenset(
-    {
-        "kanker",
-        "klote",
-        "kut",
-        "lul",
-        "eikel",
-        "hoer",
-        "tering",
-        "tyfus",
-        "godverdomme",
-        "klootzak",
-        "mongool",
-        "debiel",
-        "sukkel",
-        "fuck",
-        "fucking",
-        "shit",
-        "bitch",
-        "bastard",
-        "asshole",
-        "cunt",
-        "dick",
-        "motherfucker",
-    }
-)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def flags(text: str) -> list[str]:
-    """Return the automatic flags for a text: phone, email, link, profanity."""
-    found = []
-    if _PHONE.search(text):
-        found.append("phone")
-    if _EMAIL.search(text):
-        found.append("email")
-    if _LINK.search(_EMAIL.sub(" ", text)):
-        found.append("link")
-    words = {w.lower() for w in _WORD.findall(text)}
-    if words & PROFANITY or any(w.startswith(("kanker", "fuck", "kut")) for w in words):
-        found.append("profanity")
-    return found
 
 
 def _kind(kind: str) -> str:
@@ -123,11 +80,16 @@ async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
 
 
 async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
-    """Correct a typo; the rating items made from an idea change with it."""
+    """Correct a text; the rating items made from an idea change with it.
+
+    The corrected text is checked again: a held idea whose correction removed what held it is
+    released under post-moderation.
+    """
     repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     text = model.clean_text(cmd.text)
     await repo.set_text(cmd.kind, cmd.contribution_id, text)
+    await _check_again(uow, cmd.kind, found, text)
     await repo.log(
         found["project_id"],
         cmd.user_id,
@@ -138,6 +100,22 @@ async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
         before=found["text"],
         after=text,
     )
+
+
+async def _check_again(uow: UnitOfWork, kind: str, found: dict[str, Any], text: str) -> None:
+    """Store the flags of a corrected text; release a held idea they no longer hold back."""
+    now_flags = flags(text)
+    await uow.moderation.set_flags(kind, found["id"], now_flags)
+    if kind != "idea" or now_flags or found["status"] != model.ContributionStatus.NEW.value:
+        return
+    project = await uow.projects.get(found["project_id"])
+    if project is None or project.settings.get("moderation") == "pre":
+        return
+    await uow.moderation.set_status(kind, found["id"], model.ContributionStatus.APPROVED.value)
+    rnd = await uow.projects.round(found["round_id"])
+    assert rnd is not None
+    await add_idea_to_rating_rounds(uow, rnd, found["id"], text)
+    uow.emit(e.IdeaApproved(found["id"], found["round_id"]))
 
 
 async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
@@ -157,6 +135,8 @@ async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
         raise InvalidInput("merged")
     if target.status == model.ContributionStatus.REJECTED:
         raise InvalidInput("rejected")
+    if is_held(target.flags, target.status):
+        raise InvalidInput("held")  # its text would reach the rating rounds unreviewed
     rnd = await uow.projects.round(source.round_id)
     assert rnd is not None
     moved = 0

@@ -17,6 +17,7 @@ from core.domain.accounts import User
 from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.events import ProjectScheduleChanged
 from core.domain.policy import NotAllowed, Permission
+from core.domain.screening import is_held
 from core.services.project_spec import (
     SETTINGS_KEYS,
     InvalidProjectFile,
@@ -230,7 +231,8 @@ async def _save_round(
         source = next(r for r in rounds if r.key == rs.items_from)
         moderated = project.settings.get("moderation") == "pre"
         for idea in await uow.contributions.ideas_of_round(source.id or 0, moderated):
-            await uow.projects.add_item_for_idea(rnd.id, idea.id or 0, idea.text)
+            if not is_held(idea.flags, idea.status):
+                await uow.projects.add_item_for_idea(rnd.id, idea.id or 0, idea.text)
 
 
 def _initial_state(spec: RoundSpec, now: datetime) -> model.RoundState:

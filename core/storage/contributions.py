@@ -49,7 +49,7 @@ class ContributionRepository(Repository):
             t.feedback,
             row_values(fb, t.feedback),
             ("round_id", "resident_id"),
-            ("score", "text"),
+            ("score", "text", "flags"),
         )
 
     async def _upsert(

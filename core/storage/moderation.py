@@ -47,6 +47,13 @@ class ModerationRepository(Repository):
                 t.items.update().where(t.items.c.idea_id == contribution_id).values(text=text)
             )
 
+    async def set_flags(self, kind: str, contribution_id: int, flags: list[str]) -> None:
+        """Replace what holds a contribution back (after a correction)."""
+        table = CONTRIBUTIONS[kind]
+        await self.conn.execute(
+            table.update().where(table.c.id == contribution_id).values(flags=flags)
+        )
+
     async def set_idea_items_active(self, idea_id: int, active: bool) -> None:
         await self.conn.execute(
             t.items.update().where(t.items.c.idea_id == idea_id).values(active=active)

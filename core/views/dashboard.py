@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.domain import model
 from core.storage import tables as t
 from core.views.moderation import moderation_queue
-from core.views.reading import ReadUnit, project_rounds
+from core.views.reading import ReadUnit, not_held, project_rounds
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -141,7 +141,7 @@ async def _newest_contributions(
         query = (
             sa.select(table.c.id, table.c.text, table.c.status, table.c.created_at, t.rounds.c.key)
             .join(t.rounds, t.rounds.c.id == table.c.round_id)
-            .where(table.c.round_id.in_(round_ids), table.c.text != "")
+            .where(table.c.round_id.in_(round_ids), table.c.text != "", not_held(table))
             .order_by(table.c.id.desc())
             .limit(limit)
         )

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.domain.screening import is_held
 from core.storage import tables as t
 from core.views.reading import GONE, ReadUnit
 
@@ -32,6 +33,11 @@ class QueueEntry:
     themes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
+    @property
+    def held(self) -> bool:
+        """Flagged and not approved: nobody outside the moderation view sees it yet."""
+        return is_held(self.flags, self.status)
+
 
 @dataclass
 class ModerationQueue:
@@ -52,7 +58,11 @@ def _unreviewed(table: sa.Table, kind: str) -> Any:
 async def moderation_queue(
     uow: ReadUnit, project_id: int, limit: int = 50, flag: Flagger | None = None
 ) -> ModerationQueue:
-    """Ideas and feedback nobody has reviewed yet, oldest first; ``flag(text)`` marks them."""
+    """Ideas and feedback nobody has reviewed yet, flagged ones first, then oldest first.
+
+    Each entry carries the flags stored on arrival (or after a correction); ``flag(text)``
+    adds what the text shows now, for rows stored before flags were kept.
+    """
     conn = uow.conn
     entries: list[QueueEntry] = []
     total = 0
@@ -68,7 +78,8 @@ async def moderation_queue(
         themes = await _themes(conn, [e.id for e in entries if e.kind == "idea"])
         for entry in entries:
             entry.themes = themes.get(entry.id, []) if entry.kind == "idea" else []
-            entry.flags = flag(entry.text) if flag else []
+            computed = flag(entry.text) if flag else []
+            entry.flags = [*entry.flags, *(f for f in computed if f not in entry.flags)]
         entries.sort(key=lambda e: (not e.flags, e.created_at or _EPOCH))
     return ModerationQueue(entries[: limit or None], total)
 
@@ -85,14 +96,25 @@ async def _entries(
             table.c.round_id,
             t.rounds.c.key,
             (table.c.score if kind == "feedback" else sa.null()).label("score"),
+            table.c.flags,
         )
         .join(t.rounds, t.rounds.c.id == table.c.round_id)
         .where(where)
-        .order_by(table.c.id)
+        .order_by(sa.case((sa.func.json_array_length(table.c.flags) > 0, 0), else_=1), table.c.id)
         .limit(limit)
     )
     return [
-        QueueEntry(kind, r.id, r.key, r.round_id, r.text, r.status, r.created_at, r.score)
+        QueueEntry(
+            kind,
+            r.id,
+            r.key,
+            r.round_id,
+            r.text,
+            r.status,
+            r.created_at,
+            r.score,
+            flags=list(r.flags or []),
+        )
         for r in rows
     ]
 

@@ -100,7 +100,7 @@ async def _rating_view(
                 t.items.c.text,
             )
             .join(t.items, t.items.c.id == t.ratings.c.item_id)
-            .where(t.ratings.c.round_id == rnd.id)
+            .where(t.ratings.c.round_id == rnd.id, t.items.c.active.is_(True))
         )
     ).all()
     scores: dict[tuple[int, int], list[int]] = {}

@@ -32,6 +32,20 @@ class Analyses(Protocol):
 
 
 GONE = (model.ContributionStatus.REJECTED.value, model.ContributionStatus.MERGED.value)
+
+
+def not_held(table: sa.Table) -> sa.ColumnElement[bool]:
+    """Ideas or feedback not held back by their stored flags: none, or approved since.
+
+    Rows stored before flags were kept have none; callers that show texts also check the text
+    itself (:func:`core.domain.screening.shown_to_others`).
+    """
+    return sa.or_(
+        table.c.status == model.ContributionStatus.APPROVED.value,
+        sa.func.json_array_length(table.c.flags) == 0,
+    )
+
+
 ANSWERS = {"rating": t.ratings, "statements": t.votes, "feedback": t.feedback, "ideas": t.ideas}
 
 

@@ -11,8 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.analysis.spread import spread_of_counts
 from core.domain import model
+from core.domain.screening import shown_to_others
 from core.storage import tables as t
-from core.views.reading import GONE, ReadUnit, distinct_residents, progress, project_rounds
+from core.views.reading import (
+    GONE,
+    ReadUnit,
+    distinct_residents,
+    not_held,
+    progress,
+    project_rounds,
+)
 
 
 @dataclass
@@ -151,13 +159,16 @@ async def round_result(uow: ReadUnit, rnd: model.Round, now: datetime, quotes: i
 
 async def _add_ideas(conn: AsyncConnection, rnd: model.Round, result: RoundResult) -> None:
     rows = await conn.execute(
-        sa.select(t.ideas.c.id, t.ideas.c.text, t.ideas.c.status, t.ideas.c.created_at)
-        .where(t.ideas.c.round_id == rnd.id, t.ideas.c.status.not_in(GONE))
+        sa.select(
+            t.ideas.c.id, t.ideas.c.text, t.ideas.c.status, t.ideas.c.created_at, t.ideas.c.flags
+        )
+        .where(t.ideas.c.round_id == rnd.id, t.ideas.c.status.not_in(GONE), not_held(t.ideas))
         .order_by(t.ideas.c.id)
     )
     result.ideas = [
         {"id": r.id, "text": r.text, "status": r.status, "created_at": r.created_at.isoformat()}
         for r in rows
+        if shown_to_others(r.text, r.flags, r.status)
     ]
     result.participants = await distinct_residents(conn, t.ideas, rnd.id)
 
@@ -215,18 +226,18 @@ async def _add_feedback(
     result.feedback = stats_from_histogram(
         {int(s): int(n) for s, n in hist_rows}, rnd.scale_min, rnd.scale_max
     )
-    result.comments = list(
-        await conn.scalars(
-            sa.select(t.feedback.c.text)
-            .where(
-                t.feedback.c.round_id == rnd.id,
-                t.feedback.c.text != "",
-                t.feedback.c.status != "rejected",
-            )
-            .order_by(t.feedback.c.id.desc())
-            .limit(quotes)
+    rows = await conn.execute(
+        sa.select(t.feedback.c.text, t.feedback.c.flags, t.feedback.c.status)
+        .where(
+            t.feedback.c.round_id == rnd.id,
+            t.feedback.c.text != "",
+            t.feedback.c.status.not_in(GONE),
+            not_held(t.feedback),
         )
+        .order_by(t.feedback.c.id.desc())
+        .limit(quotes)
     )
+    result.comments = [r.text for r in rows if shown_to_others(r.text, r.flags, r.status)]
     result.participants = await distinct_residents(conn, t.feedback, rnd.id)
 
 

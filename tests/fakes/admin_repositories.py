@@ -165,6 +165,11 @@ class FakeModerationRepository(FakeRepository):
                 if item.idea_id == contribution_id:
                     item.text = text
 
+    async def set_flags(self, kind: str, contribution_id: int, flags: list[str]) -> None:
+        found = getattr(self.tables, CONTRIBUTIONS[kind]).get(contribution_id)
+        if found is not None:
+            found.flags = list(flags)
+
     async def set_idea_items_active(self, idea_id: int, active: bool) -> None:
         for item in self.tables.items.values():
             if item.idea_id == idea_id:

@@ -225,7 +225,7 @@ class FakeContributionRepository(FakeRepository):
     async def upsert_feedback(self, fb: model.Feedback) -> None:
         for row in self.tables.feedback.values():
             if (row.round_id, row.resident_id) == (fb.round_id, fb.resident_id):
-                row.score, row.text = fb.score, fb.text
+                row.score, row.text, row.flags = fb.score, fb.text, list(fb.flags)
                 return
         self.tables.insert("feedback", fb)
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from core import views
 from core.domain import commands as c
 from core.domain.model import ContributionStatus
-from core.services.moderation import flags
+from core.domain.screening import flags
 from core.storage import tables as t
 
 
@@ -44,15 +44,15 @@ async def test_under_pre_moderation_an_idea_is_rated_only_after_approval(demo):
 async def test_rejecting_an_idea_takes_it_out_of_the_rating_round(demo):
     project_id, rounds = await setup(demo, "post")
     rid = await resident(demo, project_id, "a")
-    idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Bel 0612345678"))
+    idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Alles asfalteren"))
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is True
-    await demo.bus.handle(c.RejectContribution("idea", idea, "telefoonnummer", None))
+    await demo.bus.handle(c.RejectContribution("idea", idea, "buiten het plan", None))
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is False
     async with demo.uow() as uow:
         queue = await views.moderation_queue(uow, project_id)
         log = await views.moderation_log(uow, project_id)
     assert queue.total == 0
-    assert log[0]["action"] == "reject" and log[0]["detail"] == {"reason": "telefoonnummer"}
+    assert log[0]["action"] == "reject" and log[0]["detail"] == {"reason": "buiten het plan"}
 
 
 async def test_post_moderated_ideas_wait_in_the_queue_until_reviewed(demo):

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from core import views
 from core.domain.model import Project
-from core.services.moderation import flags
+from core.domain.screening import flags
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
@@ -16,7 +16,11 @@ router = APIRouter()
 
 
 def shareable(text: str) -> bool:
-    """A quote may be shown publicly when it carries no phone, e-mail, link or profanity."""
+    """A quote may be shown publicly only when its text has no flags at all.
+
+    The summary view already leaves out held comments (stored flags, not approved); the
+    public page quotes no comment with personal details, a link or profanity, approved or not.
+    """
     return not flags(text)
 
 

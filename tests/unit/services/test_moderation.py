@@ -52,13 +52,13 @@ async def test_approving_a_waiting_idea_makes_it_rateable_and_is_logged(db, bus)
 
 async def test_rejecting_takes_an_idea_out_of_rating_with_its_reason(db, bus):
     plan = await make_plan(db)
-    (idea,) = await ideas(db, bus, plan, "Bel 0612345678")
+    (idea,) = await ideas(db, bus, plan, "Alles asfalteren")
 
-    await bus.handle(c.RejectContribution("idea", idea, "  telefoonnummer "))
+    await bus.handle(c.RejectContribution("idea", idea, "  buiten het plan "))
 
-    assert await items_of(db, plan.rating) == {idea: (False, "Bel 0612345678")}
+    assert await items_of(db, plan.rating) == {idea: (False, "Alles asfalteren")}
     assert db.tables.ideas[idea].status == Status.REJECTED
-    assert log(db) == [("idea", idea, "reject", {"reason": "telefoonnummer"})]
+    assert log(db) == [("idea", idea, "reject", {"reason": "buiten het plan"})]
 
 
 async def test_correcting_changes_the_idea_and_its_items_and_keeps_both_texts(db, bus):

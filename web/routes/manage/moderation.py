@@ -9,7 +9,7 @@ from core import views
 from core.domain import commands as c
 from core.domain.errors import DomainError
 from core.domain.model import Project
-from core.services.moderation import flags
+from core.domain.screening import flags
 from web.deps import FacilitatorDep, LanguageDep, ServicesDep, UserDep, project_for
 from web.routes.manage.common import page, router
 
