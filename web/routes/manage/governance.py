@@ -93,7 +93,7 @@ def _privacy_form(
     values: dict[str, Any],
     errors: dict[str, list[str]],
 ) -> Response:
-    context = {"session": session, "org": org, "values": values, "errors": errors}
+    context = {"org": org, "values": values, "errors": errors}
     context["saved"] = request.query_params.get("saved") == "1"
     return page(request, session, lang, "manage/privacy_form.html", **context)
 
