@@ -76,9 +76,7 @@ def join(turn: Turn, project: ProjectView) -> None:
 def ask_consent(turn: Turn, project: ProjectView) -> None:
     welcome = turn._("Welcome to \u201c{title}\u201d!", title=project.title)
     if project.privacy_url:
-        statement = turn._(
-            "What we store, why and for how long: {url}", url=project.privacy_url
-        )
+        statement = turn._("What we store, why and for how long: {url}", url=project.privacy_url)
     else:
         statement = turn._(
             "What we store, why and for how long is in the privacy statement on the "

@@ -49,7 +49,9 @@ async def audit_page(
 ) -> AuditPage:
     """One page of the audit log, newest first (``page`` is clamped to the pages there are)."""
     query = _query(project, action)
-    total = int(await uow.conn.scalar(sa.select(sa.func.count()).select_from(query.subquery())))
+    total = int(
+        await uow.conn.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    )
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = await uow.conn.execute(

@@ -80,10 +80,10 @@ async def test_every_kind_of_action_is_recorded_without_residents_words(signed_i
     rows = await _audit(demo)
     actions = [r["action"] for r in rows]
     expected = {
-        "project.create", "project.update", "round.add", "round.edit", "round.delete", "moderation.reject",
-        "moderation.approve", "moderation.tag", "moderation.correct", "moderation.merge",
-        "round.close", "round.open", "round.publish", "account.token_issue", "export",
-        "project.import",
+        "project.create", "project.update", "round.add", "round.edit", "round.delete",
+        "moderation.reject", "moderation.approve", "moderation.tag", "moderation.correct",
+        "moderation.merge", "round.close", "round.open", "round.publish",
+        "account.token_issue", "export", "project.import",
     }  # fmt: skip
     assert expected <= set(actions), expected - set(actions)
     exports = {r["detail"]["export"] for r in rows if r["action"] == "export"}
