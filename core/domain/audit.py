@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.i18n import N_
+
 
 @dataclass
 class AuditEntry:
@@ -26,27 +28,28 @@ class AuditEntry:
     id: int | None = None
 
 
-# Every action the log knows, in the order the audit page offers them as a filter.
-ACTIONS = (
-    "project.create",
-    "project.update",
-    "project.import",
-    "round.add",
-    "round.edit",
-    "round.delete",
-    "round.open",
-    "round.close",
-    "round.publish",
-    "broadcast.prompt",
-    "broadcast.reminder",
-    "moderation.approve",
-    "moderation.reject",
-    "moderation.correct",
-    "moderation.merge",
-    "moderation.tag",
-    "export",
-    "account.password",
-    "account.token_issue",
-    "account.token_revoke",
-    "organisation.privacy",
-)
+# Every action the log knows, with its label (translated where shown), in the order the audit
+# page offers them as a filter.
+ACTIONS: dict[str, str] = {
+    "project.create": N_("Project created"),
+    "project.update": N_("Project changed"),
+    "project.import": N_("Project file imported"),
+    "round.add": N_("Round added"),
+    "round.edit": N_("Round changed"),
+    "round.delete": N_("Round deleted"),
+    "round.open": N_("Round opened"),
+    "round.close": N_("Round closed"),
+    "round.publish": N_("Results published"),
+    "broadcast.prompt": N_("Round prompt sent"),
+    "broadcast.reminder": N_("Reminder sent"),
+    "moderation.approve": N_("Contribution approved"),
+    "moderation.reject": N_("Contribution rejected"),
+    "moderation.correct": N_("Contribution corrected"),
+    "moderation.merge": N_("Ideas merged"),
+    "moderation.tag": N_("Themes given"),
+    "export": N_("Data downloaded"),
+    "account.password": N_("Password changed"),
+    "account.token_issue": N_("API token made"),
+    "account.token_revoke": N_("API token revoked"),
+    "organisation.privacy": N_("Privacy settings changed"),
+}

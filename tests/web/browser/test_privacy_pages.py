@@ -43,7 +43,7 @@ def test_an_admin_edits_the_statement_and_reads_the_audit_log(server):  # noqa: 
         page.get_by_role("button", name="Opslaan").click()
         expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
         page.get_by_role("link", name="Auditlog").click()
-        expect(page.get_by_role("cell", name="organisation.privacy")).to_be_visible()
+        expect(page.get_by_role("cell", name="Privacyinstellingen gewijzigd")).to_be_visible()
         check_accessibility(page)
 
         for width, height in ((1280, 900), (390, 844)):
