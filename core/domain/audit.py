@@ -19,7 +19,7 @@ from core.i18n import N_
 class AuditEntry:
     action: str
     user_id: int | None = None
-    actor: str = ""  # the user's e-mail address when they acted
+    actor: str = ""  # the user's e-mail address when they acted ("command line": the CLI)
     organisation_id: int | None = None
     project_id: int | None = None
     target: str = ""  # e.g. "project:DEMO", "round:DEMO/ideeen", "idea:12"
@@ -48,6 +48,7 @@ ACTIONS: dict[str, str] = {
     "moderation.merge": N_("Ideas merged"),
     "moderation.tag": N_("Themes given"),
     "export": N_("Data downloaded"),
+    "account.create": N_("Account created"),
     "account.password": N_("Password changed"),
     "account.token_issue": N_("API token made"),
     "account.token_revoke": N_("API token revoked"),

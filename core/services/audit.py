@@ -35,6 +35,18 @@ async def record(command: c.Command, uow: UnitOfWork, result: Any) -> None:
     await uow.audit.add(entry)
 
 
+COMMAND_LINE = "command line"
+
+
+async def note_command_line(
+    uow: UnitOfWork, action: str, target: str, organisation_id: int | None = None, **detail: Any
+) -> None:
+    """Record an account change made with ``inspraak user ...`` (no user is signed in)."""
+    entry = AuditEntry(action, None, COMMAND_LINE, organisation_id, None, target, detail)
+    entry.created_at = uow.clock()
+    await uow.audit.add(entry)
+
+
 def _of_project(action: str, project: model.Project | None, **detail: Any) -> AuditEntry:
     if project is None:
         return AuditEntry(action, detail=detail)
