@@ -73,7 +73,13 @@ class Container:
         """The conversation service every channel hands its residents' messages to."""
         from core.services.conversation import Conversations
 
-        return Conversations(self.bus, self.secret_key, self.analyses, reading=self.reading)
+        return Conversations(
+            self.bus,
+            self.secret_key,
+            self.analyses,
+            reading=self.reading,
+            public_url=self.settings.public_url,
+        )
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database, self.clock)

@@ -17,7 +17,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.deps import LoginRequired, Services, get_language
 from web.rendering import Pages, render
-from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
+from web.routes import (
+    api,
+    auth,
+    chat,
+    health,
+    manage,
+    privacy,
+    public,
+    qr,
+    summary,
+    webhooks,
+)
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -92,6 +103,7 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(manage.router)
     app.include_router(summary.router)
+    app.include_router(privacy.router)
     app.mount("/api/v1", api.create_api(services))
     app.state.webhooks = {}
 

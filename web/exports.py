@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +58,25 @@ def results_csv(results: ProjectResults) -> str:
                              "dissent": fb.dissent})  # fmt: skip
             for comment in rnd.comments:
                 writer.writerow({**base, "text": comment})
+    return buffer.getvalue()
+
+
+AUDIT_COLUMNS = ["id", "created_at", "actor", "user_id", "action", "project", "target", "detail"]
+
+
+def audit_csv(rows: list[dict[str, Any]]) -> str:
+    """The audit log as CSV: one row per entry, its detail as JSON (ids and keys only)."""
+    buffer = io.StringIO()
+    writer = _SafeDictWriter(buffer, AUDIT_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        created = row.get("created_at")
+        writer.writerow({
+            **row,
+            "created_at": created.isoformat() if created is not None else "",
+            "project": row.get("project") or "",
+            "detail": json.dumps(row.get("detail") or {}, ensure_ascii=False, sort_keys=True),
+        })  # fmt: skip
     return buffer.getvalue()
 
 

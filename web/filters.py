@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -13,3 +16,19 @@ def amsterdam(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+_PRIVACY_PATH = r"/privacy/[a-z0-9][a-z0-9-]*"
+
+
+def privacy_links(text: str, public_url: str = "") -> Markup:
+    """Escape a chat message and make a link of our privacy statement's address in it.
+
+    Only the statement on this site becomes a link (a path, or the path under
+    ``public_url``): an address a resident wrote, quoted back in a message, stays plain text.
+    """
+    escaped = str(escape(text))
+    prefix = re.escape(str(escape(public_url.rstrip("/")))) if public_url else ""
+    pattern = rf"(?<![\w/.:])(?:{prefix})?{_PRIVACY_PATH}"
+    linked = re.sub(pattern, lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    return Markup(linked)  # noqa: S704 - built from escaped text

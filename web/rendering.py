@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
-from web.filters import amsterdam
+from web.filters import amsterdam, privacy_links
 
 
 class Pages:
@@ -34,6 +34,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
         gettext_for(language), newstyle=True
     )
     templates.env.filters["amsterdam"] = amsterdam
+    templates.env.filters["privacy_links"] = privacy_links
     return templates
 
 

@@ -20,6 +20,9 @@ class ProjectView:
     intro: str
     language: str
     ask_profile: bool = True
+    # The organisation's privacy statement: an absolute URL (INSPRAAK_PUBLIC_URL), a path on
+    # the web chat's own site when none is configured, or "" (then the text says where to look).
+    privacy_url: str = ""
 
 
 @dataclass(frozen=True)

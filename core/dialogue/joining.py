@@ -75,12 +75,19 @@ def join(turn: Turn, project: ProjectView) -> None:
 
 def ask_consent(turn: Turn, project: ProjectView) -> None:
     welcome = turn._("Welcome to \u201c{title}\u201d!", title=project.title)
+    if project.privacy_url:
+        statement = turn._("What we store, why and for how long: {url}", url=project.privacy_url)
+    else:
+        statement = turn._(
+            "What we store, why and for how long is in the privacy statement on the "
+            "municipality's website."
+        )
     privacy = turn._(
         "To take part we store your answers under a pseudonym. We do not store your name "
         "or number with your answers, results are only published for groups, and you can "
         "see your data (MY DATA) or erase it (FORGET) at any time. Do you agree?"
     )
-    text = "\n\n".join(p for p in (welcome, project.intro, privacy) if p)
+    text = "\n\n".join(p for p in (welcome, project.intro, statement, privacy) if p)
     turn.say(
         text,
         [

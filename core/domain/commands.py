@@ -93,14 +93,20 @@ class MarkRoundFinished(Command):
     round_id: int
 
 
+# ``user_id`` on the commands of the web area: who asks (recorded in the audit log);
+# ``None`` is the system itself (the scheduler, the command line).
+
+
 @dataclass(frozen=True)
 class OpenRound(Command):
     round_id: int
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
 class CloseRound(Command):
     round_id: int
+    user_id: int | None = None
 
 
 # --- web area: moderation and publishing ---
@@ -149,6 +155,7 @@ class PromptRound(Command):
     """Queue the round's prompt for every subscribed resident not prompted yet."""
 
     round_id: int
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,7 @@ class SendReminder(Command):
 
     round_id: int
     number: int = 0
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,7 @@ class PublishResults(Command):
     """Publish a round's results and tell every participant what came of it."""
 
     round_id: int
+    user_id: int | None = None
 
 
 # --- reachability and bots ---
@@ -290,3 +299,26 @@ class UseApiToken(Command):
     """Find the user of an API token, noting that it was used."""
 
     token: str
+
+
+# --- web area: the organisation's privacy statement and the audit log ---
+
+
+@dataclass(frozen=True)
+class UpdatePrivacySettings(Command):
+    """Change whom residents write to about their data, and the organisation's own text."""
+
+    organisation: str  # the organisation's slug
+    contact: str
+    text: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordExport(Command):
+    """Note in the audit log that someone downloaded a project's data (CSV, XLSX, TOML...)."""
+
+    user_id: int
+    project_code: str
+    export: str  # e.g. "results.csv", "results.xlsx", "project.toml", "audit.csv"
+    round_key: str = ""

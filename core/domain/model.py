@@ -79,6 +79,8 @@ class Organisation:
     slug: str
     name: str
     id: int | None = None
+    privacy_contact: str = ""  # whom residents write to about their data
+    privacy_text: str = ""  # the organisation's own words on its privacy statement page
 
 
 @dataclass

@@ -53,3 +53,14 @@ def chooses_organisation(user: User | None) -> bool:
 def readable_scope(user: User) -> int | None:
     """The organisation whose projects this user may list; ``None``: every organisation."""
     return None if user.role == Role.ADMIN else (user.organisation_id or -1)
+
+
+def may_govern(user: User | None) -> bool:
+    """Return whether this user reads the audit log and edits privacy statements (admins)."""
+    return user is None or user.role == Role.ADMIN
+
+
+def require_governance(user: User | None) -> None:
+    """Raise ``NotAllowed`` unless the user may read the audit log and edit privacy settings."""
+    if not may_govern(user):
+        raise NotAllowed("Only an admin may do this.")

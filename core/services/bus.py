@@ -8,13 +8,19 @@ from typing import Any
 
 from core.domain.commands import Command
 from core.domain.events import Event
+from core.services import audit
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
+from core.services.organisations import ORGANISATION_HANDLERS
 from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HANDLERS: dict[type[Command], Handler] = {**COMMAND_HANDLERS, **MODERATION_HANDLERS}
+DEFAULT_HANDLERS: dict[type[Command], Handler] = {
+    **COMMAND_HANDLERS,
+    **MODERATION_HANDLERS,
+    **ORGANISATION_HANDLERS,
+}
 
 EventHandler = Callable[[Any], Awaitable[None]]
 
@@ -56,9 +62,12 @@ class MessageBus:
         return result
 
     async def run(self, command: Command, uow: UnitOfWork) -> Any:
-        """Run a command inside a unit of work the caller owns (and commits)."""
+        """Run a command inside a unit of work the caller owns (and commits); a person's
+        action in the web area is recorded in the audit log in the same transaction."""
         handler = self.command_handlers[type(command)]
-        return await handler(command, uow)
+        result = await handler(command, uow)
+        await audit.record(command, uow, result)
+        return result
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:

@@ -54,11 +54,13 @@ class Conversations:
         secret_key: str,
         analyses: RoundAnalyses | None = None,
         reading: Callable[[], UnitOfWork] | None = None,
+        public_url: str = "",
     ) -> None:
         self.bus = bus
         self.secret_key = secret_key
         self.analyses = analyses or RoundAnalyses()
         self.reading = reading  # read-only units of work for long reads (None: none apart)
+        self.public_url = public_url  # INSPRAAK_PUBLIC_URL: links residents are sent
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -107,6 +109,7 @@ class Conversations:
                 message,
                 analyses=self.analyses,
                 bot_id=bot_id,
+                public_url=self.public_url,
             )
             result = engine.step(ctx, state, message)
             refused = await self._run(result, uow, state)

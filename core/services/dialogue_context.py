@@ -36,11 +36,13 @@ async def load_context(
     *,
     analyses: RoundAnalyses | None = None,
     bot_id: int | None = None,
+    public_url: str = "",
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
     When the resident asks how others think, the summary of that round is added (the opinion
     analysis runs in a worker thread and is cached per round, see core.services.analyses).
+    ``public_url`` (INSPRAAK_PUBLIC_URL) makes the privacy statement's link in the consent step.
     """
     message = incoming if isinstance(incoming, Message) else read(incoming, state)
     intent = message.intent.name if message.intent else None
@@ -69,7 +71,22 @@ async def load_context(
     )
     if cached is None:
         return base
-    return await _in_project(uow, base, cached, state, message, analyses)
+    found = await _in_project(uow, base, cached, state, message, analyses)
+    if found.resident is None and found.project is not None:  # joining: consent is asked
+        privacy_url = await _privacy_url(uow, cached.project, channel, public_url)
+        found = replace(found, project=replace(found.project, privacy_url=privacy_url))
+    return found
+
+
+async def _privacy_url(
+    uow: UnitOfWork, project: model.Project, channel: str, public_url: str
+) -> str:
+    """The organisation's privacy statement: absolute when the public URL is known; else a
+    path the web chat shows as a link on its own site, and nothing on other channels."""
+    if not public_url and channel != "web":
+        return ""
+    slug = await uow.projects.organisation_slug(project.organisation_id)
+    return f"{public_url.rstrip('/')}/privacy/{slug}"
 
 
 def _joinable(cached: CachedProject, scope: BotScope) -> bool:

@@ -34,6 +34,22 @@ class ProjectRepository(Repository):
             sa.select(t.organisations.c.name).where(t.organisations.c.id == organisation_id)
         )
 
+    async def organisation_by_slug(self, slug: str) -> model.Organisation | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.organisations).where(t.organisations.c.slug == slug)
+            )
+        ).first()
+        return to_domain(model.Organisation, row) if row else None
+
+    async def set_privacy(self, organisation_id: int, contact: str, text: str) -> None:
+        """Change the privacy contact and text of an organisation's privacy statement."""
+        await self.conn.execute(
+            t.organisations.update()
+            .where(t.organisations.c.id == organisation_id)
+            .values(privacy_contact=contact, privacy_text=text)
+        )
+
     async def by_code(self, code: str) -> model.Project | None:
         row = (
             await self.conn.execute(sa.select(t.projects).where(t.projects.c.code == code))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain.events import Event
 from core.storage.accounts import AccountRepository
+from core.storage.audit import AuditRepository
 from core.storage.bots import BotRepository
 from core.storage.broadcasts import BroadcastRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
@@ -45,6 +46,7 @@ class UnitOfWork:
     contributions: ContributionRepository
     dialogue: DialogueRepository
     accounts: AccountRepository
+    audit: AuditRepository
     moderation: ModerationRepository
     bots: BotRepository
     catalogue: BoundCatalogue
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.contributions = ContributionRepository(self.conn)
         self.dialogue = DialogueRepository(self.conn)
         self.accounts = AccountRepository(self.conn)
+        self.audit = AuditRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
         self.bots = BotRepository(self.conn)
         self.catalogue = BoundCatalogue(self.database.catalogue, self.conn)

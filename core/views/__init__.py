@@ -12,6 +12,7 @@ votes for the analysis), :mod:`core.views.opinions` (opinion groups on the summa
 :mod:`core.views.opinion_map`) and :mod:`core.views.others` ("how do others think?" in the chat).
 """
 
+from core.views.audit import AuditPage, audit_page, audit_rows
 from core.views.breakdowns import MIN_GROUP, Breakdown, breakdown
 from core.views.dashboard import (
     Dashboard,
@@ -28,6 +29,7 @@ from core.views.moderation import (
     moderation_log,
     moderation_queue,
 )
+from core.views.privacy import PrivacyStatement, privacy_statement
 from core.views.public import database_answers, open_projects
 from core.views.reading import ReadUnit
 from core.views.results import (
@@ -41,6 +43,11 @@ from core.views.results import (
 from core.views.summary import Summary, SummaryRound, public_summary
 
 __all__ = [
+    "AuditPage",
+    "PrivacyStatement",
+    "audit_page",
+    "audit_rows",
+    "privacy_statement",
     "MIN_GROUP",
     "Breakdown",
     "Dashboard",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from config.settings import Settings
-from core.services import accounts
+from core.services import accounts, audit
 from inspraak.bootstrap import Container
 from inspraak.cli.running import run
 
@@ -15,6 +15,11 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
         async with container.uow() as uow:
             user, password = await accounts.create_user(
                 uow, args.email, args.role, args.organisation
+            )
+            detail = {"role": user.role.value}
+            target = f"user:{user.id}"
+            await audit.note_command_line(
+                uow, "account.create", target, user.organisation_id, **detail
             )
             await uow.commit()
         return f"{user.email}\t{user.role.value}\none-time password: {password}"
@@ -28,6 +33,8 @@ def cmd_user_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> str:
         async with container.uow() as uow:
             token = await accounts.new_api_token(uow, args.email)
+            user_id = await accounts.user_id(uow, args.email)
+            await audit.note_command_line(uow, "account.token_issue", f"user:{user_id}")
             await uow.commit()
         return token
 
@@ -66,6 +73,11 @@ def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
         async with container.uow() as uow:
             user_id = await accounts.user_id(uow, args.email)
             found = await accounts.revoke_token(uow, user_id, args.id)
+            if found:
+                target = f"user:{user_id}"
+                await audit.note_command_line(
+                    uow, "account.token_revoke", target, token_id=args.id
+                )
             await uow.commit()
         return found
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.domain import model
 from core.domain.accounts import User
+from core.domain.audit import AuditEntry
 from tests.fakes.repositories import FakeRepository
 from tests.fakes.tables import assign, out, unique_violation
 
@@ -261,3 +262,8 @@ class FakeBotRepository(FakeRepository):
         for key, bot in self.tables.bots.items():
             if key != except_id:
                 bot.is_default = False
+
+
+class FakeAuditRepository(FakeRepository):
+    async def add(self, entry: AuditEntry) -> int:
+        return self.tables.insert("audit_log", entry)

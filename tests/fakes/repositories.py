@@ -32,6 +32,15 @@ class FakeProjectRepository(FakeRepository):
         found = self.tables.organisations.get(organisation_id)
         return found.name if found else None
 
+    async def organisation_by_slug(self, slug: str) -> model.Organisation | None:
+        found = [o for o in self.tables.organisations.values() if o.slug == slug]
+        return out(found[0]) if found else None
+
+    async def set_privacy(self, organisation_id: int, contact: str, text: str) -> None:
+        found = self.tables.organisations.get(organisation_id)
+        if found is not None:
+            found.privacy_contact, found.privacy_text = contact, text
+
     async def by_code(self, code: str) -> model.Project | None:
         found = [p for p in self.tables.projects.values() if p.code == code]
         return out(found[0]) if found else None

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from core.domain import model
 from core.domain.accounts import User
+from core.domain.audit import AuditEntry
 
 T = TypeVar("T")
 
@@ -51,6 +52,7 @@ class Tables:
     idea_themes: dict[int, list[str]] = field(default_factory=dict)
     idea_merges: dict[int, int] = field(default_factory=dict)
     bots: dict[int, model.Bot] = field(default_factory=dict)
+    audit_log: dict[int, AuditEntry] = field(default_factory=dict)
     last_ids: dict[str, int] = field(default_factory=dict)
 
     def insert(self, table: str, obj: Any) -> int:

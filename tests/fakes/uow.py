@@ -15,6 +15,7 @@ from core.domain.events import Event
 from core.storage.uow import Clock, utcnow
 from tests.fakes.admin_repositories import (
     FakeAccountRepository,
+    FakeAuditRepository,
     FakeBotRepository,
     FakeModerationRepository,
 )
@@ -63,6 +64,7 @@ class FakeUnitOfWork:
         self.contributions = FakeContributionRepository(tables)
         self.dialogue = FakeDialogueRepository(tables)
         self.accounts = FakeAccountRepository(tables)
+        self.audit = FakeAuditRepository(tables)
         self.moderation = FakeModerationRepository(tables)
         self.bots = FakeBotRepository(tables)
 

@@ -338,3 +338,20 @@ async def test_bots_lookups_and_one_default(units: Units):
         defaults = [b.id for b in await uow.bots.all() if b.is_default]
         assert defaults == [second]
         assert await uow.bots.get(second + 1) is None
+
+
+async def test_organisation_privacy_settings_and_audit_entries(units: Units):
+    from core.domain.audit import AuditEntry
+
+    async with units() as uow:
+        org = await uow.projects.organisation("gemeente-a", "Gemeente A")
+        found = await uow.projects.organisation_by_slug("gemeente-a")
+        assert (found.id, found.privacy_contact, found.privacy_text) == (org, "", "")
+        await uow.projects.set_privacy(org, "fg@a.nl", "Tekst")
+        assert await uow.projects.organisation_by_slug("nergens") is None
+        entry = AuditEntry("export", 1, "a@a.nl", org, None, "audit.csv", {}, uow.clock())
+        assert await uow.audit.add(entry) == 1 and entry.id == 1
+        await uow.commit()
+    async with units() as uow:
+        found = await uow.projects.organisation_by_slug("gemeente-a")
+        assert (found.privacy_contact, found.privacy_text) == ("fg@a.nl", "Tekst")

@@ -22,6 +22,7 @@ PARAMS = {
     "action": "approve",
     "channel": "web",
     "token_id": "1",
+    "slug": "gemeente-voorbeeld",
 }
 
 

@@ -104,6 +104,7 @@ def create_api(services: Services) -> FastAPI:
     async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:
         project = await _project(request, user, code)
         services = _services(request)
+        await services.bus.handle(c.RecordExport(user.id or 0, project.code, "api.results"))
         async with services.reading() as uow:
             results = await views.project_results(uow, project.code, services.clock())
         assert results is not None

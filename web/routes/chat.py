@@ -85,6 +85,7 @@ def _render(
         "entries": entries,
         "csrf": csrf,
         "options": last.options if last else [],
+        "public_url": services.settings.public_url,
     }
     return render(request, "_chat.html" if partial else "chat.html", context, lang)
 

@@ -29,6 +29,7 @@ from web.deps import (
 )
 from web.rendering import render
 from web.routes.manage.common import form_dict, page, router
+from web.routes.manage.governance import record_export
 
 TOML_LIMIT = 512 * 1024
 
@@ -171,6 +172,7 @@ async def _refused(
 async def export_file(code: str, services: ServicesDep, session: UserDep) -> Response:
     """Download the project as a TOML project file."""
     project = await project_for(services, session, code)
+    await record_export(services, session, project.code, "project.toml")
     async with services.reading() as uow:
         text = await export_project(uow, project.code)
     headers = {"Content-Disposition": f'attachment; filename="{project.code}.toml"'}

@@ -13,6 +13,7 @@ from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
 from web.exports import results_csv, results_workbook
 from web.routes.manage.common import page, router
+from web.routes.manage.governance import record_export
 from web.routes.public import join_links
 from web.routes.qr import qr_response
 
@@ -95,6 +96,7 @@ async def results(
 async def results_xlsx(code: str, services: ServicesDep, session: UserDep) -> Response:
     """Download every round as an XLSX workbook (a summary sheet and a sheet per round)."""
     project = await project_for(services, session, code)
+    await record_export(services, session, project.code, "results.xlsx")
     data = results_workbook(await _results(services, project))
     headers = {"Content-Disposition": f'attachment; filename="{project.code}-results.xlsx"'}
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +111,7 @@ async def round_csv(code: str, key: str, services: ServicesDep, session: UserDep
     chosen = [r for r in found.rounds if r.key == key]
     if not chosen:
         raise HTTPException(404, "Unknown round")
+    await record_export(services, session, project.code, "results.csv", key)
     text = results_csv(dataclasses.replace(found, rounds=chosen))
     headers = {"Content-Disposition": f'attachment; filename="{project.code}-{key}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -183,7 +183,7 @@ async def round_action(
     if action not in ROUND_ACTIONS:
         raise HTTPException(404, "Unknown action")
     rnd = await round_for(services, project, key)
-    await send(services, ROUND_ACTIONS[action](rnd.id or 0))
+    await send(services, ROUND_ACTIONS[action](rnd.id or 0, session.user.id))
     return RedirectResponse(f"/manage/projects/{project.code}#round-{key}", 303)
 
 

@@ -1,0 +1,169 @@
+"""Recording facilitators' and admins' actions in the audit log, in the action's transaction.
+
+The message bus calls :func:`record` after every command's handler, before the commit: a
+command that names a user (``user_id``) and is listed in ``ACTIONS`` leaves one entry, written
+in the same transaction, so an action that is rolled back leaves none. Only ids, keys and
+field names go into an entry, never what a resident wrote (see ``core.domain.audit``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core.domain import commands as c
+from core.domain import model
+from core.domain.audit import AuditEntry
+from core.storage.uow import UnitOfWork
+
+Describe = Callable[[Any, UnitOfWork, Any], Awaitable[AuditEntry | None]]
+
+
+async def record(command: c.Command, uow: UnitOfWork, result: Any) -> None:
+    """Add the audit entry of ``command`` when it is a person's action worth recording."""
+    describe = _DESCRIBE.get(type(command))
+    user_id = getattr(command, "user_id", None)
+    if describe is None or user_id is None:
+        return
+    entry = await describe(command, uow, result)
+    if entry is None:
+        return
+    found = await uow.accounts.by_id(user_id)
+    entry.user_id = user_id
+    entry.actor = found[0].email if found else ""
+    entry.created_at = uow.clock()
+    await uow.audit.add(entry)
+
+
+COMMAND_LINE = "command line"
+
+
+async def note_command_line(
+    uow: UnitOfWork, action: str, target: str, organisation_id: int | None = None, **detail: Any
+) -> None:
+    """Record an account change made with ``inspraak user ...`` (no user is signed in)."""
+    entry = AuditEntry(action, None, COMMAND_LINE, organisation_id, None, target, detail)
+    entry.created_at = uow.clock()
+    await uow.audit.add(entry)
+
+
+def _of_project(action: str, project: model.Project | None, **detail: Any) -> AuditEntry:
+    if project is None:
+        return AuditEntry(action, detail=detail)
+    target = f"project:{project.code}"
+    if detail.get("round"):
+        target = f"round:{project.code}/{detail['round']}"
+    return AuditEntry(action, None, "", project.organisation_id, project.id, target, detail)
+
+
+def _project_result(action: str) -> Describe:
+    """Projects and rounds edited through the project file's rules: the handler returns the
+    project (an import: the project and notes)."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        project = result[0] if isinstance(result, tuple) else result
+        detail: dict[str, Any] = {}
+        if isinstance(cmd, c.UpdateProject):
+            detail["fields"] = sorted(str(k) for k in cmd.project)
+        if isinstance(cmd, c.EditRound | c.DeleteRound):
+            detail["round"] = cmd.key
+        if isinstance(cmd, c.AddRound):
+            detail["round"] = str(cmd.round.get("key", ""))
+        return _of_project(action, project, **detail)
+
+    return describe
+
+
+def _round_action(action: str) -> Describe:
+    """Opening, closing, publishing and broadcasts: the command names the round by id."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        rnd = await uow.projects.round(cmd.round_id)
+        project = await uow.projects.get(rnd.project_id) if rnd is not None else None
+        detail: dict[str, Any] = {"round_id": cmd.round_id, "round": rnd.key if rnd else ""}
+        if isinstance(cmd, c.SendReminder):
+            detail["number"] = cmd.number
+        if isinstance(cmd, c.PromptRound | c.SendReminder) and isinstance(result, int):
+            detail["queued"] = result
+        return _of_project(action, project, **detail)
+
+    return describe
+
+
+def _moderation(action: str) -> Describe:
+    """A moderation decision, by the contribution's number: no text, no reason."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        if isinstance(cmd, c.MergeIdeas):
+            kind, number = "idea", cmd.idea_id
+            detail: dict[str, Any] = {"idea_id": cmd.idea_id, "into_id": cmd.into_id}
+        else:
+            kind = "idea" if isinstance(cmd, c.TagIdea) else cmd.kind
+            number = cmd.idea_id if isinstance(cmd, c.TagIdea) else cmd.contribution_id
+            detail = {"kind": kind, "contribution_id": number}
+        if isinstance(cmd, c.TagIdea):
+            detail["themes"] = len(cmd.themes)
+        row = await uow.moderation.contribution(kind, number)
+        project = await uow.projects.get(row["project_id"]) if row else None
+        entry = _of_project(action, project, **detail)
+        entry.target = f"{kind}:{number}"
+        return entry
+
+    return describe
+
+
+def _account(action: str) -> Describe:
+    """A change to one's own account; a wrong current password or unknown token is no change."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry | None:
+        if isinstance(cmd, c.ChangePassword | c.RevokeApiToken) and not result:
+            return None
+        detail = {"token_id": cmd.token_id} if isinstance(cmd, c.RevokeApiToken) else {}
+        found = await uow.accounts.by_id(cmd.user_id)
+        organisation_id = found[0].organisation_id if found else None
+        return AuditEntry(action, None, "", organisation_id, None, f"user:{cmd.user_id}", detail)
+
+    return describe
+
+
+async def _privacy(cmd: c.UpdatePrivacySettings, uow: UnitOfWork, result: Any) -> AuditEntry:
+    organisation = await uow.projects.organisation_by_slug(cmd.organisation)
+    org_id = organisation.id if organisation else None
+    return AuditEntry(
+        "organisation.privacy", None, "", org_id, None, f"organisation:{cmd.organisation}"
+    )
+
+
+async def _export(cmd: c.RecordExport, uow: UnitOfWork, result: Any) -> AuditEntry:
+    project = await uow.projects.by_code(cmd.project_code) if cmd.project_code else None
+    entry = _of_project("export", project, export=cmd.export, round=cmd.round_key)
+    if project is None:
+        entry.target = cmd.export
+    return entry
+
+
+_DESCRIBE: dict[type[c.Command], Describe] = {
+    c.CreateProject: _project_result("project.create"),
+    c.UpdateProject: _project_result("project.update"),
+    c.ImportProject: _project_result("project.import"),
+    c.AddRound: _project_result("round.add"),
+    c.EditRound: _project_result("round.edit"),
+    c.DeleteRound: _project_result("round.delete"),
+    c.OpenRound: _round_action("round.open"),
+    c.CloseRound: _round_action("round.close"),
+    c.PublishResults: _round_action("round.publish"),
+    c.PromptRound: _round_action("broadcast.prompt"),
+    c.SendReminder: _round_action("broadcast.reminder"),
+    c.ApproveContribution: _moderation("moderation.approve"),
+    c.RejectContribution: _moderation("moderation.reject"),
+    c.CorrectContribution: _moderation("moderation.correct"),
+    c.MergeIdeas: _moderation("moderation.merge"),
+    c.TagIdea: _moderation("moderation.tag"),
+    c.ChangePassword: _account("account.password"),
+    c.IssueApiToken: _account("account.token_issue"),
+    c.RevokeApiToken: _account("account.token_revoke"),
+    c.UpdatePrivacySettings: _privacy,  # type: ignore[dict-item]
+    c.RecordExport: _export,  # type: ignore[dict-item]
+}
+
+AUDITED = frozenset(_DESCRIBE)
