@@ -290,3 +290,17 @@ class UseApiToken(Command):
     """Find the user of an API token, noting that it was used."""
 
     token: str
+
+
+# --- housekeeping: what the scheduler asks for now and then ---
+
+
+@dataclass(frozen=True)
+class PruneExpired(Command):
+    """Drop what is kept only for a while: processed-message ids past their channel's
+    redelivery window, the provider's ids of messages sent long ago, and anonymous visits."""
+
+
+@dataclass(frozen=True)
+class ApplyRetention(Command):
+    """Erase the personal data of projects closed longer than their retention period."""

@@ -8,13 +8,18 @@ from typing import Any
 
 from core.domain.commands import Command
 from core.domain.events import Event
+from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
 from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HANDLERS: dict[type[Command], Handler] = {**COMMAND_HANDLERS, **MODERATION_HANDLERS}
+DEFAULT_HANDLERS: dict[type[Command], Handler] = {
+    **COMMAND_HANDLERS,
+    **MODERATION_HANDLERS,
+    **ERASURE_HANDLERS,
+}
 
 EventHandler = Callable[[Any], Awaitable[None]]
 

@@ -38,6 +38,16 @@ def make_pseudonym(secret_key: str, channel: str, user_id: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
+def message_key(secret_key: str, channel: str, dedupe_key: str) -> str:
+    """Return what is stored of a channel's message id: a keyed hash of it.
+
+    A WhatsApp message id encodes the sender's phone number; only its HMAC is kept (and only
+    for the channel's redelivery window), which recognises a redelivery and nothing else.
+    """
+    message = f"message:{channel}:{dedupe_key}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class Outcome:
     replies: list[Reply]
@@ -93,7 +103,8 @@ class Conversations:
             await self._prepare_others(pseudonym)
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
-                claimed = await uow.dialogue.claim_message(channel, dedupe_key, uow.clock())
+                key = message_key(self.secret_key, channel, dedupe_key)
+                claimed = await uow.dialogue.claim_message(channel, key, uow.clock())
                 if not claimed:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))

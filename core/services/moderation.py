@@ -123,7 +123,10 @@ async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
 
 
 async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
-    """Correct a typo; the rating items made from an idea change with it."""
+    """Correct a typo; the rating items made from an idea change with it.
+
+    The log records who corrected what, never the text before or after (a resident's words).
+    """
     repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     text = model.clean_text(cmd.text)
@@ -135,8 +138,6 @@ async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
         cmd.contribution_id,
         "correct",
         uow.clock(),
-        before=found["text"],
-        after=text,
     )
 
 
