@@ -89,8 +89,13 @@ async def _hand_on_merged(uow: UnitOfWork, idea_id: int) -> None:
     )
 
 
-async def redact_quotes(uow: UnitOfWork, words: Iterable[str], project_ids: set[int]) -> None:
-    """Put a marker where transcripts and messages to others quote ``words``."""
+async def redact_quotes(
+    uow: UnitOfWork,
+    words: Iterable[str],
+    project_ids: set[int],
+    replacement: str | None = None,
+) -> None:
+    """Put a marker (or ``replacement``) where transcripts and messages quote ``words``."""
     words = [w for w in words if w.strip()]
     if not words:
         return
@@ -99,11 +104,13 @@ async def redact_quotes(uow: UnitOfWork, words: Iterable[str], project_ids: set[
         if pseudonym not in languages:
             state = await uow.dialogue.load(pseudonym) or {}
             languages[pseudonym] = state.get("language")
-        redacted = r.redact(text, words, marker(languages[pseudonym]))
+        mark = replacement if replacement is not None else marker(languages[pseudonym])
+        redacted = r.redact(text, words, mark)
         if redacted != text:
             await uow.erasure.set_transcript_text(line_id, redacted)
     for row_id, payload, language in await uow.erasure.outbox_payloads(sorted(project_ids)):
-        redacted = _redact_json(payload, words, marker(language))
+        mark = replacement if replacement is not None else marker(language)
+        redacted = _redact_json(payload, words, mark)
         if redacted != payload:
             await uow.erasure.set_outbox_payload(row_id, redacted)
 

@@ -15,6 +15,7 @@ from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
+from core.services.erasure import redact_quotes
 from core.services.handlers import Handler, add_idea_to_rating_rounds
 from core.storage.uow import UnitOfWork
 
@@ -125,12 +126,15 @@ async def reject(cmd: c.RejectContribution, uow: UnitOfWork) -> None:
 async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
     """Correct a typo; the rating items made from an idea change with it.
 
-    The log records who corrected what, never the text before or after (a resident's words).
+    The log records who corrected what, never the text before or after (a resident's words);
+    transcripts and messages that quoted the text before now quote the correction.
     """
     repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     text = model.clean_text(cmd.text)
     await repo.set_text(cmd.kind, cmd.contribution_id, text)
+    if text != found["text"]:  # what others were shown before reads as corrected now
+        await redact_quotes(uow, [found["text"]], {found["project_id"]}, replacement=text)
     await repo.log(
         found["project_id"],
         cmd.user_id,

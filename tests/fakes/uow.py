@@ -18,6 +18,7 @@ from tests.fakes.admin_repositories import (
     FakeBotRepository,
     FakeModerationRepository,
 )
+from tests.fakes.erasure import FakeErasureRepository
 from tests.fakes.repositories import (
     FakeContributionRepository,
     FakeDialogueRepository,
@@ -65,6 +66,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccountRepository(tables)
         self.moderation = FakeModerationRepository(tables)
         self.bots = FakeBotRepository(tables)
+        self.erasure = FakeErasureRepository(tables)
 
     async def __aexit__(
         self,
