@@ -162,6 +162,21 @@ class Conversations:
             for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow, self.analyses, rnd)
 
+    async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
+        """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:
+        a visitor who never answers leaves no trace)."""
+        pseudonym = self.pseudonym(channel, user_id)
+        message = read(incoming.sanitised())
+        async with (self.reading or self.bus.uow_factory)() as uow:
+            state = State.from_dict(await uow.dialogue.load(pseudonym))
+            message = in_state(message, state)
+            ctx = await load_context(
+                uow, pseudonym, channel, None, state, message, analyses=self.analyses
+            )
+            result = engine.step(ctx, state, message)
+        language = (result.state.language if result.state else state.language) or "nl"
+        return Outcome(result.replies, language=language)
+
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
         pseudonym = self.pseudonym(channel, user_id)
         async with self.bus.uow_factory() as uow:
