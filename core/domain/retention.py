@@ -41,9 +41,10 @@ def redact(text: str, words: Iterable[str], marker: str) -> str:
     shortened with an ellipsis, as results messages and short labels show long texts.
     """
     for word in sorted({w for w in words if w.strip()}, key=len, reverse=True):
-        text = text.replace(word, marker)
+        whole = r"(?<!\w)" + re.escape(word) + r"(?!\w)"  # not a word inside another word
+        text = re.sub(whole, lambda _m: marker, text)
         if len(word) > _QUOTE_PREFIX:
-            shortened = re.escape(word[:_QUOTE_PREFIX]) + r"[^\n\u2026]*\u2026"
+            shortened = r"(?<!\w)" + re.escape(word[:_QUOTE_PREFIX]) + r"[^\n\u2026]*\u2026"
             text = re.sub(shortened, lambda _m: marker, text)
     return text
 
