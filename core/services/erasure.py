@@ -154,8 +154,9 @@ async def apply_retention(cmd: c.ApplyRetention, uow: UnitOfWork) -> list[int]:
 def _due(project: model.Project, now: datetime) -> bool:
     if project.status != model.ProjectStatus.CLOSED or project.closed_at is None:
         return False
-    if project.personal_data_erased_at is not None:
-        return False
+    erased = project.personal_data_erased_at
+    if erased is not None and erased > project.closed_at:
+        return False  # (a project reopened and closed again after an erasure is due again)
     return now >= project.closed_at + timedelta(days=project.retention_days)
 
 

@@ -206,3 +206,22 @@ async def test_retention_keeps_a_contact_that_another_project_still_needs(
     assert [r["pseudonym"] for r in contacts] == [kim.pseudonym]
     residents = {r["project_id"]: r["pseudonym"] for r in await _rows(demo, t.residents)}
     assert sorted(p == kim.pseudonym for p in residents.values()) == [False, True]
+
+
+async def test_a_project_reopened_after_an_erasure_is_erased_again_when_it_closes(
+    demo: Container, clock: TestClock
+):
+    await _join(demo, "telegram", "1003")
+    await _close(demo, "DEMO", 1)
+    clock.advance(days=2)
+    await demo.bus.handle(c.ApplyRetention())
+    await demo.bus.handle(c.UpdateProject("DEMO", {"status": "active"}))
+    later = await _join(demo, "telegram", "1004")
+    await _close(demo, "DEMO", 1)
+    clock.advance(hours=12)
+    await demo.bus.handle(c.ApplyRetention())
+    assert [r["pseudonym"] for r in await _rows(demo, t.contacts)] == [later.pseudonym]
+    clock.advance(days=1)
+    await demo.bus.handle(c.ApplyRetention())
+    assert await _rows(demo, t.contacts) == []
+    assert later.pseudonym not in {r["pseudonym"] for r in await _rows(demo, t.residents)}
