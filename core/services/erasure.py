@@ -48,20 +48,21 @@ async def forget_resident(cmd: c.ForgetResident, uow: UnitOfWork) -> None:
     words: list[str] = []
     if resident_ids:
         found = await uow.erasure.contributions(resident_ids)
-        for idea_id, _text in found["idea"]:
-            await _hand_on_merged(uow, idea_id)
+        erased = {idea_id for idea_id, _ in found["idea"]}
+        for idea_id in sorted(erased):
+            await _hand_on_merged(uow, idea_id, erased)
         for kind, rows in found.items():
             await uow.erasure.scrub_moderation_log(kind, [i for i, _ in rows])
             words += [text for _, text in rows]
-    await uow.residents.forget(cmd.pseudonym)
-    await uow.erasure.forget_reach(cmd.pseudonym)
+    await uow.residents.forget(cmd.pseudonym)  # with contact, state, transcript and queue
     await redact_quotes(uow, words, {x.project_id for x in residents})
     uow.emit(e.ResidentForgotten(cmd.pseudonym))
 
 
-async def _hand_on_merged(uow: UnitOfWork, idea_id: int) -> None:
-    """Let the oldest idea merged into ``idea_id`` take its place (before it is erased)."""
-    merged = await uow.erasure.merged_into(idea_id)
+async def _hand_on_merged(uow: UnitOfWork, idea_id: int, leaving: set[int]) -> None:
+    """Let the oldest idea merged into ``idea_id`` take its place (before it is erased); ideas
+    in ``leaving`` are erased too and cannot take it."""
+    merged = [i for i in await uow.erasure.merged_into(idea_id) if i not in leaving]
     erased = await uow.moderation.idea(idea_id)
     if not merged or erased is None:
         return
@@ -100,7 +101,8 @@ async def redact_quotes(
     if not words:
         return
     languages: dict[str, str | None] = {}
-    for line_id, pseudonym, text in await uow.erasure.transcripts_quoting(r.quote_probes(words)):
+    probes = r.quote_probes(words)
+    for line_id, pseudonym, text in await uow.erasure.transcripts_quoting(probes, project_ids):
         if pseudonym not in languages:
             state = await uow.dialogue.load(pseudonym) or {}
             languages[pseudonym] = state.get("language")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -69,14 +69,21 @@ class ErasureRepository(Repository):
             if kept != detail:
                 await self.conn.execute(log.update().where(log.c.id == row_id).values(detail=kept))
 
-    async def transcripts_quoting(self, probes: Sequence[str]) -> list[tuple[int, str, str]]:
-        """The (id, pseudonym, text) of transcript lines that contain one of ``probes``."""
-        if not probes:
+    async def transcripts_quoting(
+        self, probes: Sequence[str], project_ids: Collection[int]
+    ) -> list[tuple[int, str, str]]:
+        """The (id, pseudonym, text) of the transcript lines of these projects' residents that
+        contain one of ``probes``."""
+        if not probes or not project_ids:
             return []
         text = t.chat_log.c.text
+        members = sa.select(t.residents.c.pseudonym).where(
+            t.residents.c.project_id.in_(list(project_ids))
+        )
         rows = await self.conn.execute(
             sa.select(t.chat_log.c.id, t.chat_log.c.pseudonym, text).where(
-                sa.or_(*(text.contains(p, autoescape=True) for p in probes))
+                t.chat_log.c.pseudonym.in_(members),
+                sa.or_(*(text.contains(p, autoescape=True) for p in probes)),
             )
         )
         return [(int(i), str(p), str(x)) for i, p, x in rows]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from tests.fakes.tables import Tables
@@ -13,11 +13,16 @@ class FakeErasureRepository:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
 
-    async def transcripts_quoting(self, probes: Sequence[str]) -> list[tuple[int, str, str]]:
+    async def transcripts_quoting(
+        self, probes: Sequence[str], project_ids: Collection[int]
+    ) -> list[tuple[int, str, str]]:
+        members = {
+            r.pseudonym for r in self.tables.residents.values() if r.project_id in project_ids
+        }
         return [
             (key, row["pseudonym"], row["text"])
             for key, row in sorted(self.tables.chat_log.items())
-            if any(probe in row["text"] for probe in probes)
+            if row["pseudonym"] in members and any(probe in row["text"] for probe in probes)
         ]
 
     async def set_transcript_text(self, line_id: int, text: str) -> None:
