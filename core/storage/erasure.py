@@ -151,7 +151,7 @@ class ErasureRepository(Repository):
     async def prune_processed(self, channel: str | None, before: datetime) -> int:
         """Drop processed-message ids older than ``before`` (of ``channel``; None: any)."""
         table = t.processed_messages
-        query = table.delete().where(table.c.created_at < before)
+        query = table.delete().where(_older(table.c.created_at, before))
         if channel is not None:
             query = query.where(table.c.channel == channel)
         return int((await self.conn.execute(query)).rowcount or 0)
@@ -159,7 +159,9 @@ class ErasureRepository(Repository):
     async def prune_processed_except(self, channels: Sequence[str], before: datetime) -> int:
         """Drop processed-message ids older than ``before`` of channels not in ``channels``."""
         table = t.processed_messages
-        query = table.delete().where(table.c.created_at < before, table.c.channel.not_in(channels))
+        query = table.delete().where(
+            _older(table.c.created_at, before), table.c.channel.not_in(channels)
+        )
         return int((await self.conn.execute(query)).rowcount or 0)
 
     async def clear_sent_ids(self, before: datetime) -> int:
@@ -193,3 +195,8 @@ class ErasureRepository(Repository):
             )
         )
         return int(gone.rowcount or 0)
+
+
+def _older(column: sa.Column[Any], before: datetime) -> sa.ColumnElement[bool]:
+    """Older than ``before``, or of unknown age (kept from before times were recorded)."""
+    return sa.or_(column.is_(None), column < before)
