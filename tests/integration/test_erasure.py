@@ -65,6 +65,7 @@ PHONE = "31612345678"
 GARDEN = "Een moestuin achter het buurthuis aan de Lindelaan"
 PLAYGROUND = "Bel me op 0612345678 over een grotere speeltuin"
 PLAYGROUND_FIXED = "Een grotere speeltuin bij de Lindelaan graag"
+BENCHES = "Bankjes bij de vijver, want ik loop daar elke dag"
 COMMENT = "Fijn plan, groetjes van Kim uit de Lindelaan"
 BOB_IDEA = "Een groentetuin voor de hele buurt"
 SKIP_ROUND = "Deze ronde overslaan"
@@ -166,7 +167,8 @@ async def _use_every_feature(container: Container, channel: str, user_id: str) -
     await kim.press("Ja, ik doe mee")
     await kim.say("5041")
     await kim.press("30–44")
-    for text, more in ((GARDEN, "Ja, nog een"), (PLAYGROUND, "Nee, verder")):
+    ideas = ((GARDEN, "Ja, nog een"), (PLAYGROUND, "Ja, nog een"), (BENCHES, "Nee, verder"))
+    for text, more in ideas:
         await kim.say(text)
         await kim.press("Versturen")
         await kim.press(more)
@@ -207,14 +209,24 @@ async def test_forgetting_leaves_no_word_or_identifier_of_the_resident(
     assert GARDEN in bob_transcript and PLAYGROUND in bob_transcript  # Bob was shown both
 
     garden, playground = await _idea_id(container, GARDEN), await _idea_id(container, PLAYGROUND)
+    benches = await _idea_id(container, BENCHES)
+    await container.bus.handle(c.MergeIdeas(benches, garden))  # Kim's own idea into another
     await container.bus.handle(c.MergeIdeas(await _idea_id(container, BOB_IDEA), garden))
     await container.bus.handle(c.CorrectContribution("idea", playground, PLAYGROUND_FIXED))
     await container.bus.handle(c.TagIdea(garden, ("groen",)))
     await _queue_messages(container, project_id, kim.pseudonym, bob.pseudonym)
-    secrets = [GARDEN, PLAYGROUND, PLAYGROUND_FIXED, COMMENT, kim.pseudonym, user_id,
+    secrets = [GARDEN, PLAYGROUND, PLAYGROUND_FIXED, BENCHES, COMMENT, kim.pseudonym, user_id,
                "0612345678", *kim.keys, wamid(PHONE, 99)]  # fmt: skip
     stored = " ".join(value for *_, value in await _everything_stored(container))
-    present = [GARDEN, PLAYGROUND_FIXED, COMMENT, kim.pseudonym, user_id, wamid(PHONE, 99)]
+    present = [
+        GARDEN,
+        PLAYGROUND_FIXED,
+        BENCHES,
+        COMMENT,
+        kim.pseudonym,
+        user_id,
+        wamid(PHONE, 99),
+    ]
     assert [s for s in present if s not in stored] == []  # (the original text was corrected)
 
     await kim.say("vergeet")
@@ -231,6 +243,10 @@ async def test_forgetting_leaves_no_word_or_identifier_of_the_resident(
         e["text"] for e in await container.conversations.history("web", bob.user_id)
     )
     assert "[verwijderd]" in bob_transcript and BOB_IDEA in bob_transcript
+    async with container.uow() as uow:
+        results = await views.project_results(uow, "WIS", container.clock())
+    assert results is not None  # Bob's idea took the place of Kim's (not her own merged one)
+    assert [i["text"] for r in results.rounds for i in r.ideas] == [BOB_IDEA]
 
 
 async def test_an_idea_merged_into_an_erased_one_keeps_its_supporters(container: Container):
