@@ -2,12 +2,13 @@
 
 * ``RoundScheduler``: APScheduler 3 (``AsyncIOScheduler``) with a ``SQLAlchemyJobStore`` in the
   project's own database (on SQLite in a file beside it: see ``jobstore_url``), so schedules
-  survive restarts. Jobs take ids only and dispatch core
-  commands (``OpenRound``, ``SendReminder``, ``CloseRound``); a job missed while the process
-  was down runs once at start (``coalesce`` and ``misfire_grace_time``). The jobs are derived
-  from the ``rounds`` table: ``reconcile`` adds, moves and removes them, at start, after an
-  import or edit in this process (``ProjectScheduleChanged``) and every
+  survive restarts. Jobs take ids only and dispatch core commands (``OpenRound``,
+  ``SendReminder``, ``CloseRound``); a job missed while the process was down runs once at
+  start (``coalesce`` and ``misfire_grace_time``). The round jobs are derived from the
+  ``rounds`` table: ``reconcile`` adds, moves and removes them, at start, after an import or
+  edit in this process (``ProjectScheduleChanged``) and every
   ``INSPRAAK_SCHEDULER_RECONCILE`` seconds (an import by the CLI, another process).
+  Housekeeping jobs run on an interval: ``PruneExpired`` hourly, ``ApplyRetention`` daily.
 * ``Leadership`` (core/storage/leadership.py): one process schedules and sends. On PostgreSQL
   it is the one holding an advisory lock (``pg_try_advisory_lock``) on a connection of its
   own; the others try again now and then and take over when the leader's connection goes
@@ -24,13 +25,14 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from core.domain import commands as c
 from core.domain import events as e
@@ -95,6 +97,25 @@ async def reminder_job(round_id: int, number: int) -> c.Command:
 
 async def close_round_job(round_id: int) -> c.Command:
     return c.CloseRound(round_id)
+
+
+async def prune_job() -> c.Command:
+    """Drop processed-message ids, sent-message ids and anonymous visits past their time."""
+    return c.PruneExpired()
+
+
+async def retention_job() -> c.Command:
+    """Erase the personal data of projects closed longer than their retention period."""
+    return c.ApplyRetention()
+
+
+# Housekeeping runs on an interval, whatever the rounds: (job, every). The first run is a
+# minute after the scheduler starts, so a process that restarts often still prunes.
+HOUSEKEEPING_PREFIX = "housekeeping:"
+HOUSEKEEPING: dict[str, tuple[Callable[[], Awaitable[c.Command]], timedelta]] = {
+    HOUSEKEEPING_PREFIX + "prune": (prune_job, timedelta(hours=1)),
+    HOUSEKEEPING_PREFIX + "retention": (retention_job, timedelta(days=1)),
+}
 
 
 @dataclass(frozen=True)
@@ -185,12 +206,25 @@ class RoundScheduler:
         """Load the stored jobs paused, bring them in line with the rounds, then run them."""
         self.scheduler.start(paused=True)
         await self.reconcile()
+        self._schedule_housekeeping()
         self.scheduler.resume()
         self.container.bus.subscribe(e.ProjectScheduleChanged, self._on_project_changed)
         self.container.bus.subscribe(e.RoundOpened, self._on_round_changed)
         self.container.bus.subscribe(e.RoundClosed, self._on_round_changed)
         if self.reconcile_every > 0:
             self._loop_task = asyncio.create_task(self._reconcile_loop())
+
+    def _schedule_housekeeping(self) -> None:
+        first = self.wall_clock() + timedelta(minutes=1)
+        for job_id, (func, every) in HOUSEKEEPING.items():
+            self.scheduler.add_job(
+                func,
+                IntervalTrigger(seconds=every.total_seconds(), timezone=UTC),
+                id=job_id,
+                name=job_id,
+                replace_existing=True,
+                next_run_time=first,
+            )
 
     async def stop(self) -> None:
         if self._loop_task is not None:

@@ -18,7 +18,10 @@ from web.filters import AMSTERDAM
 
 TOP = "__all__"
 
-PROJECT_FIELDS = ("code", "title", "organisation", "language", "intro", "status", "moderation")
+PROJECT_FIELDS = (
+    "code", "title", "organisation", "language", "intro", "status", "moderation",
+    "retention_days",
+)  # fmt: skip
 ROUND_FIELDS = (
     "key", "kind", "question", "opens_at", "closes_at", "state", "max_per_resident",
     "reminders", "items_from", "items", "statements", "scale_low", "scale_high", "criteria",
@@ -82,7 +85,7 @@ def project_data(form: Mapping[str, str], current: Mapping[str, Any] | None) -> 
 
 def project_form(data: dict[str, Any]) -> dict[str, Any]:
     """Form values for a [project] table."""
-    defaults = {"language": "nl", "status": "active", "moderation": "post"}
+    defaults = {"language": "nl", "status": "active", "moderation": "post", "retention_days": 365}
     values = {name: data.get(name) or defaults.get(name, "") for name in PROJECT_FIELDS}
     quiet = data.get("quiet_hours") or ("21:00", "09:00")
     values.update(

@@ -45,6 +45,24 @@ class WebChat:
     async def start(self, token: str, project_code: str, language: str | None = None) -> None:
         await self._handle(token, Incoming.start(project_code, language_hint=language))
 
+    async def greeting(
+        self, token: str, project_code: str, language: str | None = None
+    ) -> list[ChatEntry]:
+        """The opening of the conversation, shown without storing anything."""
+        incoming = Incoming.start(project_code, language_hint=language)
+        outcome = await self.conversations.preview(CHANNEL, token, incoming)
+        return [
+            ChatEntry(True, r.text, [{"label": o.label, "data": o.data} for o in r.options])
+            for r in outcome.replies
+        ]
+
+    async def ensure_started(
+        self, token: str, project_code: str, language: str | None = None
+    ) -> None:
+        """Start the conversation for real when the visitor first answers the greeting."""
+        if not await self.conversations.history(CHANNEL, token):
+            await self.start(token, project_code, language)
+
     async def send_text(self, token: str, text: str) -> None:
         await self._handle(token, Incoming.message(text))
 

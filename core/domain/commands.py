@@ -322,3 +322,17 @@ class RecordExport(Command):
     project_code: str
     export: str  # e.g. "results.csv", "results.xlsx", "project.toml", "audit.csv"
     round_key: str = ""
+
+
+# --- housekeeping: what the scheduler asks for now and then ---
+
+
+@dataclass(frozen=True)
+class PruneExpired(Command):
+    """Drop what is kept only for a while: processed-message ids past their channel's
+    redelivery window, the provider's ids of messages sent long ago, and anonymous visits."""
+
+
+@dataclass(frozen=True)
+class ApplyRetention(Command):
+    """Erase the personal data of projects closed longer than their retention period."""

@@ -77,3 +77,10 @@ class ProjectScheduleChanged(Event):
     """A project's rounds were created or edited: their jobs must be (re)scheduled."""
 
     project_id: int
+
+
+@dataclass(frozen=True)
+class PersonalDataErased(Event):
+    """A project's retention period passed: its residents' personal data was erased."""
+
+    project_id: int

@@ -9,6 +9,7 @@ from typing import Any
 from core.domain.commands import Command
 from core.domain.events import Event
 from core.services import audit
+from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
 from core.services.organisations import ORGANISATION_HANDLERS
@@ -20,6 +21,7 @@ DEFAULT_HANDLERS: dict[type[Command], Handler] = {
     **COMMAND_HANDLERS,
     **MODERATION_HANDLERS,
     **ORGANISATION_HANDLERS,
+    **ERASURE_HANDLERS,
 }
 
 EventHandler = Callable[[Any], Awaitable[None]]

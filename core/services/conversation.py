@@ -38,6 +38,16 @@ def make_pseudonym(secret_key: str, channel: str, user_id: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
+def message_key(secret_key: str, channel: str, dedupe_key: str) -> str:
+    """Return what is stored of a channel's message id: a keyed hash of it.
+
+    A WhatsApp message id encodes the sender's phone number; only its HMAC is kept (and only
+    for the channel's redelivery window), which recognises a redelivery and nothing else.
+    """
+    message = f"message:{channel}:{dedupe_key}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class Outcome:
     replies: list[Reply]
@@ -95,7 +105,8 @@ class Conversations:
             await self._prepare_others(pseudonym)
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
-                claimed = await uow.dialogue.claim_message(channel, dedupe_key, uow.clock())
+                key = message_key(self.secret_key, channel, dedupe_key)
+                claimed = await uow.dialogue.claim_message(channel, key, uow.clock())
                 if not claimed:
                     return Outcome([], duplicate=True)
             state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
@@ -153,6 +164,21 @@ class Conversations:
             cached = await uow.catalogue.project(code) if code else None
             for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow, self.analyses, rnd)
+
+    async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
+        """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:
+        a visitor who never answers leaves no trace)."""
+        pseudonym = self.pseudonym(channel, user_id)
+        message = read(incoming.sanitised())
+        async with (self.reading or self.bus.uow_factory)() as uow:
+            state = State.from_dict(await uow.dialogue.load(pseudonym))
+            message = in_state(message, state)
+            ctx = await load_context(
+                uow, pseudonym, channel, None, state, message, analyses=self.analyses
+            )
+            result = engine.step(ctx, state, message)
+        language = (result.state.language if result.state else state.language) or "nl"
+        return Outcome(result.replies, language=language)
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
         pseudonym = self.pseudonym(channel, user_id)

@@ -92,11 +92,6 @@ async def resubscribe(cmd: c.Resubscribe, uow: UnitOfWork) -> None:
     await uow.residents.update_pseudonym(cmd.pseudonym, status=model.ResidentStatus.ACTIVE.value)
 
 
-async def forget_resident(cmd: c.ForgetResident, uow: UnitOfWork) -> None:
-    await uow.residents.forget(cmd.pseudonym)
-    uow.emit(e.ResidentForgotten(cmd.pseudonym))
-
-
 async def _open_round(uow: UnitOfWork, round_id: int, kind: model.RoundKind) -> model.Round:
     rnd = await uow.projects.round(round_id)
     if rnd is None or rnd.kind != kind:
@@ -251,7 +246,6 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.SetLanguage: set_language,
     c.Unsubscribe: unsubscribe,
     c.Resubscribe: resubscribe,
-    c.ForgetResident: forget_resident,
     c.SubmitIdea: submit_idea,
     c.RateItem: rate_item,
     c.CastVote: cast_vote,

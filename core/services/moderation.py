@@ -21,6 +21,7 @@ from core.domain import events as e
 from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
 from core.domain.screening import flags, is_held
+from core.services.erasure import redact_quotes
 from core.services.handlers import Handler, add_idea_to_rating_rounds
 from core.storage.uow import UnitOfWork
 
@@ -83,13 +84,17 @@ async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
     """Correct a text; the rating items made from an idea change with it.
 
     The corrected text is checked again: a held idea whose correction removed what held it is
-    released under post-moderation.
+    released under post-moderation. The log records who corrected what, never the text before
+    or after (a resident's words); transcripts and messages that quoted the text before now
+    quote the correction.
     """
     repo = uow.moderation
     found = await _load(uow, cmd.kind, cmd.contribution_id)
     text = model.clean_text(cmd.text)
     await repo.set_text(cmd.kind, cmd.contribution_id, text)
     await _check_again(uow, cmd.kind, found, text)
+    if text != found["text"]:  # what others were shown before reads as corrected now
+        await redact_quotes(uow, [found["text"]], {found["project_id"]}, replacement=text)
     await repo.log(
         found["project_id"],
         cmd.user_id,
@@ -97,8 +102,6 @@ async def correct(cmd: c.CorrectContribution, uow: UnitOfWork) -> None:
         cmd.contribution_id,
         "correct",
         uow.clock(),
-        before=found["text"],
-        after=text,
     )
 
 

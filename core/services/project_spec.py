@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.domain import model
+from core.domain import model, retention
 from core.domain.errors import DomainError
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
@@ -112,6 +112,10 @@ class ProjectSpec(BaseModel):
     language: Literal["nl", "en"] = "nl"
     intro: str = ""
     status: Literal["draft", "active", "closed"] = "active"
+    # days after closing until the residents' personal data is erased (core.domain.retention)
+    retention_days: int = Field(
+        default=retention.DEFAULT_RETENTION_DAYS, ge=1, le=retention.MAX_RETENTION_DAYS
+    )
     moderation: Literal["pre", "post"] = "post"
     ask_profile: bool = True
     listed: bool = True
@@ -196,6 +200,7 @@ async def file_data(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
     if org_name and org_name != org:  # a name that is only the slug again need not be kept
         table["organisation_name"] = org_name
     table.update(language=project.language, intro=project.intro, status=project.status.value)
+    table["retention_days"] = project.retention_days
     for key in SETTINGS_KEYS:
         if key in project.settings and project.settings[key] != {}:
             table[key] = project.settings[key]

@@ -177,15 +177,28 @@ async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project,
             status=model.ProjectStatus(p.status),
             settings=settings,
             created_at=uow.clock(),
+            retention_days=p.retention_days,
         )
+        _set_status(project, model.ProjectStatus(p.status), uow.clock())
         await uow.projects.add(project)
         return project, [f"created project {code}"]
     project.title, project.intro, project.language = p.title, p.intro, p.language
     project.organisation_id = org_id
-    project.status = model.ProjectStatus(p.status)
+    _set_status(project, model.ProjectStatus(p.status), uow.clock())
+    project.retention_days = p.retention_days
     project.settings = {**project.settings, **settings}
     await uow.projects.update(project)
     return project, [f"updated project {code}"]
+
+
+def _set_status(project: model.Project, status: model.ProjectStatus, now: datetime) -> None:
+    """Change the status; closing starts the retention period, reopening stops it."""
+    closed = model.ProjectStatus.CLOSED
+    if status == closed and (project.status != closed or project.closed_at is None):
+        project.closed_at = now
+    elif status != closed:
+        project.closed_at = None
+    project.status = status
 
 
 async def _save_round(

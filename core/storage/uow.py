@@ -20,6 +20,7 @@ from core.storage.conversation import ConversationRepository
 from core.storage.database import Database
 from core.storage.db import begin
 from core.storage.dialogue import DialogueRepository
+from core.storage.erasure import ErasureRepository
 from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
 from core.storage.outbox import OutboxRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
     contacts: ContactRepository
     broadcasts: BroadcastRepository
     conversation: ConversationRepository
+    erasure: ErasureRepository
     conn: AsyncConnection
 
     def __init__(
@@ -97,6 +99,7 @@ class UnitOfWork:
         self.contacts = ContactRepository(self.conn)
         self.broadcasts = BroadcastRepository(self.conn)
         self.conversation = ConversationRepository(self.conn)
+        self.erasure = ErasureRepository(self.conn)
         self.events = []
         return self
 

@@ -19,6 +19,7 @@ from tests.fakes.admin_repositories import (
     FakeBotRepository,
     FakeModerationRepository,
 )
+from tests.fakes.erasure import FakeErasureRepository
 from tests.fakes.repositories import (
     FakeContributionRepository,
     FakeDialogueRepository,
@@ -67,6 +68,7 @@ class FakeUnitOfWork:
         self.audit = FakeAuditRepository(tables)
         self.moderation = FakeModerationRepository(tables)
         self.bots = FakeBotRepository(tables)
+        self.erasure = FakeErasureRepository(tables)
 
     async def __aexit__(
         self,

@@ -26,7 +26,7 @@ def _csrf(secret: str, token: str) -> str:
 async def chat_page(
     request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: LanguageDep
 ) -> Response:
-    """Show the conversation; a first visit starts it for this project."""
+    """Show the conversation; a first visit sees the greeting, stored only once answered."""
     code = Project.normalise_code(code)
     token = request.cookies.get(COOKIE) or ""
     entries = await chat.transcript(token) if token else []
@@ -34,8 +34,7 @@ async def chat_page(
     if new:
         token = chat.new_token()
     if not entries:
-        await chat.start(token, code, language=lang)
-        entries = await chat.transcript(token)
+        entries = await chat.greeting(token, code, language=lang)
     response = _render(request, services, code, token, entries, lang)
     if new:
         _set_cookie(response, services, token)
@@ -59,6 +58,7 @@ async def chat_post(
     secret = services.secret_key
     if not token or not hmac.compare_digest(csrf, _csrf(secret, token)):
         raise HTTPException(403, "This form has expired. Please reload the page.")
+    await chat.ensure_started(token, code, language=lang)
     if choice:
         await chat.choose(token, choice)
     elif text is not None:
