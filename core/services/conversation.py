@@ -174,7 +174,14 @@ class Conversations:
             state = State.from_dict(await uow.dialogue.load(pseudonym))
             message = in_state(message, state)
             ctx = await load_context(
-                uow, pseudonym, channel, None, state, message, analyses=self.analyses
+                uow,
+                pseudonym,
+                channel,
+                None,
+                state,
+                message,
+                analyses=self.analyses,
+                public_url=self.public_url,
             )
             result = engine.step(ctx, state, message)
         language = (result.state.language if result.state else state.language) or "nl"
