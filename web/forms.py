@@ -22,6 +22,7 @@ PROJECT_FIELDS = ("code", "title", "organisation", "language", "intro", "status"
 ROUND_FIELDS = (
     "key", "kind", "question", "opens_at", "closes_at", "state", "max_per_resident",
     "reminders", "items_from", "items", "statements", "scale_low", "scale_high", "criteria",
+    "live_results",
 )  # fmt: skip
 
 
@@ -105,6 +106,7 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
         "opens_at": parse_local(form.get("opens_at", "")),
         "closes_at": parse_local(form.get("closes_at", "")),
         "reminders": _csv(form.get("reminders", "")),
+        "live_results": form.get("live_results") == "on",
     }
     if form.get("state"):
         data["state"] = form["state"]
@@ -139,6 +141,7 @@ def round_form(data: dict[str, Any]) -> dict[str, Any]:
         "scale_low": scale[0],
         "scale_high": scale[1],
         "criteria": "\n".join(data.get("criteria") or []),
+        "live_results": bool(data.get("live_results")),
     }
 
 

@@ -28,7 +28,7 @@ from core.views.moderation import (
     moderation_log,
     moderation_queue,
 )
-from core.views.public import database_answers, open_projects
+from core.views.public import database_answers, open_projects, projects_with_summary
 from core.views.reading import ReadUnit
 from core.views.results import (
     ItemResult,
@@ -65,6 +65,7 @@ __all__ = [
     "outbox_progress",
     "project_results",
     "projects_for",
+    "projects_with_summary",
     "public_summary",
     "stats_from_histogram",
 ]
