@@ -46,7 +46,7 @@ class RoundView:
     answered: int = 0  # ideas given, items rated or statements voted by this resident
     total: int = 0  # items or statements in the round
     has_feedback: bool = False
-    results_shown: bool = True  # published, or shown live: residents may see how others think
+    results_shown: bool = False  # published, or shown live: residents may see how others think
 
 
 @dataclass(frozen=True)
