@@ -116,6 +116,7 @@ async def test_the_live_results_switch_is_kept_in_the_round_and_its_project_file
         ideas = next(r for r in await uow.projects.rounds(project.id) if r.key == "ideeen")
     assert ideas.settings["live_results"] is True and ideas.results_shown
     assert 'name="live_results" type="checkbox" checked>' in (await signed_in.get(path)).text
+    assert "resultaten live zichtbaar" in (await signed_in.get("/manage/projects/DEMO")).text
     exported = (await signed_in.get("/manage/projects/DEMO/export.toml")).text
     assert exported.count("live_results = true") == 1
     response = await signed_in.post(path, data={"csrf": token, **fields})  # unticked: off
