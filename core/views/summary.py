@@ -143,21 +143,6 @@ async def _quotes(conn: AsyncConnection, round_id: int, top: int, shown: _Shown)
     return [r.text for r in rows if shown(r.text, r.status, r.flags)][:top]
 
 
-async def _unshown_items(conn: AsyncConnection, round_id: int, shown: _Shown) -> list[int]:
-    """The items of a rating round that are hidden or made from an idea not to be shown."""
-    rows = await conn.execute(
-        sa.select(t.items.c.id, t.items.c.active)
-        .add_columns(t.ideas.c.text, t.ideas.c.status, t.ideas.c.flags)
-        .outerjoin(t.ideas, t.ideas.c.id == t.items.c.idea_id)
-        .where(t.items.c.round_id == round_id)
-    )
-    return [
-        int(r.id)
-        for r in rows
-        if not r.active or (r.status is not None and not shown(r.text, r.status, r.flags))
-    ]
-
-
 async def _ideas_and_themes(
     conn: AsyncConnection, round_id: int, top: int
 ) -> tuple[int, list[tuple[str, int]]]:
@@ -183,30 +168,7 @@ async def _top_rated(
 ) -> tuple[list[ItemResult], int]:
     """The ``top`` shown items by mean score on the first criterion, with full statistics."""
     rid = rnd.id or 0
-    hidden = await _unshown_items(conn, rid, shown)
-    every = await conn.scalar(sa.select(sa.func.count()).where(t.items.c.round_id == rid))
-    count = int(every or 0) - len(hidden)
-    mean = sa.func.avg(t.ratings.c.score)
-    best_ids = [
-        int(i)
-        for i in await conn.scalars(
-            sa.select(t.ratings.c.item_id)
-            .where(
-                t.ratings.c.round_id == rid,
-                t.ratings.c.criterion == 0,
-                t.ratings.c.item_id.not_in(hidden),
-            )
-            .group_by(t.ratings.c.item_id)
-            .order_by(mean.desc(), sa.func.count().desc(), t.ratings.c.item_id)
-            .limit(top)
-        )
-    ]
-    texts = {
-        int(i): text
-        for i, text in await conn.execute(
-            sa.select(t.items.c.id, t.items.c.text).where(t.items.c.id.in_(best_ids))
-        )
-    }
+    best_ids, texts = await _best_shown(conn, rid, top, shown)
     hist: dict[tuple[int, int], dict[int, int]] = {}
     for item_id, criterion, score, n in await conn.execute(
         sa.select(t.ratings.c.item_id, t.ratings.c.criterion, t.ratings.c.score, sa.func.count())
@@ -225,4 +187,77 @@ async def _top_rated(
         )
         for item_id in best_ids
     ]
-    return items, count
+    return items, await _shown_item_count(conn, rid, shown)
+
+
+async def _best_shown(
+    conn: AsyncConnection, round_id: int, top: int, shown: _Shown
+) -> tuple[list[int], dict[int, str]]:
+    """The ids and texts of the ``top`` best-scored active items that may be shown.
+
+    Ranked in SQL; only the candidates at the top are read and checked, a batch at a time, so a
+    round with ten thousand items costs no more than one with ten.
+    """
+    inactive = sa.select(t.items.c.id).where(
+        t.items.c.round_id == round_id, t.items.c.active.is_(False)
+    )
+    ranked = (
+        sa.select(t.ratings.c.item_id)
+        .where(
+            t.ratings.c.round_id == round_id,
+            t.ratings.c.criterion == 0,
+            t.ratings.c.item_id.not_in(inactive),
+        )
+        .group_by(t.ratings.c.item_id)
+        .order_by(sa.func.avg(t.ratings.c.score).desc(), sa.func.count().desc())
+        .order_by(t.ratings.c.item_id)
+    )
+    best: list[int] = []
+    texts: dict[int, str] = {}
+    offset, batch = 0, 2 * top
+    while len(best) < top:
+        ids = [int(i) for i in await conn.scalars(ranked.limit(batch).offset(offset))]
+        rows = await conn.execute(
+            sa.select(t.items.c.id, t.items.c.text, t.ideas.c.status, t.ideas.c.flags)
+            .outerjoin(t.ideas, t.ideas.c.id == t.items.c.idea_id)
+            .where(t.items.c.id.in_(ids))
+        )
+        for r in rows:
+            if r.status is None or shown(r.text, r.status, r.flags):
+                texts[int(r.id)] = r.text
+        best += [i for i in ids if i in texts][: top - len(best)]
+        if len(ids) < batch:
+            break
+        offset += batch
+    return best, texts
+
+
+async def _shown_item_count(conn: AsyncConnection, round_id: int, shown: _Shown) -> int:
+    """How many active items of a rating round may be shown (fixed ones, and those made from
+    ideas that passed moderation; a text the quote filter refuses is left out of the top only)."""
+    rows = await conn.execute(
+        sa.select(t.ideas.c.status, t.ideas.c.flags)
+        .select_from(t.items)
+        .outerjoin(t.ideas, t.ideas.c.id == t.items.c.idea_id)
+        .where(
+            t.items.c.round_id == round_id,
+            t.items.c.active.is_(True),
+            sa.or_(t.ideas.c.status.is_(None), t.ideas.c.status != "approved"),
+        )
+    )
+    approved = await conn.scalar(
+        sa.select(sa.func.count())
+        .select_from(t.items)
+        .join(t.ideas, t.ideas.c.id == t.items.c.idea_id)
+        .where(
+            t.items.c.round_id == round_id,
+            t.items.c.active.is_(True),
+            t.ideas.c.status == "approved",
+        )
+    )
+    others = sum(
+        1
+        for r in rows
+        if r.status is None or model.shown_publicly(r.status, r.flags or [], shown.moderation)
+    )
+    return int(approved or 0) + others

@@ -29,6 +29,7 @@ SECRETS = (
     "Zonnepaneel",  # an unmoderated idea (moderation beforehand)
     "Kerncentrale",  # a rejected idea, rated before it was rejected
     "0687654321",  # a held idea (a phone number found on arrival), rated top
+    "kees@voorbeeld.nl",  # another held idea, rated top
     "Waterbus",  # an unmoderated comment (moderation beforehand)
     "jan@voorbeeld.nl",  # a held comment with an e-mail address
     "Klokkentoren",  # a rejected comment
@@ -203,13 +204,15 @@ async def _published(container: Container) -> None:
     await done.idea("Een Zonnepaneel op elk dak", resident=1)  # never reviewed
     nuclear = await done.idea("Een Kerncentrale in het park", resident=2)
     held = await done.idea("Bel 0687654321 voor overleg")
-    for idea_id in (trees, nuclear, held):
+    also_held = await done.idea("Mail kees@voorbeeld.nl", resident=1)
+    for idea_id in (trees, nuclear, held, also_held):
         await done.bus(c.ApproveContribution("idea", idea_id))
     await done.rate_all(trees, 4)
-    await done.rate_all(nuclear, 5)
-    await done.rate_all(held, 5)
+    for idea_id in (nuclear, held, also_held):
+        await done.rate_all(idea_id, 5)
     await done.bus(c.RejectContribution("idea", nuclear, "past niet"))
     await done.hold(t.ideas, held, "phone")
+    await done.hold(t.ideas, also_held, "email")
     good = await done.comment("Goede reactie over de haven")
     await done.bus(c.ApproveContribution("feedback", good))
     await done.comment("Onbeoordeelde reactie over de Waterbus", resident=1)

@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.routing import BaseRoute, Mount
 
+from core import views
 from inspraak.bootstrap import Container
 from tests.web.public_states import CODES, SECRETS, SHOWN, build_every_state
 from web.app import create_app
@@ -110,6 +111,7 @@ async def test_the_summary_shows_published_and_approved_text_only(container: Con
         running = await client.get("/p/LOOPT")
         live = (await client.get("/p/LIVE?lang=en")).text
     assert "Meer bomen langs de singel" in done and "Goede reactie over de haven" in done
+    assert "De 1 best beoordeelde van 2 onderdelen" in done  # the fixed one and the trees
     for held in ("0687654321", "Kerncentrale", "Zonnepaneel", "Waterbus", "jan@voorbeeld.nl"):
         assert held not in done, held
     assert draft.status_code == 404 and "Zwanenwater" not in draft.text  # published, but a draft
@@ -132,3 +134,15 @@ async def test_the_landing_page_links_the_published_summaries_and_no_draft(conta
     assert 'href="http://testserver/chat/LOOPT"' in dutch  # open: join it
     assert "Zwanenwater" not in dutch and "CONCEPT" not in dutch
     assert "Published results" in english and "Read the published results" in english
+
+
+async def test_the_best_shown_items_are_found_below_held_ones_that_scored_higher(
+    container: Container,
+):
+    await build_every_state(container)
+    async with container.reading() as uow:
+        summary = await views.public_summary(uow, "KLAAR", container.clock(), top=1)
+    assert summary is not None
+    rating = next(r for r in summary.rounds if r.kind == "rating")
+    assert [i.text for i in rating.items] == ["Meer bomen langs de singel"]
+    assert rating.item_count == 2
