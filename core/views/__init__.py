@@ -38,6 +38,7 @@ from core.views.results import (
     project_results,
     stats_from_histogram,
 )
+from core.views.shown import Shown, shown_items
 from core.views.summary import Summary, SummaryRound, public_summary
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "ReadUnit",
     "RoundResult",
     "ScoreStats",
+    "Shown",
     "Summary",
     "SummaryRound",
     "breakdown",
@@ -67,5 +69,6 @@ __all__ = [
     "projects_for",
     "projects_with_summary",
     "public_summary",
+    "shown_items",
     "stats_from_histogram",
 ]

@@ -7,7 +7,6 @@ published its results (or chose to show them live), and only contributions that
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,8 +24,7 @@ from core.views.reading import (
     project_rounds,
 )
 from core.views.results import ItemResult, ScoreStats, round_result, stats_from_histogram
-
-QuoteFilter = Callable[[str], bool]
+from core.views.shown import QuoteFilter, Shown, best_shown, shown_item_count
 
 
 @dataclass
@@ -79,7 +77,7 @@ async def public_summary(
     rounds = [r for r in await project_rounds(conn, row.id) if r.results_shown]
     if not rounds:
         return None
-    shown = _Shown((row.settings or {}).get("moderation", "post"), quote_filter)
+    shown = Shown.of(row.settings, quote_filter)
     residents = int(
         await conn.scalar(sa.select(sa.func.count()).where(t.residents.c.project_id == row.id))
         or 0
@@ -88,21 +86,8 @@ async def public_summary(
     return Summary(row.code, row.title, row.intro, residents, out, now)
 
 
-@dataclass(frozen=True)
-class _Shown:
-    """What may be shown of a resident's text: the moderation rule and the quote filter."""
-
-    moderation: str
-    quote_filter: QuoteFilter | None
-
-    def __call__(self, text: str, status: str, flags: list[str] | None) -> bool:
-        if not model.shown_publicly(status, list(flags or []), self.moderation):
-            return False
-        return self.quote_filter is None or self.quote_filter(text)
-
-
 async def _summary_round(
-    uow: ReadUnit, rnd: model.Round, now: datetime, top: int, shown: _Shown
+    uow: ReadUnit, rnd: model.Round, now: datetime, top: int, shown: Shown
 ) -> SummaryRound:
     conn, rid = uow.conn, rnd.id or 0
     started, finished = await progress(conn, rid)
@@ -132,7 +117,7 @@ async def _summary_round(
     return summary
 
 
-async def _quotes(conn: AsyncConnection, round_id: int, top: int, shown: _Shown) -> list[str]:
+async def _quotes(conn: AsyncConnection, round_id: int, top: int, shown: Shown) -> list[str]:
     """The ``top`` latest comments of a feedback round that may be shown publicly."""
     rows = await conn.execute(
         sa.select(t.feedback.c.text, t.feedback.c.status, t.feedback.c.flags)
@@ -164,11 +149,11 @@ async def _ideas_and_themes(
 
 
 async def _top_rated(
-    conn: AsyncConnection, rnd: model.Round, top: int, shown: _Shown
+    conn: AsyncConnection, rnd: model.Round, top: int, shown: Shown
 ) -> tuple[list[ItemResult], int]:
     """The ``top`` shown items by mean score on the first criterion, with full statistics."""
     rid = rnd.id or 0
-    best_ids, texts = await _best_shown(conn, rid, top, shown)
+    best_ids, texts = await best_shown(conn, rid, top, shown)
     hist: dict[tuple[int, int], dict[int, int]] = {}
     for item_id, criterion, score, n in await conn.execute(
         sa.select(t.ratings.c.item_id, t.ratings.c.criterion, t.ratings.c.score, sa.func.count())
@@ -187,77 +172,4 @@ async def _top_rated(
         )
         for item_id in best_ids
     ]
-    return items, await _shown_item_count(conn, rid, shown)
-
-
-async def _best_shown(
-    conn: AsyncConnection, round_id: int, top: int, shown: _Shown
-) -> tuple[list[int], dict[int, str]]:
-    """The ids and texts of the ``top`` best-scored active items that may be shown.
-
-    Ranked in SQL; only the candidates at the top are read and checked, a batch at a time, so a
-    round with ten thousand items costs no more than one with ten.
-    """
-    inactive = sa.select(t.items.c.id).where(
-        t.items.c.round_id == round_id, t.items.c.active.is_(False)
-    )
-    ranked = (
-        sa.select(t.ratings.c.item_id)
-        .where(
-            t.ratings.c.round_id == round_id,
-            t.ratings.c.criterion == 0,
-            t.ratings.c.item_id.not_in(inactive),
-        )
-        .group_by(t.ratings.c.item_id)
-        .order_by(sa.func.avg(t.ratings.c.score).desc(), sa.func.count().desc())
-        .order_by(t.ratings.c.item_id)
-    )
-    best: list[int] = []
-    texts: dict[int, str] = {}
-    offset, batch = 0, 2 * top
-    while len(best) < top:
-        ids = [int(i) for i in await conn.scalars(ranked.limit(batch).offset(offset))]
-        rows = await conn.execute(
-            sa.select(t.items.c.id, t.items.c.text, t.ideas.c.status, t.ideas.c.flags)
-            .outerjoin(t.ideas, t.ideas.c.id == t.items.c.idea_id)
-            .where(t.items.c.id.in_(ids))
-        )
-        for r in rows:
-            if r.status is None or shown(r.text, r.status, r.flags):
-                texts[int(r.id)] = r.text
-        best += [i for i in ids if i in texts][: top - len(best)]
-        if len(ids) < batch:
-            break
-        offset += batch
-    return best, texts
-
-
-async def _shown_item_count(conn: AsyncConnection, round_id: int, shown: _Shown) -> int:
-    """How many active items of a rating round may be shown (fixed ones, and those made from
-    ideas that passed moderation; a text the quote filter refuses is left out of the top only)."""
-    rows = await conn.execute(
-        sa.select(t.ideas.c.status, t.ideas.c.flags)
-        .select_from(t.items)
-        .outerjoin(t.ideas, t.ideas.c.id == t.items.c.idea_id)
-        .where(
-            t.items.c.round_id == round_id,
-            t.items.c.active.is_(True),
-            sa.or_(t.ideas.c.status.is_(None), t.ideas.c.status != "approved"),
-        )
-    )
-    approved = await conn.scalar(
-        sa.select(sa.func.count())
-        .select_from(t.items)
-        .join(t.ideas, t.ideas.c.id == t.items.c.idea_id)
-        .where(
-            t.items.c.round_id == round_id,
-            t.items.c.active.is_(True),
-            t.ideas.c.status == "approved",
-        )
-    )
-    others = sum(
-        1
-        for r in rows
-        if r.status is None or model.shown_publicly(r.status, r.flags or [], shown.moderation)
-    )
-    return int(approved or 0) + others
+    return items, await shown_item_count(conn, rid, shown)
