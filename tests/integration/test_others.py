@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.domain import commands as c
 from core.services.project_file import import_project, parse_project_file
 from core.views import others
 from inspraak.bootstrap import Container
@@ -186,3 +187,10 @@ async def test_without_live_results_a_running_round_keeps_how_others_think_to_it
     reply = resident.texts()
     assert "zodra de organisatie ze publiceert" in reply
     assert "bewoners" not in reply and "Stelling" not in reply
+
+    async with container.uow() as uow:
+        project = await uow.projects.by_code("BUURT")
+        (rnd,) = await uow.projects.rounds(project.id or 0)  # type: ignore[union-attr]
+    await container.bus.handle(c.PublishResults(rnd.id or 0))
+    await resident.say("anderen")
+    assert "(tot nu toe 4)" in resident.texts()  # shown now, however few took part
