@@ -25,6 +25,7 @@ PROJECT_FIELDS = (
 ROUND_FIELDS = (
     "key", "kind", "question", "opens_at", "closes_at", "state", "max_per_resident",
     "reminders", "items_from", "items", "statements", "scale_low", "scale_high", "criteria",
+    "live_results",
 )  # fmt: skip
 
 
@@ -108,6 +109,7 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
         "opens_at": parse_local(form.get("opens_at", "")),
         "closes_at": parse_local(form.get("closes_at", "")),
         "reminders": _csv(form.get("reminders", "")),
+        "live_results": form.get("live_results") == "on",
     }
     if form.get("state"):
         data["state"] = form["state"]
@@ -142,6 +144,7 @@ def round_form(data: dict[str, Any]) -> dict[str, Any]:
         "scale_low": scale[0],
         "scale_high": scale[1],
         "criteria": "\n".join(data.get("criteria") or []),
+        "live_results": bool(data.get("live_results")),
     }
 
 

@@ -49,6 +49,7 @@ class RoundView:
     answered: int = 0  # ideas given, items rated or statements voted by this resident
     total: int = 0  # items or statements in the round
     has_feedback: bool = False
+    results_shown: bool = False  # published, or shown live: residents may see how others think
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class OthersView:
     differing: tuple[tuple[str, int, float], ...] = ()  # (text, own vote, majority share)
     scores: tuple[tuple[str, int, float], ...] = ()  # rating: (item text, own score, mean)
     minimum: int = 0  # the fewest participants shown (the view sets it when not enough)
+    hidden: bool = False  # the results wait until the facilitator publishes them
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,13 @@ def others(turn: Turn, message: Message) -> None:
                 "how others think."
             )
         )
+    elif view.hidden:
+        turn.say(
+            _(
+                "The results of this round are shared once the organisers publish them. "
+                "You will hear from us then!"
+            )
+        )
     elif not view.enough:
         turn.say(
             _(

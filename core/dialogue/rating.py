@@ -10,7 +10,7 @@ from core.dialogue.turn import (
     columns_for,
     counter,
     first_of_round,
-    others_option,
+    others_options,
     scale_text,
     score_options,
 )
@@ -70,6 +70,6 @@ def rate(turn: Turn, message: Message) -> None:
     turn.answered_now.add(item_id)
     if not turn.prompt_round(rnd):
         turn.say(
-            turn._("That was the last one of this round. Thank you!"), [others_option(turn, rnd)]
+            turn._("That was the last one of this round. Thank you!"), others_options(turn, rnd)
         )
         turn.next_round()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.dialogue import buttons as b
 from core.dialogue.context import RoundView
 from core.dialogue.intents import Message
-from core.dialogue.turn import Turn, counter, first_of_round, option, others_option
+from core.dialogue.turn import Turn, counter, first_of_round, option, others_options
 from core.domain import commands as c
 from core.messages import IncomingKind
 
@@ -52,6 +52,6 @@ def vote(turn: Turn, message: Message) -> None:
     if not turn.prompt_round(rnd):
         turn.say(
             turn._("That was the last statement of this round. Thank you!"),
-            [others_option(turn, rnd)],
+            others_options(turn, rnd),
         )
         turn.next_round()

@@ -208,6 +208,9 @@ def columns_for(options: list[Option]) -> int:
     return 5 if len(options) > 6 else len(options)
 
 
-def others_option(turn: Turn, rnd: RoundView) -> Option:
-    """The button after a statements or rating round: see how the others answered."""
-    return option(turn._("How do others think?"), b.Others(rnd.id))
+def others_options(turn: Turn, rnd: RoundView) -> list[Option]:
+    """The button after a statements or rating round, when its results are shown: see how the
+    others answered."""
+    if not rnd.results_shown:
+        return []
+    return [option(turn._("How do others think?"), b.Others(rnd.id))]

@@ -55,6 +55,19 @@ class ContributionStatus(StrEnum):
     MERGED = "merged"  # folded into another idea, which kept its supporters
 
 
+def shown_publicly(status: ContributionStatus | str, flags: list[str], moderation: str) -> bool:
+    """Whether a resident's idea or comment may appear where others or the public read it.
+
+    Approved ones may. With moderation afterwards (``post``) a new one may too, as long as
+    nothing was flagged on arrival (a phone number, an e-mail address, a swear word ...); with
+    moderation beforehand (``pre``) it waits for a facilitator. Rejected and merged ones never.
+    """
+    status = ContributionStatus(status)
+    if status == ContributionStatus.APPROVED:
+        return True
+    return status == ContributionStatus.NEW and moderation != "pre" and not flags
+
+
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
@@ -141,6 +154,18 @@ class Round:
             and self.opens_at is not None
             and now >= self.opens_at
         )
+
+    @property
+    def live_results(self) -> bool:
+        """Whether the facilitator chose to show this round's results while it runs."""
+        return bool(self.settings.get("live_results", False))
+
+    @property
+    def results_shown(self) -> bool:
+        """Whether residents and the public may see this round's results: once the facilitator
+        published them, or all along when they chose to show them live. Until then they stay
+        with the facilitators, so early answers cannot steer later ones."""
+        return self.results_published_at is not None or self.live_results
 
     def require_open(self, now: datetime) -> None:
         if not self.is_open(now):

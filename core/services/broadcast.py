@@ -9,6 +9,7 @@ message.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from babel.numbers import format_decimal
@@ -27,6 +28,7 @@ from core.outbox.ports import OutboundMessage, StandInMaker, Template
 from core.outbox.queue import Envelope, enqueue
 from core.services import handlers
 from core.services.handlers import Handler
+from core.services.moderation import flags
 from core.storage.uow import UnitOfWork
 
 PUSHLESS_CHANNELS = frozenset({"web"})  # residents there have no address to push to
@@ -108,10 +110,9 @@ class Broadcasts:
         if result is None:
             return 0
         recipients = await uow.broadcasts.participants(project.id or 0, rnd, PUSHLESS_CHANNELS)
-        own = {}
-        if rnd.kind == model.RoundKind.RATING and recipients:
-            ids = [r.resident_id for r in recipients]
-            own = await uow.broadcasts.first_scores(rnd.id or 0, ids)
+        own: dict[int, dict[int, float]] = {}
+        if rnd.kind == model.RoundKind.RATING:
+            result, own = await _shown_scores(uow, project, result, recipients)
         envelopes = [
             self._envelope(
                 project,
@@ -326,6 +327,25 @@ def _group_mean(result: views.RoundResult, item_ids: set[int]) -> float | None:
 
 
 # -- queries -----------------------------------------------------------------------------------
+
+
+async def _shown_scores(
+    uow: UnitOfWork,
+    project: model.Project,
+    result: views.RoundResult,
+    recipients: list[Recipient],
+) -> tuple[views.RoundResult, dict[int, dict[int, float]]]:
+    """A rating round's items that may be shown, and each recipient's own scores on them: ideas
+    held for review, unmoderated, or with personal details or swear words are not named."""
+    rule = views.Shown.of(project.settings, lambda text: not flags(text))
+    shown = await views.shown_items(uow, result.id, rule)
+    result = dataclasses.replace(result, items=[i for i in result.items if i.item_id in shown])
+    if not recipients:
+        return result, {}
+    ids = [r.resident_id for r in recipients]
+    own = await uow.broadcasts.first_scores(result.id, ids)
+    mine = {who: {i: s for i, s in scores.items() if i in shown} for who, scores in own.items()}
+    return result, {who: scores for who, scores in mine.items() if scores}
 
 
 async def _round(uow: UnitOfWork, round_id: int) -> model.Round:

@@ -169,6 +169,7 @@ def _round_views(cached: CachedProject, tally: Tally, now: datetime) -> tuple[Ro
                 answered=tally.answered.get(rnd.id, 0),
                 total=cached.totals.get(rnd.id, 0),
                 has_feedback=rnd.id in tally.feedback,
+                results_shown=rnd.results_shown,
             )
         )
     return tuple(views_)
@@ -223,6 +224,8 @@ async def _others(
     if target is None:
         return None
     rnd = next(r for r in cached.rounds if r.id == target.id)
+    if not rnd.results_shown:  # hidden until published, unless the facilitator shows them live
+        return OthersView(rnd.id or 0, rnd.kind, 0, enough=False, hidden=True)
     return await others_view(uow, analyses or RoundAnalyses(), rnd, resident_id)
 
 

@@ -53,6 +53,7 @@ class RoundSpec(BaseModel):
     statements: list[str] | None = None
     scale: tuple[int, int] | None = None
     criteria: list[str] = Field(default_factory=list, max_length=5)
+    live_results: bool = False  # show results to residents and the public while it runs
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -226,6 +227,8 @@ async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
         data["criteria"] = list(rnd.criteria)
     if rnd.items_from:
         data["items_from"] = rnd.items_from
+    if rnd.live_results:
+        data["live_results"] = True
     if rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):
         items = await uow.projects.items(rnd.id or 0)
         texts = [i.text for i in items if i.idea_id is None]  # fixed items, not ideas

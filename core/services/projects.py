@@ -222,6 +222,7 @@ async def _save_round(
         "opens_at": rs.opens_at.astimezone(UTC) if rs.opens_at else None,
         "closes_at": rs.closes_at.astimezone(UTC) if rs.closes_at else None,
         "reminders": list(rs.reminders),
+        "settings": {**(rnd.settings if rnd else {}), "live_results": rs.live_results},
     }
     if rnd is None:
         rnd = model.Round(project_id=project.id or 0, key=rs.key, **values)

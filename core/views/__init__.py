@@ -30,7 +30,7 @@ from core.views.moderation import (
     moderation_queue,
 )
 from core.views.privacy import PrivacyStatement, privacy_statement
-from core.views.public import database_answers, open_projects
+from core.views.public import database_answers, open_projects, projects_with_summary
 from core.views.reading import ReadUnit
 from core.views.results import (
     ItemResult,
@@ -40,6 +40,7 @@ from core.views.results import (
     project_results,
     stats_from_histogram,
 )
+from core.views.shown import Shown, shown_items
 from core.views.summary import Summary, SummaryRound, public_summary
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "ReadUnit",
     "RoundResult",
     "ScoreStats",
+    "Shown",
     "Summary",
     "SummaryRound",
     "breakdown",
@@ -72,6 +74,8 @@ __all__ = [
     "outbox_progress",
     "project_results",
     "projects_for",
+    "projects_with_summary",
     "public_summary",
+    "shown_items",
     "stats_from_histogram",
 ]

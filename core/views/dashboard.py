@@ -55,6 +55,7 @@ class DashboardRound:
     started: int = 0
     finished: int = 0
     answers: int = 0
+    live: bool = False  # results shown to residents and the public while the round runs
 
 
 @dataclass
@@ -128,6 +129,7 @@ async def _dashboard_rounds(
             rnd.results_published_at is not None,
             *progress.get(rnd.id or 0, (0, 0)),
             answers.get(rnd.id or 0, 0),
+            live=rnd.live_results,
         )
         for rnd in rounds
     ]

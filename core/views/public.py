@@ -1,4 +1,4 @@
-"""The landing page: the projects anyone can join now."""
+"""The landing page: the projects anyone can join now, and those with a public summary."""
 
 from __future__ import annotations
 
@@ -32,6 +32,24 @@ async def open_projects(uow: ReadUnit, now: datetime) -> list[dict[str, Any]]:
     return [
         p for p in projects if p["id"] in open_ids and (p["settings"] or {}).get("listed", True)
     ]
+
+
+async def projects_with_summary(uow: ReadUnit) -> list[dict[str, Any]]:
+    """Listed projects, not drafts, with a round whose results are shown (``/p/CODE``)."""
+    conn = uow.conn
+    rows = await conn.execute(
+        sa.select(t.projects.c.id, t.projects.c.code, t.projects.c.title, t.projects.c.settings)
+        .where(t.projects.c.status != model.ProjectStatus.DRAFT.value)
+        .order_by(t.projects.c.title)
+    )
+    projects = [dict(r._mapping) for r in rows if (r.settings or {}).get("listed", True)]
+    if not projects:
+        return []
+    rounds = await conn.execute(
+        sa.select(t.rounds).where(t.rounds.c.project_id.in_([p["id"] for p in projects]))
+    )
+    shown = {row.project_id for row in rounds if to_domain(model.Round, row).results_shown}
+    return [{"code": p["code"], "title": p["title"]} for p in projects if p["id"] in shown]
 
 
 async def database_answers(uow: ReadUnit) -> None:

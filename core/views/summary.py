@@ -1,8 +1,12 @@
-"""The municipality's public summary: published rounds only, top items, no personal data."""
+"""The municipality's public summary: published rounds only, top items, no personal data.
+
+Public means published: a draft project has no summary, a round shows once the facilitator
+published its results (or chose to show them live), and only contributions that
+:func:`core.domain.model.shown_publicly` allows appear, as rating items or as quotes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,8 +24,7 @@ from core.views.reading import (
     project_rounds,
 )
 from core.views.results import ItemResult, ScoreStats, round_result, stats_from_histogram
-
-QuoteFilter = Callable[[str], bool]
+from core.views.shown import QuoteFilter, Shown, best_shown, shown_item_count
 
 
 @dataclass
@@ -41,6 +44,7 @@ class SummaryRound:
     themes: list[tuple[str, int]] = field(default_factory=list)
     feedback: ScoreStats | None = None
     quotes: list[str] = field(default_factory=list)
+    live: bool = False  # shown while it runs, before the facilitator published the results
 
 
 @dataclass
@@ -62,29 +66,28 @@ async def public_summary(
 ) -> Summary | None:
     """The municipality's summary: published rounds only, top items by SQL, no personal data.
 
-    ``quote_filter(text)`` returns True for a quote that may be shown (e.g. no phone number).
+    ``quote_filter(text)`` returns True for a text that may be shown (e.g. no phone number); it
+    applies to quotes and to rating items made from residents' ideas. None for a draft project
+    or one without a round whose results are shown.
     """
     conn = uow.conn
     row = (await conn.execute(sa.select(t.projects).where(t.projects.c.code == code))).first()
-    if row is None:
+    if row is None or row.status == model.ProjectStatus.DRAFT.value:
         return None
-    rounds = await project_rounds(conn, row.id, published=True)
+    rounds = [r for r in await project_rounds(conn, row.id) if r.results_shown]
     if not rounds:
         return None
+    shown = Shown.of(row.settings, quote_filter)
     residents = int(
         await conn.scalar(sa.select(sa.func.count()).where(t.residents.c.project_id == row.id))
         or 0
     )
-    out = [await _summary_round(uow, rnd, now, top, quote_filter) for rnd in rounds]
+    out = [await _summary_round(uow, rnd, now, top, shown) for rnd in rounds]
     return Summary(row.code, row.title, row.intro, residents, out, now)
 
 
 async def _summary_round(
-    uow: ReadUnit,
-    rnd: model.Round,
-    now: datetime,
-    top: int,
-    quote_filter: QuoteFilter | None,
+    uow: ReadUnit, rnd: model.Round, now: datetime, top: int, shown: Shown
 ) -> SummaryRound:
     conn, rid = uow.conn, rnd.id or 0
     started, finished = await progress(conn, rid)
@@ -98,20 +101,31 @@ async def _summary_round(
         await distinct_residents(conn, ANSWERS[rnd.kind.value], rid),
         started,
         finished,
+        live=rnd.results_published_at is None,
     )
     if rnd.kind == model.RoundKind.IDEAS:
         summary.ideas, summary.themes = await _ideas_and_themes(conn, rid, top)
     elif rnd.kind == model.RoundKind.RATING:
-        summary.items, summary.item_count = await _top_rated(conn, rnd, top)
+        summary.items, summary.item_count = await _top_rated(conn, rnd, top, shown)
     elif rnd.kind == model.RoundKind.STATEMENTS:
         result = await round_result(uow, rnd, now, 0)
         summary.items, summary.item_count = result.items, len(result.items)
     else:
-        result = await round_result(uow, rnd, now, 4 * top)
+        result = await round_result(uow, rnd, now, 0)
         summary.feedback = result.feedback
-        quotes = [q for q in result.comments if quote_filter is None or quote_filter(q)]
-        summary.quotes = quotes[:top]
+        summary.quotes = await _quotes(conn, rid, top, shown)
     return summary
+
+
+async def _quotes(conn: AsyncConnection, round_id: int, top: int, shown: Shown) -> list[str]:
+    """The ``top`` latest comments of a feedback round that may be shown publicly."""
+    rows = await conn.execute(
+        sa.select(t.feedback.c.text, t.feedback.c.status, t.feedback.c.flags)
+        .where(t.feedback.c.round_id == round_id, t.feedback.c.text != "")
+        .order_by(t.feedback.c.id.desc())
+        .limit(20 * top)
+    )
+    return [r.text for r in rows if shown(r.text, r.status, r.flags)][:top]
 
 
 async def _ideas_and_themes(
@@ -135,34 +149,11 @@ async def _ideas_and_themes(
 
 
 async def _top_rated(
-    conn: AsyncConnection, rnd: model.Round, top: int
+    conn: AsyncConnection, rnd: model.Round, top: int, shown: Shown
 ) -> tuple[list[ItemResult], int]:
-    """The ``top`` items by mean score on the first criterion, with full statistics."""
+    """The ``top`` shown items by mean score on the first criterion, with full statistics."""
     rid = rnd.id or 0
-    active = sa.and_(t.items.c.round_id == rid, t.items.c.active.is_(True))
-    count = int(await conn.scalar(sa.select(sa.func.count()).where(active)) or 0)
-    mean = sa.func.avg(t.ratings.c.score)
-    hidden = sa.select(t.items.c.id).where(t.items.c.round_id == rid, t.items.c.active.is_(False))
-    best_ids = [
-        int(i)
-        for i in await conn.scalars(
-            sa.select(t.ratings.c.item_id)
-            .where(
-                t.ratings.c.round_id == rid,
-                t.ratings.c.criterion == 0,
-                t.ratings.c.item_id.not_in(hidden),
-            )
-            .group_by(t.ratings.c.item_id)
-            .order_by(mean.desc(), sa.func.count().desc(), t.ratings.c.item_id)
-            .limit(top)
-        )
-    ]
-    texts = {
-        int(i): text
-        for i, text in await conn.execute(
-            sa.select(t.items.c.id, t.items.c.text).where(t.items.c.id.in_(best_ids))
-        )
-    }
+    best_ids, texts = await best_shown(conn, rid, top, shown)
     hist: dict[tuple[int, int], dict[int, int]] = {}
     for item_id, criterion, score, n in await conn.execute(
         sa.select(t.ratings.c.item_id, t.ratings.c.criterion, t.ratings.c.score, sa.func.count())
@@ -181,4 +172,4 @@ async def _top_rated(
         )
         for item_id in best_ids
     ]
-    return items, count
+    return items, await shown_item_count(conn, rid, shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.domain import commands as c
 from core.services.project_file import import_project, parse_project_file
 from core.views import others
 from inspraak.bootstrap import Container
@@ -17,6 +18,7 @@ question = "Eens of oneens?"
 statements = ["Meer bomen in de straat.", "Minder parkeerplaatsen.", "Een autovrije zondag.",
               "Meer bankjes in het park.", "Een buurtmoestuin."]
 state = "open"
+live_results = true
 """
 
 RATING = """
@@ -27,6 +29,7 @@ question = "Hoe belangrijk vind je dit?"
 items = ["Schaduw", "Bankjes"]
 scale = [1, 5]
 state = "open"
+live_results = true
 """
 
 
@@ -164,3 +167,30 @@ async def test_after_a_rating_round_a_resident_sees_their_scores_against_the_ave
     assert "Jouw cijfers vergeleken met het gemiddelde van iedereen:" in reply
     assert "Bankjes: jij 1, gemiddeld 3.7" in reply
     assert "Schaduw: jij 1, gemiddeld 3.7" in reply
+
+
+async def test_without_live_results_a_running_round_keeps_how_others_think_to_itself(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(others, "MIN_PARTICIPANTS", 3)
+    await load(container, ROUNDS.replace("live_results = true", ""))
+    for n in range(4):
+        resident = ChatResident(container.conversations, f"r{n}")
+        await join(resident)
+        for _ in range(5):
+            await resident.press(camp_answer(n % 2, resident.question.text))
+    assert "Dat was de laatste stelling van deze ronde" in resident.texts()
+    assert "Hoe denken anderen?" not in [o.label for r in resident.last for o in r.options]
+
+    await resident.say("anderen")
+
+    reply = resident.texts()
+    assert "zodra de organisatie ze publiceert" in reply
+    assert "bewoners" not in reply and "Stelling" not in reply
+
+    async with container.uow() as uow:
+        project = await uow.projects.by_code("BUURT")
+        (rnd,) = await uow.projects.rounds(project.id or 0)  # type: ignore[union-attr]
+    await container.bus.handle(c.PublishResults(rnd.id or 0))
+    await resident.say("anderen")
+    assert "(tot nu toe 4)" in resident.texts()  # shown now, however few took part

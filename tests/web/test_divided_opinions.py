@@ -12,6 +12,7 @@ from core.services.project_file import import_project, parse_project_file
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.factories import project_toml
+from tests.web.conftest import login, make_user
 from web.app import create_app
 
 ROUND = """
@@ -64,7 +65,9 @@ async def test_the_results_page_calls_scores_divided_exactly_when_the_analysis_d
     assert stats.dissent == 0.3  # shown rounded ...
     assert stats.divided is analysis.dissent_flag  # ... but judged on the exact value
     assert results.to_json()["rounds"][0]["items"][0]["criteria"][0]["divided"] is True
+    await make_user(container, "beheer@voorbeeld.nl", "admin")
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        page = (await client.get("/results/SPLIT")).text
-    assert '<span class="flag">verdeeld</span>' in page
+        assert (await login(client, "beheer@voorbeeld.nl")).status_code == 303
+        page = (await client.get("/manage/projects/SPLIT/results")).text
+    assert '<span class="flag">verdeelde meningen</span>' in page

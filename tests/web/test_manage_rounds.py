@@ -99,3 +99,26 @@ async def test_pages_rendered_at_once_each_keep_their_own_language(
     assert dutch != english
     assert all(page == dutch for page in pages[0::2])
     assert all(page == english for page in pages[1::2])
+
+
+async def test_the_live_results_switch_is_kept_in_the_round_and_its_project_file(signed_in, demo):
+    path = "/manage/projects/DEMO/rounds/ideeen"
+    page = await signed_in.get(path)
+    assert 'name="live_results" type="checkbox">' in page.text  # off unless chosen
+    english = await signed_in.get(path + "?lang=en")
+    assert "Show the results live while the round runs" in english.text
+    fields = {"kind": "ideas", "question": "Wat mist het park?", "state": "open"}
+    token = csrf_of(page.text)
+    response = await signed_in.post(path, data={"csrf": token, **fields, "live_results": "on"})
+    assert response.status_code == 303, response.text
+    async with demo.uow() as uow:
+        project = await uow.projects.by_code("DEMO")
+        ideas = next(r for r in await uow.projects.rounds(project.id) if r.key == "ideeen")
+    assert ideas.settings["live_results"] is True and ideas.results_shown
+    assert 'name="live_results" type="checkbox" checked>' in (await signed_in.get(path)).text
+    assert "resultaten live zichtbaar" in (await signed_in.get("/manage/projects/DEMO")).text
+    exported = (await signed_in.get("/manage/projects/DEMO/export.toml")).text
+    assert exported.count("live_results = true") == 1
+    response = await signed_in.post(path, data={"csrf": token, **fields})  # unticked: off
+    assert response.status_code == 303
+    assert "live_results" not in (await signed_in.get("/manage/projects/DEMO/export.toml")).text

@@ -37,7 +37,7 @@ async def vote_in_buurt(container: Container, residents: int) -> None:
         await resident.start("BUURT")
         await resident.press("Ja, ik doe mee")
         await resident.say("hallo")
-        while "Stelling" in resident.question.text:
+        while any(r.options for r in resident.last) and "Stelling" in resident.question.text:
             text = resident.question.text
             green = "bomen" in text or "moestuin" in text
             agree = "bankjes" in text or green == (n % 2 == 0)

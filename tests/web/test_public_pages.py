@@ -63,9 +63,10 @@ async def test_a_person_takes_part_in_the_web_chat_with_plain_forms(client: http
     page = await post(client, page, choice=options(page)["Versturen"])
     page = await post(client, page, choice=options(page)["Nee, verder"])
     assert "Belang" in page
-    results = (await client.get("/results/DEMO")).text
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Meer bomen" in results
-    assert "<script>alert" not in results
+    old_results = await client.get("/results/DEMO")  # public means published: the summary
+    assert old_results.status_code == 303 and old_results.headers["location"] == "/p/DEMO"
+    summary = (await client.get("/p/DEMO")).text
+    assert "Meer bomen" not in summary and "<script>alert" not in summary
 
 
 async def test_the_chat_answers_htmx_with_a_fragment(client: httpx.AsyncClient):
@@ -108,5 +109,5 @@ async def test_an_unknown_project_code_in_the_chat_lists_the_open_projects(
 async def test_health_and_not_found(client: httpx.AsyncClient):
     health = await client.get("/healthz")
     assert health.json() == {"status": "ok", "database": "ok"}
-    missing = await client.get("/results/NOPE")
+    missing = await client.get("/results/NOPE", follow_redirects=True)
     assert missing.status_code == 404 and "Pagina niet gevonden" in missing.text

@@ -126,7 +126,6 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
         "/manage/projects/DEMO/moderation",
         "/manage/projects/DEMO/results",
         "/p/DEMO",
-        "/results/DEMO",
     ],
 )
 async def test_html_from_residents_is_escaped_on_every_page(signed_in, demo, path):

@@ -1,14 +1,20 @@
-"""Public pages: the landing page with join links, and a plain results page per project."""
+"""Public pages: the landing page with join links and links to the published summaries.
+
+Results are public only on the summary page ``/p/CODE`` once published; the facilitators' live
+view is behind the login (``/manage/projects/CODE/results``). The old ``/results/CODE`` address
+leads there for a signed-in user and to the summary for everyone else.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from core import views
-from web.deps import LanguageDep, ServicesDep
+from core.domain.model import Project
+from web.deps import LanguageDep, OptionalSessionDep, ServicesDep
 from web.rendering import render
 
 router = APIRouter()
@@ -26,20 +32,31 @@ def join_links(request: Request, services: Any, code: str) -> list[dict[str, str
 
 @router.get("/", response_class=HTMLResponse)
 async def landing(request: Request, services: ServicesDep, lang: LanguageDep) -> HTMLResponse:
-    """List the open projects with their join links."""
+    """List the open projects with their join links, and the published summaries."""
     async with services.reading() as uow:
         projects = await views.open_projects(uow, services.clock())
-    cards = [{**p, "links": join_links(request, services, p["code"])} for p in projects]
-    return render(request, "index.html", {"projects": cards}, lang)
+        summaries = await views.projects_with_summary(uow)
+    published = {p["code"] for p in summaries}
+    cards = [
+        {
+            "code": p["code"],
+            "title": p["title"],
+            "intro": p["intro"],
+            "links": join_links(request, services, p["code"]),
+            "summary": p["code"] in published,
+        }
+        for p in projects
+    ]
+    context = {"projects": cards, "summaries": summaries}
+    return render(request, "index.html", context, lang)
 
 
-@router.get("/results/{code}", response_class=HTMLResponse)
-async def results_page(
-    request: Request, code: str, services: ServicesDep, lang: LanguageDep
-) -> HTMLResponse:
-    """Show the results of every round of a project so far (aggregates only)."""
-    async with services.reading() as uow:
-        results = await views.project_results(uow, code.upper(), services.clock())
-    if results is None:
+@router.get("/results/{code}", name="results_page")
+async def results_page(code: str, session: OptionalSessionDep) -> RedirectResponse:
+    """The old results address: the live view for a signed-in user, else the summary."""
+    code = Project.normalise_code(code)
+    if not code:
         raise HTTPException(404, "Unknown project")
-    return render(request, "results.html", {"results": results}, lang)
+    if session is not None:
+        return RedirectResponse(f"/manage/projects/{code}/results", 303)
+    return RedirectResponse(f"/p/{code}", 303)

@@ -82,7 +82,8 @@ def test_malformed_or_forged_data_is_no_button(data: str):
 
 
 def _round(round_id: int, kind: RoundKind, **kw: object) -> RoundView:
-    return RoundView(round_id, "k", kind, "Vraag?", True, **kw)  # type: ignore[arg-type]
+    """An open round whose results are shown (so every button, "others" too, is offered)."""
+    return RoundView(round_id, "k", kind, "Vraag?", True, results_shown=True, **kw)  # type: ignore[arg-type]
 
 
 ROUNDS = (

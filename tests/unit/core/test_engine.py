@@ -181,3 +181,16 @@ def test_too_few_others_names_the_minimum_the_analysis_gave():
     result = step(ctx(others=view), in_step("done"), Incoming.message("anderen"))
     assert "(tot nu toe 4)" in result.replies[0].text
     assert "minstens 25 bewoners" in result.replies[0].text
+
+
+def test_how_others_think_waits_until_the_results_are_published_or_shown_live():
+    hidden = OthersView(12, RoundKind.STATEMENTS, 0, enough=False, hidden=True)
+    result = step(ctx(others=hidden), in_step("done"), Incoming.message("anderen"))
+    assert "zodra de organisatie ze publiceert" in result.replies[0].text
+    assert "bewoners" not in result.replies[0].text
+    state = in_step("vote", round_id=12, item_id=200, options=["st:12:200:a"])
+    for shown in (False, True):
+        votes = RoundView(12, "st", RoundKind.STATEMENTS, "", True, total=1, results_shown=shown)
+        after = step(ctx(rounds=(IDEAS, RATING, votes)), state, Incoming.choice("st:12:200:a"))
+        buttons = [o.data for r in after.replies for o in r.options]
+        assert ("others:12" in buttons) is shown, buttons

@@ -24,7 +24,9 @@ import pytest
 import uvicorn
 
 from config.settings import Settings
+from core.domain.commands import PublishResults
 from core.services import accounts
+from core.services.project_file import import_project, parse_project_file
 from core.storage.accounts import AccountRepository
 from core.storage.db import create_all
 from inspraak.bootstrap import bootstrap
@@ -83,6 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             )
             await uow.commit()
         await import_polis(container, "brexit-consensus", "BREXIT")  # published, 204 voters
+        await _published_haven(container)
         await container.close()
         return password
 
@@ -104,6 +107,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     yield f"http://127.0.0.1:{port}", password
     server.should_exit = True
     thread.join(timeout=10)
+
+
+HAVEN = """
+[project]
+code = "HAVEN"
+title = "De nieuwe haven"
+organisation = "gemeente-haven"
+
+[[rounds]]
+key = "reactie"
+kind = "feedback"
+question = "Welk cijfer geef je het havenplan?"
+state = "closed"
+"""
+
+
+async def _published_haven(container) -> None:
+    """A listed project of another organisation with a published round (the landing page)."""
+    async with container.uow() as uow:
+        project, _ = await import_project(uow, parse_project_file(HAVEN, "haven.toml"))
+        await uow.commit()
+        rounds = await uow.projects.rounds(project.id or 0)
+    await container.bus.handle(PublishResults(rounds[0].id or 0))
 
 
 def check_accessibility(page) -> None:
@@ -279,4 +305,29 @@ def test_opinion_groups_pass_the_strict_csp_axe_and_print(server):
         assert 200 < width <= 460  # 12 cm at 96 dpi is 454 px
         expect(page.locator("h4", has_text="Group A:")).to_be_visible()
         assert page.pdf(format="A4")[:4] == b"%PDF"
+        browser.close()
+
+
+def test_the_landing_page_links_the_published_summary_in_both_languages(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+            context = browser.new_context(bypass_csp=True, locale="nl-NL", viewport=size)
+            context.set_default_timeout(5000)
+            page = context.new_page()
+            page.goto(f"{base}/")
+            expect(page.get_by_role("heading", name="Gepubliceerde resultaten")).to_be_visible()
+            assert page.get_by_role("link", name="Resultaten tot nu toe").count() == 0
+            check_accessibility(page)
+            page.goto(f"{base}/?lang=en")
+            expect(page.get_by_role("heading", name="Published results")).to_be_visible()
+            check_accessibility(page)
+            assert page.locator('a[href$="/p/BREXIT"]').count() == 0  # not listed
+            page.get_by_role("link", name="De nieuwe haven").click()
+            expect(page).to_have_url(f"{base}/p/HAVEN")
+            expect(page.get_by_role("heading", level=1)).to_have_text("De nieuwe haven")
+            context.close()
         browser.close()
