@@ -144,6 +144,13 @@ class Builder:
         for who in self.residents:
             await self.bus(c.RateItem(who, round_id, int(item_id), 0, score))
 
+    async def rated_while_held(self, idea_id: int, flag: str) -> None:
+        """An idea held on arrival that still became a rated item (as before holding existed):
+        let through, rated by everyone, then held again."""
+        await self.bus(c.ApproveContribution("idea", idea_id))
+        await self.rate_all(idea_id, 5)
+        await self.hold(t.ideas, idea_id, flag)
+
     async def hold(self, table: sa.Table, row_id: int, flag: str) -> None:
         """Hold a contribution for review, as the detection of personal details does."""
         async with self.container.uow() as uow:
@@ -174,14 +181,14 @@ async def build_every_state(container: Container) -> None:
     phone = await running.idea("Bel me op 0612345678 over de Looptstraat")
     await running.idea("Een Fietsbrug over het kanaal", resident=1)
     await running.idea("Wat een klote plan", resident=2)
-    await running.rate_all(phone, 5)
+    await running.rated_while_held(phone, "phone")
     await running.comment("Mail me: piet@voorbeeld.nl")
 
     live = await Builder(container, "LIVE").load(
         project_file("LIVE", "Markt", rounds_file("Wat wil je op de markt?", live=True))
     )
     swear = await live.idea("Wat een klote markt")
-    await live.rate_all(swear, 5)
+    await live.rated_while_held(swear, "profanity")
     await live.comment("Live reactie over de markt")
     await live.comment("Bel me op 0611122233 over de markt", resident=1)
 

@@ -34,6 +34,7 @@ VALUES = {
     "token_id": ("1",),
     "item_id": ("1",),
     "action": ("publish",),
+    "slug": ("gemeente-test", "onbekend"),
 }
 PARAM = re.compile(r"{([a-z_]+)(?::[a-z]+)?}")
 
