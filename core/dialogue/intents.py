@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from core.dialogue import buttons as b
 from core.dialogue.state import State
+from core.domain.numbers import read_number
 from core.i18n import LANGUAGES
 from core.messages import Incoming, IncomingKind
 
@@ -105,8 +106,9 @@ def resolve_typed_option(state: State, incoming: Incoming) -> Incoming:
     for label, data in zip(state.labels, state.options, strict=False):
         if typed == label.lower():
             return Incoming.choice(data)
-    if typed.isdigit() and 1 <= int(typed) <= len(state.options):
-        return Incoming.choice(state.options[int(typed) - 1])
+    number = read_number(typed)  # digits of any script; "²" is no number
+    if number is not None and 1 <= number <= len(state.options):
+        return Incoming.choice(state.options[number - 1])
     return incoming
 
 
