@@ -250,7 +250,8 @@ def _int_in(
     path: str | Path, line: int, row: Mapping[str, str], column: str, allowed: Sequence[int]
 ) -> int:
     raw = row[column].strip()
-    if (number := read_number(raw, signed=True)) in allowed:
+    number = read_number(raw, signed=True)
+    if number is not None and number in allowed:
         return number
     expected = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
     raise PolisFormatError(
