@@ -12,6 +12,7 @@ from core.domain.errors import InvalidInput, RoundNotOpen
 
 MAX_TEXT_LENGTH = 1000
 MAX_TITLE_LENGTH = 200
+MAX_CODE_LENGTH = 40
 
 AGE_BANDS = ("<18", "18-29", "30-44", "45-64", "65+")
 
@@ -100,6 +101,13 @@ class Project:
     @staticmethod
     def normalise_code(code: str) -> str:
         return re.sub(r"[^A-Z0-9_-]", "", code.strip().upper())
+
+    @staticmethod
+    def parse_code(raw: str) -> str | None:
+        """The project code in ``raw`` (a link's or a message's), or None when it cannot be one:
+        nothing left of it, or longer than a code may be (2 to 40 letters, digits, - or _)."""
+        code = Project.normalise_code(raw[: MAX_CODE_LENGTH * 4])
+        return code if 2 <= len(code) <= MAX_CODE_LENGTH else None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from core.domain.errors import DomainError
 from core.domain.model import Project
 from core.domain.numbers import read_id
 from core.services.moderation import flags
-from web.deps import FacilitatorDep, LanguageDep, ServicesDep, UserDep, project_for
+from web.deps import FacilitatorDep, IdPath, LanguageDep, ServicesDep, UserDep, project_for
 from web.routes.manage.common import page, router
 
 
@@ -42,7 +42,7 @@ async def moderation(
 async def moderate(
     code: str,
     kind: str,
-    item_id: int,
+    item_id: IdPath,
     action: str,
     services: ServicesDep,
     session: FacilitatorDep,
