@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 
 from core.domain.errors import InvalidInput, RoundNotOpen
+from core.domain.numbers import read_number
 
 MAX_TEXT_LENGTH = 1000
 MAX_TITLE_LENGTH = 200
@@ -58,6 +59,11 @@ class ContributionStatus(StrEnum):
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def normalise_newlines(text: str) -> str:
+    """Line breaks as ``\n`` only: browsers send a textarea's breaks as ``\r\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_text(raw: str, limit: int = MAX_TEXT_LENGTH) -> str:
@@ -263,6 +269,7 @@ class RoundProgress:
     id: int | None = None
 
 
+# \d matches the decimal digits of any script, which read_number reads.
 _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
 )
@@ -278,8 +285,13 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip().upper())
     if not match or not any(match.groupdict().values()):
         raise ValueError(f"not an ISO-8601 duration like P2D or PT12H: {text!r}")
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(**parts)
+    parts = {k: read_number(v) for k, v in match.groupdict().items() if v}
+    try:
+        if None in parts.values():
+            raise OverflowError
+        return timedelta(**{k: v for k, v in parts.items() if v is not None})
+    except OverflowError:  # P99999999999D: more days than a timedelta holds
+        raise ValueError(f"duration too long: {text!r}") from None
 
 
 @dataclass

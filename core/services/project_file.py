@@ -98,9 +98,28 @@ async def export_project(uow: UnitOfWork, code: str) -> str:
     return "\n".join(out) + "\n"
 
 
+# TOML basic strings: these must be escaped; every other control character as \uXXXX.
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ch < " " or "\x7f" <= ch <= "\x9f":
+        return f"\\u{ord(ch):04X}"
+    return ch
+
+
 def _q(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
 
 
 def _toml_value(value: Any) -> str:
