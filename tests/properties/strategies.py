@@ -13,7 +13,7 @@ MAX_ID = 2**63 - 1  # the largest BIGINT id
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 FAST_IO = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,
