@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.dialogue.engine import step
+from core.dialogue.intents import resolve_typed_option
 from core.domain import commands as c
 from core.domain.numbers import MAX_ID, read_id, read_number
 from core.messages import Incoming
@@ -58,3 +59,11 @@ def test_a_typed_digit_of_another_script_picks_the_numbered_option(typed: str):
 def test_button_data_with_an_id_beyond_a_bigint_is_unknown(data: str):
     result = step(ctx(), VOTE, Incoming.choice(data))
     assert result.commands == [] and result.replies
+
+
+def test_a_score_typed_in_arabic_indic_digits_is_the_score_with_that_label():
+    scores = [f"fb:14:{n}" for n in range(11)]  # a 0-10 scale: the label "3" is option 4
+    state = in_step("feedback_score", round_id=14, options=scores,
+                    labels=[str(n) for n in range(11)])  # fmt: skip
+    assert resolve_typed_option(state, Incoming.message("٣")).data == "fb:14:3"
+    assert resolve_typed_option(state, Incoming.message("3")).data == "fb:14:3"
