@@ -72,7 +72,7 @@ def clean_text(raw: str, limit: int = MAX_TEXT_LENGTH) -> str:
     Raises:
         InvalidInput: when nothing is left, or the text is longer than ``limit``.
     """
-    text = unicodedata.normalize("NFC", raw)
+    text = unicodedata.normalize("NFC", normalise_newlines(raw))
     text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text)).strip()
     if not text:
         raise InvalidInput("empty")
