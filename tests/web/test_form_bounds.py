@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from core.storage import tables as t
 from inspraak.bootstrap import Container
+from tests.factories import project_toml
 from tests.web.conftest import csrf
 
 NEW_ROUND = "/manage/projects/DEMO/rounds/new"
@@ -146,3 +147,26 @@ async def test_values_stored_before_the_rules_do_not_break_the_pages(
               "reminders": "P2D"},
     )  # fmt: skip
     assert refused.status_code == 400  # the stored quiet hours are shown to be fixed
+
+
+async def test_a_project_file_with_values_out_of_range_is_refused_with_a_reason(
+    signed_in: httpx.AsyncClient,
+):
+    rounds = """
+[[rounds]]
+key = "ideeen"
+kind = "ideas"
+question = "Wat?"
+opens_at = 0001-01-01T00:00:00+14:00
+closes_at = 9999-12-31T23:59:00-12:00
+reminders = ["P99999999999D"]
+max_per_resident = 99999999999999999999
+"""
+    text = project_toml("GRENS", rounds).replace("gemeente-test", "gemeente-voorbeeld")
+    files = {"file": ("grens.toml", text.encode(), "application/toml")}
+    response = await signed_in.post(
+        "/manage/projects/import", data={"csrf": await csrf(signed_in)}, files=files
+    )
+    assert response.status_code == 400
+    for key in ("opens_at", "closes_at", "reminders", "max_per_resident"):
+        assert f"key rounds.0.{key}" in response.text, key
