@@ -45,9 +45,10 @@ MAX_REMINDER = timedelta(days=366)
 
 
 def _newlines(value: Any) -> Any:
-    """Line breaks as ``\n`` in every text, however deep (``\r\n`` comes from browsers)."""
+    """Line breaks as ``\n`` in every text, however deep (``\r\n`` comes from browsers), and
+    no NUL character (PostgreSQL cannot store one in text)."""
     if isinstance(value, str):
-        return model.normalise_newlines(value)
+        return model.normalise_newlines(value).replace("\x00", "")
     if isinstance(value, list | tuple):
         return type(value)(_newlines(v) for v in value)
     if isinstance(value, dict):
@@ -56,7 +57,8 @@ def _newlines(value: Any) -> Any:
 
 
 class _Spec(BaseModel):
-    """What every table of a project file shares: no unknown keys, line breaks as ``\n``."""
+    """What every table of a project file shares: no unknown keys, line breaks as ``\n``, no
+    NUL characters."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -170,3 +170,21 @@ max_per_resident = 99999999999999999999
     assert response.status_code == 400
     for key in ("opens_at", "closes_at", "reminders", "max_per_resident"):
         assert f"key rounds.0.{key}" in response.text, key
+
+
+async def test_a_nul_character_in_a_form_field_is_dropped_not_a_database_error(
+    signed_in: httpx.AsyncClient, demo: Container
+):
+    token = await csrf(signed_in)
+    edited = await signed_in.post(
+        "/manage/projects/DEMO/edit",
+        data={"csrf": token, "title": "Gro\x00en", "intro": "Uit\x00leg", "language": "nl",
+              "status": "active", "moderation": "post", "quiet_start": "21:00",
+              "quiet_end": "09:00"},
+    )  # fmt: skip
+    assert edited.status_code == 303, edited.text
+    added = await post_round(signed_in, kind="statements", question="", statements="A\x00\nB")
+    assert added.status_code == 303, added.text
+    async with demo.uow() as uow:
+        project = await uow.projects.by_code("DEMO")
+    assert (project.title, project.intro) == ("Groen", "Uitleg")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from core import views
+from core.domain.model import Project
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
 
@@ -38,8 +39,9 @@ async def results_page(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> HTMLResponse:
     """Show the results of every round of a project so far (aggregates only)."""
+    found = Project.parse_code(code)  # "%00" and the like are no code (nor a database error)
     async with services.reading() as uow:
-        results = await views.project_results(uow, code.upper(), services.clock())
+        results = await views.project_results(uow, found, services.clock()) if found else None
     if results is None:
         raise HTTPException(404, "Unknown project")
     return render(request, "results.html", {"results": results}, lang)
