@@ -41,7 +41,7 @@ def read_number(text: str, signed: bool = False) -> int | None:
     sign = 1
     if signed and text[:1] in ("-", "+"):
         sign, text = (-1 if text[0] == "-" else 1), text[1:]
-    digits = decimal_digits(text) if text == text.strip() else None
+    digits = decimal_digits(text) if text == text.strip() else None  # "- 3" is no number
     return sign * int(digits) if digits is not None else None
 
 
