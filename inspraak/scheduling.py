@@ -37,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
+from core.domain.numbers import read_number
 from core.outbox import OutboxSender
 from core.outbox.ports import ChannelSender
 from core.storage.leadership import Leadership
@@ -312,7 +313,7 @@ class RoundScheduler:
 
 def _round_of(job_id: str) -> int | None:
     parts = job_id.split(":")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    return read_number(parts[1]) if len(parts) > 1 else None
 
 
 # -- the leader's work -------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -114,6 +116,14 @@ def create_app(
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
     app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(RequestValidationError)
+    async def unknown_paths(request: Request, exc: RequestValidationError) -> Response:
+        """A path parameter that cannot be (an id beyond any database id, letters for a
+        number) names no page: not found, like any other unknown address."""
+        if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return await friendly_errors(request, StarletteHTTPException(404, "Not Found"))
+        return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def friendly_errors(request: Request, exc: StarletteHTTPException) -> Response:

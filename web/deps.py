@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from core.domain import policy
 from core.domain.accounts import User
 from core.domain.commands import Command
 from core.domain.errors import UnknownItem, UnknownProject
 from core.domain.model import Project, ProjectStatus, Round
+from core.domain.numbers import MAX_ID
 from core.domain.policy import NotAllowed, Permission
 from core.i18n import normalise_language
 from core.services import accounts
@@ -76,6 +77,8 @@ def get_language(request: Request) -> str:
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 WebChatDep = Annotated[WebChatPort, Depends(get_webchat)]
+# An id in a path: out of a database id's range it is no page (404, see web.app), not an error.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 LanguageDep = Annotated[str, Depends(get_language)]
 
 
@@ -166,8 +169,11 @@ async def project_of(
     services: Services, user: User, code: str, permission: Permission = Permission.READ
 ) -> Project:
     """The project ``code`` if the policy gives ``user`` this permission on it (403, 404)."""
+    found = Project.parse_code(code)
+    if found is None:
+        raise HTTPException(404, "Unknown project")
     async with services.reading() as uow:
-        project = await uow.projects.by_code(Project.normalise_code(code))
+        project = await uow.projects.by_code(found)
     if project is None:
         raise HTTPException(404, "Unknown project")
     if not policy.allows(user, permission, project.organisation_id):
@@ -185,8 +191,11 @@ async def project_for(
 
 async def active_project(services: Services, code: str) -> Project:
     """The project ``code`` if it is active: anyone may see its join links (404 otherwise)."""
+    found = Project.parse_code(code)
+    if found is None:
+        raise HTTPException(404, "Unknown project")
     async with services.reading() as uow:
-        project = await uow.projects.by_code(Project.normalise_code(code))
+        project = await uow.projects.by_code(found)
     if project is None or project.status != ProjectStatus.ACTIVE:
         raise HTTPException(404, "Unknown project")
     return project

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from core.domain.model import normalise_newlines
+from core.domain.numbers import read_number
 from core.i18n import N_, gettext_for
 from core.services.project_spec import InvalidProjectFile, SpecError, merge_project
 from web.filters import AMSTERDAM
@@ -29,9 +31,15 @@ ROUND_FIELDS = (
 )  # fmt: skip
 
 
-def local_input(value: datetime | None) -> str:
-    """A UTC datetime as the value of a datetime-local field in Amsterdam time."""
-    return value.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M") if value else ""
+def local_input(value: datetime | str | None) -> str:
+    """A UTC datetime as the value of a datetime-local field in Amsterdam time; text that was
+    typed and refused is shown again as it was."""
+    if isinstance(value, str) or value is None:
+        return value or ""
+    try:
+        return value.astimezone(AMSTERDAM).isoformat()[:16]
+    except OverflowError:  # a stored date at the edge of the calendar: shown as it is
+        return value.isoformat()[:16]
 
 
 def parse_local(text: str) -> datetime | str | None:
@@ -43,6 +51,19 @@ def parse_local(text: str) -> datetime | str | None:
         return datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
     except ValueError:
         return text  # pydantic reports it beside the field
+
+
+def _number(text: str) -> int | str:
+    """A typed whole number (digits of any script); other text stays, for pydantic to refuse
+    beside the field."""
+    text = text.strip()
+    number = read_number(text, signed=True)
+    return number if number is not None else text
+
+
+def form_text(form: Mapping[str, str]) -> dict[str, str]:
+    """A submitted form's text fields with line breaks as ``\n`` (browsers send ``\r\n``)."""
+    return {name: normalise_newlines(value) for name, value in form.items()}
 
 
 def _lines(text: str) -> list[str]:
@@ -114,7 +135,7 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
     if form.get("state"):
         data["state"] = form["state"]
     if form.get("max_per_resident", "").strip():
-        data["max_per_resident"] = form["max_per_resident"].strip()
+        data["max_per_resident"] = _number(form["max_per_resident"])
     if kind == "rating":
         data["items_from"] = form.get("items_from") or None
         data["items"] = _lines(form.get("items", "")) or None
@@ -122,7 +143,7 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
     if kind == "statements":
         data["statements"] = _lines(form.get("statements", ""))
     if kind in ("rating", "feedback") and form.get("scale_low") and form.get("scale_high"):
-        data["scale"] = (form["scale_low"], form["scale_high"])
+        data["scale"] = (_number(form["scale_low"]), _number(form["scale_high"]))
     return data
 
 

@@ -14,6 +14,7 @@ from aiogram.exceptions import (
 )
 
 from bots.telegram.render import send_methods
+from core.domain.numbers import read_number
 from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ class TelegramSender:
         entry = self.registry.by_db_id(bot_id)
         if entry is None:
             return SendOutcome(SendStatus.FAILED, error=f"no Telegram bot {bot_id}")
-        chat_id = int(address) if address.lstrip("-").isdigit() else address
+        number = read_number(address, signed=True)
+        chat_id: int | str = number if number is not None else address
         provider_id = None
         try:
             for reply in message.replies:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.dialogue import buttons
+from core.domain.numbers import read_number
 from core.messages import Incoming
 
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -64,24 +65,32 @@ def parse(body: bytes, phone_number_id: str) -> Iterator[InboundMessage | Receip
         payload = json.loads(body)
     except ValueError:
         return
-    if not isinstance(payload, dict):
-        return
-    for entry in payload.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            if change.get("field") != "messages" or not isinstance(value, dict):
+    for entry in _list(_dict(payload).get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            change = _dict(change)
+            value = _dict(change.get("value"))
+            if change.get("field") != "messages":
                 continue
-            metadata = value.get("metadata") or {}
+            metadata = _dict(value.get("metadata"))
             if phone_number_id and metadata.get("phone_number_id") != phone_number_id:
                 continue
-            for message in value.get("messages") or []:
+            for message in _list(value.get("messages")):
                 inbound = _inbound(message)
                 if inbound is not None:
                     yield inbound
-            for status in value.get("statuses") or []:
+            for status in _list(value.get("statuses")):
                 receipt = _receipt(status)
                 if receipt is not None:
                     yield receipt
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a payload of another shape)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _inbound(message: Any) -> InboundMessage | None:
@@ -130,14 +139,14 @@ def template_button(payload: str, text: str) -> Incoming:
 def _receipt(status: Any) -> Receipt | None:
     if not isinstance(status, dict) or not status.get("id") or not status.get("status"):
         return None
-    errors = status.get("errors") or []
-    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    errors = _list(status.get("errors"))
+    first = _dict(errors[0]) if errors else {}
     code = first.get("code")
     reason = first.get("title") or first.get("message")
     return Receipt(
         wamid=str(status["id"]),
         status=str(status["status"]),
-        error_code=int(code) if code is not None else None,
+        error_code=read_number(str(code), signed=True) if code is not None else None,
         error=f"{code}: {reason}" if first else None,
     )
 

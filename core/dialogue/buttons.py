@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from core.domain.numbers import MAX_ID
 from core.messages import MAX_OPTION_DATA_BYTES
 
 _NUMBER = re.compile(r"[0-9]{1,19}")  # up to a BIGINT id
@@ -206,7 +207,9 @@ def decode(data: str) -> Action | None:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if _NUMBER.fullmatch(text) else None
+    """An id or score in button data: ASCII digits only (data is machine-written), BIGINT-sized."""
+    number = int(text) if _NUMBER.fullmatch(text) else None
+    return number if number is not None and number <= MAX_ID else None
 
 
 def _numbers(parts: list[str]) -> list[int] | None:

@@ -34,6 +34,13 @@ __all__ = ["FLOW", "INTENTS", "Intent", "Message", "Step", "parse_intent", "read
 
 Handler = Callable[[Turn, Message], None]
 
+# Steps inside a round: they answer for a resident, so a state left there by someone who no
+# longer takes part (their data erased, their project changed) starts again from joining.
+_MEMBERS_ONLY = frozenset(
+    {StepName.IDEA_TEXT, StepName.IDEA_CONFIRM, StepName.IDEA_MORE, StepName.RATE,
+     StepName.VOTE, StepName.FEEDBACK_SCORE, StepName.FEEDBACK_TEXT}
+)  # fmt: skip
+
 
 def step(ctx: Context, state: State, incoming: Incoming | Message) -> Step:
     """Handle one incoming message and return the new state, the replies and the commands.
@@ -44,6 +51,8 @@ def step(ctx: Context, state: State, incoming: Incoming | Message) -> Step:
         incoming: the message, or the :class:`Message` the caller already read from it.
     """
     state = replace(state, skipped=dict(state.skipped))
+    if ctx.resident is None and state.step in _MEMBERS_ONLY:  # no longer taking part: rejoin
+        state = State(project=state.project, language=state.language)
     message = in_state(incoming, state) if isinstance(incoming, Message) else read(incoming, state)
     if state.language is None:
         if ctx.resident is not None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from core.dialogue import buttons as b
 from core.dialogue.state import State
+from core.domain.numbers import decimal_digits, read_number
 from core.i18n import LANGUAGES
 from core.messages import Incoming, IncomingKind
 
@@ -102,11 +103,13 @@ def resolve_typed_option(state: State, incoming: Incoming) -> Incoming:
     if incoming.kind != IncomingKind.TEXT or not state.options:
         return incoming
     typed = incoming.text.strip().lower().rstrip(".")
+    digits = decimal_digits(typed)  # "٣" is the label "3" of a score
     for label, data in zip(state.labels, state.options, strict=False):
-        if typed == label.lower():
+        if typed == label.lower() or (digits is not None and digits == label):
             return Incoming.choice(data)
-    if typed.isdigit() and 1 <= int(typed) <= len(state.options):
-        return Incoming.choice(state.options[int(typed) - 1])
+    number = read_number(typed)  # digits of any script; "²" is no number
+    if number is not None and 1 <= number <= len(state.options):
+        return Incoming.choice(state.options[number - 1])
     return incoming
 
 

@@ -11,11 +11,12 @@ from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option, short
 from core.domain import commands as c
 from core.domain.model import AGE_BANDS, Project
+from core.domain.numbers import decimal_digits
 from core.messages import IncomingKind
 
 normalise_code = Project.normalise_code
 
-_POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*(?:[a-zA-Z]{2})?\s*$")
+_POSTCODE = re.compile(r"^\s*(\d{4})\s*(?:[a-zA-Z]{2})?\s*$")  # \d: digits of any script
 
 
 def start(turn: Turn, code: str = "") -> None:
@@ -183,7 +184,8 @@ def profile_postcode(turn: Turn, message: Message) -> None:
         return
     incoming = message.incoming
     match = _POSTCODE.match(incoming.text) if incoming.kind == IncomingKind.TEXT else None
-    if match is None:
+    digits = decimal_digits(match.group(1)) if match else None
+    if digits is None or digits.startswith("0"):
         turn.say(
             turn._(
                 "That is not a postcode I know. Type the 4 digits (for example 3511) "
@@ -192,7 +194,7 @@ def profile_postcode(turn: Turn, message: Message) -> None:
         )
         ask_postcode(turn)
         return
-    turn.state.postcode = match.group(1)
+    turn.state.postcode = digits
     ask_age(turn)
 
 

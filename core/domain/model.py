@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 
 from core.domain.errors import InvalidInput, RoundNotOpen
+from core.domain.numbers import read_number
 
 MAX_TEXT_LENGTH = 1000
 MAX_TITLE_LENGTH = 200
+MAX_CODE_LENGTH = 40
 
 AGE_BANDS = ("<18", "18-29", "30-44", "45-64", "65+")
 
@@ -72,13 +74,18 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
+def normalise_newlines(text: str) -> str:
+    """Line breaks as ``\n`` only: browsers send a textarea's breaks as ``\r\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_text(raw: str, limit: int = MAX_TEXT_LENGTH) -> str:
     """Return resident text normalised and stripped of control and zero-width characters.
 
     Raises:
         InvalidInput: when nothing is left, or the text is longer than ``limit``.
     """
-    text = unicodedata.normalize("NFC", raw)
+    text = unicodedata.normalize("NFC", normalise_newlines(raw))
     text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text)).strip()
     if not text:
         raise InvalidInput("empty")
@@ -115,6 +122,13 @@ class Project:
     @staticmethod
     def normalise_code(code: str) -> str:
         return re.sub(r"[^A-Z0-9_-]", "", code.strip().upper())
+
+    @staticmethod
+    def parse_code(raw: str) -> str | None:
+        """The project code in ``raw`` (a link's or a message's), or None when it cannot be one:
+        nothing left of it, or longer than a code may be (2 to 40 letters, digits, - or _)."""
+        code = Project.normalise_code(raw[: MAX_CODE_LENGTH * 4])
+        return code if 2 <= len(code) <= MAX_CODE_LENGTH else None
 
 
 @dataclass
@@ -282,6 +296,7 @@ class RoundProgress:
     id: int | None = None
 
 
+# \d matches the decimal digits of any script, which read_number reads.
 _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
 )
@@ -297,8 +312,13 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip().upper())
     if not match or not any(match.groupdict().values()):
         raise ValueError(f"not an ISO-8601 duration like P2D or PT12H: {text!r}")
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(**parts)
+    parts = {k: read_number(v) for k, v in match.groupdict().items() if v}
+    try:
+        if None in parts.values():
+            raise OverflowError
+        return timedelta(**{k: v for k, v in parts.items() if v is not None})
+    except OverflowError:  # P99999999999D: more days than a timedelta holds
+        raise ValueError(f"duration too long: {text!r}") from None
 
 
 @dataclass

@@ -15,6 +15,7 @@ from core.domain.errors import (
     UnknownItem,
     UnknownProject,
 )
+from core.domain.numbers import decimal_digits
 from core.domain.screening import flags
 from core.services.account_commands import ACCOUNT_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
@@ -56,10 +57,11 @@ async def set_profile(cmd: c.SetProfile, uow: UnitOfWork) -> None:
         raise NotConsented()
     values: dict[str, Any] = {}
     if cmd.postcode is not None:
-        if not (cmd.postcode.isdigit() and len(cmd.postcode) == 4 and cmd.postcode[0] != "0"):
+        postcode = decimal_digits(cmd.postcode)
+        if postcode is None or len(postcode) != 4 or postcode.startswith("0"):
             raise InvalidInput("postcode")
         project = await uow.projects.get(resident.project_id)
-        values["wijk"] = wijk_for(project.settings if project else {}, cmd.postcode)
+        values["wijk"] = wijk_for(project.settings if project else {}, postcode)
     if cmd.age_band is not None:
         if cmd.age_band not in model.AGE_BANDS:
             raise InvalidInput("age_band")

@@ -92,18 +92,38 @@ async def export_project(uow: UnitOfWork, code: str) -> str:
     if project is None or project.id is None:
         raise ProjectFileError(f"no project {code}")
     data = await file_data(uow, project)
-    out = ["[project]"] + [f"{k} = {_toml_value(v)}" for k, v in data["project"].items()]
+    out = ["[project]"] + [f"{k} = {toml_value(v)}" for k, v in data["project"].items()]
     for rnd in data["rounds"]:
-        out += ["", "[[rounds]]"] + [f"{k} = {_toml_value(v)}" for k, v in rnd.items()]
+        out += ["", "[[rounds]]"] + [f"{k} = {toml_value(v)}" for k, v in rnd.items()]
     return "\n".join(out) + "\n"
 
 
+# TOML basic strings: these must be escaped; every other control character as \uXXXX.
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ch < " " or "\x7f" <= ch <= "\x9f":
+        return f"\\u{ord(ch):04X}"
+    return ch
+
+
 def _q(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """``value`` written as a TOML value (strings with every control character escaped)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -113,8 +133,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, datetime):
         return _q(value.isoformat())
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        pairs = ", ".join(f"{_q(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        pairs = ", ".join(f"{_q(str(k))} = {toml_value(v)}" for k, v in value.items())
         return "{ " + pairs + " }" if pairs else "{}"
     raise TypeError(type(value))

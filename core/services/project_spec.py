@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import (
@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from core.domain import model, retention
-from core.domain.errors import DomainError
+from core.domain.errors import DomainError, InvalidInput
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
 
@@ -37,9 +37,38 @@ class SpecError(ValueError):
         self.values = values
 
 
-class RoundSpec(BaseModel):
+# Dates a round can have: wide enough for any consultation, narrow enough that a time zone or
+# a reminder added to them never leaves what a datetime (and the database) can hold.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+MAX_REMINDER = timedelta(days=366)
+
+
+def _newlines(value: Any) -> Any:
+    """Line breaks as ``\n`` in every text, however deep (``\r\n`` comes from browsers), and
+    no NUL character (PostgreSQL cannot store one in text)."""
+    if isinstance(value, str):
+        return model.normalise_newlines(value).replace("\x00", "")
+    if isinstance(value, list | tuple):
+        return type(value)(_newlines(v) for v in value)
+    if isinstance(value, dict):
+        return {_newlines(k): _newlines(v) for k, v in value.items()}
+    return value
+
+
+class _Spec(BaseModel):
+    """What every table of a project file shares: no unknown keys, line breaks as ``\n``, no
+    NUL characters."""
+
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _normalise_newlines(cls, value: Any) -> Any:
+        return _newlines(value)
+
+
+class RoundSpec(_Spec):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     kind: Literal["ideas", "rating", "statements", "feedback"]
     question: str = ""
@@ -58,15 +87,31 @@ class RoundSpec(BaseModel):
     @field_validator("opens_at", "closes_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise SpecError(N_("give a time zone, e.g. 2026-12-01T09:00:00+01:00"))
+        try:
+            in_utc = value.astimezone(UTC)
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+            in_utc = None
+        if in_utc is None or not EARLIEST <= in_utc <= LATEST:
+            raise SpecError(N_("give a date between the years 2000 and 2999"))
         return value
 
     @field_validator("reminders")
     @classmethod
     def _durations(cls, value: list[str]) -> list[str]:
         for text in value:
-            model.parse_duration(text)
+            try:
+                length = model.parse_duration(text)
+            except ValueError:
+                raise SpecError(
+                    N_("give a duration like P2D (2 days) or PT12H (12 hours), not {text}"),
+                    text=text[:40],
+                ) from None
+            if length > MAX_REMINDER:
+                raise SpecError(N_("a reminder comes at most a year after the round opens"))
         return value
 
     @field_validator("scale")
@@ -81,7 +126,13 @@ class RoundSpec(BaseModel):
     def _texts(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
-        cleaned = [model.clean_text(text) for text in value]
+        try:
+            cleaned = [model.clean_text(text) for text in value]
+        except InvalidInput as error:  # a line of only invisible characters, or too long
+            limit = error.params.get("limit", model.MAX_TEXT_LENGTH)
+            raise SpecError(
+                N_("every line needs visible text, at most {limit} characters"), limit=limit
+            ) from None
         if len(set(cleaned)) != len(cleaned):
             raise SpecError(N_("the same text appears twice"))
         return cleaned
@@ -103,9 +154,7 @@ class RoundSpec(BaseModel):
         return self
 
 
-class ProjectSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProjectSpec(_Spec):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{2,40}$")
     title: str = Field(min_length=1, max_length=model.MAX_TITLE_LENGTH)
     organisation: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -133,9 +182,7 @@ class ProjectSpec(BaseModel):
         return value
 
 
-class ProjectFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProjectFile(_Spec):
     project: ProjectSpec
     rounds: list[RoundSpec] = Field(default_factory=list)
 
@@ -249,5 +296,13 @@ def merge_project(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
 
 
 async def current_file(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
-    """The project and its rounds as checked project-file data, every field filled in (forms)."""
-    return validate_file(await file_data(uow, project)).model_dump()
+    """The project and its rounds as checked project-file data, every field filled in (forms).
+
+    A value stored before a rule existed (or written around the rules) may break one: then the
+    data is given as stored, so the forms still open and show the problem when saved.
+    """
+    data = await file_data(uow, project)
+    try:
+        return validate_file(data).model_dump()
+    except InvalidProjectFile:
+        return data

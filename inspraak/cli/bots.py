@@ -14,6 +14,7 @@ from bots.telegram.session import JsonSession
 from bots.telegram.tokens import TokenBox
 from config.settings import Settings
 from core.domain import commands as c
+from core.domain.numbers import read_id
 from inspraak.bootstrap import Container
 from inspraak.cli.running import CliError, run
 
@@ -65,9 +66,10 @@ def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
         if args.bot != "default":
             async with container.uow() as uow:
                 bots = uow.bots
+                bot_number = read_id(args.bot)
                 found = (
-                    await bots.get(int(args.bot))
-                    if args.bot.isdigit()
+                    await bots.get(bot_number)
+                    if bot_number is not None
                     else await bots.by_username(args.bot)
                 )
             if found is None:

@@ -16,6 +16,7 @@ from core.services import accounts
 from web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    IdPath,
     LanguageDep,
     OptionalSessionDep,
     Services,
@@ -217,7 +218,7 @@ async def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(verify_csrf)])
-async def revoke_token(token_id: int, services: ServicesDep, session: UserDep) -> Response:
+async def revoke_token(token_id: IdPath, services: ServicesDep, session: UserDep) -> Response:
     """Revoke one of your tokens: the API refuses it from now on."""
     found = await services.bus.handle(c.RevokeApiToken(session.user.id or 0, token_id))
     if not found:

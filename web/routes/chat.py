@@ -27,7 +27,7 @@ async def chat_page(
     request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: LanguageDep
 ) -> Response:
     """Show the conversation; a first visit sees the greeting, stored only once answered."""
-    code = Project.normalise_code(code)
+    code = _code(code)
     token = request.cookies.get(COOKIE) or ""
     entries = await chat.transcript(token) if token else []
     new = not token
@@ -53,7 +53,7 @@ async def chat_post(
     choice: str | None = Form(None),
 ) -> Response:
     """Take a typed message or a pressed button, then show the conversation again."""
-    code = Project.normalise_code(code)
+    code = _code(code)
     token = request.cookies.get(COOKIE)
     secret = services.secret_key
     if not token or not hmac.compare_digest(csrf, _csrf(secret, token)):
@@ -67,6 +67,14 @@ async def chat_post(
         entries = await chat.transcript(token)
         return _render(request, services, code, token, entries, lang, partial=True)
     return RedirectResponse(str(request.url_for("chat_page", code=code)) + "#latest", 303)
+
+
+def _code(raw: str) -> str:
+    """The project code of a chat link; a link that holds none is a page not found."""
+    code = Project.parse_code(raw)
+    if code is None:
+        raise HTTPException(404, "Unknown project")
+    return code
 
 
 def _render(

@@ -54,7 +54,7 @@ async def landing(request: Request, services: ServicesDep, lang: LanguageDep) ->
 @router.get("/results/{code}", name="results_page")
 async def results_page(code: str, session: OptionalSessionDep) -> RedirectResponse:
     """The old results address: the live view for a signed-in user, else the summary."""
-    code = Project.normalise_code(code)
+    code = Project.parse_code(code) or ""  # "%00" and the like are no code
     if not code:
         raise HTTPException(404, "Unknown project")
     if session is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from core.analysis.polis import Vote
 from core.analysis.rounds import natural_key
+from core.domain.numbers import read_number
 from core.spreadsheet_safety import restore
 
 COMMENTS_HEADER = (
@@ -149,7 +150,6 @@ def read_votes(path: str | Path) -> list[PolisVote]:
     values = {"1": 1, "0": 0, "-1": -1}
     for line, row in _rows(Path(path), VOTES_HEADER):
         value = values.get(row["vote"])
-        timestamp = row["timestamp"]
         if value is None:
             value = _int_in(path, line, row, "vote", (1, 0, -1))
         votes.append(
@@ -157,9 +157,7 @@ def read_votes(path: str | Path) -> list[PolisVote]:
                 voter_id=_id(path, line, row, "voter-id"),
                 statement_id=_id(path, line, row, "comment-id"),
                 value=value,
-                timestamp=int(timestamp)
-                if timestamp.isdigit()
-                else _int(path, line, row, "timestamp"),
+                timestamp=_int(path, line, row, "timestamp"),
                 datetime=row["datetime"],
             )
         )
@@ -240,20 +238,21 @@ def _rows(
 
 def _int(path: str | Path, line: int, row: Mapping[str, str], column: str) -> int:
     raw = row[column].strip()
-    try:
-        return int(raw)
-    except ValueError:
+    number = read_number(raw, signed=True)
+    if number is None:
         raise PolisFormatError(
             f'{Path(path).name} line {line}, column "{column}": expected an integer, got "{raw}"'
-        ) from None
+        )
+    return number
 
 
 def _int_in(
     path: str | Path, line: int, row: Mapping[str, str], column: str, allowed: Sequence[int]
 ) -> int:
     raw = row[column].strip()
-    if raw.lstrip("-").isdigit() and int(raw) in allowed:
-        return int(raw)
+    number = read_number(raw, signed=True)
+    if number is not None and number in allowed:
+        return number
     expected = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
     raise PolisFormatError(
         f'{Path(path).name} line {line}, column "{column}": expected {expected}, got "{raw}"'

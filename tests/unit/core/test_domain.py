@@ -77,3 +77,14 @@ def test_dutch_is_the_default_and_english_is_complete():
     assert normalise_language("de") == "nl"
     assert gettext_for("nl").gettext("Skip") == "Overslaan"
     assert gettext_for("en").gettext("Skip") == "Skip"
+
+
+def test_clean_text_keeps_every_kind_of_line_break_as_a_newline():
+    assert clean_text("Een\r\ntwee\rdrie\nvier") == "Een\ntwee\ndrie\nvier"
+
+
+def test_a_duration_too_long_for_any_calendar_is_refused_not_overflowed():
+    for text in ("P99999999999D", "PT99999999999H", "P" + "9" * 40 + "W"):
+        with pytest.raises(ValueError, match="too long"):
+            parse_duration(text)
+    assert parse_duration("P٢D").days == 2  # Arabic-Indic 2

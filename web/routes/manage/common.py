@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
 from web.deps import Session, verify_csrf
+from web.forms import form_text
 from web.rendering import render
 
 # The routes of every module of the area; unsafe requests need the session's CSRF token.
@@ -19,4 +20,5 @@ def page(request: Request, session: Session, lang: str, template: str, **context
 
 
 def form_dict(form: FormData) -> dict[str, str]:
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    """The text fields of a submitted form, line breaks as ``\n``."""
+    return form_text({k: v for k, v in form.items() if isinstance(v, str)})

@@ -9,8 +9,9 @@ from core import views
 from core.domain import commands as c
 from core.domain.errors import DomainError
 from core.domain.model import Project
+from core.domain.numbers import read_id
 from core.domain.screening import flags
-from web.deps import FacilitatorDep, LanguageDep, ServicesDep, UserDep, project_for
+from web.deps import FacilitatorDep, IdPath, LanguageDep, ServicesDep, UserDep, project_for
 from web.routes.manage.common import page, router
 
 
@@ -41,7 +42,7 @@ async def moderation(
 async def moderate(
     code: str,
     kind: str,
-    item_id: int,
+    item_id: IdPath,
     action: str,
     services: ServicesDep,
     session: FacilitatorDep,
@@ -87,7 +88,8 @@ def _command(
         return c.CorrectContribution(kind, item_id, text, uid)
     if action == "merge" and kind == "idea":
         target = into.strip().lstrip("#")
-        return c.MergeIdeas(item_id, int(target), uid) if target.isdigit() else None
+        target_id = read_id(target)
+        return c.MergeIdeas(item_id, target_id, uid) if target_id is not None else None
     if action == "tag" and kind == "idea":
         return c.TagIdea(item_id, tuple(t for t in themes.split(",") if t.strip()), uid)
     raise HTTPException(404, "Unknown action")

@@ -56,15 +56,6 @@ async def _round_page(
     return render(request, "manage/round_form.html", context, lang, status_code=status)
 
 
-def _displayable(data: dict[str, Any]) -> dict[str, Any]:
-    """Form data that failed validation, ready to show again (bad dates stay as typed)."""
-    shown = dict(data)
-    for name in ("opens_at", "closes_at"):
-        if isinstance(shown.get(name), str):
-            shown[name] = None
-    return shown
-
-
 @router.get("/projects/{code}/rounds/new", response_class=HTMLResponse)
 async def new_round(
     request: Request, code: str, services: ServicesDep, session: FacilitatorDep, lang: LanguageDep
@@ -136,7 +127,7 @@ async def _save_round(
     try:
         await send(services, command)
     except InvalidProjectFile as error:
-        values, errors = forms.round_form(_displayable(data)), forms.field_errors(error, lang)
+        values, errors = forms.round_form(data), forms.field_errors(error, lang)
         editing = isinstance(command, c.EditRound)
         return await _round_page(
             request, services, session, lang, project, values, errors, editing
