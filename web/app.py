@@ -15,7 +15,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.i18n import gettext_for
 from web.deps import LoginRequired, Services, get_language
+from web.limits import BodyLimit
 from web.rendering import Pages, render
 from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
 
@@ -101,7 +103,8 @@ def create_app(
             return RedirectResponse("/account/password", 303)
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # outermost: also on the 413 of a body too large
 
     @app.exception_handler(StarletteHTTPException)
     async def friendly_errors(request: Request, exc: StarletteHTTPException) -> Response:
@@ -110,10 +113,13 @@ def create_app(
 
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         language = get_language(request)
+        detail = exc.detail
+        if exc.status_code == 413:
+            detail = gettext_for(language).gettext("That is too much to send at once.")
         return render(
             request,
             "error.html",
-            {"status": exc.status_code, "detail": exc.detail},
+            {"status": exc.status_code, "detail": detail},
             language,
             status_code=exc.status_code,
         )
