@@ -65,6 +65,8 @@ class Settings(BaseSettings):
                     "INSPRAAK_SECRET_KEY must be set to a random value of at least 32 characters "
                     "in production"
                 )
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("INSPRAAK_PUBLIC_URL must start with https:// (or http://)")
         if self.telegram_mode == "webhook" and self.telegram_token is not None:
             if self.telegram_webhook_secret is None:
                 raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
@@ -81,7 +83,11 @@ class Settings(BaseSettings):
         return self
 
     def base_url(self) -> str:
-        """Return the public URL, or the local one when none is configured."""
+        """Return the public URL, or the local one when none is configured.
+
+        Every absolute address inspraak hands out (join links, QR codes, links in messages)
+        starts with this; none is ever made from a request's ``Host`` header.
+        """
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_secret_key(self) -> str:
