@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.i18n import gettext_for
 from web.deps import LoginRequired, Services, get_language
 from web.limits import BodyLimit
+from web.proxies import TrustedProxies
 from web.rendering import Pages, render
 from web.routes import api, auth, chat, health, manage, public, qr, summary, webhooks
 
@@ -104,7 +105,9 @@ def create_app(
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
     app.add_middleware(BodyLimit)
-    app.add_middleware(SecurityHeaders)  # outermost: also on the 413 of a body too large
+    app.add_middleware(SecurityHeaders)  # also on the 413 of a body too large
+    # outermost: everything, the access log included, sees the client behind a trusted proxy
+    app.add_middleware(TrustedProxies, networks=services.settings.trusted_networks())
 
     @app.exception_handler(StarletteHTTPException)
     async def friendly_errors(request: Request, exc: StarletteHTTPException) -> Response:
