@@ -18,11 +18,14 @@ CHUNK = 64 * 1024
 class Endless:
     """A chunked request body of up to ``total`` bytes that counts what was taken from it."""
 
-    def __init__(self, total: int = 500 * 1024 * 1024) -> None:
+    def __init__(self, total: int = 500 * 1024 * 1024, start: bytes = b"") -> None:
         self.total = total
+        self.start = start
         self.sent = 0
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.start:
+            yield self.start
         while self.sent < self.total:
             self.sent += CHUNK
             yield b"x" * CHUNK
@@ -80,15 +83,29 @@ async def test_a_webhook_body_within_the_limit_reaches_the_channel(webhook_clien
     assert [len(b) for b in bodies] == [3 * CHUNK]
 
 
-@pytest.mark.parametrize("path", ["/login", "/chat/DEMO", "/manage/projects/import"])
-async def test_forms_get_a_friendly_page_when_the_body_is_too_large(client, path):
+FORM = "application/x-www-form-urlencoded"
+UPLOAD = (
+    b"--grens\r\n"
+    b'Content-Disposition: form-data; name="file"; filename="project.toml"\r\n'
+    b"Content-Type: text/plain\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/login", FORM),
+        ("/chat/DEMO", FORM),
+        ("/manage/projects/import", FORM),
+        ("/manage/projects/import", "multipart/form-data; boundary=grens"),
+    ],
+)
+async def test_forms_get_a_friendly_page_when_the_body_is_too_large(client, path, content_type):
     csrf = csrf_of((await client.get("/login")).text)
-    body = Endless()
+    body = Endless(start=UPLOAD if content_type.startswith("multipart/") else b"")
 
     response = await client.post(
-        path,
-        content=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRF": csrf},
+        path, content=body, headers={"Content-Type": content_type, "X-CSRF": csrf}
     )
 
     assert response.status_code == 413
