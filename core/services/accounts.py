@@ -111,10 +111,25 @@ def check_new_password(password: str, email: str) -> None:
         raise InvalidInput("password_is_email")
 
 
+async def one_time_password() -> tuple[str, str]:
+    """A new one-time password and its hash (made before a unit of work opens)."""
+    password = secrets.token_urlsafe(12)
+    return password, await hash_password(password)
+
+
 async def create_user(
-    uow: UnitOfWork, email: str, role: str, organisation: str | None = None
+    uow: UnitOfWork,
+    email: str,
+    role: str,
+    organisation: str | None = None,
+    *,
+    credentials: tuple[str, str] | None = None,
 ) -> tuple[User, str]:
-    """Create a user; return it with a one-time password that must be changed at first login."""
+    """Create a user; return it with a one-time password that must be changed at first login.
+
+    ``credentials``: a ``one_time_password()`` made beforehand, so that no hash is made while
+    ``uow`` holds the database (otherwise one is made here).
+    """
     email = normalise_email(email)
     if "@" not in email:
         raise InvalidInput("email")
@@ -128,9 +143,9 @@ async def create_user(
     if await repo.by_email(email) is not None:
         raise AccountExists(f"an account for {email} already exists")
     org_id = await uow.projects.organisation(organisation) if organisation else None
-    password = secrets.token_urlsafe(12)
+    password, password_hash = credentials or await one_time_password()
     user = User(email, chosen, org_id, must_change_password=True, created_at=uow.clock())
-    await repo.add_user(user, await hash_password(password))
+    await repo.add_user(user, password_hash)
     return user, password
 
 
