@@ -101,3 +101,20 @@ async def test_a_refusal_does_not_tell_whether_the_account_exists(demo, held):
         answers.append((refused.status_code, page))
     assert answers[0] == answers[1]
     assert answers[0][0] == 429
+
+
+async def test_a_resident_is_answered_while_a_password_change_is_being_checked(
+    demo, held, resident, signed_in
+):
+    page = await signed_in.get("/account/password")
+    form = {"csrf": csrf_of(page.text), "current": "fout", "new": "x" * 12, "repeat": "x" * 12}
+    held.entered.clear()
+    held.release.clear()
+    changing = asyncio.create_task(signed_in.post("/account/password", data=form))
+    try:
+        assert await asyncio.to_thread(held.entered.wait, 5), "the password was never checked"
+        step = await asyncio.wait_for(resident.get("/chat/DEMO"), timeout=3)
+        assert step.status_code == 200
+    finally:
+        held.release.set()
+    assert (await changing).status_code == 400
