@@ -8,6 +8,7 @@ fields map onto them one to one.
 from __future__ import annotations
 
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: SecretStr | None = None
     public_url: str = ""
+    # reverse proxies whose X-Forwarded-For / Forwarded headers are believed: addresses or
+    # networks, comma-separated ("127.0.0.1, 10.0.0.0/8"); none by default
+    trusted_proxies: str = ""
     load_demo: bool = True
 
     telegram_token: SecretStr | None = None
@@ -65,6 +69,9 @@ class Settings(BaseSettings):
                     "INSPRAAK_SECRET_KEY must be set to a random value of at least 32 characters "
                     "in production"
                 )
+        self.trusted_networks()  # refuses what is not an address or a network
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("INSPRAAK_PUBLIC_URL must start with https:// (or http://)")
         if self.telegram_mode == "webhook" and self.telegram_token is not None:
             if self.telegram_webhook_secret is None:
                 raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
@@ -81,8 +88,23 @@ class Settings(BaseSettings):
         return self
 
     def base_url(self) -> str:
-        """Return the public URL, or the local one when none is configured."""
+        """Return the public URL, or the local one when none is configured.
+
+        Every absolute address inspraak hands out (join links, QR codes, links in messages)
+        starts with this; none is ever made from a request's ``Host`` header.
+        """
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def trusted_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The networks of ``INSPRAAK_TRUSTED_PROXIES`` (a bare address is a network of one)."""
+        try:
+            return [
+                ip_network(each.strip(), strict=False)
+                for each in self.trusted_proxies.split(",")
+                if each.strip()
+            ]
+        except ValueError as error:
+            raise ValueError(f"INSPRAAK_TRUSTED_PROXIES: {error}") from error
 
     def resolved_secret_key(self) -> str:
         """Return the secret key, generating and keeping one under data_dir when unset.

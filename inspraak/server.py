@@ -52,5 +52,10 @@ async def serve(
     print(f"  health check:          {base}/healthz", flush=True)
     if "whatsapp" in app.state.webhooks:
         print(f"  WhatsApp webhook:      {base}/webhook/whatsapp", flush=True)
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(uvicorn_config(app, host, port)).serve()
+
+
+def uvicorn_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """Uvicorn believes no forwarding header itself: the app reads them from the proxies in
+    ``INSPRAAK_TRUSTED_PROXIES`` only (``web.proxies``)."""
+    return uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)

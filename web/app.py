@@ -17,7 +17,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.i18n import gettext_for
 from web.deps import LoginRequired, Services, get_language
+from web.limits import BodyLimit
+from web.proxies import TrustedProxies
 from web.rendering import Pages, render
 from web.routes import (
     api,
@@ -115,7 +118,10 @@ def create_app(
             return RedirectResponse("/account/password", 303)
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # also on the 413 of a body too large
+    # outermost: everything, the access log included, sees the client behind a trusted proxy
+    app.add_middleware(TrustedProxies, networks=services.settings.trusted_networks())
 
     @app.exception_handler(RequestValidationError)
     async def unknown_paths(request: Request, exc: RequestValidationError) -> Response:
@@ -132,10 +138,13 @@ def create_app(
 
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         language = get_language(request)
+        detail = exc.detail
+        if exc.status_code == 413:
+            detail = gettext_for(language).gettext("That is too much to send at once.")
         return render(
             request,
             "error.html",
-            {"status": exc.status_code, "detail": exc.detail},
+            {"status": exc.status_code, "detail": detail},
             language,
             status_code=exc.status_code,
         )

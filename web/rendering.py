@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
 from web.filters import amsterdam, privacy_links
@@ -35,7 +36,16 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     )
     templates.env.filters["amsterdam"] = amsterdam
     templates.env.filters["privacy_links"] = privacy_links
+    templates.env.globals["url_for"] = path_for
     return templates
+
+
+@pass_context
+def path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """The path of a route, for links on a page: relative, never made from the ``Host``
+    header (Starlette's ``url_for`` would put the request's host in every link)."""
+    request: Request = context["request"]
+    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
 
 
 def render(

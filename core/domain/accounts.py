@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -31,3 +31,47 @@ class User:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """When failed logins (table ``login_failures``) make the next attempt wait.
+
+    * one e-mail address from one client address: after ``per_client`` failures within
+      ``client_window`` that pair is refused until the window has passed;
+    * one e-mail address from any client address: ``per_account`` failures within
+      ``account_window`` go through; after that every attempt waits ``first_wait`` after the
+      latest failure, twice as long for each further failure, at most ``longest_wait``.
+
+    Unknown addresses are counted the same way, so a refusal tells nobody whether an account
+    exists.
+    """
+
+    per_client: int = 5
+    client_window: timedelta = timedelta(minutes=15)
+    per_account: int = 10
+    account_window: timedelta = timedelta(hours=1)
+    first_wait: timedelta = timedelta(seconds=30)
+    longest_wait: timedelta = timedelta(minutes=15)
+
+    def account_wait(self, failures: int) -> timedelta:
+        """How long after the latest failure the next attempt must wait."""
+        if failures < self.per_account:
+            return timedelta(0)
+        doublings = min(failures - self.per_account, 16)
+        return min(self.first_wait * 2**doublings, self.longest_wait)
+
+    def retry_after(
+        self,
+        now: datetime,
+        client_failures: int,
+        account_failures: int,
+        latest_failure: datetime | None,
+    ) -> timedelta:
+        """How long until an attempt may be made (zero: now)."""
+        waits = [timedelta(0)]
+        if client_failures >= self.per_client:
+            waits.append(self.client_window)
+        if latest_failure is not None:
+            waits.append(latest_failure + self.account_wait(account_failures) - now)
+        return max(waits)

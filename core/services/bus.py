@@ -9,6 +9,7 @@ from typing import Any
 from core.domain.commands import Command
 from core.domain.events import Event
 from core.services import audit
+from core.services.account_commands import STAGED_HANDLERS
 from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
@@ -25,6 +26,9 @@ DEFAULT_HANDLERS: dict[type[Command], Handler] = {
 }
 
 EventHandler = Callable[[Any], Awaitable[None]]
+# A handler with a slow step that must hold no transaction (a password hash): it gets the
+# unit-of-work factory and opens, commits and closes its own short units; it raises no events.
+StagedHandler = Callable[[Any, UnitOfWorkFactory], Awaitable[Any]]
 
 
 class MessageBus:
@@ -36,12 +40,15 @@ class MessageBus:
         command_handlers: dict[type[Command], Handler] | None = None,
         *,
         bulk: tuple[dict[type[Command], Handler], UnitOfWorkFactory] | None = None,
+        staged: dict[type[Command], StagedHandler] | None = None,
     ) -> None:
         """``bulk``: handlers that write many rows at once (queueing a broadcast) and the
         units of work to run them in when handled on their own (on SQLite: the engine on the
-        worker thread, so residents are answered meanwhile)."""
+        worker thread, so residents are answered meanwhile). ``staged``: handlers that open
+        their own units of work (by default signing in and changing a password)."""
         self.uow_factory = uow_factory
         self.command_handlers = dict(command_handlers or DEFAULT_HANDLERS)
+        self.staged_handlers = dict(STAGED_HANDLERS if staged is None else staged)
         self.bulk_factories: dict[type[Command], UnitOfWorkFactory] = {}
         if bulk is not None:
             handlers, factory = bulk
@@ -55,6 +62,9 @@ class MessageBus:
 
     async def handle(self, command: Command) -> Any:
         """Run one command in its own transaction and publish its events once committed."""
+        staged = self.staged_handlers.get(type(command))
+        if staged is not None:
+            return await staged(command, self.uow_factory)
         factory = self.bulk_factories.get(type(command), self.uow_factory)
         async with factory() as uow:
             result = await self.run(command, uow)

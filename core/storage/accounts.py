@@ -112,6 +112,17 @@ class AccountRepository(Repository):
             or 0
         )
 
+    async def account_failures(self, email: str, since: datetime) -> tuple[int, datetime | None]:
+        """Failed logins for ``email`` from any client since ``since``: how many, the latest."""
+        row = (
+            await self.conn.execute(
+                sa.select(sa.func.count(), sa.func.max(t.login_failures.c.created_at)).where(
+                    t.login_failures.c.email == email, t.login_failures.c.created_at > since
+                )
+            )
+        ).one()
+        return int(row[0] or 0), row[1]  # max() keeps the column's type: aware UTC
+
     async def add_failure(self, email: str, ip: str, now: datetime) -> None:
         await self.conn.execute(
             t.login_failures.insert().values(email=email, ip=ip, created_at=now)

@@ -12,9 +12,10 @@ from inspraak.cli.running import run
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> str:
+        credentials = await accounts.one_time_password()  # hashed before the database is held
         async with container.uow() as uow:
             user, password = await accounts.create_user(
-                uow, args.email, args.role, args.organisation
+                uow, args.email, args.role, args.organisation, credentials=credentials
             )
             detail = {"role": user.role.value}
             target = f"user:{user.id}"

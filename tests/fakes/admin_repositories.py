@@ -101,6 +101,14 @@ class FakeAccountRepository(FakeRepository):
             1 for r in rows if (r["email"], r["ip"]) == (email, ip) and r["created_at"] > since
         )
 
+    async def account_failures(self, email: str, since: datetime) -> tuple[int, datetime | None]:
+        times = [
+            r["created_at"]
+            for r in self.tables.login_failures.values()
+            if r["email"] == email and r["created_at"] > since
+        ]
+        return len(times), max(times, default=None)
+
     async def add_failure(self, email: str, ip: str, now: datetime) -> None:
         self.tables.insert("login_failures", {"email": email, "ip": ip, "created_at": now})
 

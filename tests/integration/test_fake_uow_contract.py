@@ -305,6 +305,10 @@ async def test_accounts_sessions_failures_and_tokens(units: Units):
             await uow.accounts.add_failure("a@b.nl", "ip", now + timedelta(minutes=minutes))
         await uow.accounts.add_failure("a@b.nl", "other", now)
         assert await uow.accounts.failures("a@b.nl", "ip", now) == 2
+        latest = now + timedelta(minutes=20)
+        assert await uow.accounts.account_failures("a@b.nl", now - hour) == (4, latest)
+        assert await uow.accounts.account_failures("a@b.nl", now) == (2, latest)
+        assert await uow.accounts.account_failures("x@b.nl", now - hour) == (0, None)
         await uow.accounts.clear_failures("a@b.nl", "ip", now)
         assert await uow.accounts.failures("a@b.nl", "ip", now - hour) == 0
         assert await uow.accounts.failures("a@b.nl", "other", now - hour) == 0  # too old

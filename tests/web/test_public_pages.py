@@ -45,7 +45,7 @@ async def test_the_landing_page_lists_the_demo_with_its_web_chat_link(client: ht
     assert page.status_code == 200
     assert '<html lang="nl">' in page.text
     assert "Groen en leefbaar Oosterwijk" in page.text
-    assert 'href="http://testserver/chat/DEMO"' in page.text
+    assert 'href="http://127.0.0.1:8000/chat/DEMO"' in page.text
     english = await client.get("/?lang=en")
     assert '<html lang="en">' in english.text and "Open projects" in english.text
 

@@ -87,7 +87,7 @@ async def login(
     csrf: str = Form(""),
     next: str = Form("/manage"),
 ) -> Response:
-    """Check the password (rate-limited per e-mail address and client) and open a session."""
+    """Check the password (failures are limited per e-mail address) and open a session."""
     _ = gettext_for(lang).gettext
     nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not nonce or not csrf_ok(_login_csrf(services.secret_key, nonce), csrf):
@@ -95,9 +95,11 @@ async def login(
     ip = request.client.host if request.client else "unknown"
     try:
         found = await services.bus.handle(c.SignIn(email, password, ip))
-    except accounts.LoginThrottled:
-        message = _("Too many failed attempts. Please wait 15 minutes and try again.")
-        return _login_form(request, services, lang, next, message, email, 429)
+    except accounts.LoginThrottled as throttled:
+        message = _("Too many attempts to sign in with this address. Please try again later.")
+        response = _login_form(request, services, lang, next, message, email, 429)
+        response.headers["Retry-After"] = str(max(1, int(throttled.retry_after.total_seconds())))
+        return response
     if found is None:
         message = _("The e-mail address or password is not correct.")
         return _login_form(request, services, lang, next, message, email, 400)

@@ -66,7 +66,8 @@ async def chat_post(
     if request.headers.get("HX-Request"):
         entries = await chat.transcript(token)
         return _render(request, services, code, token, entries, lang, partial=True)
-    return RedirectResponse(str(request.url_for("chat_page", code=code)) + "#latest", 303)
+    # a relative address: never one made from the request's Host header
+    return RedirectResponse(request.app.url_path_for("chat_page", code=code) + "#latest", 303)
 
 
 def _code(raw: str) -> str:

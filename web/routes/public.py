@@ -21,8 +21,13 @@ router = APIRouter()
 
 
 def join_links(request: Request, services: Any, code: str) -> list[dict[str, str]]:
-    """Every way to join a project: the web chat, and each channel that offers a link."""
-    links = [{"channel": "web", "url": str(request.url_for("chat_page", code=code))}]
+    """Every way to join a project: the web chat, and each channel that offers a link.
+
+    The web chat's link is absolute (it is printed as a QR code), so it is made from the
+    configured public address, never from the request's ``Host`` header.
+    """
+    chat = request.app.url_path_for("chat_page", code=code)
+    links = [{"channel": "web", "url": services.settings.base_url() + chat}]
     for name, channel in services.channels.items():
         url = channel.join_link(code)
         if url:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from core.domain import commands as c
 from core.domain.accounts import Role
 from core.domain.errors import InvalidInput
 from core.services import accounts
+from core.services.bus import MessageBus
 from tests.fakes.uow import FakeDatabase
 
 IP = "192.0.2.1"
@@ -29,10 +33,8 @@ async def create(db: FakeDatabase, email: str, role: str = "admin", org: str | N
 
 
 async def login(db: FakeDatabase, email: str, password: str, ip: str = IP):
-    async with db.uow() as uow:
-        user = await accounts.authenticate(uow, email, password, ip)
-        await uow.commit()
-    return user
+    found = await MessageBus(db.uow).handle(c.SignIn(email, password, ip))  # type: ignore[arg-type]
+    return found[0] if found else None
 
 
 async def test_a_new_account_gets_a_one_time_password_to_replace(db):
@@ -109,12 +111,14 @@ async def test_changing_the_password_checks_it_and_ends_the_other_sessions(db):
     uid = user.id or 0
     async with db.uow() as uow:
         here, there = [await accounts.start_session(uow, uid) for _ in range(2)]
-        assert not await accounts.change_password(uow, uid, "fout", "nieuw-wachtwoord", here)
-        for new, code in ((password, "password_unchanged"), ("kort", "password_too_short")):
-            with pytest.raises(InvalidInput, match=code):
-                await accounts.change_password(uow, uid, password, new, here)
-        assert await accounts.change_password(uow, uid, password, "nieuw-wachtwoord", here)
         await uow.commit()
+    bus = MessageBus(db.uow)  # type: ignore[arg-type]
+
+    assert not await bus.handle(c.ChangePassword(uid, "fout", "nieuw-wachtwoord", here))
+    for new, code in ((password, "password_unchanged"), ("kort", "password_too_short")):
+        with pytest.raises(InvalidInput, match=code):
+            await bus.handle(c.ChangePassword(uid, password, new, here))
+    assert await bus.handle(c.ChangePassword(uid, password, "nieuw-wachtwoord", here))
 
     async with db.reading() as uow:
         assert await accounts.session_user(uow, here) is not None
@@ -122,6 +126,38 @@ async def test_changing_the_password_checks_it_and_ends_the_other_sessions(db):
     assert await login(db, "a@b.nl", password) is None
     changed = await login(db, "a@b.nl", "nieuw-wachtwoord")
     assert changed is not None and changed.must_change_password is False
+
+
+async def test_failures_from_many_client_addresses_make_the_account_wait_longer_each_time(
+    db, clock
+):
+    _, password = await create(db, "a@b.nl")
+    limits = accounts.LIMITS
+    for n in range(limits.per_account):
+        assert await login(db, "a@b.nl", "fout", ip=f"198.51.100.{n}") is None
+
+    with pytest.raises(accounts.LoginThrottled) as refused:
+        await login(db, "a@b.nl", password, ip="203.0.113.1")  # a client without failures
+    assert refused.value.retry_after == limits.first_wait
+    clock.advance(seconds=limits.first_wait.total_seconds())
+    assert await login(db, "a@b.nl", "fout", ip="203.0.113.2") is None
+    with pytest.raises(accounts.LoginThrottled) as refused:
+        await login(db, "a@b.nl", password, ip="203.0.113.3")
+    assert refused.value.retry_after == 2 * limits.first_wait  # the wait doubles
+    clock.advance(seconds=2 * limits.first_wait.total_seconds())
+    assert await login(db, "a@b.nl", password, ip="203.0.113.3") is not None
+
+
+async def test_the_wait_grows_to_at_most_a_quarter_of_an_hour_and_unknown_addresses_wait_too(
+    db, clock
+):
+    limits = accounts.LIMITS
+    assert limits.account_wait(limits.per_account + 30) == limits.longest_wait
+    assert limits.longest_wait == timedelta(minutes=15)
+    for n in range(limits.per_account):  # nobody has this address: refused all the same
+        assert await login(db, "niemand@b.nl", "fout", ip=f"198.51.100.{n}") is None
+    with pytest.raises(accounts.LoginThrottled):
+        await login(db, "niemand@b.nl", "fout", ip="203.0.113.1")
 
 
 async def test_a_token_works_until_revoked_and_only_its_owner_revokes_it(db, clock):
