@@ -10,6 +10,8 @@ Periods (the README's privacy section states them for residents and privacy offi
   needed only to match the delivery reports about it, which arrive within the same window.
 * A visit that never consented (the web chat opened, a bot started, nothing agreed) leaves
   its conversation state and transcript for a day at most.
+* A failed sign-in (the address typed and the client's address) counts towards the login
+  limits for an hour at most; it is dropped after a day.
 * Everything else personal goes when the resident says "forget" (at once) or when the
   project's retention period (``projects.retention_days``, default 365) has passed after it
   closed.
@@ -28,6 +30,7 @@ REDELIVERY: dict[str, timedelta] = {
 DEFAULT_REDELIVERY = timedelta(days=7)  # a channel not named above: the longest window
 SENT_IDS_KEPT = timedelta(days=7)  # provider message ids of sent messages (delivery reports)
 ANONYMOUS_KEPT = timedelta(hours=24)  # state and transcript of a visit that never consented
+LOGIN_FAILURES_KEPT = timedelta(hours=24)  # the login limits look back one hour at most
 DEFAULT_RETENTION_DAYS = 365
 MAX_RETENTION_DAYS = 3650
 

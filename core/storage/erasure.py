@@ -174,6 +174,12 @@ class ErasureRepository(Repository):
         )
         return int((await self.conn.execute(query)).rowcount or 0)
 
+    async def prune_login_failures(self, before: datetime) -> int:
+        """Drop failed sign-ins older than ``before`` (typed and client addresses)."""
+        failures = t.login_failures
+        gone = await self.conn.execute(failures.delete().where(failures.c.created_at < before))
+        return int(gone.rowcount or 0)
+
     async def prune_anonymous(self, before: datetime) -> int:
         """Drop the state and transcript of pseudonyms that never consented, idle since
         ``before``; return how many states went."""

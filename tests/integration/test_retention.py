@@ -116,6 +116,18 @@ async def test_the_ids_of_sent_messages_are_forgotten_after_a_week(
     assert row["provider_message_id"] is None and row["status"] == "sent"  # the row stays
 
 
+async def test_failed_sign_ins_are_forgotten_after_a_day(demo: Container, clock: TestClock):
+    async with demo.uow() as uow:
+        await uow.accounts.add_failure("iemand@voorbeeld.nl", "203.0.113.9", clock())
+        await uow.commit()
+    clock.advance(hours=23)
+    await demo.bus.handle(c.PruneExpired())
+    assert len(await _rows(demo, t.login_failures)) == 1
+    clock.advance(hours=2)
+    await demo.bus.handle(c.PruneExpired())
+    assert await _rows(demo, t.login_failures) == []
+
+
 async def test_a_visit_that_never_consented_is_pruned_after_a_day(
     demo: Container, clock: TestClock
 ):
