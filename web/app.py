@@ -139,6 +139,8 @@ def create_app(
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         language = get_language(request)
         detail = exc.detail
+        if isinstance(detail, str) and detail:  # details are marked N_() where they are raised
+            detail = gettext_for(language).gettext(detail)
         if exc.status_code == 413:
             detail = gettext_for(language).gettext("That is too much to send at once.")
         return render(

@@ -16,7 +16,7 @@ from core.domain.errors import UnknownItem, UnknownProject
 from core.domain.model import Project, ProjectStatus, Round
 from core.domain.numbers import MAX_ID
 from core.domain.policy import NotAllowed, Permission
-from core.i18n import normalise_language
+from core.i18n import N_, normalise_language
 from core.services import accounts
 from core.services.analyses import RoundAnalyses
 from core.storage.uow import UnitOfWork
@@ -142,7 +142,7 @@ UserDep = Annotated[Session, Depends(require_user)]
 async def require_editor(session: UserDep) -> Session:
     """An admin or facilitator: viewers read but never change anything."""
     if not policy.may_edit_anything(session.user):
-        raise HTTPException(403, "Your role can read but not change this.")
+        raise HTTPException(403, N_("Your role can read but not change this."))
     return session
 
 
@@ -162,7 +162,7 @@ async def verify_csrf(request: Request, session: OptionalSessionDep) -> None:
     form = await request.form()
     given = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
     if session is None or not csrf_ok(session.csrf, given):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
+        raise HTTPException(403, N_("This form has expired. Please reload the page."))
 
 
 async def project_of(
@@ -177,7 +177,7 @@ async def project_of(
     if project is None:
         raise HTTPException(404, "Unknown project")
     if not policy.allows(user, permission, project.organisation_id):
-        raise HTTPException(403, "This project belongs to another organisation.")
+        raise HTTPException(403, N_("This project belongs to another organisation."))
     return project
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from core.domain.accounts import Role, User
 from core.domain.errors import DomainError
+from core.i18n import N_
 
 
 class Permission(StrEnum):
@@ -42,7 +43,7 @@ def allows(user: User | None, permission: Permission, organisation_id: int | Non
 def require(user: User | None, permission: Permission, organisation_id: int | None) -> None:
     """Raise ``NotAllowed`` unless ``user`` has ``permission`` on the organisation's projects."""
     if not allows(user, permission, organisation_id):
-        raise NotAllowed("This project belongs to another organisation.")
+        raise NotAllowed(N_("This project belongs to another organisation."))
 
 
 def chooses_organisation(user: User | None) -> bool:
@@ -63,4 +64,4 @@ def may_govern(user: User | None) -> bool:
 def require_governance(user: User | None) -> None:
     """Raise ``NotAllowed`` unless the user may read the audit log and edit privacy settings."""
     if not may_govern(user):
-        raise NotAllowed("Only an admin may do this.")
+        raise NotAllowed(N_("Only an admin may do this."))

@@ -34,3 +34,12 @@ async def test_opening_the_web_chat_stores_nothing_until_the_visitor_answers(dem
     assert "Ga je akkoord?" in page and "postcode" in page  # greeting kept, then the next step
     assert await _count(demo, t.residents) == 1
     assert await _count(demo, t.dialogue_states) == 1
+
+
+async def test_an_expired_chat_form_says_so_in_the_page_language(demo: Container):
+    async with client_for(demo) as visitor:
+        dutch = await visitor.post("/chat/DEMO", data={"csrf": "oud", "text": "hallo"})
+        english = await visitor.post("/chat/DEMO?lang=en", data={"csrf": "oud", "text": "hallo"})
+    assert dutch.status_code == 403 and "Dit formulier is verlopen" in dutch.text
+    assert "This form has expired" not in dutch.text
+    assert english.status_code == 403 and "This form has expired" in english.text

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
-from core.i18n import gettext_for
+from core.i18n import N_, gettext_for
 from core.services import accounts
 from web.deps import (
     LOGIN_CSRF_COOKIE,
@@ -91,7 +91,7 @@ async def login(
     _ = gettext_for(lang).gettext
     nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not nonce or not csrf_ok(_login_csrf(services.secret_key, nonce), csrf):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
+        raise HTTPException(403, N_("This form has expired. Please reload the page."))
     ip = request.client.host if request.client else "unknown"
     try:
         found = await services.bus.handle(c.SignIn(email, password, ip))
@@ -125,7 +125,7 @@ async def logout(
     """End the session."""
     if session is not None:
         if not csrf_ok(session.csrf, csrf):
-            raise HTTPException(403, "This form has expired. Please reload the page.")
+            raise HTTPException(403, N_("This form has expired. Please reload the page."))
         await services.bus.handle(c.SignOut(session.token))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
@@ -158,7 +158,7 @@ async def change_password(
     if session is None:
         return RedirectResponse("/login", 303)
     if not csrf_ok(session.csrf, csrf):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
+        raise HTTPException(403, N_("This form has expired. Please reload the page."))
     errors: dict[str, list[str]] = {}
     if new != repeat:
         errors["repeat"] = [_("The two new passwords are not the same.")]

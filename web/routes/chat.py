@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain.model import Project
+from core.i18n import N_
 from web.deps import LanguageDep, ServicesDep, WebChatDep
 from web.rendering import render
 
@@ -57,7 +58,7 @@ async def chat_post(
     token = request.cookies.get(COOKIE)
     secret = services.secret_key
     if not token or not hmac.compare_digest(csrf, _csrf(secret, token)):
-        raise HTTPException(403, "This form has expired. Please reload the page.")
+        raise HTTPException(403, N_("This form has expired. Please reload the page."))
     await chat.ensure_started(token, code, language=lang)
     if choice:
         await chat.choose(token, choice)

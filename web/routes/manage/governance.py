@@ -12,7 +12,7 @@ from core.domain import commands as c
 from core.domain import policy
 from core.domain.audit import ACTIONS
 from core.domain.errors import InvalidInput
-from core.i18n import gettext_for
+from core.i18n import N_, gettext_for
 from web.deps import LanguageDep, Services, ServicesDep, Session, UserDep, send
 from web.exports import audit_csv
 from web.routes.manage.common import form_dict, page, router
@@ -21,7 +21,7 @@ from web.routes.manage.common import form_dict, page, router
 async def require_admin(session: UserDep) -> Session:
     """An admin: facilitators and viewers neither read the audit log nor edit privacy texts."""
     if not policy.may_govern(session.user):
-        raise HTTPException(403, "Only an admin may see this page.")
+        raise HTTPException(403, N_("Only an admin may see this page."))
     return session
 
 
