@@ -29,8 +29,14 @@ class User:
         return self.role != Role.VIEWER
 
 
+MAX_EMAIL = 254  # RFC 5321's limit, and the width of the columns that keep addresses
+
+
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The address as stored and compared: no control characters (a NUL cannot be stored on
+    PostgreSQL), trimmed, lower case, at most 254 characters (no real address is longer)."""
+    printable = "".join(ch for ch in email if ch.isprintable() or ch == " ")
+    return printable.strip().lower()[:MAX_EMAIL]
 
 
 @dataclass(frozen=True)

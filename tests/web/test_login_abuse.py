@@ -118,3 +118,12 @@ async def test_a_resident_is_answered_while_a_password_change_is_being_checked(
     finally:
         held.release.set()
     assert (await changing).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "email", ["fac\x00@voorbeeld.nl", "a" * 5000 + "@voorbeeld.nl", "\u202e@x"]
+)
+async def test_a_strange_address_is_a_failed_login_not_a_server_error(demo, held, email):
+    wrong = await attempt(demo, email, "fout wachtwoord", "192.0.2.77")
+    assert wrong.status_code == 400
+    assert "Probeer het opnieuw" in wrong.text or "klopt niet" in wrong.text
