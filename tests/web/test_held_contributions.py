@@ -59,3 +59,20 @@ async def test_the_public_summary_quotes_no_held_comment(signed_in, demo, client
         await demo.bus.handle(c.PublishResults(ids[key]))
     page = (await client.get("/p/DEMO")).text
     assert "NL91" not in page and "123456782" not in page
+
+
+async def test_a_refused_merge_is_explained_in_a_sentence_and_no_made_up_text_is_shown(
+    signed_in, demo
+):
+    ids = await _contributions(demo)
+    token = await csrf(signed_in, "/manage/projects/DEMO/moderation")
+    refused = await signed_in.post(
+        f"/manage/projects/DEMO/moderation/idea/{ids['plain']}/merge",
+        data={"csrf": token, "into": str(ids["bsn"])},
+        follow_redirects=True,
+    )
+    assert "Dat idee wacht op beoordeling" in refused.text
+    assert "That did not work" not in refused.text
+    made_up = await signed_in.get("/manage/projects/DEMO/moderation?error=Bel+0900-1234")
+    assert "Bel 0900-1234" not in made_up.text
+    assert "Dat lukte niet. Probeer het opnieuw." in made_up.text

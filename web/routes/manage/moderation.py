@@ -11,8 +11,23 @@ from core.domain.errors import DomainError
 from core.domain.model import Project
 from core.domain.numbers import read_id
 from core.domain.screening import flags
+from core.i18n import N_
 from web.deps import FacilitatorDep, IdPath, LanguageDep, ServicesDep, UserDep, project_for
 from web.routes.manage.common import page, router
+
+# What a refused decision means, by the refusal's code (only these reach the page: the
+# address carries the code, never a sentence someone could make up).
+REFUSALS = {
+    "merge": N_("Type the number of the idea to merge into, for example 12."),
+    "merged": N_("This idea was already merged into another one."),
+    "rejected": N_("An idea cannot be merged into a rejected idea."),
+    "held": N_("That idea is waiting for review: approve or correct it first, then merge."),
+    "themes": N_("An idea can have at most five themes."),
+    "empty": N_("The corrected text is empty."),
+    "too_long": N_("The corrected text is too long."),
+    "unknown_item": N_("That idea or comment no longer exists."),
+}
+REFUSED = N_("That did not work. Please try again.")
 
 
 @router.get("/projects/{code}/moderation", response_class=HTMLResponse)
@@ -34,8 +49,13 @@ async def moderation(
         queue=queue,
         log=log,
         mode=mode,
-        error=request.query_params.get("error", ""),
+        error=_refusal(request.query_params.get("error", "")),
     )
+
+
+def _refusal(code: str) -> str:
+    """The message id of a refusal's code (translated in the template); "" for none."""
+    return REFUSALS.get(code, REFUSED) if code else ""
 
 
 @router.post("/projects/{code}/moderation/{kind}/{item_id}/{action}")
@@ -65,7 +85,7 @@ async def moderate(
     try:
         await services.bus.handle(command)
     except DomainError as error:
-        return _back(project, error.detail or error.code)
+        return _back(project, error.detail if error.detail in REFUSALS else error.code)
     return _back(project)
 
 
