@@ -45,6 +45,9 @@ def test_an_admin_edits_the_statement_and_reads_the_audit_log(server):  # noqa: 
         page.get_by_role("link", name="Auditlog").click()
         expect(page.get_by_role("cell", name="Privacyinstellingen gewijzigd")).to_be_visible()
         check_accessibility(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
         for width, height in ((1280, 900), (390, 844)):
             phone = browser.new_context(
