@@ -12,6 +12,8 @@ Periods (the README's privacy section states them for residents and privacy offi
   its conversation state and transcript for a day at most.
 * A failed sign-in (the address typed and the client's address) counts towards the login
   limits for an hour at most; it is dropped after a day.
+* An audit log entry (who did what in the web area; staff e-mail addresses, never residents'
+  words) is kept two years, then dropped.
 * Everything else personal goes when the resident says "forget" (at once) or when the
   project's retention period (``projects.retention_days``, default 365) has passed after it
   closed.
@@ -31,6 +33,7 @@ DEFAULT_REDELIVERY = timedelta(days=7)  # a channel not named above: the longest
 SENT_IDS_KEPT = timedelta(days=7)  # provider message ids of sent messages (delivery reports)
 ANONYMOUS_KEPT = timedelta(hours=24)  # state and transcript of a visit that never consented
 LOGIN_FAILURES_KEPT = timedelta(hours=24)  # the login limits look back one hour at most
+AUDIT_LOG_KEPT = timedelta(days=730)
 DEFAULT_RETENTION_DAYS = 365
 MAX_RETENTION_DAYS = 3650
 

@@ -180,6 +180,12 @@ class ErasureRepository(Repository):
         gone = await self.conn.execute(failures.delete().where(failures.c.created_at < before))
         return int(gone.rowcount or 0)
 
+    async def prune_audit_log(self, before: datetime) -> int:
+        """Drop audit log entries older than ``before``."""
+        log = t.audit_log
+        gone = await self.conn.execute(log.delete().where(log.c.created_at < before))
+        return int(gone.rowcount or 0)
+
     async def prune_anonymous(self, before: datetime) -> int:
         """Drop the state and transcript of pseudonyms that never consented, idle since
         ``before``; return how many states went."""

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from core import views
 from core.domain import commands as c
+from core.domain.audit import AuditEntry
 from core.messages import Incoming
 from core.services.project_file import import_project, parse_project_file
 from core.storage import tables as t
@@ -126,6 +127,19 @@ async def test_failed_sign_ins_are_forgotten_after_a_day(demo: Container, clock:
     clock.advance(hours=2)
     await demo.bus.handle(c.PruneExpired())
     assert await _rows(demo, t.login_failures) == []
+
+
+async def test_audit_log_entries_are_kept_two_years(demo: Container, clock: TestClock):
+    async with demo.uow() as uow:
+        entry = AuditEntry("project.update", None, "fac@voorbeeld.nl", created_at=clock())
+        await uow.audit.add(entry)
+        await uow.commit()
+    clock.advance(days=729)
+    await demo.bus.handle(c.PruneExpired())
+    assert len(await _rows(demo, t.audit_log)) == 1
+    clock.advance(days=2)
+    await demo.bus.handle(c.PruneExpired())
+    assert await _rows(demo, t.audit_log) == []
 
 
 async def test_a_visit_that_never_consented_is_pruned_after_a_day(
