@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from config.settings import Settings
 from core.channels import Channel, WebhookHandler
+from core.domain import commands as c
 from core.outbox.ports import ChannelSender
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
@@ -165,6 +166,18 @@ def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:
     return found
 
 
+# The demo organisation's privacy settings, so its statement page reads as a real one would.
+DEMO_PRIVACY = c.UpdatePrivacySettings(
+    "gemeente-voorbeeld",
+    contact="privacy@voorbeeld.nl",
+    text=(
+        "Gemeente Voorbeeld verwerkt deze gegevens op grond van je toestemming (AVG artikel 6,"
+        " lid 1, onder a). Je kunt je toestemming altijd intrekken door VERGEET te sturen.\n"
+        "Dit is een demonstratieproject: er werkt geen echte gemeente mee."
+    ),
+)
+
+
 async def load_demo_if_empty(container: Container) -> str | None:
     """Load the demo project into an empty database; return its code when loaded."""
     from core.services.project_file import import_project, parse_project_file
@@ -175,4 +188,5 @@ async def load_demo_if_empty(container: Container) -> str | None:
         spec = parse_project_file(DEMO_FILE.read_text(encoding="utf-8"), DEMO_FILE.name)
         project, _ = await import_project(uow, spec)
         await uow.commit()
-        return project.code
+    await container.bus.handle(DEMO_PRIVACY)
+    return project.code

@@ -10,6 +10,7 @@ import pytest
 
 from bots.telegram.render import send_methods
 from bots.whatsapp.render import render as whatsapp_render
+from core.domain import commands as c
 from core.messages import Incoming
 from core.storage.db import create_all
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty
@@ -28,10 +29,17 @@ async def test_the_statement_in_dutch_says_what_why_how_long_and_which_rights(cl
                   "chatadres", "Waarom", "Hoe lang", "Groen en leefbaar Oosterwijk",
                   "365 dagen", "Wie ziet wat", "minstens 10 inwoners", "MIJN GEGEVENS",
                   "VERGEET", "STOP", "Autoriteit Persoonsgegevens",
-                  "neem contact op met Gemeente Voorbeeld"):  # fmt: skip
+                  "schrijf naar privacy@voorbeeld.nl", "toestemming (AVG artikel 6"):  # fmt: skip
         assert words in page, words
     for english in ("What we store", "Your rights", "days", "FORGET"):
         assert english not in page, english
+
+
+async def test_without_a_privacy_contact_the_statement_names_the_organisation(client, demo):
+    await demo.bus.handle(c.UpdatePrivacySettings(ORG, contact="", text=""))
+    page = (await client.get(f"/privacy/{ORG}")).text
+    assert "neem contact op met Gemeente Voorbeeld" in page
+    assert "privacy@voorbeeld.nl" not in page
 
 
 async def test_the_statement_in_english_is_complete(client):
