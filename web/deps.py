@@ -33,13 +33,15 @@ class WebChatPort(Protocol):
         self, token: str, project_code: str, language: str | None = None
     ) -> list[Any]: ...
 
-    async def ensure_started(
-        self, token: str, project_code: str, language: str | None = None
+    async def answer(
+        self,
+        token: str,
+        project_code: str,
+        *,
+        text: str | None = None,
+        choice: str | None = None,
+        language: str | None = None,
     ) -> None: ...
-
-    async def send_text(self, token: str, text: str) -> None: ...
-
-    async def choose(self, token: str, data: str) -> None: ...
 
     async def transcript(self, token: str) -> list[Any]: ...
 

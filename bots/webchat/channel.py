@@ -56,18 +56,25 @@ class WebChat:
             for r in outcome.replies
         ]
 
-    async def ensure_started(
-        self, token: str, project_code: str, language: str | None = None
+    async def answer(
+        self,
+        token: str,
+        project_code: str,
+        *,
+        text: str | None = None,
+        choice: str | None = None,
+        language: str | None = None,
     ) -> None:
-        """Start the conversation for real when the visitor first answers the greeting."""
-        if not await self.conversations.history(CHANNEL, token):
-            await self.start(token, project_code, language)
-
-    async def send_text(self, token: str, text: str) -> None:
-        await self._handle(token, Incoming.message(text))
-
-    async def choose(self, token: str, data: str) -> None:
-        await self._handle(token, Incoming.choice(data[:64]))
+        """Take a typed message or a pressed button. A visitor's first answer starts the
+        conversation the greeting only showed, in the same step."""
+        if choice:
+            incoming = Incoming.choice(choice[:64])
+        elif text is not None:
+            incoming = Incoming.message(text)
+        else:
+            return
+        opening = Incoming.start(project_code, language_hint=language)
+        await self.conversations.handle(CHANNEL, token, incoming, keep_log=True, opening=opening)
 
     async def _handle(self, token: str, incoming: Incoming) -> None:
         await self.conversations.handle(CHANNEL, token, incoming, keep_log=True)

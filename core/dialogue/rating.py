@@ -20,6 +20,10 @@ from core.messages import IncomingKind
 
 def ask(turn: Turn, rnd: RoundView, item_id: int, text: str, criterion: int) -> None:
     criteria = rnd.criteria or ("",)
+    if not 0 <= criterion < len(criteria):  # the round lost criteria while this item was rated
+        criterion = 0
+        if turn.state.item_id == item_id:
+            turn.state.criterion = 0
     name = criteria[criterion]
     if name:
         question = turn._("How do you score this on: {criterion}?", criterion=name)

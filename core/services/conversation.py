@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from core.dialogue import engine
 from core.dialogue.context import Context
-from core.dialogue.intents import IntentName, in_state, read
+from core.dialogue.intents import IntentName, Message, in_state, read
 from core.dialogue.state import State
 from core.domain.commands import CastVote, GiveConsent, RateItem
 from core.domain.errors import DomainError
@@ -85,6 +85,7 @@ class Conversations:
         dedupe_key: str | None = None,
         keep_log: bool = False,
         bot_id: int | None = None,
+        opening: Incoming | None = None,
     ) -> Outcome:
         """Handle one message from ``user_id`` on ``channel`` and return the replies.
 
@@ -97,6 +98,8 @@ class Conversations:
             keep_log: keep the conversation for display (the web chat).
             bot_id: the channel's bot (``bots.id``) the person writes to; only the projects
                 of that bot can be listed and joined. None: every project (the web chat).
+            opening: handled first, in the same transaction, when nothing is stored for this
+                person yet (a web-chat visitor answering a greeting that was only shown).
         """
         pseudonym = self.pseudonym(channel, user_id)
         incoming = incoming.sanitised()
@@ -109,27 +112,17 @@ class Conversations:
                 claimed = await uow.dialogue.claim_message(channel, key, uow.clock())
                 if not claimed:
                     return Outcome([], duplicate=True)
-            state = State.from_dict(await uow.dialogue.load(pseudonym, lock=True))
-            message = in_state(message, state)  # a typed option is that option's choice
-            ctx = await load_context(
-                uow,
-                pseudonym,
-                channel,
-                address,
-                state,
-                message,
-                analyses=self.analyses,
-                bot_id=bot_id,
-                public_url=self.public_url,
-            )
-            result = engine.step(ctx, state, message)
-            refused = await self._run(result, uow, state)
-            if refused is not None:
-                return refused
-            if result.state is not None:
-                await uow.dialogue.save(pseudonym, channel, result.state.to_dict(), uow.clock())
-                if keep_log:
-                    await _keep_log(uow, pseudonym, incoming, result, state, ctx)
+            stored = await uow.dialogue.load(pseudonym, lock=True)
+            state = State.from_dict(stored)
+            step = _Step(pseudonym, channel, address, bot_id, keep_log)
+            if stored is None and opening is not None:
+                opened = await self._step(uow, step, opening.sanitised(), None, state)
+                if isinstance(opened, Outcome):
+                    return opened
+                state = opened.state or state
+            result = await self._step(uow, step, incoming, message, state)
+            if isinstance(result, Outcome):
+                return result
             await uow.commit()
             events = uow.collect_events()
         for command in result.commands:
@@ -138,6 +131,38 @@ class Conversations:
         await self.bus.publish(events)
         language = (result.state.language if result.state else state.language) or "nl"
         return Outcome(result.replies, language=language)
+
+    async def _step(
+        self,
+        uow: UnitOfWork,
+        step: _Step,
+        incoming: Incoming,
+        message: Message | None,
+        state: State,
+    ) -> engine.Step | Outcome:
+        """Run one engine step and store its outcome; a refusal is the friendly reply."""
+        message = in_state(message or read(incoming), state)  # a typed option is its choice
+        ctx = await load_context(
+            uow,
+            step.pseudonym,
+            step.channel,
+            step.address,
+            state,
+            message,
+            analyses=self.analyses,
+            bot_id=step.bot_id,
+            public_url=self.public_url,
+        )
+        result = engine.step(ctx, state, message)
+        refused = await self._run(result, uow, state)
+        if refused is not None:
+            return refused
+        if result.state is not None:
+            now = uow.clock()
+            await uow.dialogue.save(step.pseudonym, step.channel, result.state.to_dict(), now)
+            if step.keep_log:
+                await _keep_log(uow, step.pseudonym, incoming, result, state, ctx)
+        return result
 
     async def _run(self, result: engine.Step, uow: UnitOfWork, before: State) -> Outcome | None:
         """Run the step's commands; on a domain error roll back and return the friendly reply."""
@@ -191,6 +216,17 @@ class Conversations:
         pseudonym = self.pseudonym(channel, user_id)
         async with self.bus.uow_factory() as uow:
             return await uow.dialogue.history(pseudonym)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """Who a step is for, and what to keep of it."""
+
+    pseudonym: str
+    channel: str
+    address: str | None
+    bot_id: int | None
+    keep_log: bool
 
 
 async def _keep_log(

@@ -72,3 +72,11 @@ def test_a_state_left_in_a_round_by_someone_no_longer_taking_part_starts_at_join
     result = step(ctx(resident=None), state, Incoming.message("Meer bomen"))
     assert result.commands == []
     assert result.state is not None and result.state.step in ("consent", "choose_project")
+
+
+def test_a_criterion_the_round_no_longer_has_is_asked_again_from_the_first():
+    state = State("DEMO", StepName.RATE, "nl", round_id=10, item_id=100, criterion=5)
+    result = step(ctx(), state, Incoming.message("hoi"))
+    assert result.state is not None and result.state.criterion == 0
+    again = step(ctx(), result.state, Incoming.message("hoi"))
+    assert again.replies  # asked again, not a server error

@@ -59,11 +59,8 @@ async def chat_post(
     secret = services.secret_key
     if not token or not hmac.compare_digest(csrf, _csrf(secret, token)):
         raise HTTPException(403, N_("This form has expired. Please reload the page."))
-    await chat.ensure_started(token, code, language=lang)
-    if choice:
-        await chat.choose(token, choice)
-    elif text is not None:
-        await chat.send_text(token, text[:MAX_FORM_TEXT])
+    typed = text[:MAX_FORM_TEXT] if text is not None else None
+    await chat.answer(token, code, text=typed, choice=choice, language=lang)
     if request.headers.get("HX-Request"):
         entries = await chat.transcript(token)
         return _render(request, services, code, token, entries, lang, partial=True)
