@@ -134,7 +134,9 @@ async def apply_retention(cmd: c.ApplyRetention, uow: UnitOfWork) -> list[int]:
     """Erase the personal data of every project whose retention period has passed.
 
     Contacts, profiles, transcripts, conversation state and the link between a resident and
-    their pseudonym go; ratings, votes, ideas and comments stay, counted, belonging to nobody.
+    their pseudonym go, and so do the words that never counted (rejected ideas and comments,
+    ones still held for review); ratings, votes, ideas and comments stay, counted, belonging to
+    nobody.
     A contact or conversation that still serves another project of the same person stays.
     Returns the ids of the projects erased.
     """
@@ -146,6 +148,7 @@ async def apply_retention(cmd: c.ApplyRetention, uow: UnitOfWork) -> list[int]:
         for pseudonym in await uow.erasure.unlink_residents(project.id):
             if not await uow.erasure.takes_part_elsewhere(pseudonym):
                 await uow.erasure.forget_reach(pseudonym)
+        await uow.erasure.drop_unshown_words(project.id)
         project.personal_data_erased_at = now
         await uow.projects.update(project)
         uow.emit(e.PersonalDataErased(project.id))

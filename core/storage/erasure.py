@@ -139,6 +139,33 @@ class ErasureRepository(Repository):
         await self.conn.execute(t.outbox.delete().where(t.outbox.c.project_id == project_id))
         return old
 
+    async def drop_unshown_words(self, project_id: int) -> None:
+        """Drop the words of a project that never counted: rejected ideas and ideas still held
+        for review (with their rating items), and the text of rejected or held comments (their
+        score still counts)."""
+        rounds = sa.select(t.rounds.c.id).where(t.rounds.c.project_id == project_id)
+        flagged = sa.func.json_array_length(t.ideas.c.flags) > 0
+        ideas = sa.select(t.ideas.c.id).where(
+            t.ideas.c.round_id.in_(rounds),
+            sa.or_(t.ideas.c.status == "rejected", sa.and_(t.ideas.c.status == "new", flagged)),
+        )
+        dropped = [int(i) for i in (await self.conn.scalars(ideas)).all()]
+        if dropped:
+            await self.conn.execute(t.items.delete().where(t.items.c.idea_id.in_(dropped)))
+            await self.conn.execute(t.ideas.delete().where(t.ideas.c.id.in_(dropped)))
+        comment_flagged = sa.func.json_array_length(t.feedback.c.flags) > 0
+        await self.conn.execute(
+            t.feedback.update()
+            .where(
+                t.feedback.c.round_id.in_(rounds),
+                sa.or_(
+                    t.feedback.c.status == "rejected",
+                    sa.and_(t.feedback.c.status == "new", comment_flagged),
+                ),
+            )
+            .values(text="")
+        )
+
     async def takes_part_elsewhere(self, pseudonym: str) -> bool:
         """Whether a pseudonym still has a resident in some project (its contact serves it)."""
         found = await self.conn.scalar(

@@ -215,6 +215,30 @@ async def test_after_the_retention_period_personal_data_goes_and_the_counts_stay
     assert [i["text"] for r in after.rounds for i in r.ideas] == ["Meer bankjes in het park"]
 
 
+async def test_retention_drops_the_words_that_never_counted(demo: Container, clock: TestClock):
+    async with demo.uow() as uow:
+        project = await uow.projects.by_code("DEMO")
+        assert project is not None and project.id is not None
+        rounds = {r.key: r.id or 0 for r in await uow.projects.rounds(project.id)}
+    who = await demo.bus.handle(c.GiveConsent("p1", project.id, "web", "nl"))
+    kept = await demo.bus.handle(c.SubmitIdea(who, rounds["ideeen"], "Meer bankjes"))
+    held = await demo.bus.handle(c.SubmitIdea(who, rounds["ideeen"], "Bel 0612345678"))
+    rejected = await demo.bus.handle(c.SubmitIdea(who, rounds["ideeen"], "Onzin idee"))
+    await demo.bus.handle(c.RejectContribution("idea", rejected, "dubbel"))
+    await demo.bus.handle(c.GiveFeedback(who, rounds["reactie"], 7, "Mail me: a@b.nl"))
+    await _close(demo, "DEMO", 1)
+    clock.advance(days=2)
+    await demo.bus.handle(c.ApplyRetention())
+
+    assert [r["id"] for r in await _rows(demo, t.ideas)] == [kept]
+    assert held not in [r["idea_id"] for r in await _rows(demo, t.items)]
+    rows = [row for table in (t.ideas, t.items, t.feedback) for row in await _rows(demo, table)]
+    stored = " ".join(str(value) for row in rows for value in row.values())
+    assert "0612345678" not in stored and "Onzin" not in stored and "a@b.nl" not in stored
+    (comment,) = await _rows(demo, t.feedback)
+    assert comment["score"] == 7  # the score still counts
+
+
 async def test_retention_keeps_a_contact_that_another_project_still_needs(
     demo: Container, clock: TestClock
 ):
