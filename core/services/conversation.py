@@ -141,7 +141,22 @@ class Conversations:
         state: State,
     ) -> engine.Step | Outcome:
         """Run one engine step and store its outcome; a refusal is the friendly reply."""
-        message = in_state(message or read(incoming), state)  # a typed option is its choice
+        result, ctx = await self._think(uow, step, message or read(incoming), state)
+        refused = await self._run(result, uow, state)
+        if refused is not None:
+            return refused
+        if result.state is not None:
+            now = uow.clock()
+            await uow.dialogue.save(step.pseudonym, step.channel, result.state.to_dict(), now)
+            if step.keep_log:
+                await _keep_log(uow, step.pseudonym, incoming, result, state, ctx)
+        return result
+
+    async def _think(
+        self, uow: UnitOfWork, step: _Step, message: Message, state: State
+    ) -> tuple[engine.Step, Context]:
+        """Read what the engine needs and run it (nothing stored yet)."""
+        message = in_state(message, state)  # a typed option is that option's choice
         ctx = await load_context(
             uow,
             step.pseudonym,
@@ -153,16 +168,7 @@ class Conversations:
             bot_id=step.bot_id,
             public_url=self.public_url,
         )
-        result = engine.step(ctx, state, message)
-        refused = await self._run(result, uow, state)
-        if refused is not None:
-            return refused
-        if result.state is not None:
-            now = uow.clock()
-            await uow.dialogue.save(step.pseudonym, step.channel, result.state.to_dict(), now)
-            if step.keep_log:
-                await _keep_log(uow, step.pseudonym, incoming, result, state, ctx)
-        return result
+        return engine.step(ctx, state, message), ctx
 
     async def _run(self, result: engine.Step, uow: UnitOfWork, before: State) -> Outcome | None:
         """Run the step's commands; on a domain error roll back and return the friendly reply."""
@@ -197,18 +203,8 @@ class Conversations:
         message = read(incoming.sanitised())
         async with (self.reading or self.bus.uow_factory)() as uow:
             state = State.from_dict(await uow.dialogue.load(pseudonym))
-            message = in_state(message, state)
-            ctx = await load_context(
-                uow,
-                pseudonym,
-                channel,
-                None,
-                state,
-                message,
-                analyses=self.analyses,
-                public_url=self.public_url,
-            )
-            result = engine.step(ctx, state, message)
+            step = _Step(pseudonym, channel, None, None, keep_log=False)
+            result, _ = await self._think(uow, step, message, state)
         language = (result.state.language if result.state else state.language) or "nl"
         return Outcome(result.replies, language=language)
 
