@@ -165,15 +165,16 @@ def results_workbook(sheets: list[Sheet]) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
-        for values in [sheet.header, *sheet.rows]:
-            ws.append(values)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
+        bold = Font(bold=True)
+        for r, values in enumerate([sheet.header, *sheet.rows], start=1):
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # text stays text: "=..." is never a formula
-                elif hasattr(cell.value, "year"):
+                elif hasattr(value, "year"):
                     cell.number_format = DATE_FORMAT
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+                if r == 1:
+                    cell.font = bold
         ws.freeze_panes = "A2"
         for i, column in enumerate(_columns(sheet), start=1):
             ws.column_dimensions[get_column_letter(i)].width = _width(column)

@@ -1,4 +1,7 @@
-"""Downloads of a project's results for officials: CSV per round, XLSX and ODS workbooks."""
+"""Downloads of a project's results for officials: CSV per round, XLSX and ODS workbooks.
+
+A workbook is written in a worker thread: a large project's ODS takes seconds (odfpy builds the
+whole document in memory), which must not hold up other requests."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import dataclasses
 
 from fastapi import HTTPException
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from core import views
 from core.domain.model import Project
@@ -53,7 +57,7 @@ async def results_xlsx(
     """Download every round as an XLSX workbook (an overview, rounds, wijken, age bands)."""
     project = await project_for(services, session, code)
     await record_export(services, session, project.code, "results.xlsx")
-    data = results_workbook(await _sheets(services, project, lang))
+    data = await run_in_threadpool(results_workbook, await _sheets(services, project, lang))
     return _download(data, XLSX, f"{project.code}-results.xlsx")
 
 
@@ -64,7 +68,7 @@ async def results_ods_file(
     """Download the same workbook as an OpenDocument spreadsheet."""
     project = await project_for(services, session, code)
     await record_export(services, session, project.code, "results.ods")
-    data = results_ods(await _sheets(services, project, lang))
+    data = await run_in_threadpool(results_ods, await _sheets(services, project, lang))
     return _download(data, ODS, f"{project.code}-results.ods")
 
 
