@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import gettext
 import io
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 DOMAIN = "messages"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DATETIME_FORMAT = "d MMM yyyy HH:mm"  # 2 dec 2026 11:00 (Dutch), 2 Dec 2026 11:00 (English)
 
 
 def normalise_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
@@ -57,3 +64,26 @@ def gettext_for(language: str | None) -> gettext.NullTranslations:
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
     """Mark a string for extraction without translating it here."""
     return message
+
+
+def local_time(value: datetime) -> datetime:
+    """A stored time (UTC; naive from SQLite means UTC) in Amsterdam time, to the second."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(AMSTERDAM).replace(microsecond=0)
+
+
+def format_when(value: datetime | None, language: str | None = None) -> str:
+    """A moment as people in the Netherlands read it: Amsterdam time, the language's words."""
+    if value is None:
+        return ""
+    lang = normalise_language(language)
+    return format_datetime(local_time(value), DATETIME_FORMAT, locale=lang)
+
+
+def format_number(value: float | None, language: str | None = None, digits: int = 1) -> str:
+    """A number with the language's decimal sign (a comma in Dutch), ``digits`` decimals."""
+    if value is None:
+        return "\u2013"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=normalise_language(language))

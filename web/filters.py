@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from core.i18n import AMSTERDAM, format_number, format_when
+
+__all__ = ["AMSTERDAM", "amsterdam", "number", "privacy_links"]
 
 
-def amsterdam(value: datetime | None) -> str:
-    """A UTC datetime shown in Amsterdam time, e.g. 02-12-2026 11:00."""
-    if value is None:
-        return ""
-    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+def amsterdam(value: datetime | None, language: str = "nl") -> str:
+    """A UTC datetime shown in Amsterdam time in the page's language, e.g. 2 dec 2026 11:00."""
+    return format_when(value, language)
+
+
+def number(value: float | None, language: str = "nl", digits: int = 1) -> str:
+    """A number with the page's decimal sign (a comma in Dutch) and ``digits`` decimals."""
+    return format_number(value, language, digits)
 
 
 _PRIVACY_PATH = r"/privacy/[a-z0-9][a-z0-9-]*"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
-from web.filters import amsterdam, privacy_links
+from core.labels import label
+from web.filters import amsterdam, number, privacy_links
 
 
 class Pages:
@@ -31,10 +33,13 @@ class Pages:
 def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(directory))
     templates.env.add_extension("jinja2.ext.i18n")
+    catalog = gettext_for(language)
     templates.env.install_gettext_translations(  # type: ignore[attr-defined]
-        gettext_for(language), newstyle=True
+        catalog, newstyle=True
     )
-    templates.env.filters["amsterdam"] = amsterdam
+    templates.env.filters["amsterdam"] = partial(amsterdam, language=language)
+    templates.env.filters["number"] = partial(number, language=language)
+    templates.env.filters["label"] = partial(label, catalog=catalog)
     templates.env.filters["privacy_links"] = privacy_links
     templates.env.globals["url_for"] = path_for
     return templates

@@ -8,7 +8,7 @@ from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option, short
 from core.domain import commands as c
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, format_when
 
 
 def start(turn: Turn, message: Message) -> None:
@@ -84,7 +84,7 @@ def my_data(turn: Turn, message: Message) -> None:
         _("Projects: {projects}", projects=", ".join(data.projects)),
         _(
             "Consent given: {when}",
-            when=", ".join(d.strftime("%Y-%m-%d %H:%M UTC") for d in data.consent_at),
+            when=", ".join(format_when(d, turn.state.language) for d in data.consent_at),
         ),
         _("Language: {language}", language=data.language or "-"),
         _("Neighbourhood: {wijk}", wijk=data.wijk or "-"),

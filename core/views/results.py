@@ -84,6 +84,7 @@ class RoundResult:
     items: list[ItemResult] = field(default_factory=list)
     feedback: ScoreStats | None = None
     comments: list[str] = field(default_factory=list)
+    scored_comments: list[tuple[int | None, str]] = field(default_factory=list)  # beside scores
 
 
 @dataclass
@@ -227,7 +228,7 @@ async def _add_feedback(
         {int(s): int(n) for s, n in hist_rows}, rnd.scale_min, rnd.scale_max
     )
     rows = await conn.execute(
-        sa.select(t.feedback.c.text, t.feedback.c.flags, t.feedback.c.status)
+        sa.select(t.feedback.c.score, t.feedback.c.text, t.feedback.c.flags, t.feedback.c.status)
         .where(
             t.feedback.c.round_id == rnd.id,
             t.feedback.c.text != "",
@@ -237,7 +238,10 @@ async def _add_feedback(
         .order_by(t.feedback.c.id.desc())
         .limit(quotes)
     )
-    result.comments = [r.text for r in rows if shown_to_others(r.text, r.flags, r.status)]
+    result.scored_comments = [
+        (r.score, r.text) for r in rows if shown_to_others(r.text, r.flags, r.status)
+    ]
+    result.comments = [text for _, text in result.scored_comments]
     result.participants = await distinct_residents(conn, t.feedback, rnd.id)
 
 

@@ -227,6 +227,13 @@ async def test_my_data_shows_what_is_stored_and_forget_erases_it(demo: Container
     assert await _count(demo, t.items) == 11  # 6 fixed items, 5 statements; the idea went
 
 
+async def test_my_data_gives_the_consent_time_in_amsterdam_time_in_dutch(demo: Container):
+    kim = ChatResident(demo.conversations, "kim")
+    await kim.join(postcode="5041")  # the test clock stands at 2 December 2026, 10:00 UTC
+    text = (await kim.say("mijn gegevens"))[0].text
+    assert "Toestemming gegeven: 2 dec 2026 11:00" in text and "UTC" not in text
+
+
 async def test_a_typed_number_picks_the_numbered_option(demo: Container):
     lot = ChatResident(demo.conversations, "lot")
     await lot.start("DEMO")

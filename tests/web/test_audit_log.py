@@ -192,10 +192,14 @@ async def test_an_admin_downloads_the_log_as_csv_without_formulas(demo, admin):
             )  # fmt: skip
         )
         await uow.commit()
-    response = await admin.get("/manage/audit.csv")
+    response = await admin.get("/manage/audit.csv?dialect=rfc4180&lang=en")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows[0]["action"] == "project.create"
+    assert rows[0]["action"] == "project.create" and rows[0]["description"] == "Project created"
+    dutch = await admin.get("/manage/audit.csv")  # Dutch Excel: BOM, semicolons, Dutch words
+    assert dutch.content.startswith(b"\xef\xbb\xbf")
+    first = next(csv.DictReader(io.StringIO(dutch.content.decode("utf-8-sig")), delimiter=";"))
+    assert first["Omschrijving"] == "Project aangemaakt" and first["Wie"].startswith("'=")
     assert rows[0]["actor"].startswith("'=")
     assert rows[0]["detail"] == "{}"
     entries = await _audit(demo)

@@ -4,7 +4,11 @@ organisation's name (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import zipfile
+
+from openpyxl import load_workbook
 
 from core.services.project_file import import_project, parse_project_file
 from inspraak.bootstrap import Container
@@ -28,15 +32,47 @@ statements = [{listed}, "Gewoon een stelling."]
         await import_project(uow, parse_project_file(toml))
         await uow.commit()
 
-    response = await signed_in.get("/manage/projects/FORMULE/rounds/stellingen/results.csv")
+    base = "/manage/projects/FORMULE/rounds/stellingen/results.csv"
+    plain = await signed_in.get(f"{base}?dialect=rfc4180&lang=en")
+    dutch = await signed_in.get(base)  # Dutch Excel: semicolons, a BOM, Dutch headers
 
-    assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert sorted(r["text"] for r in rows) == sorted(
-        ["'" + f for f in FORMULAS] + ["Gewoon een stelling."]
-    )
-    cells = [cell for row in rows for cell in row.values()]
-    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert plain.status_code == 200 and dutch.status_code == 200
+    for text, delimiter, column in (
+        (plain.text, ",", "text"),
+        (dutch.content.decode("utf-8-sig"), ";", "tekst"),
+    ):
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        assert sorted(r[column] for r in rows) == sorted(
+            ["'" + f for f in FORMULAS] + ["Gewoon een stelling."]
+        )
+        cells = [cell for row in rows for cell in row.values()]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+async def test_the_workbooks_keep_a_residents_formula_as_text(signed_in, demo: Container):
+    rounds = """
+[[rounds]]
+key = "stellingen"
+kind = "statements"
+question = "Vraag"
+statements = ["=HYPERLINK(\\"http://evil.example\\",\\"klik\\")", "Gewoon."]
+"""
+    toml = project_toml("FORMULE", rounds).replace("gemeente-test", "gemeente-voorbeeld")
+    async with demo.uow() as uow:
+        await import_project(uow, parse_project_file(toml))
+        await uow.commit()
+
+    xlsx = await signed_in.get("/manage/projects/FORMULE/results.xlsx")
+    ods = await signed_in.get("/manage/projects/FORMULE/results.ods")
+
+    sheet = load_workbook(io.BytesIO(xlsx.content))["stellingen"]
+    texts = [c.value for c in sheet["B"]]
+    assert '=HYPERLINK("http://evil.example","klik")' in texts
+    assert all(c.data_type == "s" for c in sheet["B"])  # a string cell, never a formula
+    with zipfile.ZipFile(io.BytesIO(ods.content)) as book:
+        content = html.unescape(book.read("content.xml").decode())
+    assert '<text:p>=HYPERLINK("http://evil.example","klik")</text:p>' in content
+    assert "table:formula" not in content
 
 
 async def test_the_project_file_download_and_the_edit_form_keep_the_organisation_name(

@@ -173,13 +173,17 @@ async def test_publishing_opens_the_summary_page(signed_in, demo):
 
 
 async def test_exports_csv_and_xlsx(signed_in):
-    csv = await signed_in.get("/manage/projects/DEMO/rounds/stellingen/results.csv")
+    path = "/manage/projects/DEMO/rounds/stellingen/results.csv?dialect=rfc4180&lang=en"
+    csv = await signed_in.get(path)
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("round,kind,item_id")
     assert all(line.startswith("stellingen,") for line in csv.text.splitlines()[1:])
     xlsx = await signed_in.get("/manage/projects/DEMO/results.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["summary", "ideeen", "beoordelen", "stellingen", "reactie"]
+    assert book.sheetnames == [
+        "Overzicht", "ideeen", "beoordelen", "stellingen", "reactie", "Per wijk",
+        "Per leeftijdsgroep",
+    ]  # fmt: skip
 
 
 async def test_the_api_answers_with_a_token(client, demo, facilitator):

@@ -31,7 +31,7 @@ async def test_the_moderation_page_keeps_the_decisions_without_the_forgotten_wor
     await demo.bus.handle(c.ForgetResident("kim"))
 
     page = (await signed_in.get("/manage/projects/DEMO/moderation")).text
-    assert f"correct idea #{idea}" in page and f"reject idea #{idea}" in page
+    assert f"Idee #{idea} verbeterd" in page and f"Idee #{idea} afgewezen" in page
     for words in (ORIGINAL, FIXED, "0612345678"):
         assert words not in page
     async with demo.uow() as uow:

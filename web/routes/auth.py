@@ -224,5 +224,5 @@ async def revoke_token(token_id: IdPath, services: ServicesDep, session: UserDep
     """Revoke one of your tokens: the API refuses it from now on."""
     found = await services.bus.handle(c.RevokeApiToken(session.user.id or 0, token_id))
     if not found:
-        raise HTTPException(404, "No such token")
+        raise HTTPException(404, N_("No such token"))
     return RedirectResponse("/account/tokens?revoked=1", 303)

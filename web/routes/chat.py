@@ -72,7 +72,7 @@ def _code(raw: str) -> str:
     """The project code of a chat link; a link that holds none is a page not found."""
     code = Project.parse_code(raw)
     if code is None:
-        raise HTTPException(404, "Unknown project")
+        raise HTTPException(404, N_("Unknown project"))
     return code
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core import views
+from core.i18n import N_
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
 
@@ -20,6 +21,6 @@ async def privacy_page(
     async with services.reading() as uow:
         statement = await views.privacy_statement(uow, slug.strip().lower())
     if statement is None:
-        raise HTTPException(404, "Unknown organisation")
+        raise HTTPException(404, N_("Unknown organisation"))
     context = {"org": statement, "min_group": views.MIN_GROUP}
     return render(request, "privacy.html", context, lang)

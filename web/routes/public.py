@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from core import views
 from core.domain.model import Project
+from core.i18n import N_
 from web.deps import LanguageDep, OptionalSessionDep, ServicesDep
 from web.rendering import render
 
@@ -61,7 +62,7 @@ async def results_page(code: str, session: OptionalSessionDep) -> RedirectRespon
     """The old results address: the live view for a signed-in user, else the summary."""
     code = Project.parse_code(code) or ""  # "%00" and the like are no code
     if not code:
-        raise HTTPException(404, "Unknown project")
+        raise HTTPException(404, N_("Unknown project"))
     if session is not None:
         return RedirectResponse(f"/manage/projects/{code}/results", 303)
     return RedirectResponse(f"/p/{code}", 303)

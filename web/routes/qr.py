@@ -9,6 +9,7 @@ import segno
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from core.i18n import N_
 from web.deps import ServicesDep, active_project
 from web.routes.public import join_links
 
@@ -34,7 +35,7 @@ async def qr_code(
 ) -> Response:
     """The QR code of a project's join link on one channel (``web``, ``telegram``, ...)."""
     if kind not in MEDIA_TYPES:
-        raise HTTPException(404, "Unknown image type")
+        raise HTTPException(404, N_("Unknown image type"))
     project = await active_project(services, code)
     return qr_response(request, services, project.code, channel, kind, "public, max-age=3600")
 
@@ -44,12 +45,12 @@ def qr_response(
 ) -> Response:
     """The QR code of ``code``'s join link on ``channel`` as a download (404 when none)."""
     if kind not in MEDIA_TYPES:
-        raise HTTPException(404, "Unknown image type")
+        raise HTTPException(404, N_("Unknown image type"))
     url = next(
         (x["url"] for x in join_links(request, services, code) if x["channel"] == channel), None
     )
     if url is None:
-        raise HTTPException(404, "No join link on this channel")
+        raise HTTPException(404, N_("No join link on this channel"))
     filename = f"inspraak-{code}-{channel}.{kind}"
     return Response(
         qr_image(url, kind),

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from core import views
 from core.domain.model import Project
 from core.domain.screening import flags
+from core.i18n import N_
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
@@ -34,7 +35,7 @@ async def summary_page(
             uow, Project.normalise_code(code), services.clock(), quote_filter=shareable
         )
         if summary is None:
-            raise HTTPException(404, "No published results for this project.")
+            raise HTTPException(404, N_("No published results for this project."))
         statements = [r.id for r in summary.rounds if r.kind == "statements"]
         opinions = await opinion_summaries(uow, services.analyses, statements, lang)
     return render(request, "summary.html", {"summary": summary, "opinions": opinions}, lang)

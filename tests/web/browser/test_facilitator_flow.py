@@ -208,7 +208,7 @@ def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
         page.get_by_label("Sluit op").fill("2030-06-15T17:00")
         page.get_by_role("button", name="Ronde opslaan").click()
         expect(page).to_have_url(f"{base}/manage/projects/PARK")
-        expect(page.locator("#round-reactie")).to_contain_text("01-06-2030 09:00")
+        expect(page.locator("#round-reactie")).to_contain_text("1 jun 2030 09:00")
 
         # A resident answers in the web chat (with HTML in the idea, which must stay text).
         resident_context = browser.new_context(bypass_csp=True, locale="nl-NL")

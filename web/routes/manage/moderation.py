@@ -74,11 +74,11 @@ async def moderate(
     """Approve, reject, correct, merge or tag one contribution."""
     project = await project_for(services, session, code, change=True)
     if kind not in ("idea", "feedback"):
-        raise HTTPException(404, "Unknown kind")
+        raise HTTPException(404, N_("Unknown kind"))
     async with services.reading() as uow:
         row = await views.contribution_project(uow, kind, item_id)
     if row != project.id:
-        raise HTTPException(404, "Unknown contribution")
+        raise HTTPException(404, N_("Unknown contribution"))
     command = _command(kind, item_id, action, session.user.id, reason, text, into, themes)
     if command is None:
         return _back(project, "merge")
@@ -112,7 +112,7 @@ def _command(
         return c.MergeIdeas(item_id, target_id, uid) if target_id is not None else None
     if action == "tag" and kind == "idea":
         return c.TagIdea(item_id, tuple(t for t in themes.split(",") if t.strip()), uid)
-    raise HTTPException(404, "Unknown action")
+    raise HTTPException(404, N_("Unknown action"))
 
 
 def _back(project: Project, error: str = "") -> Response:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from core import views
 from core.domain.model import Project
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
-from web.exports import results_csv, results_workbook
 from web.routes.manage.common import page, router
-from web.routes.manage.governance import record_export
 from web.routes.public import join_links
 from web.routes.qr import qr_response
 
@@ -90,28 +86,3 @@ async def results(
         opinions=opinions,
         min_group=views.MIN_GROUP,
     )
-
-
-@router.get("/projects/{code}/results.xlsx")
-async def results_xlsx(code: str, services: ServicesDep, session: UserDep) -> Response:
-    """Download every round as an XLSX workbook (a summary sheet and a sheet per round)."""
-    project = await project_for(services, session, code)
-    await record_export(services, session, project.code, "results.xlsx")
-    data = results_workbook(await _results(services, project))
-    headers = {"Content-Disposition": f'attachment; filename="{project.code}-results.xlsx"'}
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media, headers=headers)
-
-
-@router.get("/projects/{code}/rounds/{key}/results.csv")
-async def round_csv(code: str, key: str, services: ServicesDep, session: UserDep) -> Response:
-    """Download one round's results as CSV."""
-    project = await project_for(services, session, code)
-    found = await _results(services, project)
-    chosen = [r for r in found.rounds if r.key == key]
-    if not chosen:
-        raise HTTPException(404, "Unknown round")
-    await record_export(services, session, project.code, "results.csv", key)
-    text = results_csv(dataclasses.replace(found, rounds=chosen))
-    headers = {"Content-Disposition": f'attachment; filename="{project.code}-{key}.csv"'}
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

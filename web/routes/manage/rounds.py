@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
 from core.domain.model import Project
-from core.i18n import gettext_for
+from core.i18n import N_, gettext_for
 from core.services.project_spec import InvalidProjectFile, current_file
 from core.views.broadcast import broadcast_progress
 from web import forms
@@ -92,7 +92,7 @@ async def edit_round(
         current = await current_file(uow, project)
     found = next((r for r in current["rounds"] if r["key"] == key), None)
     if found is None:
-        raise HTTPException(404, "Unknown round")
+        raise HTTPException(404, N_("Unknown round"))
     values = forms.round_form(found)
     return await _round_page(request, services, session, lang, project, values, {}, True)
 
@@ -172,7 +172,7 @@ async def round_action(
     """Open or close a round now, or publish its results on the summary page."""
     project = await project_for(services, session, code, change=True)
     if action not in ROUND_ACTIONS:
-        raise HTTPException(404, "Unknown action")
+        raise HTTPException(404, N_("Unknown action"))
     rnd = await round_for(services, project, key)
     await send(services, ROUND_ACTIONS[action](rnd.id or 0, session.user.id))
     return RedirectResponse(f"/manage/projects/{project.code}#round-{key}", 303)
@@ -187,5 +187,5 @@ async def round_progress(
     async with services.reading() as uow:
         progress = await broadcast_progress(uow, project.code, key, services.clock())
     if progress is None:
-        raise HTTPException(404, "no such round")
+        raise HTTPException(404, N_("no such round"))
     return JSONResponse(progress.to_json(), headers={"Cache-Control": "no-store"})

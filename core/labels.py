@@ -1,0 +1,72 @@
+"""Readable labels for the values the domain stores as English words (states, kinds, statuses).
+
+Pages and exports never show a stored value such as ``scheduled`` or ``approved``: they show
+its label, translated through the catalogs. A value without a label is shown as it is, so a new
+state is visible (and the Dutch-text test fails) until it gets one here.
+"""
+
+from __future__ import annotations
+
+from gettext import NullTranslations
+
+from core.i18n import N_
+
+LABELS: dict[str, dict[str, str]] = {
+    "round_state": {
+        "draft": N_("draft"),
+        "scheduled": N_("scheduled"),
+        "open": N_("running"),
+        "closed": N_("closed"),
+    },
+    "round_kind": {
+        "ideas": N_("ideas"),
+        "rating": N_("rating"),
+        "statements": N_("statements"),
+        "feedback": N_("feedback"),
+    },
+    "project_status": {
+        "draft": N_("draft"),
+        "active": N_("active"),
+        "closed": N_("closed"),
+    },
+    "contribution_status": {
+        "new": N_("new"),
+        "approved": N_("approved"),
+        "rejected": N_("rejected"),
+        "merged": N_("merged"),
+    },
+    "outbox_status": {
+        "pending": N_("waiting"),
+        "sending": N_("sending"),
+        "sent": N_("sent"),
+        "failed": N_("failed"),
+        "blocked": N_("blocked"),
+        "cancelled": N_("cancelled"),
+    },
+    "contribution_kind": {
+        "idea": N_("idea"),
+        "feedback": N_("comment"),
+    },
+    "moderation_action": {
+        "approve": N_("approved"),
+        "reject": N_("rejected"),
+        "correct": N_("corrected"),
+        "merge": N_("merged"),
+        "tag": N_("themes set"),
+        "takes_place": N_("takes the place of an erased idea"),
+    },
+    "moderation_detail": {
+        "reason": N_("reason"),
+        "themes": N_("themes"),
+        "into": N_("into idea"),
+        "moved": N_("ratings moved"),
+        "of": N_("erased idea"),
+    },
+}
+
+
+def label(value: object, group: str, catalog: NullTranslations) -> str:
+    """The translated label of a stored ``value`` of ``group`` (the value itself if unknown)."""
+    text = "" if value is None else str(value)
+    message = LABELS.get(group, {}).get(text)
+    return catalog.gettext(message) if message else text
