@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -16,6 +18,21 @@ def amsterdam(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def decimal(value: float | int | None, digits: int = 1, *, locale: str = "nl") -> str:
+    """A number in the page's language with ``digits`` decimals: 5,4 in Dutch, 5.4 in English."""
+    if value is None:
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def long_date(value: datetime | None, *, locale: str = "nl") -> str:
+    """A day in Amsterdam time, written out: 2 december 2026 (Dutch) or December 2, 2026."""
+    if value is None:
+        return ""
+    return format_date(value.astimezone(AMSTERDAM).date(), format="long", locale=locale)
 
 
 _PRIVACY_PATH = r"/privacy/[a-z0-9][a-z0-9-]*"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
-from web.filters import amsterdam, privacy_links
+from web.filters import amsterdam, decimal, long_date, privacy_links
 
 
 class Pages:
@@ -36,6 +37,8 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     )
     templates.env.filters["amsterdam"] = amsterdam
     templates.env.filters["privacy_links"] = privacy_links
+    templates.env.filters["decimal"] = partial(decimal, locale=language)
+    templates.env.filters["long_date"] = partial(long_date, locale=language)
     templates.env.globals["url_for"] = path_for
     return templates
 
