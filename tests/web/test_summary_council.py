@@ -151,8 +151,7 @@ async def test_the_facilitator_previews_the_page_before_publishing_and_the_publi
     assert preview.status_code == 200
     assert "Voorbeeld voor begeleiders" in preview.text
     assert "Gemeente Zuiderhaven" in preview.text and "Schaduw op het plein" in preview.text
-    assert "zolang de ronde loopt" not in preview.text  # shown as it will be once published
+    assert "terwijl de ronde loopt" not in preview.text  # shown as it will be once published
     assert preview.headers["cache-control"] == "private, no-store"
     assert "geheim-" not in preview.text
     assert 'href="/manage/projects/RAAD/preview"' in results
-

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from core import views
 from core.domain.model import Project
 from core.domain.screening import flags
+from core.i18n import N_
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep
 from web.rendering import render
@@ -48,5 +49,5 @@ async def summary_page(
     """Show what residents said, once the facilitator has published results."""
     context = await summary_context(services, Project.normalise_code(code), lang)
     if context is None:
-        raise HTTPException(404, "No published results for this project.")
+        raise HTTPException(404, N_("No published results for this project."))
     return render(request, "summary.html", context, lang)
