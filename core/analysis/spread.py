@@ -61,6 +61,18 @@ def is_divided(dissent: float | None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class DissentRule:
+    """The rule's numbers, for pages that state it in a sentence."""
+
+    divided: float = DISSENT_THRESHOLD
+    strong: float = STRONG_AGREEMENT
+    min_answers: int = MIN_ANSWERS
+
+
+RULE = DissentRule()
+
+
 def agreement(dissent: float | None) -> Agreement | None:
     """The plain-language spread of a dissent score; None when nobody answered."""
     if dissent is None:

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.analysis.spread import MIN_ANSWERS
+from core.analysis.spread import RULE, DissentRule
 from core.domain import model
 from core.storage import tables as t
 from core.views.accounting import Accounting, moderation, participation
@@ -61,7 +61,7 @@ class Summary:
     generated_at: datetime
     accounting: Accounting | None = None
     preview: bool = False  # the facilitator's preview: rounds shown as once published
-    min_answers: int = MIN_ANSWERS
+    rule: DissentRule = RULE  # the one definition of dissent, stated on the page
 
 
 async def public_summary(

@@ -8,6 +8,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core import views
+from core.analysis.spread import RULE
 from core.domain.model import Project
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
@@ -91,6 +92,7 @@ async def results(
         breakdowns=breakdowns,
         opinions=opinions,
         min_group=views.MIN_GROUP,
+        rule=RULE,
     )
 
 
