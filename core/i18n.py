@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -87,3 +87,11 @@ def format_number(value: float | None, language: str | None = None, digits: int 
         return "\u2013"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=normalise_language(language))
+
+
+def format_day(value: datetime | None, language: str | None = None) -> str:
+    """A day in Amsterdam time, written out: 2 december 2026 (Dutch) or December 2, 2026."""
+    if value is None:
+        return ""
+    day = local_time(value).date()
+    return format_date(day, format="long", locale=normalise_language(language))

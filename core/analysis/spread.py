@@ -1,13 +1,19 @@
 """Spread of scores in a rating round on a closed scale ``[lo, hi]``.
 
 Standard deviation is the population one (divide by n): the scores are the whole round, not a
-sample. The largest possible population standard deviation on ``[lo, hi]`` is ``(hi - lo) / 2``
-(half the scores at each end), so ``dissent = std / ((hi - lo) / 2)`` runs from 0 (everyone
-gave the same score) to 1 (a perfect split between the extremes).
+sample. ``dissent = std / (hi - lo)``, the standard deviation as a share of the scale's range,
+runs from 0 (everyone gave the same score) to 0.5 (a perfect split between the extremes).
 
-Opinions are *divided* when the dissent is above :data:`DISSENT_THRESHOLD` (0.3), judged on the
-exact value, never on a rounded one (README, "Results and publishing"). :func:`is_divided` is the
-one definition: the analysis, the results page, the summary and the exports all use it.
+The one definition of dissent (README, "Results and publishing"): opinions are *divided* when
+the dissent is above :data:`DISSENT_THRESHOLD` (0.3) of the range, MeetingSphere's "strong
+dissent" rule, judged on the exact value, never on a rounded one. On a 1-5 scale that is a
+standard deviation above 1.2: the scores 3, 4 and 5 (sd 0.82) are not divided; half 1s and half
+4s (sd 1.5) are. Below it, a dissent up to :data:`STRONG_AGREEMENT` (0.15, sd 0.6 on 1-5) is
+"strong agreement", the rest "some difference". :func:`is_divided` and :func:`agreement` are
+used by the analysis, the results page, the summary and the exports alike.
+
+An item with fewer than :data:`MIN_ANSWERS` scores gets a caveat wherever it is shown: a mean
+of a handful of residents says little.
 """
 
 from __future__ import annotations
@@ -15,8 +21,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-DISSENT_THRESHOLD = 0.3
+DISSENT_THRESHOLD = 0.3  # of the scale's range: above it, opinions are divided
+STRONG_AGREEMENT = 0.15  # of the scale's range: up to it, residents broadly agree
+MIN_ANSWERS = 10  # fewer scores than this and a figure is shown with a caveat
+
+
+class Agreement(StrEnum):
+    """How much residents agreed about one item, in words a council reads."""
+
+    STRONG = "strong"  # grote overeenstemming
+    SOME = "some"  # enige verschillen
+    DIVIDED = "divided"  # verdeeld
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,34 @@ def is_divided(dissent: float | None) -> bool:
         and dissent > DISSENT_THRESHOLD
         and not math.isclose(dissent, DISSENT_THRESHOLD)
     )
+
+
+@dataclass(frozen=True)
+class DissentRule:
+    """The rule's numbers, for pages that state it in a sentence."""
+
+    divided: float = DISSENT_THRESHOLD
+    strong: float = STRONG_AGREEMENT
+    min_answers: int = MIN_ANSWERS
+
+
+RULE = DissentRule()
+
+
+def agreement(dissent: float | None) -> Agreement | None:
+    """The plain-language spread of a dissent score; None when nobody answered."""
+    if dissent is None:
+        return None
+    if is_divided(dissent):
+        return Agreement.DIVIDED
+    if dissent <= STRONG_AGREEMENT or math.isclose(dissent, STRONG_AGREEMENT):
+        return Agreement.STRONG
+    return Agreement.SOME
+
+
+def too_few(n: int) -> bool:
+    """Whether ``n`` answers are too few to read a mean without a caveat (but some answered)."""
+    return 0 < n < MIN_ANSWERS
 
 
 def spread(scores: Sequence[int], lo: int, hi: int) -> Spread:
@@ -84,7 +129,7 @@ def spread_of_counts(counts: Mapping[int, int], lo: int, hi: int) -> Spread:
     mean = sum(score * count for score, count in histogram.items()) / n
     variance = sum(count * (score - mean) ** 2 for score, count in histogram.items()) / n
     std = math.sqrt(variance)
-    dissent = std / ((hi - lo) / 2)
+    dissent = std / (hi - lo)
     return Spread(
         lo=lo,
         hi=hi,

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.analysis.spread import spread_of_counts
+from core.analysis.spread import agreement, spread_of_counts, too_few
 from core.domain import model
 from core.domain.screening import shown_to_others
 from core.storage import tables as t
@@ -29,9 +29,11 @@ class ScoreStats:
     mean: float | None
     median: float | None
     stdev: float | None
-    dissent: float | None  # standard deviation / the largest possible on this scale, rounded
+    dissent: float | None  # standard deviation / the scale's range, rounded
     histogram: dict[int, int]
     divided: bool = False  # the exact dissent is above the threshold (analysis.spread)
+    agreement: str | None = None  # "strong", "some" or "divided" (analysis.spread.agreement)
+    too_few: bool = False  # some answered, but fewer than analysis.spread.MIN_ANSWERS
 
 
 def _rounded(value: float | None) -> float | None:
@@ -49,6 +51,8 @@ def stats_from_histogram(histogram: dict[int, int], low: int, high: int) -> Scor
         _rounded(found.dissent),
         found.histogram,
         found.dissent_flag,
+        None if (level := agreement(found.dissent)) is None else level.value,
+        too_few(found.n),
     )
 
 

@@ -13,8 +13,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.analysis.spread import RULE, DissentRule
 from core.domain import model
 from core.storage import tables as t
+from core.views.accounting import Accounting, moderation, participation
 from core.views.reading import (
     ANSWERS,
     GONE,
@@ -45,6 +47,8 @@ class SummaryRound:
     feedback: ScoreStats | None = None
     quotes: list[str] = field(default_factory=list)
     live: bool = False  # shown while it runs, before the facilitator published the results
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 @dataclass
@@ -55,6 +59,9 @@ class Summary:
     residents: int
     rounds: list[SummaryRound]
     generated_at: datetime
+    accounting: Accounting | None = None
+    preview: bool = False  # the facilitator's preview: rounds shown as once published
+    rule: DissentRule = RULE  # the one definition of dissent, stated on the page
 
 
 async def public_summary(
@@ -63,27 +70,52 @@ async def public_summary(
     now: datetime,
     top: int = 10,
     quote_filter: QuoteFilter | None = None,
+    *,
+    preview: bool = False,
 ) -> Summary | None:
     """The municipality's summary: published rounds only, top items by SQL, no personal data.
 
     ``quote_filter(text)`` returns True for a text that may be shown (e.g. no phone number); it
     applies to quotes and to rating items made from residents' ideas. None for a draft project
     or one without a round whose results are shown.
+
+    With ``preview`` (the facilitator's, never public) every round that has opened is shown
+    as it will appear once its results are published, under the same trust rules.
     """
     conn = uow.conn
     row = (await conn.execute(sa.select(t.projects).where(t.projects.c.code == code))).first()
-    if row is None or row.status == model.ProjectStatus.DRAFT.value:
+    if row is None or (row.status == model.ProjectStatus.DRAFT.value and not preview):
         return None
-    rounds = [r for r in await project_rounds(conn, row.id) if r.results_shown]
+    rounds = [r for r in await project_rounds(conn, row.id) if _included(r, preview)]
     if not rounds:
         return None
     shown = Shown.of(row.settings, quote_filter)
-    residents = int(
-        await conn.scalar(sa.select(sa.func.count()).where(t.residents.c.project_id == row.id))
-        or 0
-    )
     out = [await _summary_round(uow, rnd, now, top, shown) for rnd in rounds]
-    return Summary(row.code, row.title, row.intro, residents, out, now)
+    if preview:
+        for rnd in out:
+            rnd.live = False
+    found = await participation(conn, row.id)
+    org = await conn.scalar(
+        sa.select(t.organisations.c.name).where(t.organisations.c.id == row.organisation_id)
+    )
+    opened = [r.opens_at for r in rounds if r.opens_at is not None]
+    closed = [r.closes_at for r in rounds if r.closes_at is not None]
+    accounting = Accounting(
+        str(org or ""),
+        (min(opened, default=None), max(closed, default=None)),
+        found,
+        await moderation(conn, [r.id or 0 for r in rounds], shown.moderation),
+    )
+    return Summary(
+        row.code, row.title, row.intro, found.total, out, now, accounting, preview=preview
+    )
+
+
+def _included(rnd: model.Round, preview: bool) -> bool:
+    """Whether a round is on the summary: results shown, or (preview) it has opened."""
+    if rnd.results_shown:
+        return True
+    return preview and rnd.state in (model.RoundState.OPEN, model.RoundState.CLOSED)
 
 
 async def _summary_round(
@@ -102,6 +134,8 @@ async def _summary_round(
         started,
         finished,
         live=rnd.results_published_at is None,
+        opens_at=rnd.opens_at,
+        closes_at=rnd.closes_at,
     )
     if rnd.kind == model.RoundKind.IDEAS:
         summary.ideas, summary.themes = await _ideas_and_themes(conn, rid, top)

@@ -128,8 +128,10 @@ async def test_residents_from_the_chat_form_groups_and_no_personal_data_is_shown
         await publish(client, "BUURT", "stellingen")
         page = await client.get("/p/BUURT")
 
-    assert "zodra de resultaten gepubliceerd zijn" in before.text  # not before publishing
-    assert 'class="opinion-map"' not in before.text
+    # Issue 16: the facilitator sees the groups live, before publishing; the public does not yet.
+    assert "zodra de resultaten gepubliceerd zijn" in before.text
+    assert 'class="opinion-map"' in before.text
+    assert re.findall(r"Groep [AB]: (\d+) bewoners</h4>", before.text) == ["8", "8"]
     html = page.text
     assert re.findall(r"Groep [AB]: (\d+) bewoners</h4>", html) == ["8", "8"]
     assert "Meer bankjes in het park." in section(html, "op-stellingen-consensus")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
@@ -10,7 +12,7 @@ from core.domain.model import Project
 from core.domain.screening import flags
 from core.i18n import N_
 from core.views.opinions import opinion_summaries
-from web.deps import LanguageDep, ServicesDep
+from web.deps import LanguageDep, Services, ServicesDep
 from web.rendering import render
 
 router = APIRouter()
@@ -25,17 +27,27 @@ def shareable(text: str) -> bool:
     return not flags(text)
 
 
+async def summary_context(
+    services: Services, code: str, lang: str, *, preview: bool = False
+) -> dict[str, Any] | None:
+    """The summary page's data, or None when there is nothing to show (public or preview)."""
+    async with services.reading() as uow:
+        summary = await views.public_summary(
+            uow, code, services.clock(), quote_filter=shareable, preview=preview
+        )
+        if summary is None:
+            return None
+        statements = [r.id for r in summary.rounds if r.kind == "statements"]
+        opinions = await opinion_summaries(uow, services.analyses, statements, lang)
+    return {"summary": summary, "opinions": opinions}
+
+
 @router.get("/p/{code}", response_class=HTMLResponse, name="summary_page")
 async def summary_page(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> HTMLResponse:
     """Show what residents said, once the facilitator has published results."""
-    async with services.reading() as uow:
-        summary = await views.public_summary(
-            uow, Project.normalise_code(code), services.clock(), quote_filter=shareable
-        )
-        if summary is None:
-            raise HTTPException(404, N_("No published results for this project."))
-        statements = [r.id for r in summary.rounds if r.kind == "statements"]
-        opinions = await opinion_summaries(uow, services.analyses, statements, lang)
-    return render(request, "summary.html", {"summary": summary, "opinions": opinions}, lang)
+    context = await summary_context(services, Project.normalise_code(code), lang)
+    if context is None:
+        raise HTTPException(404, N_("No published results for this project."))
+    return render(request, "summary.html", context, lang)

@@ -6,12 +6,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from core import views
+from core.analysis.spread import RULE
 from core.domain.model import Project
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
+from web.rendering import render
 from web.routes.manage.common import page, router
 from web.routes.public import join_links
 from web.routes.qr import qr_response
+from web.routes.summary import summary_context
 
 
 async def _dashboard(services: Services, project: Project) -> views.Dashboard:
@@ -73,8 +76,8 @@ async def results(
                 breakdowns[rnd.id] = [
                     await views.breakdown(uow, rnd, dim, ids) for dim in ("wijk", "age_band")
                 ]
-        published = [r.id for r in found.rounds if r.kind == "statements" and r.published]
-        opinions = await opinion_summaries(uow, services.analyses, published, lang)
+        statements = [r.id for r in found.rounds if r.kind == "statements"]
+        opinions = await opinion_summaries(uow, services.analyses, statements, lang)
     return page(
         request,
         session,
@@ -85,4 +88,21 @@ async def results(
         breakdowns=breakdowns,
         opinions=opinions,
         min_group=views.MIN_GROUP,
+        rule=RULE,
     )
+
+
+@router.get("/projects/{code}/preview", response_class=HTMLResponse, name="summary_preview")
+async def summary_preview(
+    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """The public summary page as it will appear once every opened round is published."""
+    project = await project_for(services, session, code)
+    context = await summary_context(services, project.code, lang, preview=True)
+    if context is None:
+        return page(request, session, lang, "manage/preview_empty.html", project=project)
+    response = render(request, "summary.html", context, lang)
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
