@@ -12,6 +12,7 @@ from jinja2 import pass_context
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
 from web.filters import amsterdam, privacy_links
+from web.representation_format import decimal, percent
 
 
 class Pages:
@@ -36,6 +37,8 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     )
     templates.env.filters["amsterdam"] = amsterdam
     templates.env.filters["privacy_links"] = privacy_links
+    templates.env.filters["percent"] = lambda value: percent(value, language)
+    templates.env.filters["decimal"] = lambda value, places=1: decimal(value, language, places)
     templates.env.globals["url_for"] = path_for
     return templates
 

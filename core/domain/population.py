@@ -79,18 +79,23 @@ def parse_figure(text: str) -> int | None:
     return value
 
 
+def field_name(dimension: str, index: int) -> str:
+    """The form field of a group: ``wijk-0`` for the first wijk, ``age_band-4`` for 65+."""
+    return f"{dimension}-{index}"
+
+
 def read_form(
     wijken: Iterable[str], fields: Mapping[str, str]
 ) -> tuple[Figures, dict[tuple[str, str], str]]:
-    """Figures from a form with a field ``wijk:<name>`` or ``age_band:<band>`` per group.
+    """Figures from a form with a field per group (``field_name``), empty fields left out.
 
     Returns the figures and, per (dimension, group) typed wrongly, a message id.
     """
     figures, problems = Figures(), {}
     for dimension, groups in ((WIJK, list(wijken)), (AGE, list(AGE_BANDS))):
-        for group in groups:
+        for index, group in enumerate(groups):
             try:
-                value = parse_figure(fields.get(f"{dimension}:{group}", ""))
+                value = parse_figure(fields.get(field_name(dimension, index), ""))
             except ValueError as error:
                 problems[(dimension, group)] = str(error)
                 continue

@@ -84,7 +84,7 @@ def test_a_figure_that_is_no_whole_number_of_people_is_refused(text):
 def test_the_form_reads_every_group_and_names_each_wrong_field():
     figures, problems = read_form(
         ["Centrum", "Noord"],
-        {"wijk:Centrum": "8.000", "wijk:Noord": "heel veel", "age_band:65+": "3700"},
+        {"wijk-0": "8.000", "wijk-1": "heel veel", "age_band-4": "3700"},
     )
     assert figures == Figures({"Centrum": 8000}, {"65+": 3700})
     assert list(problems) == [("wijk", "Noord")]
