@@ -16,6 +16,7 @@ from core.analysis import representation as rep
 from core.domain import model
 from core.domain.population import AGE, DIMENSIONS, WIJK, Figures
 from core.storage import tables as t
+from core.storage.repositories import to_domain
 from core.views.reading import ReadUnit, project_rounds
 
 MAX_ITEMS = 10  # reweighted results shown per round
@@ -106,6 +107,15 @@ async def representation(
                     await _reweighted(uow.conn, rnd, found.of(result.reweight), result.reweight)
                 )
     return result
+
+
+async def public_representation(uow: ReadUnit, code: str) -> Representation | None:
+    """What the public summary shows: published rounds only; ``None`` without figures."""
+    row = (await uow.conn.execute(sa.select(t.projects).where(t.projects.c.code == code))).first()
+    if row is None:
+        return None
+    found = await representation(uow, to_domain(model.Project, row), published_only=True)
+    return None if found.empty else found
 
 
 def _ordered(found: Figures, dimension: str, project: model.Project) -> dict[str, int]:

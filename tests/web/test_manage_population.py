@@ -103,3 +103,18 @@ async def test_a_viewer_may_not_change_the_figures(client, demo):
     await make_user(demo, "kijker@voorbeeld.nl", "viewer", "gemeente-voorbeeld")
     await login(client, "kijker@voorbeeld.nl")
     assert (await client.get(PAGE)).status_code == 403
+
+
+async def test_the_public_summary_shows_the_rates_without_the_facilitators_hints(
+    signed_in, demo, client
+):
+    page = await signed_in.get(PAGE)
+    data = {"csrf": csrf_of(page.text), "wijk-0": "8000", "wijk-1": "2000", "reweight": "wijk"}
+    assert (await signed_in.post(PAGE, data=data)).status_code == 303
+    publish = "/manage/projects/DEMO/rounds/stellingen/publish"
+    assert (await signed_in.post(publish, data={"csrf": data["csrf"]})).status_code == 303
+    summary = (await client.get("/p/DEMO")).text
+    assert "Wie deed mee, vergeleken met wie er woont" in summary
+    assert "Representativiteitsscore" in summary or "Nog geen score" in summary
+    assert "Resultaten herwogen naar wijk" in summary
+    assert "Zoek eerst" not in summary and "/population" not in summary

@@ -9,6 +9,7 @@ from core import views
 from core.domain.model import Project
 from core.domain.screening import flags
 from core.views.opinions import opinion_summaries
+from core.views.population import public_representation
 from web.deps import LanguageDep, ServicesDep
 from web.rendering import render
 
@@ -37,4 +38,6 @@ async def summary_page(
             raise HTTPException(404, "No published results for this project.")
         statements = [r.id for r in summary.rounds if r.kind == "statements"]
         opinions = await opinion_summaries(uow, services.analyses, statements, lang)
-    return render(request, "summary.html", {"summary": summary, "opinions": opinions}, lang)
+        rep = await public_representation(uow, Project.normalise_code(code))
+    context = {"summary": summary, "opinions": opinions, "rep": rep}
+    return render(request, "summary.html", context, lang)
