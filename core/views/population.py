@@ -19,7 +19,8 @@ from core.storage import tables as t
 from core.storage.repositories import to_domain
 from core.views.reading import ReadUnit, project_rounds
 
-MAX_ITEMS = 10  # reweighted results shown per round
+MAX_ITEMS = 10  # reweighted results shown per round: the items with the highest means
+MIN_ANSWERS = 10  # items with fewer answers are left out (as breakdowns leave out small groups)
 
 
 @dataclass
@@ -149,36 +150,46 @@ async def _reweighted(
         where.append(table.c.criterion == 0)
     group = t.residents.c[dimension]
     joined = table.join(t.residents, t.residents.c.id == table.c.resident_id)
+    # who answered at all (read from the index alone); their answers are weighted per group
+    answered = (
+        sa.select(table.c.resident_id).where(table.c.round_id == rnd.id).distinct().subquery()
+    )
     takers = {
         str(g or ""): int(n)
         for g, n in await conn.execute(
-            sa.select(group, sa.func.count(sa.distinct(table.c.resident_id)))
-            .select_from(joined)
-            .where(*where)
+            sa.select(group, sa.func.count())
+            .select_from(answered.join(t.residents, t.residents.c.id == answered.c.resident_id))
             .group_by(group)
         )
     }
     weights = rep.weights(population, takers)
-    cells: dict[int, dict[str, tuple[float, int]]] = {}
-    for item_id, g, total, n in await conn.execute(
-        sa.select(table.c.item_id, group, sa.func.sum(value), sa.func.count())
-        .select_from(joined)
-        .where(*where)
-        .group_by(table.c.item_id, group)
-    ):
-        cells.setdefault(int(item_id), {})[str(g or "")] = (float(total or 0), int(n))
+    top = (
+        await conn.execute(
+            sa.select(table.c.item_id, sa.func.avg(value))
+            .where(*where)
+            .group_by(table.c.item_id)
+            .having(sa.func.count() >= MIN_ANSWERS)
+            .order_by(sa.func.avg(value).desc(), table.c.item_id)
+            .limit(MAX_ITEMS)
+        )
+    ).all()
+    cells: dict[int, dict[str, tuple[float, int]]] = {int(i): {} for i, _ in top}
     texts = dict(
         (
             await conn.execute(
-                sa.select(t.items.c.id, t.items.c.text).where(t.items.c.round_id == rnd.id)
+                sa.select(t.items.c.id, t.items.c.text).where(t.items.c.id.in_(list(cells)))
             )
         ).all()
     )
-    items = []
-    for item_id, per_group in cells.items():
-        count = sum(n for _, n in per_group.values())
-        raw = sum(s for s, _ in per_group.values()) / count
-        weighted = rep.reweighted_mean(per_group, weights)
-        items.append(ReweightedItem(str(texts.get(item_id, "")), raw, weighted))
-    items.sort(key=lambda i: -i.raw)
-    return ReweightedRound(rnd.key, rnd.kind.value, items[:MAX_ITEMS])
+    for item_id, g, total, n in await conn.execute(
+        sa.select(table.c.item_id, group, sa.func.sum(value), sa.func.count())
+        .select_from(joined)
+        .where(*where, table.c.item_id.in_(list(cells)))
+        .group_by(table.c.item_id, group)
+    ):
+        cells[int(item_id)][str(g or "")] = (float(total or 0), int(n))
+    items = [
+        ReweightedItem(str(texts[i]), float(raw), rep.reweighted_mean(cells[int(i)], weights))
+        for i, raw in top
+    ]
+    return ReweightedRound(rnd.key, rnd.kind.value, items)
