@@ -118,3 +118,10 @@ async def test_the_public_summary_shows_the_rates_without_the_facilitators_hints
     assert "Representativiteitsscore" in summary or "Nog geen score" in summary
     assert "Resultaten herwogen naar wijk" in summary
     assert "Zoek eerst" not in summary and "/population" not in summary
+
+
+async def test_importing_without_a_file_asks_for_one(signed_in, demo):
+    page = await signed_in.get(PAGE)
+    response = await signed_in.post(f"{PAGE}/cbs", data={"csrf": csrf_of(page.text)})
+    assert response.status_code == 400
+    assert "Kies het CSV-bestand dat je bij CBS StatLine hebt gedownload." in response.text

@@ -119,13 +119,15 @@ async def import_cbs(
     services: ServicesDep,
     session: FacilitatorDep,
     lang: LanguageDep,
-    file: UploadFile = File(...),
+    file: UploadFile | None = File(None),
 ) -> Response:
     """Read a CBS StatLine CSV; its figures replace those of the groups it has, others stay."""
     project = await project_for(services, session, code, change=True)
     gettext = gettext_for(lang).gettext
-    raw = await file.read(CSV_LIMIT + 1)
+    raw = await file.read(CSV_LIMIT + 1) if file is not None else b""
     try:
+        if not raw:
+            raise CbsFileError(N_("Choose the CSV file you downloaded from CBS StatLine."))
         if len(raw) > CSV_LIMIT:
             raise CbsFileError(N_("The file is too large (at most 2 MB)."))
         imported = read_cbs(_decode(raw), _wijken(project))
