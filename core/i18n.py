@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("nl", "en")
@@ -95,3 +95,11 @@ def format_day(value: datetime | None, language: str | None = None) -> str:
         return ""
     day = local_time(value).date()
     return format_date(day, format="long", locale=normalise_language(language))
+
+
+def format_share(value: float | None, language: str | None = None) -> str:
+    """A share as a percentage with one decimal: 0.0123 is "1,2 %" in Dutch, "1.2%" in English."""
+    if value is None:
+        return "\u2013"
+    lang = normalise_language(language)
+    return format_percent(value, "#,##0.0 %" if lang == "nl" else "#,##0.0%", locale=lang)

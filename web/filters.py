@@ -7,9 +7,9 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
-from core.i18n import AMSTERDAM, format_day, format_number, format_when
+from core.i18n import AMSTERDAM, format_day, format_number, format_share, format_when
 
-__all__ = ["AMSTERDAM", "amsterdam", "long_date", "number", "privacy_links"]
+__all__ = ["AMSTERDAM", "amsterdam", "long_date", "number", "percent", "privacy_links"]
 
 
 def amsterdam(value: datetime | None, language: str = "nl") -> str:
@@ -25,6 +25,11 @@ def number(value: float | None, language: str = "nl", digits: int = 1) -> str:
 def long_date(value: datetime | None, language: str = "nl") -> str:
     """A day in Amsterdam time, written out: 2 december 2026 (Dutch) or December 2, 2026."""
     return format_day(value, language)
+
+
+def percent(value: float | None, language: str = "nl") -> str:
+    """A share as a percentage in the page's language: 1,2 % in Dutch, 1.2% in English."""
+    return format_share(value, language)
 
 
 _PRIVACY_PATH = r"/privacy/[a-z0-9][a-z0-9-]*"

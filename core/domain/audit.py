@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "round.add": N_("Round added"),
     "round.edit": N_("Round changed"),
     "round.delete": N_("Round deleted"),
+    "population.update": N_("Population figures changed"),
     "round.open": N_("Round opened"),
     "round.close": N_("Round closed"),
     "round.publish": N_("Results published"),

@@ -256,6 +256,19 @@ class ImportProject(Command):
     user_id: int | None = None
 
 
+@dataclass(frozen=True)
+class SetPopulation(Command):
+    """Replace a project's population figures: people per wijk and per age band.
+
+    ``figures`` maps "wijk" and "age_band" to {group: people}; ``source`` is "form" or "cbs".
+    """
+
+    code: str
+    figures: Mapping[str, Mapping[str, int]]
+    source: str = "form"
+    user_id: int | None = None
+
+
 # --- web area and API: accounts ---
 
 

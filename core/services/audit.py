@@ -142,6 +142,13 @@ async def _export(cmd: c.RecordExport, uow: UnitOfWork, result: Any) -> AuditEnt
     return entry
 
 
+async def _population(cmd: c.SetPopulation, uow: UnitOfWork, result: Any) -> AuditEntry:
+    """Which groups got a figure and where from; the figures themselves are public data."""
+    project = await uow.projects.by_code(model.Project.normalise_code(cmd.code))
+    groups = {dimension: len(cmd.figures.get(dimension, {})) for dimension in ("wijk", "age_band")}
+    return _of_project("population.update", project, source=cmd.source, groups=groups)
+
+
 _DESCRIBE: dict[type[c.Command], Describe] = {
     c.CreateProject: _project_result("project.create"),
     c.UpdateProject: _project_result("project.update"),
@@ -164,6 +171,7 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.RevokeApiToken: _account("account.token_revoke"),
     c.UpdatePrivacySettings: _privacy,  # type: ignore[dict-item]
     c.RecordExport: _export,  # type: ignore[dict-item]
+    c.SetPopulation: _population,  # type: ignore[dict-item]
 }
 
 AUDITED = frozenset(_DESCRIBE)

@@ -14,6 +14,7 @@ from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
 from core.services.organisations import ORGANISATION_HANDLERS
+from core.services.population import POPULATION_HANDLERS
 from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ DEFAULT_HANDLERS: dict[type[Command], Handler] = {
     **MODERATION_HANDLERS,
     **ORGANISATION_HANDLERS,
     **ERASURE_HANDLERS,
+    **POPULATION_HANDLERS,
 }
 
 EventHandler = Callable[[Any], Awaitable[None]]

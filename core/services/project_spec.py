@@ -171,6 +171,8 @@ class ProjectSpec(_Spec):
     listed: bool = True
     quiet_hours: tuple[str, str] = ("21:00", "09:00")
     wijken: dict[str, list[str]] = Field(default_factory=dict)
+    # results also shown reweighted by this group's population figures (core.domain.population)
+    reweight: Literal["wijk", "age_band"] | None = None
     whatsapp_template: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("quiet_hours")
@@ -206,6 +208,7 @@ SETTINGS_KEYS = (
     "listed",
     "quiet_hours",
     "wijken",
+    "reweight",
     "whatsapp_template",
 )
 
@@ -250,7 +253,7 @@ async def file_data(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
     table.update(language=project.language, intro=project.intro, status=project.status.value)
     table["retention_days"] = project.retention_days
     for key in SETTINGS_KEYS:
-        if key in project.settings and project.settings[key] != {}:
+        if key in project.settings and project.settings[key] not in ({}, None):
             table[key] = project.settings[key]
     rounds = [await _round_data(uow, rnd) for rnd in await uow.projects.rounds(project.id)]
     return {"project": table, "rounds": rounds}

@@ -410,3 +410,16 @@ bots = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
 )
+
+# How many people live in each of a project's wijken and age bands (core.domain.population):
+# entered in the web area or read from a CBS file; ``source`` says which.
+population = sa.Table(
+    "population",
+    metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("dimension", sa.String(10), primary_key=True),
+    sa.Column("group_name", sa.String(100), primary_key=True),
+    sa.Column("people", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False, server_default="form"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

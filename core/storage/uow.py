@@ -24,6 +24,7 @@ from core.storage.erasure import ErasureRepository
 from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
 from core.storage.outbox import OutboxRepository
+from core.storage.population import PopulationRepository
 from core.storage.projects import ProjectRepository
 from core.storage.residents import ResidentRepository
 
@@ -48,6 +49,7 @@ class UnitOfWork:
     dialogue: DialogueRepository
     accounts: AccountRepository
     audit: AuditRepository
+    population: PopulationRepository
     moderation: ModerationRepository
     bots: BotRepository
     catalogue: BoundCatalogue
@@ -100,6 +102,7 @@ class UnitOfWork:
         self.broadcasts = BroadcastRepository(self.conn)
         self.conversation = ConversationRepository(self.conn)
         self.erasure = ErasureRepository(self.conn)
+        self.population = PopulationRepository(self.conn)
         self.events = []
         return self
 

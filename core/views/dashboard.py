@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
 from core.storage import tables as t
+from core.storage.repositories import to_domain
 from core.views.moderation import moderation_queue
+from core.views.population import Representation, representation
 from core.views.reading import ReadUnit, not_held, project_rounds
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -66,6 +68,7 @@ class Dashboard:
     newest: list[dict[str, Any]]
     pending: int
     outbox: dict[str, int] | None  # None when this installation has no outbox table
+    representation: Representation | None = None  # participation beside population figures
 
 
 async def dashboard(uow: ReadUnit, project_id: int, now: datetime) -> Dashboard:
@@ -83,6 +86,8 @@ async def dashboard(uow: ReadUnit, project_id: int, now: datetime) -> Dashboard:
     rounds = await project_rounds(conn, project_id)
     ids = [r.id for r in rounds]
     queue = await moderation_queue(uow, project_id, limit=0)
+    row = (await conn.execute(sa.select(t.projects).where(t.projects.c.id == project_id))).first()
+    project = to_domain(model.Project, row) if row is not None else None
     return Dashboard(
         sum(by_channel.values()),
         by_channel,
@@ -90,6 +95,7 @@ async def dashboard(uow: ReadUnit, project_id: int, now: datetime) -> Dashboard:
         await _newest_contributions(conn, ids, 10),
         queue.total,
         await outbox_progress(uow, project_id),
+        await representation(uow, project) if project is not None else None,
     )
 
 

@@ -12,6 +12,7 @@ from core.domain.model import Project
 from core.domain.screening import flags
 from core.i18n import N_
 from core.views.opinions import opinion_summaries
+from core.views.population import public_representation
 from web.deps import LanguageDep, Services, ServicesDep
 from web.rendering import render
 
@@ -39,7 +40,8 @@ async def summary_context(
             return None
         statements = [r.id for r in summary.rounds if r.kind == "statements"]
         opinions = await opinion_summaries(uow, services.analyses, statements, lang)
-    return {"summary": summary, "opinions": opinions}
+        rep = await public_representation(uow, code)
+    return {"summary": summary, "opinions": opinions, "rep": rep}
 
 
 @router.get("/p/{code}", response_class=HTMLResponse, name="summary_page")

@@ -105,4 +105,3 @@ async def summary_preview(
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
