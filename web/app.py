@@ -18,8 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.i18n import gettext_for
+from web import csp
 from web.deps import LoginRequired, Services, get_language
 from web.limits import BodyLimit
+from web.pdf import PdfMaker
 from web.proxies import TrustedProxies
 from web.rendering import Pages, render
 from web.routes import (
@@ -53,11 +55,7 @@ class SecurityHeaders:
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
-        (
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        ),
+        ("Content-Security-Policy", csp.POLICY),
     )
 
     def __init__(self, app: ASGIApp) -> None:
@@ -99,6 +97,7 @@ def create_app(
     app = FastAPI(title="inspraak", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     app.state.pages = Pages(HERE / "templates")
+    app.state.pdf = PdfMaker(HERE / "static")  # the council's report as a PDF
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(health.router)
     app.include_router(public.router)

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Alembic announces its plugins and dialect at INFO on every command: noise on a terminal.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # WeasyPrint (the report's PDF) warns about every screen-only CSS property it skips.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -15,6 +15,7 @@ import httpx
 
 from inspraak.bootstrap import Container
 from tests.web.conftest import client_for, login, make_user
+from tests.web.pdf_text import pdf_text
 from tests.web.public_states import build_every_state
 from tests.web.test_public_crawl import get_paths
 from web.app import create_app
@@ -65,6 +66,8 @@ def visible_text(response: httpx.Response) -> str:
             names = [n for n in book.namelist() if n.endswith(".xml")]
             xml = " ".join(book.read(n).decode() for n in names if n.startswith(TEXT_PARTS))
         return re.sub(r"<[^>]+>", " ", xml)
+    if "pdf" in kind:  # the council's report: the text on its pages
+        return pdf_text(response.content)
     if "html" not in kind:
         return response.content.decode("utf-8-sig", "replace")
     parser = _Text()
@@ -98,7 +101,7 @@ async def _crawl(client: httpx.AsyncClient, paths: list[str]) -> dict[str, list[
             continue
         text = visible_text(response)
         bad = [w for w in english_in(text) if w.lower() not in ALLOWED]
-        if "html" in kind:
+        if "html" in kind or "pdf" in kind:
             bad += [f"dot decimal {n}" for n in DOT_DECIMAL.findall(text)]
         if bad:
             problems[path] = sorted(set(bad))

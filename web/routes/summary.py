@@ -1,11 +1,12 @@
-"""The public summary page ``/p/CODE``: published rounds only, charts as SVG, printable."""
+"""The public summary page ``/p/CODE``: published rounds only, charts as SVG, printable;
+and the same page as a PDF report, ``/p/CODE/rapport.pdf``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from core import views
 from core.domain.model import Project
@@ -14,7 +15,7 @@ from core.i18n import N_
 from core.views.opinions import opinion_summaries
 from core.views.population import public_representation
 from web.deps import LanguageDep, Services, ServicesDep
-from web.rendering import render
+from web.report import report_page, report_pdf
 
 router = APIRouter()
 
@@ -52,4 +53,15 @@ async def summary_page(
     context = await summary_context(services, Project.normalise_code(code), lang)
     if context is None:
         raise HTTPException(404, N_("No published results for this project."))
-    return render(request, "summary.html", context, lang)
+    return report_page(request, context, lang)
+
+
+@router.get("/p/{code}/rapport.pdf", name="summary_pdf")
+async def summary_pdf(
+    request: Request, code: str, services: ServicesDep, lang: LanguageDep
+) -> Response:
+    """The summary as a PDF report for the council, made on the server."""
+    context = await summary_context(services, Project.normalise_code(code), lang)
+    if context is None:
+        raise HTTPException(404, N_("No published results for this project."))
+    return await report_pdf(request, services, context, lang)

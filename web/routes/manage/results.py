@@ -10,7 +10,7 @@ from core.analysis.spread import RULE
 from core.domain.model import Project
 from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
-from web.rendering import render
+from web.report import report_page, report_pdf
 from web.routes.manage.common import page, router
 from web.routes.public import join_links
 from web.routes.qr import qr_response
@@ -101,7 +101,19 @@ async def summary_preview(
     context = await summary_context(services, project.code, lang, preview=True)
     if context is None:
         return page(request, session, lang, "manage/preview_empty.html", project=project)
-    response = render(request, "summary.html", context, lang)
+    response = report_page(request, context, lang)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@router.get("/projects/{code}/preview/rapport.pdf", name="summary_preview_pdf")
+async def summary_preview_pdf(
+    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+) -> Response:
+    """The preview as a PDF report, marked as a preview on every page."""
+    project = await project_for(services, session, code)
+    context = await summary_context(services, project.code, lang, preview=True)
+    if context is None:
+        return page(request, session, lang, "manage/preview_empty.html", project=project)
+    return await report_pdf(request, services, context, lang)

@@ -1,0 +1,91 @@
+"""The council's report printed from a real browser: DEMO with three dozen residents prints on
+at most four A4 pages with "pagina n van N" and the gemeente in the footer, and nothing (no
+chart, no table) is wider than the printed page."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from pypdf import PdfReader
+
+from config.settings import Settings
+from core.storage.db import create_all
+from inspraak.bootstrap import bootstrap
+from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility, free_port
+from tests.web.browser.test_summary_council import WIDEST
+from tests.web.council_demo import build_council_demo
+from web.app import create_app
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
+)
+A4_TEXT_WIDTH = 673  # CSS pixels: 210 mm less the report's 2 x 16 mm side margins, at 96 dpi
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with DEMO (36 residents, four rounds, published) on 127.0.0.1; its base URL."""
+    folder = tmp_path_factory.mktemp("report")
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder}/report.db",
+        secret_key="browser-test-secret-key-0123456789abcdef",
+        data_dir=folder,
+        public_url=f"http://127.0.0.1:{port}",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+    async def prepare() -> None:
+        container = bootstrap(settings)
+        await create_all(container.engine)
+        await build_council_demo(container)
+        await container.close()
+
+    asyncio.run(prepare())
+    container = bootstrap(settings)
+    app = create_app(container, on_shutdown=[container.close])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_printed_summary_is_at_most_four_a4_pages_with_numbers_and_the_gemeente(demo_site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        axe = browser.new_page(locale="nl-NL", bypass_csp=True)  # axe is an inline script
+        axe.goto(f"{demo_site}/p/DEMO")
+        check_accessibility(axe)  # the screen page, with its download link
+        # Printed under the page's own policy: the footer's inline style is allowed by its hash.
+        page = browser.new_page(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(5000)
+        page.goto(f"{demo_site}/p/DEMO")
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        page.set_viewport_size({"width": A4_TEXT_WIDTH, "height": 1000})
+        page.emulate_media(media="print")
+        overflow = page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        widest = page.evaluate(WIDEST)
+        browser.close()
+
+    texts = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(texts) <= 4, f"{len(texts)} pages"
+    assert "Groen en leefbaar Oosterwijk" in texts[0] and "Rapport van" in texts[0]
+    for number, text in enumerate(texts, start=1):
+        assert f"pagina {number} van {len(texts)}" in text
+        assert "Gemeente Voorbeeld · Groen en leefbaar Oosterwijk" in text
+    assert "Download als PDF" not in "\n".join(texts)  # no screen chrome in print
+    assert not overflow, widest
