@@ -42,8 +42,8 @@ def _library() -> Any:
     try:
         import weasyprint
         import weasyprint.urls
-    except (ImportError, OSError) as exc:  # OSError: a system library (Pango) is missing
-        raise PdfUnavailable(str(exc)) from exc
+    except Exception as exc:  # ImportError; OSError when Pango is missing; a warning as error
+        raise PdfUnavailable(f"{type(exc).__name__}: {exc}") from exc
     return weasyprint
 
 
@@ -85,8 +85,9 @@ def html_to_pdf(html: str, base_url: str, static: Path, meta: Meta) -> bytes:
         document.metadata.title = meta.title
         document.metadata.authors = [meta.author] if meta.author else []
         return bytes(document.write_pdf(pdf_variant=VARIANT))
-    except OSError as exc:  # a library loaded lazily (a font back end) is missing
-        raise PdfUnavailable(str(exc)) from exc
+    except Exception as exc:  # a library loaded late, or a layout the renderer chokes on
+        log.exception("the PDF could not be made")
+        raise PdfUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
 class PdfMaker:
