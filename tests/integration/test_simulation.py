@@ -1,0 +1,81 @@
+"""Simulated residents fill the demo through the real dialogue, and what they leave behind is
+what a council reads: every round answered, opinion groups to find, and an opinion-group sheet
+in the officials' workbook."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from core.storage import tables as t
+from inspraak.bootstrap import Container
+from inspraak.cli import main
+from inspraak.simulation import simulate
+from tests.web.conftest import client_for, login, make_user
+
+
+async def _counts(container: Container) -> dict[str, int]:
+    async with container.reading() as uow:
+        counts = {}
+        for table in (t.residents, t.ideas, t.ratings, t.votes, t.feedback):
+            counts[table.name] = int(await uow.conn.scalar(sa.select(sa.func.count(table.c.id))))
+        return counts
+
+
+async def test_simulated_residents_answer_every_round_through_the_dialogue(demo: Container):
+    report = await simulate(demo, "DEMO", 30, seed=3)
+
+    counts = await _counts(demo)
+    assert counts["residents"] == report.residents == 30
+    assert counts["ideas"] == report.answers["idea"] > 0
+    assert counts["ratings"] == report.answers["rating"] > 0
+    assert counts["votes"] == report.answers["vote"] > 0
+    assert counts["feedback"] == report.answers["feedback"] > 0
+    async with demo.reading() as uow:
+        consented = await uow.conn.scalar(
+            sa.select(sa.func.count()).where(t.residents.c.consent_at.is_not(None))
+        )
+        wijken = {w for (w,) in await uow.conn.execute(sa.select(t.residents.c.wijk))}
+    assert consented == 30  # they agreed to take part, as the dialogue asks
+    assert {"Oosterwijk-Noord", "Oosterwijk-Zuid"} <= wijken  # postcodes read into wijken
+    assert counts["feedback"] < counts["residents"]  # some stop before the last round
+
+
+async def test_running_it_again_with_the_same_seed_adds_nothing(demo: Container):
+    await simulate(demo, "DEMO", 5, seed=11)
+    before = await _counts(demo)
+    await simulate(demo, "DEMO", 5, seed=11)  # the same residents come back, already done
+    assert await _counts(demo) == before and before["residents"] == 5
+
+
+async def test_the_workbook_has_a_sheet_of_opinion_groups(demo: Container):
+    await simulate(demo, "DEMO", 40, seed=1, publish=True)
+    admin = await make_user(demo, "beheer@voorbeeld.nl", "admin")
+    async with client_for(demo) as client:
+        assert (await login(client, admin.email)).status_code == 303
+        response = await client.get("/manage/projects/DEMO/results.xlsx")
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[-1] == "Meningsgroepen"
+    sheet = book["Meningsgroepen"]
+    assert [c.value for c in sheet[1]] == [
+        "Ronde", "Groep", "Bewoners", "Stelling", "Eens (%)", "Oneens (%)", "Betekenis",
+    ]  # fmt: skip
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    groups = {row[1] for row in rows}
+    assert len(groups) >= 2 and all(row[0] == "stellingen" for row in rows)
+    assert all(isinstance(row[2], int) and row[2] > 0 for row in rows)
+    meanings = {row[6] for row in rows}
+    assert meanings & {"is het vaker eens dan de anderen", "is het vaker oneens dan de anderen"}
+    assert "verdeelt de groepen" in meanings
+
+
+def test_the_command_refuses_a_project_that_is_not_the_demo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path
+):
+    monkeypatch.setenv("INSPRAAK_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    assert main(["simulate", "--project", "RAAD"]) == 1
+    assert "not the demo project" in capsys.readouterr().err
