@@ -5,6 +5,8 @@ in the officials' workbook."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -79,3 +81,23 @@ def test_the_command_refuses_a_project_that_is_not_the_demo(
     monkeypatch.setenv("INSPRAAK_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/x.db")
     assert main(["simulate", "--project", "RAAD"]) == 1
     assert "not the demo project" in capsys.readouterr().err
+
+
+async def test_rounds_without_set_dates_show_when_they_were_answered(demo: Container, clock):
+    """The demo's rounds have no dates of their own: the summary gives the days of their
+    first and last answer, and never more residents completing a round than answering it."""
+    first_day = clock.now
+    await simulate(demo, "DEMO", 12, seed=2)
+    clock.now = first_day + timedelta(days=9)
+    await simulate(demo, "DEMO", 12, seed=5, publish=True)
+    async with client_for(demo) as client:
+        html = (await client.get("/p/DEMO")).text
+
+    table = html[html.index("<tbody>", html.index("Beantwoord")) :]
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table[: table.index("</tbody>")], re.S)
+    assert len(rows) == 4
+    for row in rows:
+        assert "2 december 2026 – 11 december 2026" in row
+        answered, completed = map(int, re.findall(r"<td>(\d+)</td>", row))
+        assert 0 < completed <= answered
+    assert "Periode: 2 december 2026 tot en met 11 december 2026" in html
