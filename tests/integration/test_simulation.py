@@ -101,3 +101,12 @@ async def test_rounds_without_set_dates_show_when_they_were_answered(demo: Conta
         answered, completed = map(int, re.findall(r"<td>(\d+)</td>", row))
         assert 0 < completed <= answered
     assert "Periode: 2 december 2026 tot en met 11 december 2026" in html
+
+
+async def test_the_demo_comes_with_population_figures_so_representativeness_shows(
+    demo: Container,
+):
+    await simulate(demo, "DEMO", 20, seed=4, publish=True)
+    async with client_for(demo) as client:
+        html = (await client.get("/p/DEMO")).text
+    assert "Representativiteitsscore" in html and "6.200" in html  # Oosterwijk-Noord
