@@ -73,7 +73,9 @@ def overview(results: ProjectResults, language: str) -> Sheet:
         [_("Residents"), results.residents],
     ]
     for channel, n in results.residents_by_channel.items():
-        sheet.rows.append([_("Residents via %(channel)s") % {"channel": channel}, n])
+        sheet.rows.append(
+            [_("Residents via %(channel)s") % {"channel": _.label(channel, "channel")}, n]
+        )
     return sheet
 
 

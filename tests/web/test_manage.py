@@ -156,7 +156,7 @@ async def test_the_dashboard_shows_residents_and_refreshes_itself(signed_in, dem
         project = await uow.projects.by_code("DEMO")
     await demo.bus.handle(c.GiveConsent("p1", project.id, "telegram", "nl"))
     page = (await signed_in.get("/manage/projects/DEMO")).text
-    assert 'hx-get="/manage/projects/DEMO/live"' in page and "telegram: <strong>1</strong>" in page
+    assert 'hx-get="/manage/projects/DEMO/live"' in page and "Telegram: <strong>1</strong>" in page
     assert "Vernieuw" in page or "Refresh" in page  # a plain link for browsers without JS
 
 
