@@ -110,3 +110,14 @@ async def test_the_demo_comes_with_population_figures_so_representativeness_show
     async with client_for(demo) as client:
         html = (await client.get("/p/DEMO")).text
     assert "Representativiteitsscore" in html and "6.200" in html  # Oosterwijk-Noord
+
+
+async def test_the_public_page_never_counts_a_group_of_fewer_than_ten_exactly(demo: Container):
+    await simulate(demo, "DEMO", 40, seed=1, publish=True)
+    async with client_for(demo) as client:
+        html = (await client.get("/p/DEMO")).text
+    section = html[html.index('id="rep-h"') :]
+    section = section[: section.index("</section>")]
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', section)]
+    assert counts and all(n == 0 or n >= 10 for n in counts)
+    assert "minder dan 10" in section and "onder " in section

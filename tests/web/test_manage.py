@@ -169,7 +169,8 @@ async def test_publishing_opens_the_summary_page(signed_in, demo):
     assert done.status_code == 303
     page = await signed_in.get("/p/DEMO")
     assert page.status_code == 200 and "Parkeerplaatsen mogen plaatsmaken" in page.text
-    assert "Oosterwijk-Noord" not in page.text  # only published rounds, no neighbourhoods
+    # the demo's population figures show beside participation (nobody took part yet)
+    assert "Wie deed mee, vergeleken met wie er woont" in page.text
 
 
 async def test_exports_csv_and_xlsx(signed_in):
