@@ -121,3 +121,20 @@ async def test_the_public_page_never_counts_a_group_of_fewer_than_ten_exactly(de
     counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', section)]
     assert counts and all(n == 0 or n >= 10 for n in counts)
     assert "minder dan 10" in section and "onder " in section
+
+
+async def test_opinion_groups_are_described_in_words(demo: Container):
+    await simulate(demo, "DEMO", 40, seed=1, publish=True)
+    async with client_for(demo) as client:
+        html = (await client.get("/p/DEMO")).text
+    words = re.findall(r'<p class="group-words">(.*?)</p>', html, re.S)
+    assert len(words) >= 2
+    assert all(
+        re.search(r"Groep [A-Z]: \d+ van de \d+ bewoners die in een groep vallen", w)
+        for w in words
+    )
+    assert any("vaker dan de anderen eens met “" in w for w in words)
+    assert re.search(
+        r"De groepen verschillen het meest over “[^”]+”\. Eens: \d+% van Groep A", html
+    )
+    assert ".”" not in html  # a statement's own full stop is not kept inside the quotes
