@@ -1,4 +1,4 @@
-"""The council's report printed from a real browser: DEMO with three dozen residents prints on
+"""The council's report printed from a real browser: DEMO with forty simulated residents prints on
 at most four A4 pages with "pagina n van N" and the gemeente in the footer, and nothing (no
 chart, no table) is wider than the printed page."""
 
@@ -16,10 +16,10 @@ from pypdf import PdfReader
 
 from config.settings import Settings
 from core.storage.db import create_all
-from inspraak.bootstrap import bootstrap
+from inspraak.bootstrap import bootstrap, load_demo_if_empty
+from inspraak.simulation import simulate
 from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility, free_port
 from tests.web.browser.test_summary_council import WIDEST
-from tests.web.council_demo import build_council_demo
 from web.app import create_app
 
 pytestmark = pytest.mark.skipif(
@@ -30,7 +30,7 @@ A4_TEXT_WIDTH = 673  # CSS pixels: 210 mm less the report's 2 x 16 mm side margi
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with DEMO (36 residents, four rounds, published) on 127.0.0.1; its base URL."""
+    """The app with DEMO (40 simulated residents, four rounds, published) on 127.0.0.1."""
     folder = tmp_path_factory.mktemp("report")
     port = free_port()
     settings = Settings(
@@ -44,7 +44,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     async def prepare() -> None:
         container = bootstrap(settings)
         await create_all(container.engine)
-        await build_council_demo(container)
+        await load_demo_if_empty(container)
+        await simulate(container, "DEMO", 40, seed=1, publish=True)
         await container.close()
 
     asyncio.run(prepare())
