@@ -1,4 +1,4 @@
-"""Benchmark the council's report as PDF: DEMO with three dozen residents, and a large project.
+"""Benchmark the council's report as PDF: DEMO with forty simulated residents, and a large project.
 
 Run from the repository root: ``python bench/report.py [--runs 5]``. Times full HTTP requests
 for ``/p/CODE/rapport.pdf`` through the ASGI app (SQL, template, layout in a worker thread,
@@ -29,8 +29,8 @@ from bench.summary import NOW  # noqa: E402
 from bench.summary import build as build_large  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from core.storage.db import create_all  # noqa: E402
-from inspraak.bootstrap import Container, bootstrap  # noqa: E402
-from tests.web.council_demo import build_council_demo  # noqa: E402
+from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty  # noqa: E402
+from inspraak.simulation import simulate  # noqa: E402
 from web.app import HERE, create_app  # noqa: E402
 from web.pdf import PdfMaker  # noqa: E402
 
@@ -76,9 +76,14 @@ async def measure(
     }
 
 
+async def simulated_demo(container: Container) -> None:
+    await load_demo_if_empty(container)
+    await simulate(container, "DEMO", 40, seed=1, publish=True)
+
+
 async def main(runs: int) -> None:
     cases = {
-        "DEMO, 36 residents": (build_council_demo, "DEMO"),
+        "DEMO, 40 simulated residents": (simulated_demo, "DEMO"),
         "10,000 ideas, 100,000 ratings": (build_large, "BENCH"),
     }
     print(f"{'project':32} {'median ms':>10} {'min':>8} {'max':>8} {'cached':>7} pages   kB")
