@@ -5,6 +5,7 @@ point and label goes. Pure: the web layer draws the result as SVG and writes the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -129,6 +130,11 @@ class Matrix:
     left_out: list[int]  # numbers of items without both means (not drawn)
 
     @property
+    def midpoint_digits(self) -> int:
+        """Decimals for the midpoint: as the ticks, or one where it falls between them."""
+        return max(self.digits, tick_digits([self.midpoint]))
+
+    @property
     def unplaced(self) -> list[int]:
         return [p.number for p in self.points if p.placed is None]
 
@@ -140,10 +146,12 @@ class Matrix:
 
 
 def wrap(text: str, width: float, font: float) -> tuple[str, ...]:
-    """Word wrap of ``text`` into lines at most ``width`` units wide, breaking after a colon
-    first (a single word longer than ``width`` stays on its own line)."""
+    """Word wrap of ``text`` into lines at most ``width`` units wide: on one line when it fits,
+    else broken after its colons and commas first (a word longer than ``width`` stays whole)."""
+    if text_size(text, font, 3)[0] <= width:
+        return (text,) if text.strip() else ()
     lines: list[str] = []
-    for part in text.replace(": ", ":\n").splitlines():
+    for part in re.split(r"(?<=[:,]) ", text):
         start = len(lines)
         for word in part.split():
             if len(lines) > start and text_size(f"{lines[-1]} {word}", font, 3)[0] <= width:

@@ -62,12 +62,19 @@ def test_importance_and_feasibility_are_recognised_in_either_order_and_language(
 
 
 def test_quadrant_names_break_after_the_colon_and_fit_their_width():
-    assert wrap("Belangrijk en haalbaar: eerst doen", 300, 13) == (
+    assert wrap("Belangrijk en haalbaar: eerst doen", 200, 13) == (
         "Belangrijk en haalbaar:",
         "eerst doen",
     )
+    assert wrap("Important, hard to do", 160, 13) == ("Important,", "hard to do")
+    assert wrap("Hoog op beide", 160, 13) == ("Hoog op beide",)
     for line in wrap("Minder belangrijk, makkelijk haalbaar", 160, 13):
         assert text_size(line, 13, 3)[0] <= 160
+
+
+def test_the_midpoint_of_a_ten_point_scale_is_written_with_its_half():
+    matrix = priority_matrix([("A", 6.0, 6.0)], 1, 10, TEXTS)
+    assert matrix.midpoint == 5.5 and matrix.midpoint_digits == 1 and matrix.digits == 0
 
 
 def test_crowded_labels_are_left_out_rather_than_overlapping():
