@@ -43,6 +43,11 @@ LABELS: dict[str, dict[str, str]] = {
         "blocked": N_("blocked"),
         "cancelled": N_("cancelled"),
     },
+    "channel": {
+        "telegram": "Telegram",  # names, the same in every language
+        "whatsapp": "WhatsApp",
+        "web": N_("web chat"),
+    },
     "contribution_kind": {
         "idea": N_("idea"),
         "feedback": N_("comment"),

@@ -178,6 +178,16 @@ DEMO_PRIVACY = c.UpdatePrivacySettings(
 )
 
 
+# Made-up inhabitants of the demo's made-up wijken, so its representativeness shows at once.
+DEMO_POPULATION = c.SetPopulation(
+    "DEMO",
+    {
+        "wijk": {"Oosterwijk-Noord": 6_200, "Oosterwijk-Zuid": 4_800},
+        "age_band": {"<18": 2_100, "18-29": 1_700, "30-44": 2_300, "45-64": 2_900, "65+": 2_000},
+    },
+)
+
+
 async def load_demo_if_empty(container: Container) -> str | None:
     """Load the demo project into an empty database; return its code when loaded."""
     from core.services.project_file import import_project, parse_project_file
@@ -189,4 +199,5 @@ async def load_demo_if_empty(container: Container) -> str | None:
         project, _ = await import_project(uow, spec)
         await uow.commit()
     await container.bus.handle(DEMO_PRIVACY)
+    await container.bus.handle(DEMO_POPULATION)
     return project.code

@@ -1,6 +1,7 @@
-"""The tables of a results download, in the reader's language: one overview, a sheet per round
-and a sheet per neighbourhood and per age band. The CSV, XLSX and ODS writers (web/exports.py)
-all write these same tables, so the formats never tell a different story.
+"""The tables of a results download, in the reader's language: one overview, a sheet per round,
+a sheet per neighbourhood and per age band, and one of the opinion groups. The CSV, XLSX and
+ODS writers (web/exports.py) all write these same tables, so the formats never tell a different
+story.
 
 Values stay typed: numbers are numbers (a spreadsheet shows them with its own decimal sign) and
 moments are Amsterdam time to the second, without a time zone (spreadsheets have none).
@@ -16,6 +17,7 @@ from core import views
 from core.i18n import N_, gettext_for, local_time
 from core.labels import label
 from core.views import ProjectResults, RoundResult
+from core.views.opinions import OpinionSummary
 
 Value = str | int | float | datetime | None
 
@@ -71,7 +73,9 @@ def overview(results: ProjectResults, language: str) -> Sheet:
         [_("Residents"), results.residents],
     ]
     for channel, n in results.residents_by_channel.items():
-        sheet.rows.append([_("Residents via %(channel)s") % {"channel": channel}, n])
+        sheet.rows.append(
+            [_("Residents via %(channel)s") % {"channel": _.label(channel, "channel")}, n]
+        )
     return sheet
 
 
@@ -133,15 +137,44 @@ def breakdown_sheet(
     return sheet
 
 
+def opinion_sheet(found: list[tuple[RoundResult, OpinionSummary]], language: str) -> Sheet:
+    """The opinion groups of every statements round: per group, the statements that set it
+    apart (with the group's own shares) and the statements that divide the groups."""
+    _ = _Words(language)
+    sheet = Sheet(
+        _("Opinion groups"),
+        [_("Round"), _("Group"), _("Residents"), _("Statement"), _("Agree (%)"),
+         _("Disagree (%)"), _("Meaning")],
+    )  # fmt: skip
+    for rnd, summary in found:
+        for index, group in enumerate(summary.groups):
+            for line in group.statements:
+                meaning = (
+                    _("agrees more often than the others")
+                    if line.direction == "agree"
+                    else _("disagrees more often than the others")
+                )
+                sheet.rows.append([rnd.key, group.name, group.size, line.text, line.agree_pct,
+                                   line.disagree_pct, meaning])  # fmt: skip
+            for line in summary.divisive:
+                share = line.by_group[index] if index < len(line.by_group) else None
+                sheet.rows.append([rnd.key, group.name, group.size, line.text, share, None,
+                                   _("divides the groups")])  # fmt: skip
+    return sheet
+
+
 def workbook_sheets(
     results: ProjectResults,
     breakdowns: dict[str, list[tuple[RoundResult, views.Breakdown]]],
     language: str,
+    opinions: list[tuple[RoundResult, OpinionSummary]] | None = None,
 ) -> list[Sheet]:
     """Every sheet of the workbook, named uniquely within a spreadsheet's limits."""
     sheets = [overview(results, language)]
     sheets += [round_sheet(rnd, language) for rnd in results.rounds]
     sheets += [breakdown_sheet(dim, found, language) for dim, found in breakdowns.items()]
+    if opinions and any(summary.groups for _, summary in opinions):
+        sheets.append(opinion_sheet(opinions, language))
     taken: set[str] = set()
     for sheet in sheets:
         sheet.name = _sheet_name(sheet.name, taken)

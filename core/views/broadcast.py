@@ -7,7 +7,7 @@ through a (read-only) unit of work, like the other views.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.domain.outbox import OutboxStatus
 from core.storage import tables as t
 from core.storage.uow import UnitOfWork
+from core.views.reading import aggregate_time
 
 o = t.outbox
 
@@ -83,7 +84,9 @@ async def broadcast_progress(
         await conn.scalar(sa.select(sa.func.count()).where(pending, o.c.next_attempt_at > now))
         or 0
     )
-    next_at = _aware(await conn.scalar(sa.select(sa.func.min(o.c.next_attempt_at)).where(pending)))
+    next_at = aggregate_time(
+        await conn.scalar(sa.select(sa.func.min(o.c.next_attempt_at)).where(pending))
+    )
     rate = await _rate(conn, round_id, now, window)
     remaining = totals["pending"] + totals["sending"]
     eta = None
@@ -140,16 +143,7 @@ async def _rate(conn: AsyncConnection, round_id: int, now: datetime, window: flo
             )
         )
     ).one()
-    first_at = _aware(first)
+    first_at = aggregate_time(first)
     if not recent or first_at is None:
         return 0.0
     return int(recent) / max((now - first_at).total_seconds(), 1.0)
-
-
-def _aware(value: Any) -> datetime | None:
-    """A datetime from an aggregate (drivers differ in what ``min()`` of a column returns)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -70,6 +72,42 @@ async def progress(conn: AsyncConnection, round_id: int | None) -> tuple[int, in
         )
     ).one()
     return int(started), int(finished)
+
+
+def aggregate_time(value: Any) -> datetime | None:
+    """A datetime from an aggregate (drivers differ in what ``min()`` of a column returns)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """When a round was answered, and by how many residents to the end."""
+
+    first: datetime | None  # the first resident started
+    last: datetime | None  # the last resident started or finished
+    completed: int  # residents who answered and went through to the round's end
+
+
+async def activity(conn: AsyncConnection, table: sa.Table, round_id: int | None) -> Activity:
+    """A round's activity window and how many of the residents who answered in ``table``
+    finished it (a resident who finished without answering, e.g. with no idea to give, is not
+    counted: so ``completed`` never exceeds the residents who answered)."""
+    rp = t.round_progress
+    answered = sa.select(table.c.resident_id).where(table.c.round_id == round_id)
+    first, last, completed = (
+        await conn.execute(
+            sa.select(
+                sa.func.min(rp.c.started_at),
+                sa.func.max(sa.func.coalesce(rp.c.finished_at, rp.c.started_at)),
+                sa.func.count(rp.c.finished_at).filter(rp.c.resident_id.in_(answered)),
+            ).where(rp.c.round_id == round_id)
+        )
+    ).one()
+    return Activity(aggregate_time(first), aggregate_time(last), int(completed or 0))
 
 
 async def project_rounds(

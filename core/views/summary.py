@@ -21,6 +21,7 @@ from core.views.reading import (
     ANSWERS,
     GONE,
     ReadUnit,
+    activity,
     distinct_residents,
     progress,
     project_rounds,
@@ -98,8 +99,8 @@ async def public_summary(
     org = await conn.scalar(
         sa.select(t.organisations.c.name).where(t.organisations.c.id == row.organisation_id)
     )
-    opened = [r.opens_at for r in rounds if r.opens_at is not None]
-    closed = [r.closes_at for r in rounds if r.closes_at is not None]
+    opened = [r.opens_at for r in out if r.opens_at is not None]
+    closed = [r.closes_at for r in out if r.closes_at is not None]
     accounting = Accounting(
         str(org or ""),
         (min(opened, default=None), max(closed, default=None)),
@@ -122,7 +123,9 @@ async def _summary_round(
     uow: ReadUnit, rnd: model.Round, now: datetime, top: int, shown: Shown
 ) -> SummaryRound:
     conn, rid = uow.conn, rnd.id or 0
-    started, finished = await progress(conn, rid)
+    started, _ = await progress(conn, rid)
+    active = await activity(conn, ANSWERS[rnd.kind.value], rid)
+    ended = rnd.state == model.RoundState.CLOSED or rnd.results_published_at is not None
     summary = SummaryRound(
         rid,
         rnd.key,
@@ -132,10 +135,10 @@ async def _summary_round(
         list(rnd.criteria),
         await distinct_residents(conn, ANSWERS[rnd.kind.value], rid),
         started,
-        finished,
+        active.completed,
         live=rnd.results_published_at is None,
-        opens_at=rnd.opens_at,
-        closes_at=rnd.closes_at,
+        opens_at=rnd.opens_at or active.first,
+        closes_at=rnd.closes_at or (active.last if ended else None),
     )
     if rnd.kind == model.RoundKind.IDEAS:
         summary.ideas, summary.themes = await _ideas_and_themes(conn, rid, top)

@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         _user,
         _polis,
         _bot,
+        _simulate,
     ]
     for add in groups:
         add(sub)
@@ -115,6 +116,23 @@ def _results(sub: Subparsers) -> None:
     res.add_argument("project")
     res.add_argument("--format", choices=("json", "csv"), default="json")
     res.set_defaults(func=Handler("projects", "cmd_results"))
+
+
+def _simulate(sub: Subparsers) -> None:
+    sim = sub.add_parser(
+        "simulate",
+        help="let simulated residents take part in the demo project (for trying out)",
+        description="Simulated residents answer the project's open rounds through the real"
+        " dialogue (web chat), so its pages, report and exports have something to show."
+        " Only the demo project unless --not-the-demo: the answers are indistinguishable"
+        " from real ones.",
+    )
+    sim.add_argument("--project", default="DEMO")
+    sim.add_argument("--residents", type=int, default=40)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--publish", action="store_true", help="publish every round afterwards")
+    sim.add_argument("--not-the-demo", action="store_true", help="allow another project")
+    sim.set_defaults(func=Handler("simulating", "cmd_simulate"))
 
 
 def _user(sub: Subparsers) -> None:

@@ -156,7 +156,7 @@ async def test_the_dashboard_shows_residents_and_refreshes_itself(signed_in, dem
         project = await uow.projects.by_code("DEMO")
     await demo.bus.handle(c.GiveConsent("p1", project.id, "telegram", "nl"))
     page = (await signed_in.get("/manage/projects/DEMO")).text
-    assert 'hx-get="/manage/projects/DEMO/live"' in page and "telegram: <strong>1</strong>" in page
+    assert 'hx-get="/manage/projects/DEMO/live"' in page and "Telegram: <strong>1</strong>" in page
     assert "Vernieuw" in page or "Refresh" in page  # a plain link for browsers without JS
 
 
@@ -169,7 +169,8 @@ async def test_publishing_opens_the_summary_page(signed_in, demo):
     assert done.status_code == 303
     page = await signed_in.get("/p/DEMO")
     assert page.status_code == 200 and "Parkeerplaatsen mogen plaatsmaken" in page.text
-    assert "Oosterwijk-Noord" not in page.text  # only published rounds, no neighbourhoods
+    # the demo's population figures show beside participation (nobody took part yet)
+    assert "Wie deed mee, vergeleken met wie er woont" in page.text
 
 
 async def test_exports_csv_and_xlsx(signed_in):

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from core import views
 from core.domain.model import Project
 from core.i18n import N_
+from core.views.opinions import opinion_summaries
 from web.deps import LanguageDep, Services, ServicesDep, UserDep, project_for
 from web.export_sheets import Sheet, workbook_sheets
 from web.exports import DIALECTS, results_csv, results_ods, results_workbook
@@ -32,7 +33,8 @@ async def _results(services: Services, project: Project) -> views.ProjectResults
 
 
 async def _sheets(services: Services, project: Project, language: str) -> list[Sheet]:
-    """Every sheet of the workbook: overview, a sheet per round, per wijk and age band."""
+    """Every sheet of the workbook: overview, a sheet per round, per wijk and age band, and
+    the opinion groups of the statements rounds (the facilitator's view: shown or not)."""
     found = await _results(services, project)
     breakdowns: dict[str, list[tuple[views.RoundResult, views.Breakdown]]] = {}
     async with services.reading() as uow:
@@ -42,7 +44,12 @@ async def _sheets(services: Services, project: Project, language: str) -> list[S
                 for rnd in found.rounds
                 if rnd.kind != "ideas"
             ]
-    return workbook_sheets(found, breakdowns, language)
+        statements = [rnd for rnd in found.rounds if rnd.kind == "statements"]
+        summaries = await opinion_summaries(
+            uow, services.analyses, [rnd.id for rnd in statements], language
+        )
+    opinions = [(rnd, summaries[rnd.id]) for rnd in statements]
+    return workbook_sheets(found, breakdowns, language, opinions)
 
 
 def _download(data: bytes | str, media: str, filename: str) -> Response:
