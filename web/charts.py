@@ -17,6 +17,7 @@ PLAIN = {
     Quadrant.Y_ONLY: N_("Less important, easy to do"),
     Quadrant.BOTH_LOW: N_("Less important, hard to do"),
 }
+MOST = 30  # points in one matrix: more would hide each other (the tables list every item)
 SWAPPED = {Quadrant.X_ONLY: Quadrant.Y_ONLY, Quadrant.Y_ONLY: Quadrant.X_ONLY}
 
 
@@ -46,9 +47,9 @@ def matrix_for(
     scale: tuple[int, int],
     *,
     catalog: gettext.NullTranslations,
-) -> tuple[Matrix, dict[Quadrant, str]] | None:
-    """The matrix of a round with two criteria (None with any other number) and the names of
-    its quadrants."""
+) -> tuple[Matrix, dict[Quadrant, str], Sequence[ItemResult]] | None:
+    """The matrix of a round with two criteria (None with any other number), the names of its
+    quadrants and the items in it: the first ``MOST`` (items come best first)."""
     if len(criteria) != 2:
         return None
     texts = quadrant_texts(criteria, catalog)
@@ -57,6 +58,7 @@ def matrix_for(
         found = item.criteria[index] if index < len(item.criteria) else None
         return found.mean if found is not None and found.n else None
 
-    points = [(item.text, mean(item, 0), mean(item, 1)) for item in items]
+    shown = items[:MOST]
+    points = [(item.text, mean(item, 0), mean(item, 1)) for item in shown]
     matrix = priority_matrix(points, scale[0], scale[1], texts)
-    return matrix, texts
+    return matrix, texts, shown

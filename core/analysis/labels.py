@@ -89,24 +89,16 @@ def text_size(text: str, font: float, pad: float = 2.0) -> tuple[float, float]:
 
 
 # Directions tried around a point: the four sides first, then the corners, then in between.
-_ANGLES = [
-    0,
-    180,
-    270,
-    90,
-    315,
-    225,
-    45,
-    135,
-    337.5,
-    202.5,
-    292.5,
-    247.5,
-    22.5,
-    157.5,
-    67.5,
-    112.5,
-]
+_SIDES = [0.0, 180.0, 270.0, 90.0]  # right, left, above, below
+_CORNERS = [315.0, 225.0, 45.0, 135.0]
+_BETWEEN = [337.5, 202.5, 292.5, 247.5, 22.5, 157.5, 67.5, 112.5]
+_FINER = [i * 22.5 + 11.25 for i in range(16)]
+
+
+def _angles(ring: int) -> list[float]:
+    """The directions tried on a ring: more of them further out, where there is more room."""
+    near = _SIDES + _CORNERS
+    return near if ring == 0 else near + _BETWEEN if ring == 1 else near + _BETWEEN + _FINER
 
 
 def _candidate(point: Point, size: tuple[float, float], distance: float, angle: float) -> Box:
@@ -134,7 +126,7 @@ def place_labels(
     bounds: Box,
     obstacles: Sequence[Box] = (),
     gap: float = 2.0,
-    rings: int = 8,
+    rings: int = 12,
 ) -> list[Placed | None]:
     """A place for each point's label (``sizes[i]`` for ``points[i]``), or None where none is free.
 
@@ -152,7 +144,7 @@ def place_labels(
         step = max(size[1], point.r * 2)
         for ring in range(rings):
             distance = point.r + gap + ring * step
-            for angle in _ANGLES if ring else _ANGLES[:8]:
+            for angle in _angles(ring):
                 box = _candidate(point, size, distance, angle)
                 if _free(box, bounds, markers, taken, obstacles, gap):
                     found = Placed(box, _leader(point, box) if ring else None)

@@ -212,3 +212,25 @@ async def test_a_round_with_one_criterion_has_no_matrix(container: Container):
         html = (await client.get("/p/RAAD")).text
 
     assert "matrix-chart" not in html and "Schaduw op het plein" in html
+
+
+def test_the_matrix_holds_the_thirty_best_items_and_names_its_parts_for_any_criteria():
+    from core.analysis.charts import Quadrant
+    from core.i18n import gettext_for
+    from core.views.results import ItemResult, stats_from_histogram
+    from web.charts import MOST, matrix_for
+
+    def item(n: int) -> ItemResult:
+        scores = [stats_from_histogram({1 + n % 5: 12}, 1, 5), stats_from_histogram({3: 12}, 1, 5)]
+        return ItemResult(n, f"Item {n}", scores)
+
+    items = [item(n) for n in range(40)]
+    found = matrix_for(items, ["Haalbaarheid", "Belang"], (1, 5), catalog=gettext_for("nl"))
+    assert found is not None
+    matrix, texts, shown = found
+    assert len(shown) == MOST == len(matrix.points) and matrix.numbered
+    assert texts[Quadrant.X_ONLY] == "Minder belangrijk, makkelijk haalbaar"  # feasible on x
+    assert texts[Quadrant.Y_ONLY] == "Belangrijk, moeilijk haalbaar"
+    other = matrix_for(items, ["Kosten", "Draagvlak"], (1, 5), catalog=gettext_for("nl"))
+    assert other is not None and other[1][Quadrant.X_ONLY] == "Hoog op Kosten, laag op Draagvlak"
+    assert matrix_for(items, ["Belang"], (1, 5), catalog=gettext_for("nl")) is None

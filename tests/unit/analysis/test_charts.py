@@ -142,3 +142,10 @@ def test_no_label_overlaps_another_a_point_a_quadrant_name_or_leaves_the_plot(it
     assert len(matrix.points) + len(matrix.left_out) == len(items)
     if matrix.unplaced:
         assert matrix.numbered  # a point without a label is found by its number in the table
+
+
+def test_a_crowd_on_one_spot_still_gets_numbers_that_do_not_overlap():
+    matrix = priority_matrix([(f"Item {n}", 4.9, 4.9) for n in range(15)], 1, 5, TEXTS)
+    boxes = [p.placed.box for p in matrix.points if p.placed]
+    assert matrix.numbered and matrix.unplaced == [] and len(boxes) == 15
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
