@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from core.analysis.charts import Matrix, Quadrant, importance_and_feasibility, priority_matrix
+from core.analysis.spread import MIN_ANSWERS
 from core.i18n import N_
 from core.views.results import ItemResult
 
@@ -41,15 +43,26 @@ def quadrant_texts(
     }
 
 
+@dataclass(frozen=True)
+class MatrixView:
+    """What the page draws: the layout, the quadrants' names, the items in the chart (the
+    first ``MOST``; items come best first) and the numbers of those with too few answers."""
+
+    matrix: Matrix
+    texts: dict[Quadrant, str]
+    items: Sequence[ItemResult]
+    few: frozenset[int]
+    min_answers: int = MIN_ANSWERS
+
+
 def matrix_for(
     items: Sequence[ItemResult],
     criteria: Sequence[str],
     scale: tuple[int, int],
     *,
     catalog: gettext.NullTranslations,
-) -> tuple[Matrix, dict[Quadrant, str], Sequence[ItemResult]] | None:
-    """The matrix of a round with two criteria (None with any other number), the names of its
-    quadrants and the items in it: the first ``MOST`` (items come best first)."""
+) -> MatrixView | None:
+    """The matrix of a round with two criteria; None with any other number."""
     if len(criteria) != 2:
         return None
     texts = quadrant_texts(criteria, catalog)
@@ -60,5 +73,7 @@ def matrix_for(
 
     shown = items[:MOST]
     points = [(item.text, mean(item, 0), mean(item, 1)) for item in shown]
-    matrix = priority_matrix(points, scale[0], scale[1], texts)
-    return matrix, texts, shown
+    few = frozenset(
+        n for n, item in enumerate(shown, start=1) if any(s.too_few for s in item.criteria[:2])
+    )
+    return MatrixView(priority_matrix(points, scale[0], scale[1], texts), texts, shown, few)

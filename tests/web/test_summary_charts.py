@@ -149,13 +149,13 @@ async def test_every_point_is_numbered_and_the_table_gives_the_same_figures(
     table = re.search(r'<table class="compact matrix-table">.*?</table>', html, re.S)
     assert table, "no table beside the matrix"
     assert "Cijfers van de prioriteitenmatrix: het gemiddelde per onderwerp" in table.group(0)
-    parts = re.findall(r'<th colspan="5" scope="colgroup">([^<]*)</th>', table.group(0))
+    parts = re.findall(r'<th colspan="4" scope="colgroup">([^<]*)</th>', table.group(0))
     assert parts[0] == "Belangrijk en haalbaar: eerst doen" and len(parts) == len(set(parts))
     first = re.search(r"<tr><td>1</td>.*?</tr>", table.group(0), re.S)
     assert first and "Schaduw op het plein" in first.group(0)
     cells = re.findall(r"<td>([^<]*)</td>", first.group(0))
     assert re.fullmatch(r"\d,\d", cells[1].strip()) and re.fullmatch(r"\d,\d", cells[2].strip())
-    assert cells[3].strip() == str(RESIDENTS)
+    assert f"({RESIDENTS} antwoorden)" in first.group(0)
     assert len(re.findall(r"<tr><td>\d+</td>", table.group(0))) == 10
     assert "De nummers horen bij de tabel hieronder." in html
 
@@ -227,10 +227,16 @@ def test_the_matrix_holds_the_thirty_best_items_and_names_its_parts_for_any_crit
     items = [item(n) for n in range(40)]
     found = matrix_for(items, ["Haalbaarheid", "Belang"], (1, 5), catalog=gettext_for("nl"))
     assert found is not None
-    matrix, texts, shown = found
-    assert len(shown) == MOST == len(matrix.points) and matrix.numbered
+    matrix, texts, shown = found.matrix, found.texts, found.items
+    assert len(shown) == MOST == len(matrix.points) and matrix.numbered and not found.few
     assert texts[Quadrant.X_ONLY] == "Minder belangrijk, makkelijk haalbaar"  # feasible on x
     assert texts[Quadrant.Y_ONLY] == "Belangrijk, moeilijk haalbaar"
     other = matrix_for(items, ["Kosten", "Draagvlak"], (1, 5), catalog=gettext_for("nl"))
-    assert other is not None and other[1][Quadrant.X_ONLY] == "Hoog op Kosten, laag op Draagvlak"
+    assert (
+        other is not None and other.texts[Quadrant.X_ONLY] == "Hoog op Kosten, laag op Draagvlak"
+    )
     assert matrix_for(items, ["Belang"], (1, 5), catalog=gettext_for("nl")) is None
+    six = stats_from_histogram({4: 6}, 1, 5)  # six answers: too few to go by
+    with_few = [items[0], ItemResult(99, "Weinig", [six, six])]
+    checked = matrix_for(with_few, ["Belang", "Haalbaarheid"], (1, 5), catalog=gettext_for("nl"))
+    assert checked is not None and checked.few == {2}
