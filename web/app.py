@@ -97,7 +97,7 @@ def create_app(
     app = FastAPI(title="inspraak", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     app.state.pages = Pages(HERE / "templates")
-    app.state.pdf = PdfMaker(HERE / "static")  # the council's report as a PDF
+    app.state.pdf = PdfMaker(HERE / "static", svg_css=("charts.css",))  # the council's report
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(health.router)
     app.include_router(public.router)

@@ -19,6 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
+from odf.config import (
+    ConfigItem,
+    ConfigItemMapEntry,
+    ConfigItemMapIndexed,
+    ConfigItemMapNamed,
+    ConfigItemSet,
+)
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties
 from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
@@ -200,9 +207,38 @@ def results_ods(sheets: list[Sheet]) -> bytes:
         for values in sheet.rows:
             table.addElement(_ods_row(values))
         doc.spreadsheet.addElement(table)
+    doc.settings.addElement(_frozen_header([sheet.name for sheet in sheets]))
     buffer = io.BytesIO()
     doc.write(buffer)
     return buffer.getvalue()
+
+
+def _frozen_header(names: list[str]) -> ConfigItemSet:
+    """View settings that freeze each sheet's first row, as LibreOffice writes them (ODS has no
+    element for it: spreadsheets keep it in settings.xml, read by LibreOffice and Excel)."""
+
+    def item(name: str, kind: str, value: int) -> ConfigItem:
+        return ConfigItem(name=name, type=kind, text=str(value))
+
+    tables = ConfigItemMapNamed(name="Tables")
+    for name in names:
+        entry = ConfigItemMapEntry(name=name)
+        for key, kind, value in (
+            ("HorizontalSplitMode", "short", 0), ("VerticalSplitMode", "short", 2),
+            ("HorizontalSplitPosition", "int", 0), ("VerticalSplitPosition", "int", 1),
+            ("ActiveSplitRange", "short", 2), ("PositionLeft", "int", 0),
+            ("PositionRight", "int", 0), ("PositionTop", "int", 0), ("PositionBottom", "int", 1),
+        ):  # fmt: skip
+            entry.addElement(item(key, kind, value))
+        tables.addElement(entry)
+    view = ConfigItemMapEntry()
+    view.addElement(ConfigItem(name="ViewId", type="string", text="view1"))
+    view.addElement(tables)
+    views = ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    return settings
 
 
 def _ods_row(values: list[Any]) -> TableRow:

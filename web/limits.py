@@ -24,6 +24,7 @@ KB = 1024
 ROUTE_LIMITS: tuple[tuple[str, int], ...] = (
     ("/webhook/", 1024 * KB),
     ("/manage/projects/import", 1024 * KB),
+    ("/manage/organisations/", 1024 * KB),  # a logo of up to 200 kB, refused kindly above
     ("/manage/", 256 * KB),
     ("/chat/", 256 * KB),
     ("/api/", 64 * KB),

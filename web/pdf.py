@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import logging
 import mimetypes
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 VARIANT = "pdf/ua-1"  # tagged, with the document's language and title: readable aloud
 CACHED = 16  # the latest PDFs kept, by the exact HTML they were made from
+Files = dict[str, tuple[bytes, str]]  # a path on the site: its bytes and media type
+SVG_START = re.compile(r"<svg\b[^>]*>")
 
 
 class PdfUnavailable(Exception):
@@ -56,13 +59,18 @@ def available() -> bool:
     return True
 
 
-def _static_fetcher(weasyprint: Any, static: Path) -> Any:
-    """A URL fetcher that serves files under ``static`` (addressed as ``…/static/NAME``)."""
+def _static_fetcher(weasyprint: Any, static: Path, files: Files) -> Any:
+    """A URL fetcher that serves ``files`` by their path (a logo read by the caller) and the
+    files under ``static`` (addressed as ``…/static/NAME``), and nothing else."""
     root = static.resolve()
 
     class StaticOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            _, found, name = urlsplit(url).path.partition("/static/")
+            path = urlsplit(url).path
+            if path in files:
+                data, kind = files[path]
+                return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+            _, found, name = path.partition("/static/")
             file = (root / name).resolve()
             if not found or not file.is_relative_to(root) or not file.is_file():
                 raise ValueError(f"the report reads only its own static files, not {url}")
@@ -74,13 +82,29 @@ def _static_fetcher(weasyprint: Any, static: Path) -> Any:
     return StaticOnly()
 
 
-def html_to_pdf(html: str, base_url: str, static: Path, meta: Meta) -> bytes:
+def with_svg_styles(html: str, css: str) -> str:
+    """``html`` with ``css`` inside each inline SVG: WeasyPrint draws an SVG with the SVG's
+    own stylesheets only, so the charts' fills and type sizes must be in there too."""
+    if not css:
+        return html
+    style = f"<style>{css}</style>"
+    return SVG_START.sub(lambda found: found.group(0) + style, html)
+
+
+def html_to_pdf(
+    html: str,
+    base_url: str,
+    static: Path,
+    meta: Meta,
+    files: Files | None = None,
+    svg_css: str = "",
+) -> bytes:
     """Lay out ``html`` for print (``@media print``, ``@page``) and write it as a PDF."""
     weasyprint = _library()
+    html = with_svg_styles(html, svg_css)
     try:
-        page = weasyprint.HTML(
-            string=html, base_url=base_url + "/", url_fetcher=_static_fetcher(weasyprint, static)
-        )
+        fetcher = _static_fetcher(weasyprint, static, files or {})
+        page = weasyprint.HTML(string=html, base_url=base_url + "/", url_fetcher=fetcher)
         document = page.render(pdf_variant=VARIANT)
         document.metadata.title = meta.title
         document.metadata.authors = [meta.author] if meta.author else []
@@ -98,18 +122,26 @@ class PdfMaker:
     the time it was made) is not laid out twice, and a changed report never comes from the cache.
     """
 
-    def __init__(self, static: Path, slots: int = 1) -> None:
+    def __init__(self, static: Path, svg_css: tuple[str, ...] = (), slots: int = 1) -> None:
         self.static = static
+        self.svg_css = "\n".join((static / name).read_text("utf-8") for name in svg_css)
         self._slots = asyncio.Semaphore(slots)
         self._made: OrderedDict[str, bytes] = OrderedDict()
 
-    async def make(self, html: str, base_url: str, meta: Meta) -> bytes:
+    async def make(
+        self, html: str, base_url: str, meta: Meta, files: Files | None = None
+    ) -> bytes:
+        """The PDF of ``html``; ``files`` are images it shows that are not static files (by
+        path, e.g. the organisation's logo; the page names their version, so a changed file
+        changes the page)."""
         key = hashlib.sha256(f"{base_url}\n{meta}\n{html}".encode()).hexdigest()
         async with self._slots:
             if key in self._made:
                 self._made.move_to_end(key)
                 return self._made[key]
-            pdf = await asyncio.to_thread(html_to_pdf, html, base_url, self.static, meta)
+            pdf = await asyncio.to_thread(
+                html_to_pdf, html, base_url, self.static, meta, files, self.svg_css
+            )
         self._made[key] = pdf
         while len(self._made) > CACHED:
             self._made.popitem(last=False)

@@ -13,6 +13,7 @@ from jinja2 import pass_context
 
 from core.i18n import LANGUAGES, gettext_for, normalise_language
 from core.labels import label
+from web.charts import matrix_for
 from web.filters import amsterdam, long_date, number, percent, privacy_links
 
 
@@ -44,6 +45,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.filters["long_date"] = partial(long_date, language=language)
     templates.env.filters["percent"] = partial(percent, language=language)
     templates.env.globals["url_for"] = path_for
+    templates.env.globals["priority_matrix"] = partial(matrix_for, catalog=catalog)
     return templates
 
 

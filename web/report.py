@@ -16,10 +16,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from core import views
 from core.i18n import N_, gettext_for
 from web import csp
 from web.deps import Services
-from web.pdf import Meta, PdfMaker, PdfUnavailable
+from web.pdf import Files, Meta, PdfMaker, PdfUnavailable
 from web.rendering import render
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,16 @@ def report_page(request: Request, context: dict[str, Any], language: str) -> HTM
     return response
 
 
+async def _logo(services: Services, summary: Any) -> Files:
+    """The organisation's logo, where the page shows one, for the PDF to embed."""
+    found = summary.accounting
+    if not found or not found.logo_version:
+        return {}
+    async with services.reading() as uow:
+        logo = await views.organisation_logo(uow, found.organisation_slug)
+    return {f"/logo/{found.organisation_slug}": (logo.data, logo.media_type)} if logo else {}
+
+
 async def report_pdf(
     request: Request, services: Services, context: dict[str, Any], language: str
 ) -> Response:
@@ -77,7 +88,8 @@ async def report_pdf(
     meta = Meta(summary.title, summary.accounting.organisation if summary.accounting else "")
     maker: PdfMaker = request.app.state.pdf
     try:
-        pdf = await maker.make(bytes(page.body).decode(), services.settings.base_url(), meta)
+        html, base = bytes(page.body).decode(), services.settings.base_url()
+        pdf = await maker.make(html, base, meta, await _logo(services, summary))
     except PdfUnavailable as exc:
         log.warning("PDF not available on this server: %s", exc)
         context = {"summary": summary, "preview": summary.preview}

@@ -54,4 +54,5 @@ ACTIONS: dict[str, str] = {
     "account.token_issue": N_("API token made"),
     "account.token_revoke": N_("API token revoked"),
     "organisation.privacy": N_("Privacy settings changed"),
+    "organisation.logo": N_("Logo changed"),
 }

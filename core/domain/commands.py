@@ -328,6 +328,15 @@ class UpdatePrivacySettings(Command):
 
 
 @dataclass(frozen=True)
+class SetLogo(Command):
+    """Set an organisation's logo (PNG, JPEG or SVG bytes), or remove it with ``None``."""
+
+    organisation: str  # the organisation's slug
+    data: bytes | None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
 class RecordExport(Command):
     """Note in the audit log that someone downloaded a project's data (CSV, XLSX, TOML...)."""
 

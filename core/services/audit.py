@@ -126,12 +126,15 @@ def _account(action: str) -> Describe:
     return describe
 
 
-async def _privacy(cmd: c.UpdatePrivacySettings, uow: UnitOfWork, result: Any) -> AuditEntry:
-    organisation = await uow.projects.organisation_by_slug(cmd.organisation)
-    org_id = organisation.id if organisation else None
-    return AuditEntry(
-        "organisation.privacy", None, "", org_id, None, f"organisation:{cmd.organisation}"
-    )
+def _organisation(action: str) -> Describe:
+    async def describe(
+        cmd: c.UpdatePrivacySettings | c.SetLogo, uow: UnitOfWork, result: Any
+    ) -> AuditEntry:
+        organisation = await uow.projects.organisation_by_slug(cmd.organisation)
+        org_id = organisation.id if organisation else None
+        return AuditEntry(action, None, "", org_id, None, f"organisation:{cmd.organisation}")
+
+    return describe
 
 
 async def _export(cmd: c.RecordExport, uow: UnitOfWork, result: Any) -> AuditEntry:
@@ -169,7 +172,8 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.ChangePassword: _account("account.password"),
     c.IssueApiToken: _account("account.token_issue"),
     c.RevokeApiToken: _account("account.token_revoke"),
-    c.UpdatePrivacySettings: _privacy,  # type: ignore[dict-item]
+    c.UpdatePrivacySettings: _organisation("organisation.privacy"),
+    c.SetLogo: _organisation("organisation.logo"),
     c.RecordExport: _export,  # type: ignore[dict-item]
     c.SetPopulation: _population,  # type: ignore[dict-item]
 }

@@ -1,11 +1,12 @@
-"""Handlers of the organisation's privacy settings and of noting a download in the audit log."""
+"""Handlers of an organisation's privacy settings and logo, and of noting a download in the
+audit log."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.domain import commands as c
-from core.domain import policy
+from core.domain import logo, policy
 from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.model import Project
 from core.domain.policy import Permission
@@ -45,6 +46,23 @@ async def update_privacy_settings(cmd: c.UpdatePrivacySettings, uow: UnitOfWork)
     await uow.projects.set_privacy(organisation.id, contact, text)
 
 
+async def set_logo(cmd: c.SetLogo, uow: UnitOfWork) -> None:
+    """Set or remove an organisation's logo (admins only).
+
+    Raises:
+        InvalidInput: see :func:`core.domain.logo.media_type`.
+    """
+    policy.require_governance(await _user(uow, cmd.user_id))
+    organisation = await uow.projects.organisation_by_slug(cmd.organisation)
+    if organisation is None or organisation.id is None:
+        raise UnknownItem("organisation")
+    if cmd.data is None:
+        await uow.projects.remove_logo(organisation.id)
+        return
+    kind = logo.media_type(cmd.data)
+    await uow.projects.set_logo(organisation.id, kind, cmd.data, uow.clock())
+
+
 async def record_export(cmd: c.RecordExport, uow: UnitOfWork) -> None:
     """Check that the user may read the project; the bus writes the audit entry."""
     user = await _user(uow, cmd.user_id)
@@ -59,5 +77,6 @@ async def record_export(cmd: c.RecordExport, uow: UnitOfWork) -> None:
 
 ORGANISATION_HANDLERS: dict[type[c.Command], Any] = {
     c.UpdatePrivacySettings: update_privacy_settings,
+    c.SetLogo: set_logo,
     c.RecordExport: record_export,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,6 +50,22 @@ class ProjectRepository(Repository):
             .where(t.organisations.c.id == organisation_id)
             .values(privacy_contact=contact, privacy_text=text)
         )
+
+    async def set_logo(
+        self, organisation_id: int, media_type: str, data: bytes, now: datetime
+    ) -> None:
+        """Store an organisation's logo in place of the one it had."""
+        logos = t.organisation_logos
+        await self.conn.execute(logos.delete().where(logos.c.organisation_id == organisation_id))
+        await self.conn.execute(
+            logos.insert().values(
+                organisation_id=organisation_id, media_type=media_type, data=data, updated_at=now
+            )
+        )
+
+    async def remove_logo(self, organisation_id: int) -> None:
+        logos = t.organisation_logos
+        await self.conn.execute(logos.delete().where(logos.c.organisation_id == organisation_id))
 
     async def by_code(self, code: str) -> model.Project | None:
         row = (

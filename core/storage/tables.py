@@ -423,3 +423,18 @@ population = sa.Table(
     sa.Column("source", sa.String(20), nullable=False, server_default="form"),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# An organisation's logo, shown on its summaries and reports (core.domain.logo checks it).
+# Apart from ``organisations`` so that reading an organisation never reads the image.
+organisation_logos = sa.Table(
+    "organisation_logos",
+    metadata,
+    sa.Column(
+        "organisation_id",
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

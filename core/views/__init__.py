@@ -29,7 +29,7 @@ from core.views.moderation import (
     moderation_log,
     moderation_queue,
 )
-from core.views.privacy import PrivacyStatement, privacy_statement
+from core.views.privacy import Logo, PrivacyStatement, organisation_logo, privacy_statement
 from core.views.public import database_answers, open_projects, projects_with_summary
 from core.views.reading import ReadUnit
 from core.views.results import (
@@ -49,6 +49,8 @@ __all__ = [
     "audit_page",
     "audit_rows",
     "privacy_statement",
+    "organisation_logo",
+    "Logo",
     "MIN_GROUP",
     "Breakdown",
     "Dashboard",

@@ -50,6 +50,8 @@ class Accounting:
     participation: Participation
     moderation: Moderation = field(default_factory=Moderation)
     min_group: int = MIN_GROUP
+    organisation_slug: str = ""
+    logo_version: int | None = None  # when the organisation has a logo: its change, in seconds
 
 
 async def participation(conn: AsyncConnection, project_id: int) -> Participation:

@@ -39,8 +39,14 @@ async def projects_for(uow: ReadUnit, organisation_id: int | None) -> list[dict[
 
 
 async def organisations(uow: ReadUnit) -> list[dict[str, Any]]:
-    """Every organisation, by slug."""
-    rows = await uow.conn.execute(sa.select(t.organisations).order_by(t.organisations.c.slug))
+    """Every organisation, by slug, and whether it has a logo."""
+    logos = t.organisation_logos
+    has_logo = logos.c.organisation_id.is_not(None).label("has_logo")
+    rows = await uow.conn.execute(
+        sa.select(t.organisations, has_logo)
+        .outerjoin(logos, logos.c.organisation_id == t.organisations.c.id)
+        .order_by(t.organisations.c.slug)
+    )
     return [dict(r._mapping) for r in rows]
 
 

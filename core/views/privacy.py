@@ -60,3 +60,23 @@ async def privacy_statement(uow: ReadUnit, slug: str) -> PrivacyStatement | None
         for r in rows
     )
     return PrivacyStatement(org.slug, org.name, org.privacy_contact, org.privacy_text, projects)
+
+
+@dataclass(frozen=True)
+class Logo:
+    media_type: str
+    data: bytes
+    updated_at: datetime
+
+
+async def organisation_logo(uow: ReadUnit, slug: str) -> Logo | None:
+    """The logo of organisation ``slug``; ``None`` when it has none (or there is no such one)."""
+    logos = t.organisation_logos
+    row = (
+        await uow.conn.execute(
+            sa.select(logos.c.media_type, logos.c.data, logos.c.updated_at)
+            .join(t.organisations, t.organisations.c.id == logos.c.organisation_id)
+            .where(t.organisations.c.slug == slug)
+        )
+    ).first()
+    return Logo(row.media_type, bytes(row.data), row.updated_at) if row else None

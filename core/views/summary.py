@@ -96,16 +96,23 @@ async def public_summary(
         for rnd in out:
             rnd.live = False
     found = await participation(conn, row.id)
-    org = await conn.scalar(
-        sa.select(t.organisations.c.name).where(t.organisations.c.id == row.organisation_id)
-    )
+    logos = t.organisation_logos
+    org = (
+        await conn.execute(
+            sa.select(t.organisations.c.name, t.organisations.c.slug, logos.c.updated_at)
+            .outerjoin(logos, logos.c.organisation_id == t.organisations.c.id)
+            .where(t.organisations.c.id == row.organisation_id)
+        )
+    ).one()
     opened = [r.opens_at for r in out if r.opens_at is not None]
     closed = [r.closes_at for r in out if r.closes_at is not None]
     accounting = Accounting(
-        str(org or ""),
+        str(org.name or ""),
         (min(opened, default=None), max(closed, default=None)),
         found,
         await moderation(conn, [r.id or 0 for r in rounds], shown.moderation),
+        organisation_slug=org.slug,
+        logo_version=int(org.updated_at.timestamp()) if org.updated_at else None,
     )
     return Summary(
         row.code, row.title, row.intro, found.total, out, now, accounting, preview=preview

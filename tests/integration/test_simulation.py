@@ -110,6 +110,8 @@ async def test_the_demo_comes_with_population_figures_so_representativeness_show
     async with client_for(demo) as client:
         html = (await client.get("/p/DEMO")).text
     assert "Representativiteitsscore" in html and "6.200" in html  # Oosterwijk-Noord
+    # everything happened on the test clock's one day: that day once, not "from X to X"
+    assert "Datum: 2 december 2026" in html and "tot en met 2 december" not in html
 
 
 async def test_the_public_page_never_counts_a_group_of_fewer_than_ten_exactly(demo: Container):

@@ -15,11 +15,13 @@ import sys
 import pytest
 from pypdf import PdfReader
 
+from core.domain.commands import SetLogo
 from inspraak.bootstrap import Container, load_demo_if_empty
 from inspraak.simulation import simulate
 from tests.web.conftest import client_for, login, make_user
 from tests.web.council_demo import build_council_demo
 from tests.web.test_dutch_everywhere import DOT_DECIMAL
+from tests.web.test_logos import png
 from web.pdf import available
 from web.report import css_string
 
@@ -58,7 +60,7 @@ async def test_the_demo_report_is_a_dutch_pdf_of_at_most_four_pages(container: C
     assert len(texts) <= 4, f"{len(texts)} pages"
     cover = texts[0]
     assert GEMEENTE in cover and TITLE in cover
-    assert re.search(r"Periode: \d+ (september|december) 2026 tot en met", cover)
+    assert re.search(r"Periode: \d+ september 2026 tot en met|Datum: \d+ december 2026", cover)
     assert "Rapport van 2 december 2026" in cover  # the test clock's day, in Dutch
     for number, text in enumerate(texts, start=1):
         assert f"pagina {number} van {len(texts)}" in text
@@ -115,6 +117,21 @@ async def test_the_preview_pdf_is_for_facilitators_and_marked_on_every_page(
     assert "Voorbeeld voor begeleiders" in texts[0]
     for text in texts:
         assert "Concept – voorbeeld, niet gepubliceerd" in text
+
+
+@needs_pdf
+async def test_the_cover_shows_the_gemeentes_logo_when_it_has_one(container: Container):
+    await build_council_demo(container)
+    async with client_for(container) as client:
+        without = (await client.get("/p/DEMO/rapport.pdf")).content
+        await container.bus.handle(SetLogo("gemeente-voorbeeld", png(40, 20)))
+        page = (await client.get("/p/DEMO")).text
+        response = await client.get("/p/DEMO/rapport.pdf")
+
+    assert 'class="org-logo" src="/logo/gemeente-voorbeeld?v=' in page
+    reader, texts = pages_of(response.content)
+    assert len(reader.pages[0].images) == 1 and GEMEENTE in texts[0]
+    assert not PdfReader(io.BytesIO(without)).pages[0].images
 
 
 async def test_without_the_pdf_library_a_friendly_dutch_page_points_to_printing(

@@ -73,7 +73,13 @@ async def test_the_ods_workbook_holds_the_same_sheets(container: Container):
     with zipfile.ZipFile(io.BytesIO(ods.content)) as book:
         assert book.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
         content = book.read("content.xml").decode()
+        settings = book.read("settings.xml").decode()
     for name in load_workbook(io.BytesIO(xlsx.content)).sheetnames:
         assert f'table:name="{name}"' in content
+        # every sheet's first row frozen, as LibreOffice keeps it in its view settings
+        entry = settings[settings.index(f'config:config-item-map-entry config:name="{name}"') :]
+        entry = entry[: entry.index("</config:config-item-map-entry>")]
+        assert 'config:name="VerticalSplitMode" config:type="short">2<' in entry
+        assert 'config:name="VerticalSplitPosition" config:type="int">1<' in entry
     assert 'office:value-type="date"' in content and "2026-12-02T11:00:00" in content
     assert "table:table-header-rows" in content and "style:column-width" in content

@@ -24,3 +24,21 @@ async def privacy_page(
         raise HTTPException(404, N_("Unknown organisation"))
     context = {"org": statement, "min_group": views.MIN_GROUP}
     return render(request, "privacy.html", context, lang)
+
+
+# Nothing in a logo may run, even when its SVG is opened on its own; it is only ever an image.
+LOGO_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "public, max-age=86400",
+}
+
+
+@router.get("/logo/{slug}", name="organisation_logo")
+async def organisation_logo(slug: str, services: ServicesDep) -> Response:
+    """An organisation's logo (public: it stands on the public summary and report)."""
+    async with services.reading() as uow:
+        logo = await views.organisation_logo(uow, slug.strip().lower())
+    if logo is None:
+        raise HTTPException(404, N_("This organisation has no logo."))
+    return Response(logo.data, media_type=logo.media_type, headers=LOGO_HEADERS)

@@ -57,26 +57,22 @@ def _download(data: bytes | str, media: str, filename: str) -> Response:
     return Response(data, media_type=media, headers=headers)
 
 
-@router.get("/projects/{code}/results.xlsx")
-async def results_xlsx(
-    code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
-) -> Response:
-    """Download every round as an XLSX workbook (an overview, rounds, wijken, age bands)."""
-    project = await project_for(services, session, code)
-    await record_export(services, session, project.code, "results.xlsx")
-    data = await run_in_threadpool(results_workbook, await _sheets(services, project, lang))
-    return _download(data, XLSX, f"{project.code}-results.xlsx")
+WORKBOOKS = {"xlsx": (results_workbook, XLSX), "ods": (results_ods, ODS)}
 
 
-@router.get("/projects/{code}/results.ods")
-async def results_ods_file(
-    code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+@router.get("/projects/{code}/results.{kind}")
+async def results_book(
+    code: str, kind: str, services: ServicesDep, session: UserDep, lang: LanguageDep
 ) -> Response:
-    """Download the same workbook as an OpenDocument spreadsheet."""
+    """Download every round as a workbook, XLSX or OpenDocument (the same sheets): an overview,
+    the rounds, wijken, age bands and opinion groups."""
+    if kind not in WORKBOOKS:
+        raise HTTPException(404, N_("Unknown download"))
+    write, media = WORKBOOKS[kind]
     project = await project_for(services, session, code)
-    await record_export(services, session, project.code, "results.ods")
-    data = await run_in_threadpool(results_ods, await _sheets(services, project, lang))
-    return _download(data, ODS, f"{project.code}-results.ods")
+    await record_export(services, session, project.code, f"results.{kind}")
+    data = await run_in_threadpool(write, await _sheets(services, project, lang))
+    return _download(data, media, f"{project.code}-results.{kind}")
 
 
 @router.get("/projects/{code}/rounds/{key}/results.csv")
