@@ -26,6 +26,8 @@ VARIANT = "pdf/ua-1"  # tagged, with the document's language and title: readable
 CACHED = 16  # the latest PDFs kept, by the exact HTML they were made from
 Files = dict[str, tuple[bytes, str]]  # a path on the site: its bytes and media type
 SVG_START = re.compile(r"<svg\b[^>]*>")
+# WeasyPrint's SVG knows no ``paint-order``: a label's white halo would be painted over it.
+SVG_FIXES = ".chart.matrix-chart .point-label { stroke: none; }"
 
 
 class PdfUnavailable(Exception):
@@ -124,7 +126,8 @@ class PdfMaker:
 
     def __init__(self, static: Path, svg_css: tuple[str, ...] = (), slots: int = 1) -> None:
         self.static = static
-        self.svg_css = "\n".join((static / name).read_text("utf-8") for name in svg_css)
+        sheets = [(static / name).read_text("utf-8") for name in svg_css]
+        self.svg_css = "\n".join([*sheets, SVG_FIXES]) if sheets else ""
         self._slots = asyncio.Semaphore(slots)
         self._made: OrderedDict[str, bytes] = OrderedDict()
 
