@@ -66,10 +66,10 @@ async def results_book(
 ) -> Response:
     """Download every round as a workbook, XLSX or OpenDocument (the same sheets): an overview,
     the rounds, wijken, age bands and opinion groups."""
+    project = await project_for(services, session, code)  # first: another's project is 403
     if kind not in WORKBOOKS:
         raise HTTPException(404, N_("Unknown download"))
     write, media = WORKBOOKS[kind]
-    project = await project_for(services, session, code)
     await record_export(services, session, project.code, f"results.{kind}")
     data = await run_in_threadpool(write, await _sheets(services, project, lang))
     return _download(data, media, f"{project.code}-results.{kind}")
