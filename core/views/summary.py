@@ -162,14 +162,19 @@ async def _summary_round(
 
 
 async def _quotes(conn: AsyncConnection, round_id: int, top: int, shown: Shown) -> list[str]:
-    """The ``top`` latest comments of a feedback round that may be shown publicly."""
+    """The ``top`` latest comments of a feedback round that may be shown publicly, each
+    wording once."""
     rows = await conn.execute(
         sa.select(t.feedback.c.text, t.feedback.c.status, t.feedback.c.flags)
         .where(t.feedback.c.round_id == round_id, t.feedback.c.text != "")
         .order_by(t.feedback.c.id.desc())
         .limit(20 * top)
     )
-    return [r.text for r in rows if shown(r.text, r.status, r.flags)][:top]
+    quotes: dict[str, str] = {}  # the same words from two residents are quoted once
+    for r in rows:
+        if shown(r.text, r.status, r.flags):
+            quotes.setdefault(" ".join(r.text.lower().split()), r.text)
+    return list(quotes.values())[:top]
 
 
 async def _ideas_and_themes(

@@ -140,3 +140,13 @@ async def test_opinion_groups_are_described_in_words(demo: Container):
         r"De groepen verschillen het meest over “[^”]+”\. Eens: \d+% van Groep A", html
     )
     assert ".”" not in html  # a statement's own full stop is not kept inside the quotes
+
+
+async def test_the_same_comment_from_two_residents_is_quoted_once(demo: Container):
+    await simulate(demo, "DEMO", 40, seed=1, publish=True)
+    async with client_for(demo) as client:
+        html = (await client.get("/p/DEMO")).text
+    section = html[html.index("Wat bewoners schreven") :]
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", section, re.S)
+    texts = [" ".join(q.split()) for q in quotes]
+    assert texts and len(texts) == len(set(texts))
