@@ -90,3 +90,20 @@ def test_the_printed_summary_is_at_most_four_a4_pages_with_numbers_and_the_gemee
         assert "Gemeente Voorbeeld · Groen en leefbaar Oosterwijk" in text
     assert "Download als PDF" not in "\n".join(texts)  # no screen chrome in print
     assert not overflow, widest
+
+
+def test_the_simulated_demo_reads_on_a_phone_without_sideways_scroll(demo_site):
+    """Opinion groups, statements, the matrix and population tables at 390×844: every wide
+    table scrolls inside its own region, never the page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(locale="nl-NL", viewport={"width": 390, "height": 844})
+        page.goto(f"{demo_site}/p/DEMO")
+        overflow = page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        widest = page.evaluate(WIDEST)
+        groups = page.locator("p.group-words").count()
+        browser.close()
+    assert groups >= 2  # the page under test has its opinion groups
+    assert not overflow, widest
