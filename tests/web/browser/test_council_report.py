@@ -4,23 +4,17 @@ chart, no table) is wider than the printed page."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from pypdf import PdfReader
 
-from config.settings import Settings
-from core.storage.db import create_all
-from inspraak.bootstrap import bootstrap, load_demo_if_empty
+from inspraak.bootstrap import Container, load_demo_if_empty
 from inspraak.simulation import simulate
-from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility, free_port
+from tests.web.browser.site import running_site
+from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility
 from tests.web.browser.test_summary_council import WIDEST
-from web.app import create_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
@@ -31,36 +25,13 @@ A4_TEXT_WIDTH = 673  # CSS pixels: 210 mm less the report's 2 x 16 mm side margi
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with DEMO (40 simulated residents, four rounds, published) on 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("report")
-    port = free_port()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/report.db",
-        secret_key="browser-test-secret-key-0123456789abcdef",
-        data_dir=folder,
-        public_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
 
-    async def prepare() -> None:
-        container = bootstrap(settings)
-        await create_all(container.engine)
+    async def prepare(container: Container) -> None:
         await load_demo_if_empty(container)
         await simulate(container, "DEMO", 40, seed=1, publish=True)
-        await container.close()
 
-    asyncio.run(prepare())
-    container = bootstrap(settings)
-    app = create_app(container, on_shutdown=[container.close])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_site(tmp_path_factory.mktemp("report"), prepare) as (base, _):
+        yield base
 
 
 def test_the_printed_summary_is_at_most_four_a4_pages_with_numbers_and_the_gemeente(demo_site):

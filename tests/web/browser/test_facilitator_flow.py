@@ -13,25 +13,17 @@ is never downloaded.
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from config.settings import Settings
 from core.domain.commands import PublishResults
 from core.services import accounts
 from core.services.project_file import import_project, parse_project_file
-from core.storage.accounts import AccountRepository
-from core.storage.db import create_all
-from inspraak.bootstrap import bootstrap
+from inspraak.bootstrap import Container
 from tests.factories import import_polis
-from web.app import create_app
+from tests.web.browser.site import add_admin, running_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("axe.min.js")
@@ -51,62 +43,23 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The app on 127.0.0.1 in a thread; yields (base URL, one-time password)."""
-    folder = tmp_path_factory.mktemp("browser")
-    port = free_port()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/browser.db",
-        secret_key="browser-test-secret-key-0123456789abcdef",
-        data_dir=folder,
-        public_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
 
-    async def prepare() -> str:
-        container = bootstrap(settings)
-        await create_all(container.engine)
+    async def prepare(container: Container) -> str:
         async with container.uow() as uow:
             _, password = await accounts.create_user(
                 uow, "facilitator@utrecht.example", "facilitator", "gemeente-utrecht"
             )
-            admin, _ = await accounts.create_user(uow, ADMIN, "admin")
-            await AccountRepository(uow.conn).update_user(
-                admin.id or 0,
-                password_hash=await accounts.hash_password(ADMIN_PASSWORD),
-                must_change_password=False,
-            )
             await uow.commit()
+        await add_admin(container, ADMIN, ADMIN_PASSWORD)
         await import_polis(container, "brexit-consensus", "BREXIT")  # published, 204 voters
         await _published_haven(container)
-        await container.close()
         return password
 
-    password = asyncio.run(prepare())
-    container = bootstrap(settings)
-    config = uvicorn.Config(
-        create_app(container, on_shutdown=[container.close]),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", password
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_site(tmp_path_factory.mktemp("browser"), prepare) as (base, password):
+        yield base, password
 
 
 HAVEN = """

@@ -3,23 +3,16 @@ desktop and on a phone (390×844), its labels apart and inside the chart, axe-co
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from config.settings import Settings
-from core.storage.db import create_all
-from inspraak.bootstrap import bootstrap
-from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility, free_port
+from tests.web.browser.site import running_site
+from tests.web.browser.test_facilitator_flow import ARGS, CHROMIUM, check_accessibility
 from tests.web.browser.test_summary_council import WIDEST
 from tests.web.test_summary_charts import build_matrix
-from web.app import create_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
@@ -47,35 +40,8 @@ LABELS = """(svg) => {
 @pytest.fixture(scope="module")
 def plein(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with project PLEIN (a published matrix and statements) on 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("plein")
-    port = free_port()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/plein.db",
-        secret_key="browser-test-secret-key-0123456789abcdef",
-        data_dir=folder,
-        public_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
-
-    async def prepare() -> None:
-        container = bootstrap(settings)
-        await create_all(container.engine)
-        await build_matrix(container)
-        await container.close()
-
-    asyncio.run(prepare())
-    container = bootstrap(settings)
-    app = create_app(container, on_shutdown=[container.close])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_site(tmp_path_factory.mktemp("plein"), build_matrix) as (base, _):
+        yield base
 
 
 def test_the_matrix_reads_well_on_a_desktop_and_a_phone(plein):

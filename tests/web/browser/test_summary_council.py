@@ -3,29 +3,20 @@ desktop width and on a phone (390×844), with axe-core (WCAG 2.1 AA) and no side
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
-from config.settings import Settings
-from core.services import accounts
-from core.storage.accounts import AccountRepository
-from core.storage.db import create_all
-from inspraak.bootstrap import bootstrap
+from inspraak.bootstrap import Container
+from tests.web.browser.site import add_admin, running_site
 from tests.web.browser.test_facilitator_flow import (
     ADMIN,
     ADMIN_PASSWORD,
     ARGS,
     CHROMIUM,
     check_accessibility,
-    free_port,
 )
 from tests.web.test_summary_council import build
-from web.app import create_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"
@@ -42,43 +33,13 @@ WIDEST = """[...document.querySelectorAll('table, figure, svg, p')]
 @pytest.fixture(scope="module")
 def council(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with project RAAD (rated, published) on 127.0.0.1; yields the base URL."""
-    folder = tmp_path_factory.mktemp("council")
-    port = free_port()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/council.db",
-        secret_key="browser-test-secret-key-0123456789abcdef",
-        data_dir=folder,
-        public_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
 
-    async def prepare() -> None:
-        container = bootstrap(settings)
-        await create_all(container.engine)
-        async with container.uow() as uow:
-            admin, _ = await accounts.create_user(uow, ADMIN, "admin")
-            await AccountRepository(uow.conn).update_user(
-                admin.id or 0,
-                password_hash=await accounts.hash_password(ADMIN_PASSWORD),
-                must_change_password=False,
-            )
-            await uow.commit()
+    async def prepare(container: Container) -> None:
+        await add_admin(container, ADMIN, ADMIN_PASSWORD)
         await build(container, published=True)
-        await container.close()
 
-    asyncio.run(prepare())
-    container = bootstrap(settings)
-    app = create_app(container, on_shutdown=[container.close])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_site(tmp_path_factory.mktemp("council"), prepare) as (base, _):
+        yield base
 
 
 def test_the_summary_and_its_preview_read_well_on_a_desktop_and_a_phone(council):
