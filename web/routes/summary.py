@@ -50,10 +50,7 @@ async def summary_page(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> HTMLResponse:
     """Show what residents said, once the facilitator has published results."""
-    context = await summary_context(services, Project.normalise_code(code), lang)
-    if context is None:
-        raise HTTPException(404, N_("No published results for this project."))
-    return report_page(request, context, lang)
+    return report_page(request, await _published(services, code, lang), lang)
 
 
 @router.get("/p/{code}/rapport.pdf", name="summary_pdf")
@@ -61,7 +58,12 @@ async def summary_pdf(
     request: Request, code: str, services: ServicesDep, lang: LanguageDep
 ) -> Response:
     """The summary as a PDF report for the council, made on the server."""
+    return await report_pdf(request, services, await _published(services, code, lang), lang)
+
+
+async def _published(services: Services, code: str, lang: str) -> dict[str, Any]:
+    """The public summary's data; 404 while nothing of the project is published."""
     context = await summary_context(services, Project.normalise_code(code), lang)
     if context is None:
         raise HTTPException(404, N_("No published results for this project."))
-    return await report_pdf(request, services, context, lang)
+    return context
