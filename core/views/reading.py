@@ -97,16 +97,22 @@ async def activity(conn: AsyncConnection, table: sa.Table, round_id: int | None)
     finished it (a resident who finished without answering, e.g. with no idea to give, is not
     counted: so ``completed`` never exceeds the residents who answered)."""
     rp = t.round_progress
-    answered = sa.select(table.c.resident_id).where(table.c.round_id == round_id)
-    first, last, completed = (
+    first, last = (
         await conn.execute(
             sa.select(
                 sa.func.min(rp.c.started_at),
                 sa.func.max(sa.func.coalesce(rp.c.finished_at, rp.c.started_at)),
-                sa.func.count(rp.c.finished_at).filter(rp.c.resident_id.in_(answered)),
             ).where(rp.c.round_id == round_id)
         )
     ).one()
+    # Set operations, not a correlated subquery: the planner cannot pick a slow index per row.
+    both = sa.intersect(
+        sa.select(rp.c.resident_id).where(
+            rp.c.round_id == round_id, rp.c.finished_at.is_not(None)
+        ),
+        sa.select(table.c.resident_id).where(table.c.round_id == round_id),
+    ).subquery()
+    completed = await conn.scalar(sa.select(sa.func.count()).select_from(both))
     return Activity(aggregate_time(first), aggregate_time(last), int(completed or 0))
 
 
