@@ -85,7 +85,7 @@ async def organisations(
     return page(request, session, lang, "manage/organisations.html", orgs=orgs)
 
 
-async def _statement(services: Services, slug: str) -> views.PrivacyStatement:
+async def organisation_or_404(services: Services, slug: str) -> views.PrivacyStatement:
     async with services.reading() as uow:
         found = await views.privacy_statement(uow, slug)
     if found is None:
@@ -111,7 +111,7 @@ async def privacy_form(
     request: Request, slug: str, services: ServicesDep, session: AdminDep, lang: LanguageDep
 ) -> Response:
     """The privacy contact and the organisation's own text on its privacy statement."""
-    org = await _statement(services, slug)
+    org = await organisation_or_404(services, slug)
     values = {"contact": org.contact, "text": org.text}
     return _privacy_form(request, session, lang, org, values, {})
 
@@ -121,7 +121,7 @@ async def save_privacy(
     request: Request, slug: str, services: ServicesDep, session: AdminDep, lang: LanguageDep
 ) -> Response:
     """Save the privacy contact and text; a field too long is refused with a message."""
-    org = await _statement(services, slug)
+    org = await organisation_or_404(services, slug)
     form = form_dict(await request.form())
     values = {"contact": form.get("contact", ""), "text": form.get("text", "")}
     command = c.UpdatePrivacySettings(org.slug, values["contact"], values["text"], session.user.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import File, HTTPException, Request, UploadFile
+from fastapi import File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core import views
@@ -14,7 +14,7 @@ from core.domain.logo import MAX_BYTES
 from core.i18n import N_, gettext_for
 from web.deps import LanguageDep, Services, ServicesDep, send
 from web.routes.manage.common import form_dict, page, router
-from web.routes.manage.governance import AdminDep
+from web.routes.manage.governance import AdminDep, organisation_or_404
 
 MESSAGES = {
     "logo_empty": N_("Choose an image file."),
@@ -25,11 +25,9 @@ MESSAGES = {
 
 async def _organisation(services: Services, slug: str) -> dict[str, Any]:
     """The organisation, and its logo's version (its change in seconds) when it has one."""
+    found = await organisation_or_404(services, slug)
     async with services.reading() as uow:
-        found = await views.privacy_statement(uow, slug)
-        logo = await views.organisation_logo(uow, slug)
-    if found is None:
-        raise HTTPException(404, N_("Unknown organisation"))
+        logo = await views.organisation_logo(uow, found.slug)
     version = int(logo.updated_at.timestamp()) if logo else None
     return {"org": found, "logo_version": version}
 
