@@ -231,6 +231,7 @@ async def simulate(
     publish every round that has answers, as the facilitator would."""
     report = SimulationReport()
     dice = random.Random(seed)
+    container.database.catalogue.seed(seed)  # which items each resident is shown
     for number in range(residents):
         resident = Resident(
             number=seed * 100_000 + number,

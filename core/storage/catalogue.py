@@ -128,12 +128,12 @@ class ItemQueue:
         self.counts[item] = count + 1
         self.tiers.setdefault(count + 1, []).append(item)
 
-    def pick(self, skip: set[int], limit: int) -> list[tuple[int, str]]:
+    def pick(self, skip: set[int], limit: int, dice: random.Random) -> list[tuple[int, str]]:
         """Up to ``limit`` items not in ``skip``: fewest answers first, ties at random."""
         found: list[tuple[int, str]] = []
         for count in sorted(self.tiers):
             tier = self.tiers[count]
-            start = random.randrange(len(tier))  # noqa: S311 - spreading answers, not secrets
+            start = dice.randrange(len(tier))
             for k in range(len(tier)):
                 item = tier[(start + k) % len(tier)]
                 if item not in skip:
@@ -155,6 +155,11 @@ class Catalogue:
         self._entries: dict[tuple[str, object], tuple[int, float, Any]] = {}
         self.generation = 0  # moved on by every committed change: older entries are stale
         self.loads = 0  # database reads done (tests and metrics)
+        self._dice = random.Random()  # noqa: S311 - spreading answers over items, not secrets
+
+    def seed(self, value: int) -> None:
+        """Break ties between equally answered items the same way every time (simulations)."""
+        self._dice.seed(value)
 
     def watch(self, engine: AsyncEngine) -> None:
         """Notice changes to the catalogue tables made through ``engine``."""
@@ -234,7 +239,7 @@ class Catalogue:
         if resident_id is not None:
             params = {"resident_id": resident_id, "round_id": rnd.id}
             skip.update(await conn.scalars(_OWN[statements], params))
-        return queue.pick(skip, limit)
+        return queue.pick(skip, limit, self._dice)
 
     def answered(self, round_id: int, item_id: int) -> None:
         """Count an answer this process stored (after its commit) in the round's queue."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 import threading
 import time
@@ -99,15 +100,22 @@ async def test_a_stale_catalogue_lets_no_answer_into_a_round_closed_elsewhere(de
 
 def test_the_item_queue_offers_the_least_answered_items_and_moves_answered_ones_on():
     queue = ItemQueue([(1, "a"), (2, "b"), (3, "c")], {1: 5, 2: 0, 3: 1})
-    assert queue.pick(set(), 1) == [(2, "b")]
-    assert queue.pick({2}, 2) == [(3, "c"), (1, "a")]
+    dice = random.Random(3)
+    assert queue.pick(set(), 1, dice) == [(2, "b")]
+    assert queue.pick({2}, 2, dice) == [(3, "c"), (1, "a")]
     queue.answered(2)
     queue.answered(2)  # 2 now has 2 answers, 3 has 1
-    assert queue.pick(set(), 1) == [(3, "c")]
-    assert queue.pick({1, 2, 3}, 2) == []
+    assert queue.pick(set(), 1, dice) == [(3, "c")]
+    assert queue.pick({1, 2, 3}, 2, dice) == []
     queue.answered(99)  # an item the queue does not know (new or inactive): nothing happens
-    ties = {queue.pick({3}, 1)[0][0] for _ in range(50)}
+    ties = {queue.pick({3}, 1, dice)[0][0] for _ in range(50)}
     assert ties == {2}
+
+
+def test_ties_are_broken_at_random_and_the_same_way_after_the_same_seed():
+    queue = ItemQueue([(n, str(n)) for n in range(1, 9)], {})
+    spread = {queue.pick(set(), 1, random.Random(n))[0][0] for n in range(40)}
+    assert len(spread) >= 5  # every item gets its turn first
 
 
 async def test_a_long_read_does_not_hold_up_a_resident(demo: Container):
