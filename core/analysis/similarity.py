@@ -17,7 +17,7 @@ How two ideas are scored (0 = unrelated, 1 = the same):
   (without an encoder: the lexical score alone).
 - **Opposites**: when the polarity rule (``similarity_text.opposite``) finds a stem wished for in
   one idea and against in the other, the score is multiplied by ``OPPOSITE_FACTOR``, which keeps
-  "meer bomen" and "minder bomen" below every threshold.
+  "meer bomen" and "minder bomen" below every threshold (even identical wording scores 0.1).
 
 Clusters come from agglomerative clustering with average linkage over 1 - score (the polarity
 rule applied): two groups merge while their ideas score, on average, at least the strictness's
@@ -32,7 +32,8 @@ prints the figures.
 
 IDF weights are refreshed when the index has grown by ``REFRESH_GROWTH`` since the last refresh
 (and on every add while it holds fewer than ``EXACT_BELOW`` ideas); in between, new ideas are
-weighed with the last IDF, which keeps one add and one query cheap at 10,000 ideas.
+weighed with the last IDF, and kept apart from the settled rows until ``MERGE_PENDING`` of them
+gather, which keeps one add and one query cheap at 10,000 ideas.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ IdeaId = int
 WORD_SHARE = 0.5
 LEXICAL_SHARE = 0.7
 SEMANTIC_FLOOR = 0.3
-OPPOSITE_FACTOR = 0.25
+OPPOSITE_FACTOR = 0.1  # below LOOSEST: opposites are never offered nor clustered
 THRESHOLD = 0.25  # similar(): what the chat offers
 LOOSEST, STRICTEST = 0.15, 0.45  # clusters(): the threshold at strictness 0 and at 1
 DEFAULT_STRICTNESS = 0.5
 REFRESH_GROWTH = 0.1
 EXACT_BELOW = 200
+MERGE_PENDING = 512
 WORD_FEATURES = 2**18
 CHAR_FEATURES = 2**20
 
@@ -79,11 +81,12 @@ class _LexicalSpace:
         self.idf = np.ones(features, dtype=np.float64)
         self.weighted = sparse.csr_matrix((0, features), dtype=np.float64)
         self.pending: list[sparse.csr_matrix] = []
+        self.columns: sparse.csc_matrix | None = None
 
     def add(self, docs: list[str]) -> None:
         counts = sparse.csr_matrix(self.vectorizer.transform(docs))
         counts.sum_duplicates()
-        self.df += np.bincount(counts.indices, minlength=self.df.shape[0])
+        np.add.at(self.df, counts.indices, 1.0)
         self.counts.append(counts)
         self.n += counts.shape[0]
         grown = self.n - self.n_weighed
@@ -102,11 +105,11 @@ class _LexicalSpace:
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         weighted = counts.astype(np.float64)
-        weighted.data = 1.0 + np.log(weighted.data)
-        weighted = sparse.csr_matrix(weighted.multiply(self.idf[np.newaxis, :]))
+        weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
         return sparse.csr_matrix(normalize(weighted, norm="l2", copy=False))
 
     def matrix(self) -> sparse.csr_matrix:
+        """All weighted rows, in the order added."""
         if self.pending:
             self.weighted = sparse.vstack([self.weighted, *self.pending], format="csr")
             self.pending = []
@@ -116,6 +119,27 @@ class _LexicalSpace:
         counts = sparse.csr_matrix(self.vectorizer.transform(docs))
         counts.sum_duplicates()
         return self.weigh(counts)
+
+    def by_feature(self) -> sparse.csc_matrix:
+        """The settled rows by column, kept until they change: a query reads few columns."""
+        if sum(p.shape[0] for p in self.pending) > MERGE_PENDING:
+            self.matrix()
+        if self.columns is None or self.columns.shape[0] != self.weighted.shape[0]:
+            self.columns = sparse.csc_matrix(self.weighted)
+        return self.columns
+
+    def cosines(self, docs: list[str]) -> np.ndarray:
+        """Cosine of each doc with every row, (docs, rows); rows added lately are read apart."""
+        columns, queries = self.by_feature(), self.transform(docs)
+        settled = np.zeros((len(docs), columns.shape[0]))
+        for row in range(len(docs)):
+            start, stop = queries.indptr[row], queries.indptr[row + 1]
+            picked = columns[:, queries.indices[start:stop]]
+            settled[row] = picked @ queries.data[start:stop]
+        if not self.pending:
+            return settled
+        recent = sparse.vstack(self.pending, format="csr")
+        return np.hstack([settled, (queries @ recent.T).toarray()])
 
 
 def _word_space() -> _LexicalSpace:
@@ -207,8 +231,8 @@ class SimilarityIndex:
     def _scores(self, texts: list[str], analysed: list[Analysed]) -> np.ndarray:
         """Scores (before the polarity rule) of each text against every idea, (texts, ideas)."""
         stems = [_stems(a) for a in analysed]
-        word = (self._words.transform(stems) @ self._words.matrix().T).toarray()
-        char = (self._chars.transform(stems) @ self._chars.matrix().T).toarray()
+        word = self._words.cosines(stems)
+        char = self._chars.cosines(stems)
         score = WORD_SHARE * word + (1 - WORD_SHARE) * char
         if self.encoder is not None and len(self.ids):
             cosine = self._encode(texts) @ self._vectors[: len(self.ids)].T
@@ -222,7 +246,8 @@ class SimilarityIndex:
         """Up to ``k`` ideas most like ``text``, best first, scoring at least ``threshold``.
 
         An idea the polarity rule finds opposite to ``text`` scores ``OPPOSITE_FACTOR`` of its
-        similarity, so the chat does not offer "minder bomen" to someone asking "meer bomen".
+        similarity, so the chat does not offer "minder bomen" to someone asking "meer bomen"
+        (at any threshold of at least ``OPPOSITE_FACTOR``).
         """
         if not self.ids or k <= 0:
             return []

@@ -216,8 +216,6 @@ def _read_clause(words: list[str]) -> _Clause:
         clause.signs.append(pending if has_pending else 0)
         carry = has_pending
         pending, has_pending = 1, False
-    if has_pending and clause.words:  # "skatebaan aanleggen": a marker at the end
-        clause.signs = [(s or 1) * pending for s in clause.signs]
     return clause
 
 
@@ -231,7 +229,7 @@ def analyse(text: str) -> Analysed:
     signs: Signs = {}
     conflicted: set[str] = set()
     for clause in clauses:
-        mapped = map_synonyms([stem(w, english) for w in clause.words], clause.signs)
+        mapped = map_synonyms(clause.words, clause.signs, english)
         for word, sign in mapped:
             stems.append(word)
             if marked and not sign:
@@ -251,9 +249,17 @@ def opposite(a: Analysed, b: Analysed) -> bool:
     return any(large.get(word, sign) != sign for word, sign in small.items())
 
 
-def map_synonyms(stems: list[str], signs: list[int]) -> list[tuple[str, int]]:
-    """Replace each run of stems found in the synonym list by its canonical stem."""
+def map_synonyms(words: list[str], signs: list[int], english: bool) -> list[tuple[str, int]]:
+    """Stem the words and replace each run found in the synonym list by its canonical stem.
+
+    A single word the list does not know under this language's stem is tried under the other
+    language's, so "trees" in a text taken for Dutch still meets "boom".
+    """
     table = synonyms()
+    stems = [stem(w, english) for w in words]
+    for i, word in enumerate(words):
+        if stems[i] not in table and stem(word, not english) in table:
+            stems[i] = stem(word, not english)
     out: list[tuple[str, int]] = []
     i = 0
     while i < len(stems):
