@@ -283,18 +283,40 @@ class SimilarityIndex:
     def _distances(self, block: int = 512) -> np.ndarray:
         """1 - score for every pair, condensed (scipy's order), with the polarity rule applied."""
         n = len(self.ids)
+        plus, minus = self._sign_matrices()
         condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
         offset = 0
         for start in range(0, n, block):
-            scores = self._scores_between(start, min(n, start + block))
-            for row, a in enumerate(range(start, min(n, start + block))):
-                tail = scores[row, a + 1 :].copy()
-                for b in np.nonzero(tail >= threshold_for(0.0))[0]:
-                    if opposite(self.analysed[a], self.analysed[a + 1 + b]):
-                        tail[b] *= OPPOSITE_FACTOR
+            stop = min(n, start + block)
+            scores = self._scores_between(start, stop)
+            clash = (plus[start:stop] @ minus.T + minus[start:stop] @ plus.T).toarray() > 0
+            scores = np.where(clash, scores * OPPOSITE_FACTOR, scores)
+            for row, a in enumerate(range(start, stop)):
+                tail = scores[row, a + 1 :]
                 condensed[offset : offset + len(tail)] = 1.0 - tail
                 offset += len(tail)
         return condensed
+
+    def _sign_matrices(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Which stems each idea wishes for (plus) and against (minus), as 0/1 rows.
+
+        Two ideas are opposite (``similarity_text.opposite``) exactly when one's plus meets the
+        other's minus.
+        """
+        columns: dict[str, int] = {}
+        cells: dict[int, tuple[list[int], list[int]]] = {1: ([], []), -1: ([], [])}
+        for position, analysed in enumerate(self.analysed):
+            for word, sign in analysed.signs.items():
+                rows, cols = cells[sign]
+                rows.append(position)
+                cols.append(columns.setdefault(word, len(columns)))
+        shape = (len(self.ids), max(1, len(columns)))
+
+        def matrix(sign: int) -> sparse.csr_matrix:
+            rows, cols = cells[sign]
+            return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+
+        return matrix(1), matrix(-1)
 
     def _scores_between(self, start: int, stop: int) -> np.ndarray:
         words, chars = self._words.matrix(), self._chars.matrix()
