@@ -46,7 +46,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
-from core.analysis.similarity_text import Analysed, analyse, opposite
+from core.analysis.similarity_text import Analysed, analyse, heads, opposite
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 IdeaId = int
@@ -283,13 +283,18 @@ class SimilarityIndex:
     def _distances(self, block: int = 512) -> np.ndarray:
         """1 - score for every pair, condensed (scipy's order), with the polarity rule applied."""
         n = len(self.ids)
-        plus, minus = self._sign_matrices()
+        plus, minus, plus_heads, minus_heads = self._sign_matrices()
         condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
         offset = 0
         for start in range(0, n, block):
             stop = min(n, start + block)
             scores = self._scores_between(start, stop)
-            clash = (plus[start:stop] @ minus.T + minus[start:stop] @ plus.T).toarray() > 0
+            clash = (
+                plus[start:stop] @ minus_heads.T
+                + plus_heads[start:stop] @ minus.T
+                + minus[start:stop] @ plus_heads.T
+                + minus_heads[start:stop] @ plus.T
+            ).toarray() > 0
             scores = np.where(clash, scores * OPPOSITE_FACTOR, scores)
             for row, a in enumerate(range(start, stop)):
                 tail = scores[row, a + 1 :]
@@ -297,26 +302,28 @@ class SimilarityIndex:
                 offset += len(tail)
         return condensed
 
-    def _sign_matrices(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """Which stems each idea wishes for (plus) and against (minus), as 0/1 rows.
+    def _sign_matrices(self) -> tuple[sparse.csr_matrix, ...]:
+        """Which stems each idea wishes for and against, as 0/1 rows: (plus, minus) by the stem
+        itself, then (plus, minus) by each of its heads (``similarity_text.heads``).
 
-        Two ideas are opposite (``similarity_text.opposite``) exactly when one's plus meets the
-        other's minus.
+        Two ideas clash (``similarity_text.opposite``) exactly when a plus stem of one is a head
+        of a minus stem of the other, or the other way round.
         """
         columns: dict[str, int] = {}
-        cells: dict[int, tuple[list[int], list[int]]] = {1: ([], []), -1: ([], [])}
+        cells: list[tuple[list[int], list[int]]] = [([], []) for _ in range(4)]
         for position, analysed in enumerate(self.analysed):
             for word, sign in analysed.signs.items():
-                rows, cols = cells[sign]
-                rows.append(position)
-                cols.append(columns.setdefault(word, len(columns)))
+                own, by_head = (0, 2) if sign > 0 else (1, 3)
+                cells[own][0].append(position)
+                cells[own][1].append(columns.setdefault(word, len(columns)))
+                for head in heads(word):
+                    cells[by_head][0].append(position)
+                    cells[by_head][1].append(columns.setdefault(head, len(columns)))
         shape = (len(self.ids), max(1, len(columns)))
-
-        def matrix(sign: int) -> sparse.csr_matrix:
-            rows, cols = cells[sign]
-            return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-
-        return matrix(1), matrix(-1)
+        return tuple(
+            sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+            for rows, cols in cells
+        )
 
     def _scores_between(self, start: int, stop: int) -> np.ndarray:
         words, chars = self._words.matrix(), self._chars.matrix()

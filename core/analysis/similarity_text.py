@@ -27,7 +27,9 @@ for trees. "Er is geen X", "te weinig X", "nergens een X" state a lack, so they 
 "te veel X" signs it minus. An idea without any marker is a plain wish: all its words are plus.
 In an idea with markers, words no marker reaches stay unsigned. Two ideas are **opposite**
 when one stem carries a plus in one and a minus in the other ("meer bomen" / "minder bomen",
-"drempels weg" / "drempels erbij", "geen windmolens" / "windmolens").
+"drempels weg" / "drempels erbij", "geen windmolens" / "windmolens"); a compound counts for its
+head, so "verkeersdrempels erbij" / "drempels weg" are opposite too. Antonyms in the synonym
+list ("aanlijnen" against "loslopen") give the same subject the other sign.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 PLURAL_APOSTROPHE = re.compile(r"(?<=[a-z])['’`]s\b")
 SYNONYM_FILE = "similarity_synonyms.txt"
 MAX_PHRASE = 3
+MIN_HEAD = 4
 
 
 @dataclass(frozen=True)
@@ -243,10 +246,20 @@ def analyse(text: str) -> Analysed:
     return Analysed(stems=tuple(stems), signs=signs, english=english)
 
 
+def heads(word: str) -> set[str]:
+    """The word and its endings of ``MIN_HEAD`` letters or more: a Dutch compound's head is its
+    last part, so "verkeersdrempel" is about a "drempel"."""
+    return {word[i:] for i in range(max(1, len(word) - MIN_HEAD + 1))}
+
+
 def opposite(a: Analysed, b: Analysed) -> bool:
-    """True when one stem is wished for in one idea and against in the other."""
-    small, large = (a.signs, b.signs) if len(a.signs) <= len(b.signs) else (b.signs, a.signs)
-    return any(large.get(word, sign) != sign for word, sign in small.items())
+    """True when one stem (or a compound ending in it) is wished for in one idea and against in
+    the other."""
+    for word, sign in a.signs.items():
+        for other, other_sign in b.signs.items():
+            if sign != other_sign and (word in heads(other) or other in heads(word)):
+                return True
+    return False
 
 
 def map_synonyms(words: list[str], signs: list[int], english: bool) -> list[tuple[str, int]]:

@@ -272,3 +272,20 @@ def test_similarity_is_symmetric_and_between_zero_and_one(one, other):
     forward, backward = similarity(one, other), similarity(other, one)
     assert 0.0 <= forward <= 1.0
     assert forward == pytest.approx(backward, abs=1e-9)
+
+
+def test_a_compound_is_opposite_to_a_wish_against_its_head():
+    assert opposite(analyse("Verkeersdrempels erbij"), analyse("Drempels weg"))
+    assert not opposite(analyse("Verkeersdrempels erbij"), analyse("Drempels erbij"))
+
+
+def test_clusters_find_opposites_as_the_pairwise_rule_does():
+    rows = labelled()
+    index = SimilarityIndex()
+    index.add_many(enumerate(row["text"] for row in rows))
+    plus, minus, plus_heads, minus_heads = index._sign_matrices()
+    clash = (
+        plus @ minus_heads.T + plus_heads @ minus.T + minus @ plus_heads.T + minus_heads @ plus.T
+    ).toarray() > 0
+    pairwise = np.array([[opposite(a, b) for b in index.analysed] for a in index.analysed])
+    assert (clash == pairwise).all() and pairwise.any()
