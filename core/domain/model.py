@@ -249,6 +249,13 @@ class Idea:
     created_at: datetime | None = None
     id: int | None = None
     flags: list[str] = field(default_factory=list)  # personal details found on arrival
+    wording: str | None = None  # the facilitator's wording for it and the ideas merged into it
+    source: str | None = None  # where an imported idea came from (None: the chat)
+
+    @property
+    def shown_text(self) -> str:
+        """The words a shortlist item and the public pages use."""
+        return self.wording or self.text
 
 
 @dataclass

@@ -47,14 +47,14 @@ class ErasureRepository(Repository):
         )
 
     async def copy_themes(self, from_idea: int, to_idea: int) -> None:
-        themes = t.idea_themes
-        kept = sa.select(themes.c.theme).where(themes.c.idea_id == to_idea)
-        for theme in await self.conn.scalars(
-            sa.select(themes.c.theme).where(
-                themes.c.idea_id == from_idea, themes.c.theme.not_in(kept)
+        links = t.idea_themes
+        kept = sa.select(links.c.theme_id).where(links.c.idea_id == to_idea)
+        for theme_id in await self.conn.scalars(
+            sa.select(links.c.theme_id).where(
+                links.c.idea_id == from_idea, links.c.theme_id.not_in(kept)
             )
         ):
-            await self.conn.execute(themes.insert().values(idea_id=to_idea, theme=theme))
+            await self.conn.execute(links.insert().values(idea_id=to_idea, theme_id=theme_id))
 
     async def scrub_moderation_log(self, kind: str, target_ids: Sequence[int]) -> None:
         """Keep who did what to these contributions, without any words of (or about) them."""

@@ -90,18 +90,44 @@ class ModerationRepository(Repository):
 
     async def record_merge(self, idea_id: int, into_id: int) -> None:
         await self.conn.execute(t.idea_merges.insert().values(idea_id=idea_id, into_id=into_id))
-        moved = sa.select(t.idea_themes.c.theme).where(t.idea_themes.c.idea_id == into_id)
-        for theme in await self.conn.scalars(
-            sa.select(t.idea_themes.c.theme).where(
-                t.idea_themes.c.idea_id == idea_id, t.idea_themes.c.theme.not_in(moved)
+        links = t.idea_themes
+        moved = sa.select(links.c.theme_id).where(links.c.idea_id == into_id)
+        for theme_id in await self.conn.scalars(
+            sa.select(links.c.theme_id).where(
+                links.c.idea_id == idea_id, links.c.theme_id.not_in(moved)
             )
         ):
-            await self.conn.execute(t.idea_themes.insert().values(idea_id=into_id, theme=theme))
+            await self.conn.execute(links.insert().values(idea_id=into_id, theme_id=theme_id))
+
+    async def theme_id(self, round_id: int, name: str, now: datetime | None = None) -> int:
+        """The id of the round's theme called ``name``, made when there is none yet."""
+        found = await self.conn.scalar(
+            sa.select(t.themes.c.id).where(
+                t.themes.c.round_id == round_id, t.themes.c.name == name
+            )
+        )
+        if found is not None:
+            return int(found)
+        made = await self.conn.execute(
+            t.themes.insert().values(round_id=round_id, name=name, created_at=now)
+        )
+        key = made.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     async def set_themes(self, idea_id: int, themes: list[str]) -> None:
+        """Give the idea exactly these themes (by name, made in its round when new)."""
+        round_id = await self.conn.scalar(
+            sa.select(t.ideas.c.round_id).where(t.ideas.c.id == idea_id)
+        )
         await self.conn.execute(t.idea_themes.delete().where(t.idea_themes.c.idea_id == idea_id))
-        for theme in themes:
-            await self.conn.execute(t.idea_themes.insert().values(idea_id=idea_id, theme=theme))
+        if round_id is None:
+            return
+        for name in dict.fromkeys(themes):
+            theme_id = await self.theme_id(int(round_id), name)
+            await self.conn.execute(
+                t.idea_themes.insert().values(idea_id=idea_id, theme_id=theme_id)
+            )
 
     async def log(
         self,

@@ -159,6 +159,12 @@ ideas = sa.Table(
     # idea is held for review whatever the moderation mode.
     sa.Column("flags", JSON, nullable=False, server_default="[]"),
     sa.Column("created_at", UTCDateTime, nullable=True),
+    # The facilitator's wording for the idea and those merged into it (the item's text when it
+    # is shortlisted); the resident's own words stay in ``text``.
+    sa.Column("wording", sa.Text, nullable=True),
+    # Where an idea came from when not from the chat ("papier", "bijeenkomst 12 mei"): ideas
+    # imported from a file (``inspraak ideas import``).
+    sa.Column("source", sa.String(100), nullable=True),
     sa.Index("ix_ideas_round", "round_id"),
     sa.Index("ix_ideas_resident", "resident_id"),
 )
@@ -336,11 +342,46 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_project", "project_id", "id"),
 )
 
+# Themes of an ideas round: named by the facilitator (case kept), ideas assigned to them.
+themes = sa.Table(
+    "themes",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("round_id", "name", name="uq_themes_round_name"),
+)
 idea_themes = sa.Table(
     "idea_themes",
     metadata,
     sa.Column("idea_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("theme", sa.String(60), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_idea_themes_theme", "theme_id"),
+)
+
+# A resident's "yes, I meant that one" to another's idea in the chat: once per resident and idea.
+idea_supports = sa.Table(
+    "idea_supports",
+    metadata,
+    sa.Column("idea_id", sa.ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("resident_id", sa.ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_idea_supports_resident", "resident_id"),
+)
+
+# The organise page's actions, each with what restores the state before it (undo).
+organise_actions = sa.Table(
+    "organise_actions",
+    metadata,
+    _id(),
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("undo", JSON, nullable=False, default=dict),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Column("undone_at", UTCDateTime, nullable=True),
+    sa.Index("ix_organise_actions_round", "round_id", "id"),
 )
 
 # Which idea was merged into which: the merged idea's supporters moved to the survivor.

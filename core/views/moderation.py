@@ -122,9 +122,10 @@ async def _entries(
 async def _themes(conn: AsyncConnection, idea_ids: list[int]) -> dict[int, list[str]]:
     themes: dict[int, list[str]] = {}
     for idea_id, theme in await conn.execute(
-        sa.select(t.idea_themes.c.idea_id, t.idea_themes.c.theme)
+        sa.select(t.idea_themes.c.idea_id, t.themes.c.name)
+        .join(t.themes, t.themes.c.id == t.idea_themes.c.theme_id)
         .where(t.idea_themes.c.idea_id.in_(idea_ids))
-        .order_by(t.idea_themes.c.theme)
+        .order_by(t.themes.c.name)
     ):
         themes.setdefault(int(idea_id), []).append(theme)
     return themes

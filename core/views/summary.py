@@ -186,11 +186,13 @@ async def _ideas_and_themes(
     themes = [
         (str(theme), int(n))
         for theme, n in await conn.execute(
-            sa.select(t.idea_themes.c.theme, sa.func.count())
+            sa.select(t.themes.c.name, sa.func.count())
+            .select_from(t.idea_themes)
+            .join(t.themes, t.themes.c.id == t.idea_themes.c.theme_id)
             .join(t.ideas, t.ideas.c.id == t.idea_themes.c.idea_id)
             .where(kept)
-            .group_by(t.idea_themes.c.theme)
-            .order_by(sa.func.count().desc(), t.idea_themes.c.theme)
+            .group_by(t.themes.c.name)
+            .order_by(sa.func.count().desc(), t.themes.c.name)
             .limit(top)
         )
     ]

@@ -14,7 +14,17 @@ from tests.fakes.tables import assign, out, unique_violation
 CONTRIBUTIONS = {"idea": "ideas", "feedback": "feedback"}
 # The columns of the ``ideas`` and ``feedback`` tables, as ``contribution`` returns them.
 COLUMNS = {
-    "idea": ("id", "round_id", "resident_id", "text", "status", "created_at", "flags"),
+    "idea": (
+        "id",
+        "round_id",
+        "resident_id",
+        "text",
+        "status",
+        "created_at",
+        "flags",
+        "wording",
+        "source",
+    ),
     "feedback": (
         "id",
         "round_id",

@@ -197,6 +197,8 @@ async def test_moderation_rows_merges_and_themes(units: Units):
             "status": "approved",
             "project_id": project_id,
             "flags": [],
+            "wording": None,
+            "source": None,
         }
         assert await uow.moderation.contribution("feedback", 1) is None
         for idea, text in ((source, "Bankjes"), (target, "Zitplekken")):
