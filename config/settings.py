@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # networks, comma-separated ("127.0.0.1, 10.0.0.0/8"); none by default
     trusted_proxies: str = ""
     load_demo: bool = True
+    # the sentence encoder behind "similar ideas" (~150 MB per process); off: words only
+    similarity_encoder: bool = True
 
     telegram_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"

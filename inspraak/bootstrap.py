@@ -27,6 +27,7 @@ from core.storage.uow import Clock, UnitOfWork, utcnow
 if TYPE_CHECKING:
     from core.services.analyses import RoundAnalyses
     from core.services.conversation import Conversations
+    from core.services.similar_ideas import SimilarIdeas
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
 
@@ -68,6 +69,13 @@ class Container:
         from core.services.analyses import RoundAnalyses
 
         return RoundAnalyses()
+
+    @cached_property
+    def similar_ideas(self) -> SimilarIdeas:
+        """The similar-idea indexes per round, one set per process."""
+        from core.services.similar_ideas import SimilarIdeas
+
+        return SimilarIdeas(encoder=self.settings.similarity_encoder)
 
     @cached_property
     def conversations(self) -> Conversations:

@@ -33,3 +33,13 @@ def bundled_encoder(threads: int = 1) -> Encoder | None:
         return np.asarray(model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     return encode
+
+
+_SHARED: list[Encoder | None] = []
+
+
+def shared_encoder() -> Encoder | None:
+    """The process's one encoder (loaded on the first call; later calls return the same)."""
+    if not _SHARED:
+        _SHARED.append(bundled_encoder())
+    return _SHARED[0]

@@ -1,0 +1,167 @@
+"""Similar ideas per round, kept in memory: what the chat offers and what the organise page
+suggests.
+
+One ``SimilarIdeas`` per process (the container owns it). Per round it keeps a
+:class:`core.analysis.similarity.SimilarityIndex` over the round's pool
+(:mod:`core.views.idea_pool`): every offerable idea in its resident's own words, merged ones
+included, so a new idea that matches a merged original is offered the idea it was merged into.
+
+Fresh without invalidation: every call first reads the pool's key (one aggregate query). When it
+changed, the pool is read again; ideas new to the index are added (incremental: a few ms), and
+only when an indexed idea's words changed (a correction) is the index rebuilt. Ideas that left
+the pool (rejected, erased) stay in the index and are filtered out of answers. Encoding and
+clustering run in a worker thread, so the event loop keeps serving while a large round is indexed.
+
+The sentence encoder is loaded once per process on first use (about half a second); without its
+package, or with ``encoder=False``, scores are lexical only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.analysis.similarity import DEFAULT_STRICTNESS, Encoder, SimilarityIndex
+from core.views.idea_pool import PoolIdea, PoolKey, load_pool, pool_key
+from core.views.reading import ReadUnit
+
+OFFERED = 3  # similar ideas the chat offers at most
+
+
+@dataclass(frozen=True)
+class SimilarIdea:
+    id: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Cluster:
+    ideas: list[int]  # offerable idea ids (survivors), the first the most central
+    label: str  # a short name: the wording of the cluster's first idea
+
+
+@dataclass
+class _Round:
+    key: PoolKey
+    index: SimilarityIndex
+    texts: dict[int, str]  # indexed idea → the words it was indexed with
+    pool: dict[int, PoolIdea]  # what is offerable now, by compared idea
+    clusters: dict[float, list[Cluster]] = field(default_factory=dict)
+
+    def offered_texts(self) -> dict[int, str]:
+        return {idea.offered_id: idea.offered_text for idea in self.pool.values()}
+
+
+class SimilarIdeas:
+    """In-process similar-idea indexes, one per round (least recently used out)."""
+
+    def __init__(
+        self,
+        encoder: bool = True,
+        max_rounds: int = 16,
+        load: Callable[[], Encoder | None] | None = None,
+    ) -> None:
+        self.use_encoder = encoder
+        self.max_rounds = max_rounds
+        self._load = load
+        self._encoder: Encoder | None = None
+        self._encoder_loaded = False
+        self._rounds: OrderedDict[int, _Round] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = {}
+        self.builds = 0  # full index builds (tests and metrics)
+
+    async def similar(
+        self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED
+    ) -> list[SimilarIdea]:
+        """Up to ``k`` offerable ideas most like ``text``, best first, one per offered idea."""
+        entry = await self._fresh(uow, round_id)
+        if not entry.pool or not text.strip():
+            return []
+        # ideas no longer offerable stay indexed: ask for enough to still find k after them
+        wanted = k + 8 + len(entry.index) - len(entry.pool)
+        found = await asyncio.to_thread(entry.index.similar, text, wanted)
+        offered: dict[int, SimilarIdea] = {}
+        for idea_id, score in found:
+            idea = entry.pool.get(int(idea_id))
+            if idea is None or idea.offered_id in offered:
+                continue
+            offered[idea.offered_id] = SimilarIdea(
+                idea.offered_id, idea.offered_text, round(score, 4)
+            )
+            if len(offered) == k:
+                break
+        return list(offered.values())
+
+    async def clusters(
+        self, uow: ReadUnit, round_id: int, strictness: float = DEFAULT_STRICTNESS
+    ) -> list[Cluster]:
+        """Suggested groups of the round's offerable ideas, each idea in exactly one."""
+        entry = await self._fresh(uow, round_id)
+        strictness = round(min(1.0, max(0.0, strictness)), 2)
+        cached = entry.clusters.get(strictness)
+        if cached is not None:
+            return cached
+        groups = await asyncio.to_thread(entry.index.clusters, strictness)
+        found: list[Cluster] = []
+        placed: set[int] = set()
+        texts = entry.offered_texts()
+        for group in groups:
+            ids: list[int] = []
+            for idea_id in group:
+                idea = entry.pool.get(int(idea_id))
+                if idea is not None and idea.offered_id not in placed:
+                    placed.add(idea.offered_id)
+                    ids.append(idea.offered_id)
+            if ids:
+                found.append(Cluster(ids, texts[ids[0]]))
+        entry.clusters[strictness] = found
+        return found
+
+    async def _fresh(self, uow: ReadUnit, round_id: int) -> _Round:
+        key = await pool_key(uow, round_id)
+        entry = self._rounds.get(round_id)
+        if entry is not None and entry.key == key:
+            self._rounds.move_to_end(round_id)
+            return entry
+        async with self._locks.setdefault(round_id, asyncio.Lock()):
+            entry = self._rounds.get(round_id)
+            if entry is not None and entry.key == key:
+                return entry
+            pool = await load_pool(uow, round_id)
+            entry = await self._update(entry, key, pool)
+            self._rounds[round_id] = entry
+            self._rounds.move_to_end(round_id)
+            while len(self._rounds) > self.max_rounds:
+                self._rounds.popitem(last=False)
+            return entry
+
+    async def _update(self, entry: _Round | None, key: PoolKey, pool: list[PoolIdea]) -> _Round:
+        changed = entry is None or any(
+            entry.texts.get(idea.id, idea.text) != idea.text for idea in pool
+        )
+        if changed or entry is None:
+            index = SimilarityIndex(await self._encoder_once())
+            entry = _Round(key, index, {}, {})
+            self.builds += 1
+        new = [(idea.id, idea.text) for idea in pool if idea.id not in entry.texts]
+        if new:
+            await asyncio.to_thread(entry.index.add_many, new)
+            entry.texts.update(new)
+        return _Round(key, entry.index, entry.texts, {idea.id: idea for idea in pool})
+
+    async def _encoder_once(self) -> Encoder | None:
+        if not self._encoder_loaded:
+            self._encoder_loaded = True
+            if self.use_encoder:
+                load = self._load or _bundled
+                self._encoder = await asyncio.to_thread(load)
+        return self._encoder
+
+
+def _bundled() -> Encoder | None:
+    from core.analysis.similarity_encoder import shared_encoder
+
+    return shared_encoder()

@@ -1,0 +1,105 @@
+"""The ideas of a round as the similar-ideas engine sees them (read model).
+
+The pool is every idea of the round that other residents may be offered, either itself or
+through the idea it was merged into: approved ideas without flags (a flagged idea is never
+offered, even after approval), and merged ideas whose final survivor is such an idea. Each comes
+with its own words (what is compared) and the survivor's id and shown wording (what is offered).
+
+``pool_key`` is an aggregate over the round's ideas that changes whenever the pool may have:
+a new idea, an approval, a rejection, a merge, a corrected text or a new wording. It costs one
+query, so the cache in :mod:`core.services.similar_ideas` can check it on every chat step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from core.domain import model
+from core.storage import tables as t
+from core.views.reading import ReadUnit
+
+APPROVED = model.ContributionStatus.APPROVED.value
+MERGED = model.ContributionStatus.MERGED.value
+
+PoolKey = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PoolIdea:
+    id: int  # the idea whose words are compared
+    text: str  # the resident's own words
+    offered_id: int  # the idea a resident is offered for it (itself, or what it was merged into)
+    offered_text: str  # the offered idea's wording (the facilitator's, else its text)
+
+
+async def pool_key(uow: ReadUnit, round_id: int) -> PoolKey:
+    """Changes whenever the round's pool may have changed (one aggregate query)."""
+    ideas = t.ideas
+    approved = sa.case((ideas.c.status == APPROVED, ideas.c.id), else_=0)
+    merged = sa.case((ideas.c.status == MERGED, ideas.c.id), else_=0)
+    row = (
+        await uow.conn.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(approved), 0),
+                sa.func.coalesce(sa.func.sum(merged), 0),
+                sa.func.coalesce(sa.func.sum(sa.func.length(ideas.c.text)), 0),
+                sa.func.coalesce(
+                    sa.func.sum(sa.func.length(sa.func.coalesce(ideas.c.wording, ""))), 0
+                ),
+                sa.func.coalesce(sa.func.sum(sa.func.json_array_length(ideas.c.flags)), 0),
+            ).where(ideas.c.round_id == round_id)
+        )
+    ).one()
+    merges = await uow.conn.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(t.idea_merges.c.into_id), 0))
+        .select_from(t.idea_merges)
+        .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
+        .where(ideas.c.round_id == round_id)
+    )
+    return (round_id, *(int(v) for v in row), int(merges or 0))
+
+
+async def load_pool(uow: ReadUnit, round_id: int) -> list[PoolIdea]:
+    """The round's offerable ideas, oldest first (two queries)."""
+    ideas = t.ideas
+    rows = (
+        await uow.conn.execute(
+            sa.select(ideas.c.id, ideas.c.text, ideas.c.wording, ideas.c.status, ideas.c.flags)
+            .where(ideas.c.round_id == round_id, ideas.c.status.in_((APPROVED, MERGED)))
+            .order_by(ideas.c.id)
+        )
+    ).all()
+    into = dict(
+        (int(a), int(b))
+        for a, b in await uow.conn.execute(
+            sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
+            .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
+            .where(ideas.c.round_id == round_id)
+        )
+    )
+    by_id = {int(r.id): r for r in rows}
+    pool = []
+    for row in rows:
+        survivor = _survivor(int(row.id), into)
+        target = by_id.get(survivor)
+        if target is None or target.status != APPROVED or list(target.flags or []):
+            continue
+        if row.status == APPROVED and list(row.flags or []):
+            continue
+        pool.append(
+            PoolIdea(int(row.id), str(row.text), survivor, str(target.wording or target.text))
+        )
+    return pool
+
+
+def _survivor(idea_id: int, into: dict[int, int]) -> int:
+    """Follow merges to the idea that kept the supporters (merges never form a cycle; the
+    guard only stops a corrupt chain)."""
+    seen = {idea_id}
+    while idea_id in into and into[idea_id] not in seen:
+        idea_id = into[idea_id]
+        seen.add(idea_id)
+    return idea_id

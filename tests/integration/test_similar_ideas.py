@@ -1,0 +1,97 @@
+"""The process's similar-idea indexes: what the chat offers and the organise page suggests,
+fresh after every change to a round's ideas without anything invalidating them."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.domain import commands as c
+from core.services.similar_ideas import SimilarIdeas
+from inspraak.bootstrap import Container
+from tests.integration.test_moderation import resident, setup
+
+
+async def ideas_round(container: Container) -> tuple[int, int, dict[str, int]]:
+    project_id, rounds = await setup(container, "post")
+    return project_id, rounds["ideeen"].id, {}
+
+
+async def submit(container: Container, project_id: int, round_id: int, who: str, text: str) -> int:
+    rid = await resident(container, project_id, who)
+    return await container.bus.handle(c.SubmitIdea(rid, round_id, text))
+
+
+@pytest.fixture
+def similar() -> SimilarIdeas:
+    return SimilarIdeas(encoder=False)  # words only: fast, and the same on every machine
+
+
+async def offered(container: Container, similar: SimilarIdeas, round_id: int, text: str):
+    async with container.reading() as uow:
+        return [(s.id, s.text) for s in await similar.similar(uow, round_id, text)]
+
+
+async def test_a_new_idea_is_offered_the_same_idea_and_never_the_opposite(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    more = await submit(demo, project_id, round_id, "a", "Meer bomen in de Dorpsstraat")
+    less = await submit(demo, project_id, round_id, "b", "Minder bomen in de Dorpsstraat")
+    await submit(demo, project_id, round_id, "c", "Een zebrapad bij de school")
+    assert (more, "Meer bomen in de Dorpsstraat") in await offered(
+        demo, similar, round_id, "meer bomen dorpsstraat!"
+    )
+    assert less not in [i for i, _ in await offered(demo, similar, round_id, "Meer bomen graag")]
+
+
+async def test_flagged_waiting_and_rejected_ideas_are_never_offered(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    flagged = await submit(demo, project_id, round_id, "a", "Bankjes in het park, bel 0612345678")
+    rejected = await submit(demo, project_id, round_id, "b", "Bankjes in het park")
+    await demo.bus.handle(c.RejectContribution("idea", rejected, "dubbel", None))
+    await demo.bus.handle(c.ApproveContribution("idea", flagged, None))  # reviewed, still flagged
+    assert await offered(demo, similar, round_id, "Bankjes in het park") == []
+
+
+async def test_a_merged_idea_leads_to_the_idea_it_was_merged_into(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    kept = await submit(demo, project_id, round_id, "a", "Een speeltuin voor kleine kinderen")
+    gone = await submit(demo, project_id, round_id, "b", "Schommels en een glijbaan in het park")
+    assert [i for i, _ in await offered(demo, similar, round_id, "schommels glijbaan")][0] == gone
+    await demo.bus.handle(c.MergeIdeas(gone, kept, None))
+    found = await offered(demo, similar, round_id, "schommels en een glijbaan")
+    assert found[0] == (kept, "Een speeltuin voor kleine kinderen")
+    assert gone not in [i for i, _ in found]
+
+
+async def test_new_ideas_are_added_without_rebuilding_and_a_correction_rebuilds(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    first = await submit(demo, project_id, round_id, "a", "Laadpalen voor elektrische auto's")
+    assert await offered(demo, similar, round_id, "laadpalen") == [
+        (first, "Laadpalen voor elektrische auto's")
+    ]
+    second = await submit(demo, project_id, round_id, "b", "Meer laadpalen in de wijk")
+    assert {i for i, _ in await offered(demo, similar, round_id, "laadpalen")} == {first, second}
+    assert similar.builds == 1
+    await demo.bus.handle(
+        c.CorrectContribution("idea", second, "Een moestuin bij de school", None)
+    )
+    assert [i for i, _ in await offered(demo, similar, round_id, "laadpalen")] == [first]
+    assert similar.builds == 2
+
+
+async def test_suggested_clusters_cover_every_offerable_idea_once(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    texts = [
+        "Meer bomen in de straat",
+        "Bomen planten in onze straat",
+        "Een zebrapad bij de basisschool",
+        "Zebrapad bij school graag",
+        "Een hondenuitlaatveld",
+    ]
+    ids = [await submit(demo, project_id, round_id, f"r{n}", t) for n, t in enumerate(texts)]
+    async with demo.reading() as uow:
+        clusters = await similar.clusters(uow, round_id, 0.5)
+    placed = [i for cluster in clusters for i in cluster.ideas]
+    assert sorted(placed) == sorted(ids)
+    together = {frozenset(cl.ideas) for cl in clusters}
+    assert frozenset(ids[2:4]) in together
+    assert all(cl.label for cl in clusters)
