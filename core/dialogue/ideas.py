@@ -25,7 +25,7 @@ DIFFERENT_WORDS = frozenset(
      "other", "my idea is different"}
 )  # fmt: skip
 LABEL_LENGTH = 60  # a similar idea's button: WhatsApp shows 24 characters and 72 below them
-BODY_LENGTH = 300  # a similar idea in the message's text
+BODY_LENGTH = 160  # a similar idea in the message's text: four fit a WhatsApp body (1,024)
 
 
 def means_different(text: str) -> bool:
