@@ -22,7 +22,8 @@ from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
 from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
-from core.services.dialogue_context import IDEA_STEPS, SimilarFinder, load_context, load_my_data
+from core.services.dialogue_context import load_context, load_my_data
+from core.services.offered_ideas import IDEA_STEPS, SimilarFinder
 from core.storage.uow import UnitOfWork
 from core.views.others import prepare as prepare_others
 

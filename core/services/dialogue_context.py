@@ -6,65 +6,25 @@ message already read once (:func:`core.dialogue.intents.read`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from core import views
 from core.dialogue import buttons as b
-from core.dialogue.context import (
-    Context,
-    MyData,
-    OthersView,
-    ProjectView,
-    ResidentView,
-    RoundView,
-    SimilarView,
-)
-from core.dialogue.ideas import means_different
+from core.dialogue.context import Context, MyData, OthersView, ProjectView, ResidentView, RoundView
 from core.dialogue.intents import IntentName, Message, read
 from core.dialogue.state import State, StepName
 from core.domain import model
-from core.domain.errors import InvalidInput
-from core.messages import Incoming, IncomingKind
+from core.messages import Incoming
 from core.services.analyses import RoundAnalyses
+from core.services.offered_ideas import SimilarFinder, similar_for
 from core.storage.bots import BotScope
 from core.storage.catalogue import CachedProject
 from core.storage.conversation import Tally
-from core.storage.supports import SupportTarget
 from core.storage.uow import UnitOfWork
 from core.views.others import others_view
-from core.views.reading import ReadUnit
 
 Candidates = dict[int, tuple[tuple[int, str], ...]]
-
-OFFERED = 3  # similar ideas offered at most
-
-# The steps where a typed text is an idea (then similar ideas are looked up for it).
-IDEA_STEPS = frozenset(
-    {StepName.IDEA_TEXT, StepName.IDEA_CONFIRM, StepName.IDEA_MORE, StepName.IDEA_SIMILAR}
-)
-
-
-class Similar(Protocol):
-    """Found ideas like a text: its ``id`` and ``text`` (what the chat offers)."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def text(self) -> str: ...
-
-
-class SimilarFinder(Protocol):
-    """Finds the ideas of a round like a text (``core.services.similar_ideas.SimilarIdeas``)."""
-
-    async def similar(
-        self, uow: ReadUnit, round_id: int, text: str, k: int = ...
-    ) -> Sequence[Similar]: ...
-
-    async def prepare(self, uow: ReadUnit, round_id: int) -> None: ...
 
 
 async def load_context(
@@ -117,7 +77,7 @@ async def load_context(
         return base
     found = await _in_project(uow, base, cached, state, message, analyses)
     if found.resident is not None:
-        offered = await _similar(uow, similar, found, state, message)
+        offered = await similar_for(uow, similar, found, state, message)
         found = replace(found, similar=offered) if offered else found
     if found.resident is None and found.project is not None:  # joining: consent is asked
         privacy_url = await _privacy_url(uow, cached.project, channel, public_url)
@@ -185,61 +145,6 @@ async def _in_project(
         item_texts=await _item_texts(uow, state, candidates),
         others=others,
     )
-
-
-async def _similar(
-    uow: UnitOfWork,
-    finder: SimilarFinder | None,
-    ctx: Context,
-    state: State,
-    message: Message,
-) -> tuple[SimilarView, ...]:
-    """The ideas like the one the resident typed or left waiting, or the one they chose."""
-    rnd = ctx.round(state.round_id)
-    resident = ctx.resident
-    if rnd is None or resident is None or rnd.kind != model.RoundKind.IDEAS or not rnd.is_open:
-        return ()
-    action = message.action
-    if isinstance(action, b.Support):
-        target = await uow.supports.target(action.round_id, action.idea_id, resident.id)
-        return () if target is None else (_view(target),)
-    text = _idea_text(state, message)
-    if text is None or finder is None:
-        return ()
-    views_: list[SimilarView] = []
-    for found in await finder.similar(uow, rnd.id, text, k=OFFERED + 3):
-        target = await uow.supports.target(rnd.id, found.id, resident.id)
-        if target is not None and not target.own:  # their own ideas count already
-            views_.append(replace(_view(target), text=found.text))
-    return tuple(views_[:OFFERED])
-
-
-def _view(target: SupportTarget) -> SimilarView:
-    return SimilarView(target.idea_id, target.text, target.own, target.supported)
-
-
-def _idea_text(state: State, message: Message) -> str | None:
-    """The idea to look similar ones up for: a typed idea, else the one waiting for an answer
-    to "do you mean one of these?" (asked again after help or a stray message)."""
-    if state.step not in IDEA_STEPS:
-        return None
-    incoming = message.incoming
-    if message.intent is None and incoming.kind == IncomingKind.TEXT:
-        if state.step == StepName.IDEA_SIMILAR and means_different(incoming.text):
-            return None
-        raw = incoming.text
-    elif (
-        state.step == StepName.IDEA_SIMILAR
-        and state.draft
-        and not isinstance(message.action, b.Idea)
-    ):
-        raw = state.draft
-    else:
-        return None
-    try:
-        return model.clean_text(raw)
-    except InvalidInput:
-        return None
 
 
 def _project_code(message: Message) -> str | None:
