@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from core.dialogue import buttons as b
 from core.dialogue.context import Context, SimilarView
@@ -37,6 +37,22 @@ class Similar(Protocol):
 
     @property
     def text(self) -> str: ...
+
+
+S = TypeVar("S", bound=Similar)
+
+
+def distinct(found: Sequence[S], k: int = OFFERED) -> list[S]:
+    """The first ``k`` of ``found`` whose words differ: two ideas worded alike are offered once
+    (the better one), as a resident could not tell their buttons apart."""
+    seen: set[str] = set()
+    kept: list[S] = []
+    for idea in found:
+        words = " ".join(idea.text.casefold().rstrip(".!").split())
+        if words not in seen:
+            seen.add(words)
+            kept.append(idea)
+    return kept[:k]
 
 
 class SimilarFinder(Protocol):
@@ -73,7 +89,7 @@ async def similar_for(
         target = await uow.supports.target(rnd.id, found.id, resident.id)
         if target is not None and not target.own:  # their own ideas count already
             views_.append(replace(_view(target), text=found.text))
-    return tuple(views_[:OFFERED])
+    return tuple(distinct(views_))
 
 
 def _view(target: SupportTarget) -> SimilarView:

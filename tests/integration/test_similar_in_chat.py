@@ -212,3 +212,12 @@ async def test_the_sentence_encoder_offers_a_paraphrase(demo: Container):
     await bob.join()
     await bob.say("Een speelplek in het park")
     assert bob.question.options[0].label == "Een speeltuin in het Oosterpark"
+
+
+async def test_ideas_worded_alike_are_offered_once(chat: Container):
+    await sent_idea(chat, "anna", BANKJES)
+    await sent_idea(chat, "bob", BANKJES + ".")
+    cas = ChatResident(chat.conversations, "cas")
+    await cas.join()
+    await cas.say("Bankjes in het Oosterpark")
+    assert [o.label for o in cas.question.options] == [BANKJES, "Nee, mijn idee is anders"]

@@ -92,6 +92,7 @@ async def test_the_api_returns_what_the_chat_offers_with_the_results_idea_ids(
     demo: Container, client: httpx.AsyncClient, token: dict[str, str]
 ):
     idea = await an_idea_of_someone_else(demo, BANKJES)
+    await an_idea_of_someone_else(demo, BANKJES, "same words")  # offered once, as in the chat
     await an_idea_of_someone_else(demo, "Een zebrapad bij de school", "other")
     response = await client.get(SIMILAR, params={"text": "bankjes oosterpark"}, headers=token)
     assert response.status_code == 200

@@ -17,6 +17,7 @@ from core.domain import policy
 from core.domain.accounts import User
 from core.domain.errors import InvalidInput
 from core.domain.model import MAX_TEXT_LENGTH, Project, Round, RoundKind, clean_text
+from core.services.offered_ideas import OFFERED, distinct
 from web.deps import Services, project_of, round_for, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
@@ -140,8 +141,8 @@ def create_api(services: Services) -> FastAPI:
             raise HTTPException(422, "Not an ideas round: only ideas rounds have similar ideas")
         cleaned = _query_text(text)
         async with services.reading() as uow:
-            found = await services.similar_ideas.similar(uow, rnd.id or 0, cleaned)
-        return [{"id": s.id, "text": s.text, "score": s.score} for s in found]
+            found = await services.similar_ideas.similar(uow, rnd.id or 0, cleaned, OFFERED + 3)
+        return [{"id": s.id, "text": s.text, "score": s.score} for s in distinct(found)]
 
     return api
 
