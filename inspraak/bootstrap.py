@@ -88,6 +88,7 @@ class Container:
             self.analyses,
             reading=self.reading,
             public_url=self.settings.public_url,
+            similar=self.similar_ideas,
         )
 
     def uow(self) -> UnitOfWork:

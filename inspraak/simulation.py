@@ -2,7 +2,8 @@
 
 Each simulated resident is a web-chat visitor who answers what the dialogue asks, the way a
 person would: they agree to take part, give a postcode and an age band (or skip them), send
-an idea or two, rate the items, vote on the statements and give the draft a mark. Nothing is
+an idea or two (or, offered an idea like theirs, mostly support that one instead), rate the
+items, vote on the statements and give the draft a mark. Nothing is
 written around the dialogue: every answer goes through ``Conversations.handle``, so the data is
 exactly what real residents would leave behind, moderation flags and all.
 
@@ -50,6 +51,9 @@ IDEAS = (
     "Meer verlichting in het park zodat het 's avonds veilig voelt",
     "Bloemrijke bermen voor bijen in plaats van kort gras",
 )
+# Which ideas above are the same proposal in other words (same number: same proposal).
+IDEA_GROUPS = (0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 11)
+SUPPORTS_THE_SAME = 0.85  # offered their own proposal in another's words: they support it
 COMMENTS = (
     "Goed plan, maar begin in de straten zonder één boom.",
     "Vergeet het onderhoud niet, anders wordt het een rommeltje.",
@@ -77,6 +81,7 @@ class Resident:
     dice: random.Random
     ideas_left: int = 1
     rounds_seen: set[int] = field(default_factory=set)
+    idea: int | None = None  # the idea (index in IDEAS) they typed last
 
     def stays_for(self, options: list[Option]) -> bool:
         """False once the question belongs to a round beyond this resident's patience."""
@@ -166,11 +171,37 @@ def _typed(resident: Resident, step: StepName | None, report: SimulationReport) 
         return dice.choice(POSTCODES) if dice.random() < 0.85 else None
     if step == StepName.IDEA_TEXT and resident.ideas_left > 0:
         resident.ideas_left -= 1
-        return dice.choice(IDEAS)
+        resident.idea = dice.randrange(len(IDEAS))
+        return IDEAS[resident.idea]
     if step == StepName.FEEDBACK_TEXT and dice.random() < 0.5:
         report.answers["comment"] += 1
         return dice.choice(COMMENTS)
     return None
+
+
+def _similar(
+    resident: Resident, options: list[Option], report: SimulationReport
+) -> Incoming | None:
+    """Offered ideas like theirs: support the one that is the same proposal (mostly), else
+    say theirs is different. None when no similar ideas are offered."""
+    offered = [(o, b.decode(o.data)) for o in options]
+    supports = [o for o, action in offered if isinstance(action, b.Support)]
+    if not supports:
+        return None
+    own = IDEA_GROUPS[resident.idea] if resident.idea is not None else None
+    same = [o for o in supports if own is not None and _group_of(o.label) == own]
+    if same and resident.dice.random() < SUPPORTS_THE_SAME:
+        report.answers["support"] += 1
+        return Incoming.choice(same[0].data)
+    report.answers["idea"] += 1
+    return Incoming.message("anders")
+
+
+def _group_of(label: str) -> int | None:
+    """The proposal an offered idea's (possibly shortened) label stands for."""
+    start = label.rstrip("\u2026")
+    return next((g for text, g in zip(IDEAS, IDEA_GROUPS, strict=True) if text.startswith(start)),
+                None)  # fmt: skip
 
 
 def _vote(resident: Resident, statement: str) -> b.VoteAnswer:
@@ -197,6 +228,10 @@ async def _talk(
         asked = [r for r in outcome.replies if r.options]
         if asked and not resident.stays_for(asked[-1].options):
             return
+        similar = _similar(resident, asked[-1].options, report) if asked else None
+        if similar is not None:
+            incoming = similar
+            continue
         question = " ".join(r.text for r in outcome.replies)
         chosen = _choose(resident, question, asked[-1].options, report) if asked else None
         if chosen is not None:

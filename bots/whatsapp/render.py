@@ -1,9 +1,10 @@
 """``Reply`` → Cloud API message payloads (pure: no I/O).
 
 - no options: a text message;
-- up to 3 options: reply buttons (titles at most 20 characters, ellipsised);
+- up to 3 options whose labels fit a button (20 characters): reply buttons;
 - up to 10 options: a list message (row titles at most 24 characters; a longer label is shown
-  in full in the row's description, at most 72);
+  in full in the row's description, at most 72), so a long label (a similar idea, "Nee, mijn
+  idee is anders") is read in full rather than cut on a button;
 - 11 options whose last one is a short extra (a 1–10 scale plus "Skip"): the first ten as a
   list and the extra named in the text ("Or type SKIP."); the engine maps the typed label
   (or its number) back to the option, so nothing is lost;
@@ -76,7 +77,7 @@ def render_one(to: str, reply: Reply, language: str = "nl") -> list[JsonDict]:
     options = reply.options
     if not options:
         return [text_payload(to, chunk) for chunk in _chunks(reply.text, TEXT_BODY)]
-    if len(options) <= MAX_BUTTONS and _distinct(options, BUTTON_TITLE):
+    if len(options) <= MAX_BUTTONS and _fit(options, BUTTON_TITLE):
         return _with_body(to, reply.text, _("Choose an answer."), lambda b: _buttons(b, options))
     extras: tuple[Option, ...] = ()
     listed = options
@@ -104,9 +105,12 @@ def _with_body(to: str, text: str, short: str, build: Any) -> list[JsonDict]:
     return [*head, _interactive(to, build(short))]
 
 
-def _distinct(options: Sequence[Option], limit: int) -> bool:
+def _fit(options: Sequence[Option], limit: int) -> bool:
+    """Whether every label is shown whole within ``limit`` and no two look the same."""
     titles = [ellipsis(o.label, limit) for o in options]
-    return len(set(titles)) == len(titles) and all(titles)
+    labels = [" ".join(o.label.split()) for o in options]
+    whole = all(title == label for title, label in zip(titles, labels, strict=True))
+    return whole and len(set(titles)) == len(titles) and all(titles)
 
 
 def _buttons(body: str, options: Sequence[Option]) -> JsonDict:

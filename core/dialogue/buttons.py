@@ -15,7 +15,7 @@ The data formats (stable: options offered before a release still come back after
     go:CODE:ROUND              a prompt's or reminder's button: straight into a round
     stop                       a template's quick reply: unsubscribe
     consent:yes|no             profile:skip             age:BAND|skip
-    idea:ROUND:send|edit|more|done
+    idea:ROUND:send|edit|more|done|new          sup:ROUND:IDEA
     rt:ROUND:ITEM:CRITERION:SCORE|s                     st:ROUND:ITEM:a|d|p|s
     fb:ROUND:SCORE|skip        others:ROUND             forget:yes|no      lang:CODE
 """
@@ -96,7 +96,7 @@ class Age:
         return f"age:{self.band}"
 
 
-IdeaAction = Literal["send", "edit", "more", "done"]
+IdeaAction = Literal["send", "edit", "more", "done", "new"]  # new: "no, my idea is different"
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,17 @@ class Idea:
 
     def data(self) -> str:
         return f"idea:{self.round_id}:{self.action}"
+
+
+@dataclass(frozen=True)
+class Support:
+    """Support a similar idea offered instead of sending one's own."""
+
+    round_id: int
+    idea_id: int
+
+    def data(self) -> str:
+        return f"sup:{self.round_id}:{self.idea_id}"
 
 
 @dataclass(frozen=True)
@@ -169,12 +180,13 @@ class Language:
 
 
 Action = (
-    Join | Start | Go | Stop | Consent | SkipPostcode | Age | Idea | Rate | Vote | Feedback
-    | Others | Forget | Language
+    Join | Start | Go | Stop | Consent | SkipPostcode | Age | Idea | Support | Rate | Vote
+    | Feedback | Others | Forget | Language
 )  # fmt: skip
-RoundAction = Idea | Rate | Vote | Feedback  # the answers that belong to a round's question
+# the answers that belong to a round's question
+RoundAction = Idea | Support | Rate | Vote | Feedback
 
-_IDEA_ACTIONS: tuple[IdeaAction, ...] = ("send", "edit", "more", "done")
+_IDEA_ACTIONS: tuple[IdeaAction, ...] = ("send", "edit", "more", "done", "new")
 _VOTE_ANSWERS: tuple[VoteAnswer, ...] = ("a", "d", "p", "s")
 
 
@@ -259,6 +271,12 @@ def _idea(parts: list[str]) -> Action | None:
     return Idea(round_id, what) if what else None
 
 
+def _support(parts: list[str]) -> Action | None:
+    if len(parts) != 2 or (ids := _numbers(parts)) is None:
+        return None
+    return Support(ids[0], ids[1])
+
+
 def _rate(parts: list[str]) -> Action | None:
     if len(parts) != 4 or (ids := _numbers(parts[:3])) is None:
         return None
@@ -308,6 +326,7 @@ _PARSERS = {
     "profile": _profile,
     "age": _age,
     "idea": _idea,
+    "sup": _support,
     "rt": _rate,
     "st": _vote,
     "fb": _feedback,

@@ -92,6 +92,9 @@ def my_data(turn: Turn, message: Message) -> None:
         _("Ideas ({count}):", count=len(data.ideas)),
     ]
     lines += [f"\u2022 {short(idea, 120)}" for idea in data.ideas]
+    if data.supported:
+        lines.append(_("Ideas of others you support ({count}):", count=len(data.supported)))
+        lines += [f"\u2022 {short(idea, 120)}" for idea in data.supported]
     lines.append(_("Ratings given: {count}", count=data.ratings))
     lines.append(_("Votes on statements: {count}", count=data.votes))
     lines.append(_("Feedback ({count}):", count=len(data.feedback)))

@@ -53,6 +53,20 @@ class RoundView:
 
 
 @dataclass(frozen=True)
+class SimilarView:
+    """An idea of the round like the one the resident typed, which they may support instead.
+
+    ``own``: the resident wrote it (or an idea merged into it); ``supported``: they already
+    support it. Both are answered kindly and never count twice.
+    """
+
+    id: int
+    text: str
+    own: bool = False
+    supported: bool = False
+
+
+@dataclass(frozen=True)
 class MyData:
     """Everything stored about a pseudonym, for the "my data" command."""
 
@@ -64,6 +78,7 @@ class MyData:
     wijk: str | None = None
     age_band: str | None = None
     ideas: tuple[str, ...] = ()
+    supported: tuple[str, ...] = ()  # ideas of others the resident supports
     ratings: int = 0
     votes: int = 0
     feedback: tuple[str, ...] = ()
@@ -105,6 +120,9 @@ class Context:
     open_projects: tuple[tuple[str, str], ...] = ()
     my_data: MyData | None = None
     others: OthersView | None = None  # only when the resident asked how others think
+    # Ideas like the one being written (at most three, best first), or the one chosen to
+    # support; only in the steps of an ideas round that need them.
+    similar: tuple[SimilarView, ...] = ()
     bot_id: int | None = None  # the channel's bot the resident talks to (Telegram)
 
     def round(self, round_id: int | None) -> RoundView | None:

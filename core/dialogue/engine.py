@@ -37,7 +37,8 @@ Handler = Callable[[Turn, Message], None]
 # Steps inside a round: they answer for a resident, so a state left there by someone who no
 # longer takes part (their data erased, their project changed) starts again from joining.
 _MEMBERS_ONLY = frozenset(
-    {StepName.IDEA_TEXT, StepName.IDEA_CONFIRM, StepName.IDEA_MORE, StepName.RATE,
+    {StepName.IDEA_TEXT, StepName.IDEA_CONFIRM, StepName.IDEA_SIMILAR, StepName.IDEA_MORE,
+     StepName.RATE,
      StepName.VOTE, StepName.FEEDBACK_SCORE, StepName.FEEDBACK_TEXT}
 )  # fmt: skip
 
@@ -113,8 +114,10 @@ class _Navigator:
             if text is not None:
                 items.ask(turn, rnd, s.item_id, text, s.criterion)
                 return
-        if s.step == StepName.IDEA_CONFIRM and s.draft:
-            ideas.confirm(turn, rnd, s.draft)
+        if s.step == StepName.IDEA_SIMILAR and s.draft and turn.ctx.similar:
+            ideas.offer_similar(turn, rnd, s.draft, turn.ctx.similar)
+        elif s.step in (StepName.IDEA_CONFIRM, StepName.IDEA_SIMILAR) and s.draft:
+            ideas.confirm(turn, rnd, s.draft)  # nothing similar any more: send or change
         elif s.step == StepName.IDEA_MORE:
             ideas.ask_more(turn, rnd)
         elif s.step == StepName.FEEDBACK_TEXT and s.score is not None:
@@ -153,6 +156,7 @@ FLOW: dict[StepName, Handler] = {
     StepName.PROFILE_AGE: joining.profile_age,
     StepName.IDEA_TEXT: ideas.idea_text,
     StepName.IDEA_CONFIRM: ideas.idea_confirm,
+    StepName.IDEA_SIMILAR: ideas.idea_similar,
     StepName.IDEA_MORE: ideas.idea_more,
     StepName.RATE: rating.rate,
     StepName.VOTE: statements.vote,

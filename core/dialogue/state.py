@@ -17,6 +17,7 @@ class StepName(StrEnum):
     PROFILE_AGE = "profile_age"
     IDEA_TEXT = "idea_text"
     IDEA_CONFIRM = "idea_confirm"
+    IDEA_SIMILAR = "idea_similar"  # "do you mean one of these?": the draft waits meanwhile
     IDEA_MORE = "idea_more"
     RATE = "rate"
     VOTE = "vote"
@@ -46,7 +47,7 @@ class State:
     item_id: int | None = None
     item_text: str | None = None  # the text of item_id, so a step needs not read it again
     criterion: int = 0
-    draft: str | None = None
+    draft: str | None = None  # an idea typed but not sent yet (kept while similar are offered)
     score: int | None = None
     postcode: str | None = None
     resume_step: StepName | None = None  # where to go back to after a side question

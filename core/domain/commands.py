@@ -57,6 +57,15 @@ class SubmitIdea(Command):
 
 
 @dataclass(frozen=True)
+class SupportIdea(Command):
+    """A resident supports an idea offered as like theirs (once; never their own)."""
+
+    resident_id: int
+    round_id: int
+    idea_id: int
+
+
+@dataclass(frozen=True)
 class RateItem(Command):
     resident_id: int
     round_id: int

@@ -23,6 +23,7 @@ from core.messages import Incoming, IncomingKind, Reply
 from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
 from core.services.dialogue_context import load_context, load_my_data
+from core.services.offered_ideas import IDEA_STEPS, SimilarFinder
 from core.storage.uow import UnitOfWork
 from core.views.others import prepare as prepare_others
 
@@ -65,12 +66,14 @@ class Conversations:
         analyses: RoundAnalyses | None = None,
         reading: Callable[[], UnitOfWork] | None = None,
         public_url: str = "",
+        similar: SimilarFinder | None = None,
     ) -> None:
         self.bus = bus
         self.secret_key = secret_key
         self.analyses = analyses or RoundAnalyses()
         self.reading = reading  # read-only units of work for long reads (None: none apart)
         self.public_url = public_url  # INSPRAAK_PUBLIC_URL: links residents are sent
+        self.similar = similar  # finds ideas like a typed one (None: none are offered)
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -106,6 +109,8 @@ class Conversations:
         message = read(incoming)  # the one reading of this message, handed on
         if message.intent is not None and message.intent.name == IntentName.OTHERS:
             await self._prepare_others(pseudonym)
+        elif message.intent is None and incoming.kind == IncomingKind.TEXT:
+            await self._prepare_similar(pseudonym)
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
                 key = message_key(self.secret_key, channel, dedupe_key)
@@ -167,6 +172,7 @@ class Conversations:
             analyses=self.analyses,
             bot_id=step.bot_id,
             public_url=self.public_url,
+            similar=self.similar,
         )
         return engine.step(ctx, state, message), ctx
 
@@ -195,6 +201,17 @@ class Conversations:
             cached = await uow.catalogue.project(code) if code else None
             for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow, self.analyses, rnd)
+
+    async def _prepare_similar(self, pseudonym: str) -> None:
+        """Bring the similar-idea index of the resident's ideas round up to date before the
+        step (the first look at a large round encodes its ideas), on the reader and outside
+        the step's transaction; the step itself then only compares one text."""
+        if self.reading is None or self.similar is None:
+            return
+        async with self.reading() as uow:
+            state = State.from_dict(await uow.dialogue.load(pseudonym))
+            if state.step in IDEA_STEPS and state.round_id is not None:
+                await self.similar.prepare(uow, state.round_id)
 
     async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
         """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:

@@ -17,6 +17,7 @@ from core.dialogue.state import State, StepName
 from core.domain import model
 from core.messages import Incoming
 from core.services.analyses import RoundAnalyses
+from core.services.offered_ideas import SimilarFinder, similar_for
 from core.storage.bots import BotScope
 from core.storage.catalogue import CachedProject
 from core.storage.conversation import Tally
@@ -37,11 +38,14 @@ async def load_context(
     analyses: RoundAnalyses | None = None,
     bot_id: int | None = None,
     public_url: str = "",
+    similar: SimilarFinder | None = None,
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
     When the resident asks how others think, the summary of that round is added (the opinion
     analysis runs in a worker thread and is cached per round, see core.services.analyses).
+    When they type an idea (or wait at "do you mean one of these?"), the ideas like it are
+    added through ``similar``; when they choose one of them, that idea.
     ``public_url`` (INSPRAAK_PUBLIC_URL) makes the privacy statement's link in the consent step.
     """
     message = incoming if isinstance(incoming, Message) else read(incoming, state)
@@ -72,6 +76,9 @@ async def load_context(
     if cached is None:
         return base
     found = await _in_project(uow, base, cached, state, message, analyses)
+    if found.resident is not None:
+        offered = await similar_for(uow, similar, found, state, message)
+        found = replace(found, similar=offered) if offered else found
     if found.resident is None and found.project is not None:  # joining: consent is asked
         privacy_url = await _privacy_url(uow, cached.project, channel, public_url)
         found = replace(found, project=replace(found.project, privacy_url=privacy_url))
@@ -291,6 +298,7 @@ async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:
         wijk=next((r.wijk for r in residents if r.wijk), None),
         age_band=next((r.age_band for r in residents if r.age_band), None),
         ideas=written.ideas,
+        supported=await uow.supports.texts_of([r.id for r in residents if r.id is not None]),
         ratings=written.ratings,
         votes=written.votes,
         feedback=tuple(

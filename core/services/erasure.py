@@ -7,11 +7,12 @@ After "forget me" no table holds the resident's words or identifiers:
 * the moderation log keeps who did what to their contributions, without any text;
 * other residents' transcripts and queued or sent messages that quote their ideas or
   comments show a neutral marker instead;
+* their support for others' ideas is deleted with them;
 * ideas a facilitator merged into one of their ideas keep counting: the oldest of them takes
   the erased idea's place (its status, its rating items and the ratings other residents gave
-  there), the others are merged into it. A council expects the support for "more benches" to
-  stay when one of the residents who asked for it leaves, and the text that remains is then
-  one a resident who stays wrote.
+  there, and the residents who supported it), the others are merged into it. A council
+  expects the support for "more benches" to stay when one of the residents who asked for it
+  leaves, and the text that remains is then one a resident who stays wrote.
 
 Processed-message ids are kept as keyed hashes only (``core.services.conversation``), and with
 the provider's ids of sent messages they are pruned once their channel can no longer redeliver
@@ -85,6 +86,7 @@ async def _hand_on_merged(uow: UnitOfWork, idea_id: int, leaving: set[int]) -> N
     await uow.moderation.set_status("idea", survivor_id, erased.status.value)
     await uow.erasure.repoint_merges(idea_id, survivor_id)
     await uow.erasure.copy_themes(idea_id, survivor_id)
+    await uow.erasure.move_supports(idea_id, survivor_id)
     await uow.moderation.log(
         rnd.project_id, None, "idea", survivor_id, "takes_place", uow.clock(), of=idea_id
     )

@@ -131,6 +131,22 @@ async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
     return idea_id
 
 
+async def support_idea(cmd: c.SupportIdea, uow: UnitOfWork) -> bool:
+    """Record a resident's support for an idea of an open ideas round, once per resident.
+
+    A merged idea's support goes to the idea it was merged into. Supporting one's own idea
+    (or an idea one already supports) changes nothing. Support is not an idea: it does not
+    count against the round's maximum of ideas per resident. Returns whether it was new.
+    """
+    await _open_round(uow, cmd.round_id, model.RoundKind.IDEAS)
+    target = await uow.supports.target(cmd.round_id, cmd.idea_id, cmd.resident_id)
+    if target is None:
+        raise UnknownItem("idea")
+    if target.own or target.supported:
+        return False
+    return await uow.supports.add(target.idea_id, cmd.resident_id, uow.clock())
+
+
 async def add_idea_to_rating_rounds(
     uow: UnitOfWork, ideas_round: model.Round, idea_id: int, text: str
 ) -> None:
@@ -249,6 +265,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.Unsubscribe: unsubscribe,
     c.Resubscribe: resubscribe,
     c.SubmitIdea: submit_idea,
+    c.SupportIdea: support_idea,
     c.RateItem: rate_item,
     c.CastVote: cast_vote,
     c.GiveFeedback: give_feedback,

@@ -95,6 +95,10 @@ class SimilarIdeas:
                 break
         return list(offered.values())
 
+    async def prepare(self, uow: ReadUnit, round_id: int) -> None:
+        """Bring the round's index up to date (the chat does it before a step's transaction)."""
+        await self._fresh(uow, round_id)
+
     async def clusters(
         self, uow: ReadUnit, round_id: int, strictness: float = DEFAULT_STRICTNESS
     ) -> list[Cluster]:

@@ -56,6 +56,17 @@ class ErasureRepository(Repository):
         ):
             await self.conn.execute(links.insert().values(idea_id=to_idea, theme_id=theme_id))
 
+    async def move_supports(self, from_idea: int, to_idea: int) -> None:
+        """Hand an idea's supporters on to its heir, each resident once."""
+        supports = t.idea_supports
+        kept = sa.select(supports.c.resident_id).where(supports.c.idea_id == to_idea)
+        await self.conn.execute(
+            supports.update()
+            .where(supports.c.idea_id == from_idea, supports.c.resident_id.not_in(kept))
+            .values(idea_id=to_idea)
+        )
+        await self.conn.execute(supports.delete().where(supports.c.idea_id == from_idea))
+
     async def scrub_moderation_log(self, kind: str, target_ids: Sequence[int]) -> None:
         """Keep who did what to these contributions, without any words of (or about) them."""
         log = t.moderation_log

@@ -84,6 +84,12 @@ class ResidentRepository(Repository):
             for table in (t.ratings, t.votes):
                 await self.conn.execute(table.delete().where(table.c.item_id.in_(item_ids)))
             await self.conn.execute(t.items.delete().where(t.items.c.idea_id.in_(idea_ids)))
+            supports = t.idea_supports  # theirs, and others' support for their erased ideas
+            await self.conn.execute(
+                supports.delete().where(
+                    sa.or_(supports.c.resident_id.in_(ids), supports.c.idea_id.in_(idea_ids))
+                )
+            )
             for table in (t.ratings, t.votes, t.feedback, t.ideas, t.round_progress):
                 await self.conn.execute(table.delete().where(table.c.resident_id.in_(ids)))
             await self.conn.execute(t.residents.delete().where(t.residents.c.id.in_(ids)))

@@ -27,6 +27,7 @@ from core.storage.outbox import OutboxRepository
 from core.storage.population import PopulationRepository
 from core.storage.projects import ProjectRepository
 from core.storage.residents import ResidentRepository
+from core.storage.supports import SupportRepository
 
 Clock = Callable[[], datetime]
 
@@ -59,6 +60,7 @@ class UnitOfWork:
     broadcasts: BroadcastRepository
     conversation: ConversationRepository
     erasure: ErasureRepository
+    supports: SupportRepository
     conn: AsyncConnection
 
     def __init__(
@@ -102,6 +104,7 @@ class UnitOfWork:
         self.broadcasts = BroadcastRepository(self.conn)
         self.conversation = ConversationRepository(self.conn)
         self.erasure = ErasureRepository(self.conn)
+        self.supports = SupportRepository(self.conn)
         self.population = PopulationRepository(self.conn)
         self.events = []
         return self

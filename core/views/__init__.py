@@ -42,6 +42,7 @@ from core.views.results import (
 )
 from core.views.shown import Shown, shown_items
 from core.views.summary import Summary, SummaryRound, public_summary
+from core.views.supports import IdeaBacking, idea_backing
 
 __all__ = [
     "AuditPage",
@@ -55,6 +56,7 @@ __all__ = [
     "Breakdown",
     "Dashboard",
     "DashboardRound",
+    "IdeaBacking",
     "ItemResult",
     "ModerationQueue",
     "ProjectResults",
@@ -68,6 +70,7 @@ __all__ = [
     "breakdown",
     "contribution_project",
     "dashboard",
+    "idea_backing",
     "database_answers",
     "moderation_log",
     "moderation_queue",

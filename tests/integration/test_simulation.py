@@ -49,6 +49,10 @@ async def test_simulated_residents_answer_every_round_through_the_dialogue(demo:
     assert consented == 30  # they agreed to take part, as the dialogue asks
     assert {"Oosterwijk-Noord", "Oosterwijk-Zuid"} <= wijken  # postcodes read into wijken
     assert counts["feedback"] < counts["residents"]  # some stop before the last round
+    async with demo.reading() as uow:
+        supports = await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.idea_supports))
+    # offered an idea like theirs, some supported it instead of sending the same again
+    assert supports == report.answers["support"] > 0
 
 
 async def test_running_it_again_with_the_same_seed_adds_nothing(demo: Container):

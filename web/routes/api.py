@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
 from core.domain import commands as c
 from core.domain import policy
 from core.domain.accounts import User
-from core.domain.model import Project, Round
-from web.deps import Services, project_of, rounds_of
+from core.domain.errors import InvalidInput
+from core.domain.model import MAX_TEXT_LENGTH, Project, Round, RoundKind, clean_text
+from core.services.offered_ideas import OFFERED, distinct
+from web.deps import Services, project_of, round_for, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
 
@@ -110,4 +112,52 @@ def create_api(services: Services) -> FastAPI:
         assert results is not None
         return results.to_json()
 
+    @api.get(
+        "/projects/{code}/rounds/{key}/similar",
+        summary="Ideas like a text: what the chat would offer",
+        description=(
+            "The approved ideas of an ideas round most like `text` (at most three, best "
+            "first), exactly as the chat offers them to a resident who typed that text: "
+            '`[{"id": <idea id>, "text": "...", "score": 0.0}]`. An idea merged '
+            "into another leads to that one; flagged ideas are never offered. Ids are the "
+            "idea ids of the results (`ideas[].id`). An empty list: nothing is similar enough. "
+            f"`text`: 1 to {MAX_TEXT_LENGTH} characters."
+        ),
+        responses={
+            404: {"description": "Unknown project or round"},
+            422: {"description": "Missing or too long `text`, or not an ideas round"},
+        },
+    )
+    async def get_similar(
+        request: Request,
+        code: str,
+        key: str,
+        user: ApiUser,
+        text: Annotated[str | None, Query(description="What a resident typed")] = None,
+    ) -> list[dict[str, Any]]:
+        services = _services(request)
+        rnd = await round_for(services, await _project(request, user, code), key)
+        if rnd.kind != RoundKind.IDEAS:
+            raise HTTPException(422, "Not an ideas round: only ideas rounds have similar ideas")
+        cleaned = _query_text(text)
+        async with services.reading() as uow:
+            found = await services.similar_ideas.similar(uow, rnd.id or 0, cleaned, OFFERED + 3)
+        return [{"id": s.id, "text": s.text, "score": s.score} for s in distinct(found)]
+
     return api
+
+
+_MISSING = "Missing text: add ?text=... with what a resident typed"
+
+
+def _query_text(text: str | None) -> str:
+    """The ``text`` parameter as the chat reads a typed idea; a clear 422 when unusable."""
+    if text is None or not text.strip():
+        raise HTTPException(422, _MISSING)
+    try:
+        return clean_text(text)
+    except InvalidInput as error:
+        if error.detail == "too_long":
+            message = f"Text too long: at most {MAX_TEXT_LENGTH} characters"
+            raise HTTPException(422, message) from error
+        raise HTTPException(422, _MISSING) from error

@@ -16,13 +16,24 @@ def options(*labels: str) -> tuple[Option, ...]:
 
 
 def test_three_options_are_reply_buttons_with_titles_of_at_most_20_characters():
-    reply = Reply("Doe je mee?", options("Ja", "Nee", "Misschien later, als het uitkomt"))
+    reply = Reply("Doe je mee?", options("Ja", "Nee", "Misschien later, ok"))
     (payload,) = render(TO, [reply])
     buttons = payload["interactive"]["action"]["buttons"]
     assert payload["interactive"]["type"] == "button"
-    assert [b["reply"]["title"] for b in buttons] == ["Ja", "Nee", "Misschien later, al…"]
+    assert [b["reply"]["title"] for b in buttons] == ["Ja", "Nee", "Misschien later, ok"]
     assert all(len(b["reply"]["title"]) <= 20 for b in buttons)
     assert [b["reply"]["id"] for b in buttons] == ["o:0", "o:1", "o:2"]
+
+
+def test_a_label_a_button_would_cut_makes_a_list_that_shows_it_whole():
+    # issue 15: a similar idea, or "Nee, mijn idee is anders" (24), is never cut to 20
+    reply = Reply(
+        "Bedoel je dit idee?", options("Meer bankjes in het park", "Nee, mijn idee is anders")
+    )
+    (payload,) = render(TO, [reply])
+    assert payload["interactive"]["type"] == "list"
+    rows = payload["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["title"] for r in rows] == ["Meer bankjes in het park", "Nee, mijn idee is anders"]
 
 
 def test_up_to_ten_options_are_a_list_with_the_full_label_in_the_description():

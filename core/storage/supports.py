@@ -1,0 +1,99 @@
+"""Residents' support for ideas offered in the chat as like their own (``idea_supports``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from core.domain import model
+from core.storage import tables as t
+from core.storage.repositories import Repository
+
+APPROVED = model.ContributionStatus.APPROVED.value
+
+
+@dataclass(frozen=True)
+class SupportTarget:
+    """The idea a support goes to (an idea merged into another leads to the one it joined)."""
+
+    idea_id: int
+    text: str  # its shown words: the facilitator's wording, else the resident's text
+    own: bool  # the resident wrote it or an idea merged into it
+    supported: bool  # the resident already supports it or an idea merged into it
+
+
+class SupportRepository(Repository):
+    async def target(self, round_id: int, idea_id: int, resident_id: int) -> SupportTarget | None:
+        """What supporting ``idea_id`` means for this resident; None when it cannot be
+        supported (not in the round, or its survivor not approved or flagged)."""
+        merges = await self._merges(round_id)
+        survivor = _survivor(idea_id, merges)
+        row = (
+            await self.conn.execute(
+                sa.select(
+                    t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
+                ).where(t.ideas.c.id == survivor, t.ideas.c.round_id == round_id)
+            )
+        ).one_or_none()
+        if row is None or row.status != APPROVED or list(row.flags or []):
+            return None
+        family = [survivor, *(i for i in merges if _survivor(i, merges) == survivor)]
+        own = await self.conn.scalar(
+            sa.select(sa.func.count()).where(
+                t.ideas.c.id.in_(family), t.ideas.c.resident_id == resident_id
+            )
+        )
+        supported = await self.conn.scalar(
+            sa.select(sa.func.count()).where(
+                t.idea_supports.c.idea_id.in_(family),
+                t.idea_supports.c.resident_id == resident_id,
+            )
+        )
+        return SupportTarget(survivor, str(row.wording or row.text), bool(own), bool(supported))
+
+    async def add(self, idea_id: int, resident_id: int, at: datetime) -> bool:
+        """Record the support once; False when it was there already."""
+        supports = t.idea_supports
+        found = await self.conn.scalar(
+            sa.select(sa.func.count()).where(
+                supports.c.idea_id == idea_id, supports.c.resident_id == resident_id
+            )
+        )
+        if found:
+            return False
+        await self.conn.execute(
+            supports.insert().values(idea_id=idea_id, resident_id=resident_id, created_at=at)
+        )
+        return True
+
+    async def texts_of(self, resident_ids: Sequence[int]) -> tuple[str, ...]:
+        """The shown words of the ideas these residents support (for "my data")."""
+        if not resident_ids:
+            return ()
+        rows = await self.conn.scalars(
+            sa.select(sa.func.coalesce(t.ideas.c.wording, t.ideas.c.text))
+            .join(t.idea_supports, t.idea_supports.c.idea_id == t.ideas.c.id)
+            .where(t.idea_supports.c.resident_id.in_(resident_ids))
+            .order_by(t.idea_supports.c.created_at, t.ideas.c.id)
+        )
+        return tuple(str(r) for r in rows)
+
+    async def _merges(self, round_id: int) -> dict[int, int]:
+        rows = await self.conn.execute(
+            sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
+            .join(t.ideas, t.ideas.c.id == t.idea_merges.c.idea_id)
+            .where(t.ideas.c.round_id == round_id)
+        )
+        return {int(a): int(b) for a, b in rows}
+
+
+def _survivor(idea_id: int, into: dict[int, int]) -> int:
+    """Follow merges to the idea that kept the supporters (a corrupt cycle stops the walk)."""
+    seen = {idea_id}
+    while idea_id in into and into[idea_id] not in seen:
+        idea_id = into[idea_id]
+        seen.add(idea_id)
+    return idea_id
