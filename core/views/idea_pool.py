@@ -103,3 +103,14 @@ def _survivor(idea_id: int, into: dict[int, int]) -> int:
         idea_id = into[idea_id]
         seen.add(idea_id)
     return idea_id
+
+
+async def approved_ideas(uow: ReadUnit, round_id: int) -> dict[int, str]:
+    """Every approved idea of the round, flagged ones too: id → shown wording, oldest first."""
+    ideas = t.ideas
+    rows = await uow.conn.execute(
+        sa.select(ideas.c.id, ideas.c.text, ideas.c.wording)
+        .where(ideas.c.round_id == round_id, ideas.c.status == APPROVED)
+        .order_by(ideas.c.id)
+    )
+    return {int(r.id): str(r.wording or r.text) for r in rows}

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
+from core.analysis.similarity import DEFAULT_STRICTNESS
 from core.domain import commands as c
 from core.domain import policy
 from core.domain.accounts import User
-from core.domain.model import Project, Round
-from web.deps import Services, project_of, rounds_of
+from core.domain.model import Project, Round, RoundKind
+from core.services.idea_clusters import suggested_clusters
+from web.deps import Services, project_of, round_for, rounds_of
 
 bearer = HTTPBearer(auto_error=False, description="A token from `inspraak user token`.")
 
@@ -109,5 +111,24 @@ def create_api(services: Services) -> FastAPI:
             results = await views.project_results(uow, project.code, services.clock())
         assert results is not None
         return results.to_json()
+
+    @api.get(
+        "/projects/{code}/rounds/{key}/clusters",
+        summary="Every approved idea of an ideas round in one suggested cluster",
+    )
+    async def get_clusters(
+        request: Request,
+        code: str,
+        key: str,
+        user: ApiUser,
+        strictness: Annotated[float, Query(ge=0, le=1)] = DEFAULT_STRICTNESS,
+    ) -> dict[str, Any]:
+        services = _services(request)
+        rnd = await round_for(services, await _project(request, user, code), key)
+        if rnd.kind != RoundKind.IDEAS:
+            raise HTTPException(409, f"Round {key} is a {rnd.kind.value} round, not ideas")
+        async with services.reading() as uow:
+            found = await suggested_clusters(uow, services.similar_ideas, rnd.id or 0, strictness)
+        return found.to_json()
 
     return api
