@@ -24,8 +24,10 @@ after it in its clause; a *post-marker* ("weg", "erbij", "eruit", "weghalen", "k
 signs every content word before it in its clause; a verb marker ("verwijder", "kap", "stop")
 at the start of a clause acts as a pre-marker. Signs multiply, so "geen bomen kappen" is a plus
 for trees. "Er is geen X", "te weinig X", "nergens een X" state a lack, so they sign X plus;
-"te veel X" signs it minus. An idea without any marker is a plain wish: all its words are plus.
-In an idea with markers, words no marker reaches stay unsigned. Two ideas are **opposite**
+"te veel X" signs it minus. An idea without any marker is a plain wish: all its words are plus;
+so is its first clause when that has no marker ("Bouw hoger in het dorp, dan zijn er meer
+woningen": the proposal first, then why). Elsewhere in an idea with markers, words no marker
+reaches stay unsigned. Two ideas are **opposite**
 when one stem carries a plus in one and a minus in the other ("meer bomen" / "minder bomen",
 "drempels weg" / "drempels erbij", "geen windmolens" / "windmolens"); a compound counts for its
 head, so "verkeersdrempels erbij" / "drempels weg" are opposite too. Antonyms in the synonym
@@ -256,11 +258,13 @@ def analyse(text: str) -> Analysed:
     stems: list[str] = []
     signs: Signs = {}
     conflicted: set[str] = set()
+    first = next((c for c in clauses if c.words), None)
     for clause in clauses:
         mapped = map_synonyms(clause.words, clause.signs, english)
+        plain = clause is first and not clause.marked  # "Bouw hoger, dan zijn er meer woningen"
         for word, sign in mapped:
             stems.append(word)
-            if marked and not sign:
+            if marked and not sign and not plain:
                 continue
             sign = sign or 1
             if signs.get(word, sign) != sign:

@@ -102,3 +102,10 @@ def test_a_canonical_word_is_never_taken_for_another_languages_stem():
     assert table.get("park", "park") == "park"  # "parking" stems to "park" in English
     assert "parkeerplaats" not in normalise("Een speeltuin in het park")
     assert normalise("More parking spaces") == normalise("Meer parkeerplaatsen")
+
+
+def test_a_first_clause_without_markers_is_the_proposal_itself():
+    with_reason = analyse("Bouw hoger in het dorp, dan zijn er meer woningen")
+    assert with_reason.signs["hoogbouw"] == 1
+    assert opposite(with_reason, analyse("Geen hoogbouw in het dorp"))
+    assert "blad" not in analyse("Minder bomen in de straat, al dat blad in de goot").signs
