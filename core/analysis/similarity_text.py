@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -275,13 +275,14 @@ def analyse(text: str) -> Analysed:
     return Analysed(stems=tuple(stems), signs=signs, english=english)
 
 
-def heads(word: str) -> set[str]:
+@lru_cache(maxsize=2**16)
+def heads(word: str) -> frozenset[str]:
     """The word, its endings of ``MIN_HEAD`` letters or more and its beginnings of
     ``MIN_PREFIX`` or more: a Dutch compound's head is its last part, so "verkeersdrempel" is
     about a "drempel"; and English stems are shorter ("festiv" for "festivals", which Dutch
     stems as "festival"), so a stem that begins another is about the same thing."""
     endings = {word[i:] for i in range(max(1, len(word) - MIN_HEAD + 1))}
-    return endings | {word[:i] for i in range(MIN_PREFIX, len(word))}
+    return frozenset(endings | {word[:i] for i in range(MIN_PREFIX, len(word))})
 
 
 def opposite(a: Analysed, b: Analysed) -> bool:
