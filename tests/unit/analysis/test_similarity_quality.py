@@ -52,9 +52,9 @@ def test_suggested_clusters_agree_with_each_half_of_the_labelled_groups(encoder,
 
 
 def test_suggested_clusters_of_the_whole_set_stay_where_they_were_measured(encoder):
-    # Measured 0.78 (target 0.80, not yet met on the whole set: see the README); a guard
+    # Measured 0.79 (target 0.80, not yet met on the whole set: see the README); a guard
     # against getting worse.
-    assert adjusted_rand(labelled(), encoder) >= 0.77
+    assert adjusted_rand(labelled(), encoder) >= 0.78
 
 
 def test_the_chat_offers_the_opposite_proposal_at_most_once_in_twenty(encoder):
