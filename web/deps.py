@@ -19,6 +19,7 @@ from core.domain.policy import NotAllowed, Permission
 from core.i18n import N_, normalise_language
 from core.services import accounts
 from core.services.analyses import RoundAnalyses
+from core.services.similar_ideas import SimilarIdeas
 from core.storage.uow import UnitOfWork
 
 
@@ -53,7 +54,7 @@ class Services(Protocol):
     clock: Callable[..., Any]
     channels: dict[str, Any]
     analyses: RoundAnalyses  # the process's cache of opinion analyses (shared with the chat)
-    similar_ideas: Any  # the process's similar-idea indexes (shared with the chat)
+    similar_ideas: SimilarIdeas  # the process's similar-idea indexes per round
 
     def uow(self) -> UnitOfWork: ...
 

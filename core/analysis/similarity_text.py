@@ -24,8 +24,10 @@ after it in its clause; a *post-marker* ("weg", "erbij", "eruit", "weghalen", "k
 signs every content word before it in its clause; a verb marker ("verwijder", "kap", "stop")
 at the start of a clause acts as a pre-marker. Signs multiply, so "geen bomen kappen" is a plus
 for trees. "Er is geen X", "te weinig X", "nergens een X" state a lack, so they sign X plus;
-"te veel X" signs it minus. An idea without any marker is a plain wish: all its words are plus.
-In an idea with markers, words no marker reaches stay unsigned. Two ideas are **opposite**
+"te veel X" signs it minus. An idea without any marker is a plain wish: all its words are plus;
+so is its first clause when that has no marker ("Bouw hoger in het dorp, dan zijn er meer
+woningen": the proposal first, then why). Elsewhere in an idea with markers, words no marker
+reaches stay unsigned. Two ideas are **opposite**
 when one stem carries a plus in one and a minus in the other ("meer bomen" / "minder bomen",
 "drempels weg" / "drempels erbij", "geen windmolens" / "windmolens"); a compound counts for its
 head, so "verkeersdrempels erbij" / "drempels weg" are opposite too. Antonyms in the synonym
@@ -37,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -60,15 +62,16 @@ LESS = _words(
 # Verbs that take away; before any content word they act on what follows, else on what precedes.
 TAKE_AWAY = _words(
     "verwijder verwijderen kap kappen sloop slopen weren weghalen sluit sluiten "
-    "remove ban stop stoppen verbied verbieden afschaffen schrap schrappen"
+    "remove ban stop stoppen verbied verbieden afschaffen schrap schrappen "
+    "close closing shut abolish scrap demolish removing"
 )
 # Verbs that add or allow; like TAKE_AWAY, before or after their object.
 ADD_VERBS = _words(
     "aanleggen bijbouwen uitbreiden vergroten toestaan toelaten terugbrengen add build "
-    "increase allow"
+    "increase allow keep"
 )
 # Words after their object: "drempels weg", "geveltuinen erbij".
-AFTER_MINUS = _words("weghalen eruit verwijderen kappen slopen weren afschaffen free")
+AFTER_MINUS = _words("weghalen eruit verwijderen kappen slopen weren afschaffen dicht free")
 AFTER_PLUS = _words("erbij erin bijplaatsen terug")
 # Compounds whose ending says "without": autovrij, autoluw, vuurwerkverbod.
 MINUS_ENDINGS = ("verbod", "vrije", "vrij", "luwe", "luw")
@@ -76,6 +79,7 @@ MINUS_ENDINGS = ("verbod", "vrije", "vrij", "luwe", "luw")
 LACK_BEFORE_GEEN = _words("er is zijn heb hebben staat staan hier")
 # Determiners and adjectives before "weg" make it the noun "road", not "away".
 ROAD_BEFORE_WEG = _words("de deze die een onze drukke doorgaande grote")
+ROAD_ADJECTIVE_ENDINGS = ("ale", "ele", "ische", "lijke", "ige", "bare")  # "provinciale weg"
 
 DUTCH_STOP_WORDS = _words(
     """
@@ -91,8 +95,21 @@ DUTCH_STOP_WORDS = _words(
     vinden lijkt graag
     """
 )
-ENGLISH_ONLY_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - MORE - LESS - {"free", "enough"}
+ENGLISH_ONLY_STOP_WORDS = (
+    frozenset(ENGLISH_STOP_WORDS) - MORE - LESS - {"free", "enough"}
+) | _words("like want wish need think really just lot lots")
 STOP_WORDS = DUTCH_STOP_WORDS | ENGLISH_ONLY_STOP_WORDS
+_MARKERS = MORE | LESS | TAKE_AWAY | ADD_VERBS | AFTER_MINUS | AFTER_PLUS
+_ENGLISH_MARKERS = _words(
+    "more additional less fewer no not ban remove reduce without add build increase allow "
+    "keep close closing shut abolish scrap demolish removing free stop too many enough"
+)
+_ENGLISH = ENGLISH_ONLY_STOP_WORDS | _ENGLISH_MARKERS
+_DUTCH = DUTCH_STOP_WORDS | (_MARKERS - _ENGLISH_MARKERS) | {"stop"}
+# What tells the languages apart in a short idea: function words and marker words that only
+# one of them has ("in", "de", "is" and "stop" count for neither).
+ENGLISH_HINTS = _ENGLISH - _DUTCH
+DUTCH_HINTS = _DUTCH - _ENGLISH
 CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\[\]\n\r\t/]+|\s(?:maar|want|omdat|zodat|but|because|since)\s", re.IGNORECASE
 )
@@ -101,6 +118,7 @@ PLURAL_APOSTROPHE = re.compile(r"(?<=[a-z])['’`]s\b")
 SYNONYM_FILE = "similarity_synonyms.txt"
 MAX_PHRASE = 3
 MIN_HEAD = 4
+MIN_PREFIX = 6
 
 
 @dataclass(frozen=True)
@@ -126,9 +144,11 @@ def normalise(text: str) -> str:
 
 
 def is_english(words: list[str]) -> bool:
-    """True when a text has more English function words than Dutch ones."""
-    english = sum(w in ENGLISH_STOP_WORDS for w in words)
-    dutch = sum(w in DUTCH_STOP_WORDS for w in words)
+    """True when a text has more English function and marker words than Dutch ones (cheap:
+    two set lookups a word), so "Add speed bumps" is read as English as "Geen drempels" is
+    read as Dutch."""
+    english = sum(w in ENGLISH_HINTS for w in words)
+    dutch = sum(w in DUTCH_HINTS for w in words)
     return english > dutch
 
 
@@ -149,6 +169,12 @@ def split_minus_ending(word: str) -> str | None:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
     return None
+
+
+def _road(before: list[str]) -> bool:
+    """Whether "weg" after these words is the noun "road" ("de provinciale weg"), not "away"."""
+    last = before[-1] if before else ""
+    return last in ROAD_BEFORE_WEG or last.endswith(ROAD_ADJECTIVE_ENDINGS)
 
 
 @dataclass
@@ -191,11 +217,12 @@ def _read_clause(words: list[str]) -> _Clause:
             continue
         after = -1 if word in AFTER_MINUS or word in TAKE_AWAY else 0
         after = 1 if word in AFTER_PLUS or word in ADD_VERBS else after
-        if word == "weg" and not (before[-1:] and before[-1] in ROAD_BEFORE_WEG):
+        if word == "weg" and not _road(before):
             after = -1
         if after and clause.words:
+            after *= pending if has_pending else 1  # "het zwembad niet sluiten": a plus
             clause.signs = [(s or 1) * after for s in clause.signs]
-            clause.marked = True
+            pending, has_pending, clause.marked = 1, False, True
             continue
         if word == "meer" and any(w in ("geen", "niet", "nooit") for w in before):
             continue  # "geen auto's meer": here "meer" means "any more"
@@ -231,11 +258,13 @@ def analyse(text: str) -> Analysed:
     stems: list[str] = []
     signs: Signs = {}
     conflicted: set[str] = set()
+    first = next((c for c in clauses if c.words), None)
     for clause in clauses:
         mapped = map_synonyms(clause.words, clause.signs, english)
+        plain = clause is first and not clause.marked  # "Bouw hoger, dan zijn er meer woningen"
         for word, sign in mapped:
             stems.append(word)
-            if marked and not sign:
+            if marked and not sign and not plain:
                 continue
             sign = sign or 1
             if signs.get(word, sign) != sign:
@@ -246,10 +275,14 @@ def analyse(text: str) -> Analysed:
     return Analysed(stems=tuple(stems), signs=signs, english=english)
 
 
-def heads(word: str) -> set[str]:
-    """The word and its endings of ``MIN_HEAD`` letters or more: a Dutch compound's head is its
-    last part, so "verkeersdrempel" is about a "drempel"."""
-    return {word[i:] for i in range(max(1, len(word) - MIN_HEAD + 1))}
+@lru_cache(maxsize=2**16)
+def heads(word: str) -> frozenset[str]:
+    """The word, its endings of ``MIN_HEAD`` letters or more and its beginnings of
+    ``MIN_PREFIX`` or more: a Dutch compound's head is its last part, so "verkeersdrempel" is
+    about a "drempel"; and English stems are shorter ("festiv" for "festivals", which Dutch
+    stems as "festival"), so a stem that begins another is about the same thing."""
+    endings = {word[i:] for i in range(max(1, len(word) - MIN_HEAD + 1))}
+    return frozenset(endings | {word[:i] for i in range(MIN_PREFIX, len(word))})
 
 
 def opposite(a: Analysed, b: Analysed) -> bool:
@@ -303,8 +336,12 @@ def parse_synonyms(text: str) -> dict[str, str]:
     ("aanlijnen" is "losloop" with a minus).
     """
     table: dict[str, str] = {}
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
+    lines = [raw.split("#", 1)[0] for raw in text.splitlines()]
+    for line in lines:  # a canonical word stays itself, whatever another language's stem says
+        if "=" in line:
+            canonical = stem(fold(line.split("=", 1)[0]), english=False)
+            table[canonical] = canonical
+    for line in (line.strip() for line in lines):
         separator = "=" if "=" in line else "!"
         if separator not in line:
             continue

@@ -34,11 +34,16 @@ class PoolIdea:
     offered_text: str  # the offered idea's wording (the facilitator's, else its text)
 
 
-async def pool_key(uow: ReadUnit, round_id: int) -> PoolKey:
-    """Changes whenever the round's pool may have changed (one aggregate query)."""
+async def pool_key(uow: ReadUnit, round_id: int, up_to: int | None = None) -> PoolKey:
+    """Changes whenever the round's pool may have changed (one aggregate query); its last
+    number is the round's highest idea id. With ``up_to``: the key of the ideas up to that id
+    alone (equal to an earlier key when only ideas after it came since)."""
     ideas = t.ideas
     approved = sa.case((ideas.c.status == APPROVED, ideas.c.id), else_=0)
     merged = sa.case((ideas.c.status == MERGED, ideas.c.id), else_=0)
+    within = [ideas.c.round_id == round_id]
+    if up_to is not None:
+        within.append(ideas.c.id <= up_to)
     row = (
         await uow.conn.execute(
             sa.select(
@@ -50,25 +55,40 @@ async def pool_key(uow: ReadUnit, round_id: int) -> PoolKey:
                     sa.func.sum(sa.func.length(sa.func.coalesce(ideas.c.wording, ""))), 0
                 ),
                 sa.func.coalesce(sa.func.sum(sa.func.json_array_length(ideas.c.flags)), 0),
-            ).where(ideas.c.round_id == round_id)
+                sa.func.coalesce(sa.func.max(ideas.c.id), 0),
+            ).where(*within)
         )
     ).one()
     merges = await uow.conn.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(t.idea_merges.c.into_id), 0))
         .select_from(t.idea_merges)
         .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
-        .where(ideas.c.round_id == round_id)
+        .where(*within)
     )
-    return (round_id, *(int(v) for v in row), int(merges or 0))
+    *counts, last = (int(v) for v in row)
+    return (round_id, *counts, int(merges or 0), last)
 
 
-async def load_pool(uow: ReadUnit, round_id: int) -> list[PoolIdea]:
-    """The round's offerable ideas, oldest first (two queries)."""
+def only_added(before: PoolKey, now: PoolKey) -> bool:
+    """Whether ``now`` may differ from ``before`` by new ideas alone (then confirm with
+    ``pool_key(..., up_to=before[-1]) == before``): no merge since, and a higher last id."""
+    return before[-2] == now[-2] and now[-1] > before[-1]
+
+
+async def load_pool(
+    uow: ReadUnit, round_id: int, after: int = 0, up_to: int | None = None
+) -> list[PoolIdea]:
+    """The round's offerable ideas, oldest first (two queries); with ``after`` only those with
+    a higher id (new ideas: their survivor is themselves, see ``only_added``)."""
     ideas = t.ideas
+    flagged = (sa.func.json_array_length(ideas.c.flags) > 0).label("flagged")
+    within = [ideas.c.round_id == round_id, ideas.c.id > after]
+    if up_to is not None:
+        within.append(ideas.c.id <= up_to)
     rows = (
         await uow.conn.execute(
-            sa.select(ideas.c.id, ideas.c.text, ideas.c.wording, ideas.c.status, ideas.c.flags)
-            .where(ideas.c.round_id == round_id, ideas.c.status.in_((APPROVED, MERGED)))
+            sa.select(ideas.c.id, ideas.c.text, ideas.c.wording, ideas.c.status, flagged)
+            .where(*within, ideas.c.status.in_((APPROVED, MERGED)))
             .order_by(ideas.c.id)
         )
     ).all()
@@ -77,7 +97,7 @@ async def load_pool(uow: ReadUnit, round_id: int) -> list[PoolIdea]:
         for a, b in await uow.conn.execute(
             sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
             .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
-            .where(ideas.c.round_id == round_id)
+            .where(*within)
         )
     )
     by_id = {int(r.id): r for r in rows}
@@ -85,9 +105,9 @@ async def load_pool(uow: ReadUnit, round_id: int) -> list[PoolIdea]:
     for row in rows:
         survivor = _survivor(int(row.id), into)
         target = by_id.get(survivor)
-        if target is None or target.status != APPROVED or list(target.flags or []):
+        if target is None or target.status != APPROVED or target.flagged:
             continue
-        if row.status == APPROVED and list(row.flags or []):
+        if row.status == APPROVED and row.flagged:
             continue
         pool.append(
             PoolIdea(int(row.id), str(row.text), survivor, str(target.wording or target.text))
@@ -103,3 +123,14 @@ def _survivor(idea_id: int, into: dict[int, int]) -> int:
         idea_id = into[idea_id]
         seen.add(idea_id)
     return idea_id
+
+
+async def approved_ideas(uow: ReadUnit, round_id: int) -> dict[int, str]:
+    """Every approved idea of the round, flagged ones too: id → shown wording, oldest first."""
+    ideas = t.ideas
+    rows = await uow.conn.execute(
+        sa.select(ideas.c.id, ideas.c.text, ideas.c.wording)
+        .where(ideas.c.round_id == round_id, ideas.c.status == APPROVED)
+        .order_by(ideas.c.id)
+    )
+    return {int(r.id): str(r.wording or r.text) for r in rows}

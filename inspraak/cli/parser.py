@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         _project,
         _round,
         _results,
+        _organise,
         _user,
         _polis,
         _bot,
@@ -116,6 +117,36 @@ def _results(sub: Subparsers) -> None:
     res.add_argument("project")
     res.add_argument("--format", choices=("json", "csv"), default="json")
     res.set_defaults(func=Handler("projects", "cmd_results"))
+
+
+def _strictness(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
+def _organise(sub: Subparsers) -> None:
+    org = sub.add_parser(
+        "organise",
+        help="organise an ideas round: suggested clusters of its approved ideas",
+        description="With --suggest: every approved idea of the round in exactly one suggested"
+        " cluster of ideas that say the same (ids as in `inspraak results`).",
+    )
+    org.add_argument("project")
+    org.add_argument("round", help="key of the ideas round")
+    org.add_argument("--suggest", action="store_true", help="print suggested clusters")
+    org.add_argument(
+        "--strictness",
+        type=_strictness,
+        default=0.5,
+        help="0 (loose: larger clusters) to 1 (strict: smaller clusters); default 0.5",
+    )
+    org.add_argument("--format", choices=("text", "json"), default="text")
+    org.set_defaults(func=Handler("organising", "cmd_organise"))
 
 
 def _simulate(sub: Subparsers) -> None:

@@ -114,7 +114,7 @@ async def test_the_api_returns_what_the_chat_offers_with_the_results_idea_ids(
         (SIMILAR, {"text": "x" * (MAX_TEXT_LENGTH + 1)}, 422, "Text too long"),
         ("/api/v1/projects/DEMO/rounds/nope/similar", {"text": "x"}, 404, "Unknown round"),
         ("/api/v1/projects/NOPE/rounds/ideeen/similar", {"text": "x"}, 404, "Unknown project"),
-        ("/api/v1/projects/DEMO/rounds/beoordelen/similar", {"text": "x"}, 422, "ideas round"),
+        ("/api/v1/projects/DEMO/rounds/beoordelen/similar", {"text": "x"}, 409, "ideas round"),
     ],
 )
 async def test_bad_similar_requests_get_a_clear_json_error(

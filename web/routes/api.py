@@ -12,11 +12,13 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core import views
+from core.analysis.similarity import DEFAULT_STRICTNESS
 from core.domain import commands as c
 from core.domain import policy
 from core.domain.accounts import User
 from core.domain.errors import InvalidInput
 from core.domain.model import MAX_TEXT_LENGTH, Project, Round, RoundKind, clean_text
+from core.services.idea_clusters import suggested_clusters
 from core.services.offered_ideas import OFFERED, distinct
 from web.deps import Services, project_of, round_for, rounds_of
 
@@ -125,7 +127,8 @@ def create_api(services: Services) -> FastAPI:
         ),
         responses={
             404: {"description": "Unknown project or round"},
-            422: {"description": "Missing or too long `text`, or not an ideas round"},
+            409: {"description": "Not an ideas round"},
+            422: {"description": "Missing or too long `text`"},
         },
     )
     async def get_similar(
@@ -138,11 +141,34 @@ def create_api(services: Services) -> FastAPI:
         services = _services(request)
         rnd = await round_for(services, await _project(request, user, code), key)
         if rnd.kind != RoundKind.IDEAS:
-            raise HTTPException(422, "Not an ideas round: only ideas rounds have similar ideas")
+            raise HTTPException(
+                409, f"Round {key} is a {rnd.kind.value} round, not an ideas round"
+            )
         cleaned = _query_text(text)
         async with services.reading() as uow:
             found = await services.similar_ideas.similar(uow, rnd.id or 0, cleaned, OFFERED + 3)
         return [{"id": s.id, "text": s.text, "score": s.score} for s in distinct(found)]
+
+    @api.get(
+        "/projects/{code}/rounds/{key}/clusters",
+        summary="Every approved idea of an ideas round in one suggested cluster",
+    )
+    async def get_clusters(
+        request: Request,
+        code: str,
+        key: str,
+        user: ApiUser,
+        strictness: Annotated[float, Query(ge=0, le=1)] = DEFAULT_STRICTNESS,
+    ) -> dict[str, Any]:
+        services = _services(request)
+        rnd = await round_for(services, await _project(request, user, code), key)
+        if rnd.kind != RoundKind.IDEAS:
+            raise HTTPException(
+                409, f"Round {key} is a {rnd.kind.value} round, not an ideas round"
+            )
+        async with services.reading() as uow:
+            found = await suggested_clusters(uow, services.similar_ideas, rnd.id or 0, strictness)
+        return found.to_json()
 
     return api
 
