@@ -7,6 +7,7 @@ import argparse
 
 from config.settings import Settings
 from core.domain import commands as c
+from core.domain.model import RoundKind
 from core.services import audit
 from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
 from core.views import shortlist as views
@@ -28,10 +29,13 @@ def cmd_ideas_import(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(container: Container) -> dict[str, int]:
         found = await round_id(container, args.project, args.round)
+        async with container.reading() as uow:
+            rnd = await uow.projects.round(found)
+        if rnd is None or rnd.kind != RoundKind.IDEAS:
+            raise CliError(f"round {args.round} is not an ideas round")
         result: dict[str, int] = await container.bus.handle(c.ImportIdeas(found, data))
         async with container.uow() as uow:
-            rnd = await uow.projects.round(found)
-            project = await uow.projects.get(rnd.project_id) if rnd else None
+            project = await uow.projects.get(rnd.project_id)
             await audit.note_command_line(
                 uow,
                 "ideas.import",
