@@ -143,10 +143,13 @@ async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
         from_item = await repo.item_for_idea(other.id or 0, cmd.idea_id)
         if from_item is None:
             continue
-        await uow.projects.add_item_for_idea(other.id or 0, cmd.into_id, target.text)
+        await uow.projects.add_item_for_idea(other.id or 0, cmd.into_id, target.shown_text)
         to_item = await repo.item_for_idea(other.id or 0, cmd.into_id)
         assert to_item is not None
         moved += await repo.move_ratings(from_item, to_item)
+        source_item = await uow.projects.item(from_item)
+        if source_item is not None and source_item.active:  # the cluster stays on the list
+            await uow.projects.set_item_active(to_item, True)
         await uow.projects.set_item_active(from_item, False)
     await repo.set_status("idea", cmd.idea_id, model.ContributionStatus.MERGED.value)
     await repo.record_merge(cmd.idea_id, cmd.into_id)

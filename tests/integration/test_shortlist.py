@@ -313,3 +313,20 @@ async def test_imported_ideas_get_the_chats_checks(demo: Container):
     async with demo.reading() as uow:
         found = await uow.contributions.ideas_of_round(rounds["ideeen"], False)
     assert [(i.status.value, i.flags) for i in found] == [("new", []), ("new", ["phone"])]
+
+
+async def test_merging_a_listed_item_into_an_idea_off_the_list_keeps_the_cluster_listed(
+    demo: Container,
+):
+    ids = await _submit_48(demo)
+    rating = (await _rounds(demo))["beoordelen"]
+    await _organise(demo, ids)
+    trees, playground = ids[DISTINCT[0]][0], ids[DISTINCT[1]][0]
+    await demo.bus.handle(c.ApplyShortlist(rating, (), 2))
+    await demo.bus.handle(c.ApplyShortlist(rating, (), 1))  # the playground drops off
+    assert (await _idea_items(demo, rating))[playground][0] is False
+
+    await demo.bus.handle(c.MergeIdeas(trees, playground))
+
+    items = await _idea_items(demo, rating)
+    assert items[playground] == (True, DISTINCT[1]) and items[trees][0] is False
