@@ -158,3 +158,26 @@ async def test_importing_needs_the_form_token_and_an_ideas_round(signed_in, demo
         IMPORT, data={"csrf": token}, files={"file": ("x.csv", huge, "text/csv")}
     )
     assert too_big.status_code == 413
+
+
+async def test_a_statements_round_can_take_its_items_from_ideas_in_the_round_form(signed_in, demo):
+    token = await csrf(signed_in, "/manage/projects/DEMO/rounds/new")
+    form = await signed_in.get("/manage/projects/DEMO/rounds/new")
+    assert "Items uit een ideeënronde (beoordelings- en stellingenrondes)" in form.text
+    made = await signed_in.post(
+        "/manage/projects/DEMO/rounds/new",
+        data={"csrf": token, "key": "eens", "kind": "statements", "question": "Eens?",
+              "items_from": "ideeen", "statements": ""},
+    )  # fmt: skip
+    assert made.status_code == 303, made.text
+    rnd = await _round(demo, "eens")
+    assert rnd.items_from == "ideeen" and rnd.state.value == "draft"
+    await _ideas(demo)
+    page = await signed_in.get("/manage/projects/DEMO/rounds/eens/shortlist")
+    assert page.status_code == 200 and "Meer bomen" in page.text
+    refused = await signed_in.post(
+        "/manage/projects/DEMO/rounds/new",
+        data={"csrf": token, "key": "leeg", "kind": "statements", "question": "Eens?"},
+    )
+    assert refused.status_code == 400
+    assert "een stellingenronde heeft stellingen of items_from nodig" in refused.text
