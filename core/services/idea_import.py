@@ -10,6 +10,7 @@ are never sent a message. The whole file is added in one transaction, or nothing
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from core.domain import commands as c
@@ -29,10 +30,8 @@ def pseudonym() -> str:
     return f"import-{secrets.token_hex(16)}"
 
 
-async def _add(uow: UnitOfWork, rnd: model.Round, row: IdeaRow, premoderated: bool) -> bool:
-    """Add one row's resident and idea; return whether the idea waits for review."""
-    now = uow.clock()
-    resident = model.Resident(
+def _resident(rnd: model.Round, row: IdeaRow, now: datetime) -> model.Resident:
+    return model.Resident(
         pseudonym=pseudonym(),
         project_id=rnd.project_id,
         channel=CHANNEL,
@@ -40,22 +39,18 @@ async def _add(uow: UnitOfWork, rnd: model.Round, row: IdeaRow, premoderated: bo
         wijk=row.wijk,
         created_at=now,
     )
-    resident_id = await uow.residents.add(resident)
+
+
+def _idea(
+    rnd: model.Round, row: IdeaRow, resident_id: int, pre: bool, now: datetime
+) -> model.Idea:
     found = flags(row.text)
-    waits = premoderated or bool(found)
+    waits = pre or bool(found)  # a flagged idea is held whatever the mode
     status = model.ContributionStatus.NEW if waits else model.ContributionStatus.APPROVED
-    idea = model.Idea(
-        rnd.id or 0,
-        resident_id,
-        row.text,
-        status,
-        created_at=now,
-        flags=found,
-        source=row.source or DEFAULT_SOURCE,
+    source = row.source or DEFAULT_SOURCE
+    return model.Idea(
+        rnd.id or 0, resident_id, row.text, status, created_at=now, flags=found, source=source
     )
-    idea_id = await uow.contributions.add_idea(idea)
-    uow.emit(e.IdeaSubmitted(idea_id, rnd.id or 0))
-    return waits
 
 
 async def import_ideas(cmd: c.ImportIdeas, uow: UnitOfWork) -> dict[str, int]:
@@ -68,10 +63,13 @@ async def import_ideas(cmd: c.ImportIdeas, uow: UnitOfWork) -> dict[str, int]:
     project = await uow.projects.get(rnd.project_id)
     settings: dict[str, Any] = project.settings if project else {}
     rows = read_ideas(cmd.data, list(settings.get("wijken") or {}))
-    premoderated = settings.get("moderation") == "pre"
-    waiting = 0
-    for row in rows:
-        waiting += await _add(uow, rnd, row, premoderated)
+    pre = settings.get("moderation") == "pre"
+    now = uow.clock()
+    people = await uow.residents.add_many([_resident(rnd, row, now) for row in rows])
+    ideas = [_idea(rnd, row, who, pre, now) for row, who in zip(rows, people, strict=True)]
+    for idea_id in await uow.contributions.add_ideas(ideas):
+        uow.emit(e.IdeaSubmitted(idea_id, rnd.id or 0))
+    waiting = sum(1 for idea in ideas if idea.status == model.ContributionStatus.NEW)
     return {"added": len(rows), "waiting": waiting}
 
 
