@@ -181,3 +181,12 @@ async def test_a_statements_round_can_take_its_items_from_ideas_in_the_round_for
     )
     assert refused.status_code == 400
     assert "een stellingenronde heeft stellingen of items_from nodig" in refused.text
+
+
+async def test_the_pages_read_wholly_in_english_when_asked(signed_in, demo):
+    await _ideas(demo)
+    listed = await signed_in.get(f"{SHORTLIST}?lang=en")
+    assert "Shortlist for round beoordelen" in listed.text and "Fix the shortlist" in listed.text
+    assert "Bewoners erachter" not in listed.text and "Supporters" in listed.text
+    form = await signed_in.get(f"{IMPORT}?lang=en")
+    assert "Import ideas into round ideeen" in form.text and "Voorbeeld" not in form.text
