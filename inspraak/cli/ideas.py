@@ -9,6 +9,7 @@ from config.settings import Settings
 from core.domain import commands as c
 from core.domain.model import RoundKind
 from core.services import audit
+from core.services import shortlist as service
 from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
 from core.views import shortlist as views
 from inspraak.bootstrap import Container
@@ -58,26 +59,29 @@ def cmd_ideas_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_shortlist(settings: Settings, args: argparse.Namespace) -> int:
+    """Without --top and --theme: the round's stored choice (all items when none was made)."""
+    chosen = bool(args.theme) or args.top is not None
+    if args.top is not None and not 1 <= args.top <= service.MAX_TOP:
+        raise CliError(f"--top must be between 1 and {service.MAX_TOP}")
+
     async def work(container: Container) -> list[views.Candidate]:
         found = await round_id(container, args.project, args.round)
         if args.apply:
-            themes = tuple(args.theme) if args.theme else ()
+            command = c.ApplyShortlist(found, tuple(args.theme or ()), args.top)
             result: list[views.Candidate] = await container.bus.handle(
-                c.ApplyShortlist(found, themes, args.top)
+                command if chosen else c.ApplyShortlist(found)
             )
             return result
         async with container.reading() as uow:
             rnd = await uow.projects.round(found)
-            source = (
-                next(
-                    r for r in await uow.projects.rounds(rnd.project_id) if r.key == rnd.items_from
-                )
-                if rnd and rnd.items_from
-                else None
-            )
-            if source is None:
+            rounds = await uow.projects.rounds(rnd.project_id) if rnd else []
+            source = next((r for r in rounds if rnd and r.key == rnd.items_from), None)
+            if rnd is None or source is None:
                 raise CliError(f"round {args.round} takes no items from an ideas round")
-            return await views.shortlist(uow, source.id or 0, args.theme or (), args.top)
+            stored = service.choice(rnd)
+            themes = (args.theme or ()) if chosen else stored["themes"]
+            top = args.top if chosen else stored["top"]
+            return await views.shortlist(uow, source.id or 0, themes, top)
 
     for candidate in run(settings, work):
         print(f"{candidate.idea_id}\t{candidate.supporters}\t{candidate.ideas}\t{candidate.text}")

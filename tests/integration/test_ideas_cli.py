@@ -45,6 +45,9 @@ def test_paper_ideas_are_imported_shortlisted_opened_and_counted(cli, tmp_path, 
     assert int(supporters) == int(ideas) == 1  # not organised yet: one resident each
     fixed = cli("round", "shortlist", "PAPIER", "cijfers", "--top", "5", "--apply")
     assert fixed.stdout == listed.stdout
+    assert cli("round", "shortlist", "PAPIER", "cijfers").stdout == listed.stdout  # kept
+    zero = cli("round", "shortlist", "PAPIER", "cijfers", "--top", "0")
+    assert zero.returncode == 1 and "--top must be between 1 and 500" in zero.stderr
     assert cli("round", "open", "PAPIER", "cijfers").returncode == 0
 
     results = json.loads(cli("results", "PAPIER", "--format", "json").stdout)
