@@ -47,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "telegram": "Telegram",  # names, the same in every language
         "whatsapp": "WhatsApp",
         "web": N_("web chat"),
+        "import": N_("On paper / meeting"),  # ideas imported from a file
     },
     "contribution_kind": {
         "idea": N_("idea"),

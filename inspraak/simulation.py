@@ -7,6 +7,10 @@ items, vote on the statements and give the draft a mark. Nothing is
 written around the dialogue: every answer goes through ``Conversations.handle``, so the data is
 exactly what real residents would leave behind, moderation flags and all.
 
+Halfway, the simulation does what a facilitator would: it merges ideas written in exactly the
+same words and fixes the shortlist of every round that draws on the ideas, so the residents who
+come after rate one item per idea (:func:`organise`).
+
 Residents fall into two leanings (green first, housing and parking first), so the statements
 round has opinion groups to find. A fixed ``seed`` gives the same residents every time.
 
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING
 from core.dialogue import buttons as b
 from core.dialogue.state import StepName
 from core.domain import commands as c
+from core.domain.model import RoundKind
 from core.messages import Incoming, Option
 
 if TYPE_CHECKING:
@@ -268,6 +273,8 @@ async def simulate(
     dice = random.Random(seed)
     container.database.catalogue.seed(seed)  # which items each resident is shown
     for number in range(residents):
+        if number == residents // 2:
+            await organise(container, code)
         resident = Resident(
             number=seed * 100_000 + number,
             leaning=0 if dice.random() < 0.6 else 1,
@@ -280,6 +287,33 @@ async def simulate(
     if publish:
         report.published = await _publish(container, code)
     return report
+
+
+async def organise(container: Container, code: str) -> int:
+    """Merge ideas of the same words into the first one written and fix every shortlist, as a
+    facilitator would halfway through; return how many ideas were merged."""
+    async with container.reading() as uow:
+        project = await uow.projects.by_code(code)
+        rounds = await uow.projects.rounds(project.id or 0) if project else []
+        ideas = {
+            rnd.key: await uow.contributions.ideas_of_round(rnd.id or 0, True)
+            for rnd in rounds
+            if rnd.kind == RoundKind.IDEAS
+        }
+    merged = 0
+    for found in ideas.values():
+        first: dict[str, int] = {}
+        for idea in sorted(found, key=lambda i: i.id or 0):
+            words = " ".join(idea.text.casefold().split())
+            if words in first:
+                await container.bus.handle(c.MergeIdeas(idea.id or 0, first[words]))
+                merged += 1
+            else:
+                first[words] = idea.id or 0
+    for rnd in rounds:
+        if rnd.items_from in ideas:
+            await container.bus.handle(c.ApplyShortlist(rnd.id or 0))
+    return merged
 
 
 async def _publish(container: Container, code: str) -> list[str]:

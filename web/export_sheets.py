@@ -92,17 +92,19 @@ def round_sheet(rnd: RoundResult, language: str) -> Sheet:
         sheet = Sheet(rnd.key, [_("No."), _("Item")])
         for name in rnd.criteria or [_("score")]:
             sheet.header += [f"{name}: {word}" for word in _score_words(_)]
+        sheet.header += [_("Supporters"), _("Original ideas")]
         for item in rnd.items:
             values: list[Value] = [item.item_id, item.text]
             for s in item.criteria:
                 values += [s.n, s.mean, s.median, s.stdev, s.dissent, _.yes(s.divided)]
-            sheet.rows.append(values)
+            sheet.rows.append([*values, item.supporters, item.ideas])
     elif rnd.kind == "statements":
         sheet = Sheet(rnd.key, [_("No."), _("Statement"), _("Votes"), _("Agree"),
-                                _("Disagree"), _("Passed")])  # fmt: skip
+                                _("Disagree"), _("Passed"), _("Supporters"),
+                                _("Original ideas")])  # fmt: skip
         for item in rnd.items:
             sheet.rows.append([item.item_id, item.text, item.votes, item.agree, item.disagree,
-                               item.passed])  # fmt: skip
+                               item.passed, item.supporters, item.ideas])  # fmt: skip
     else:
         sheet = Sheet(rnd.key, [_("Score"), _("Comment")])
         scored = rnd.scored_comments or [(None, text) for text in rnd.comments]

@@ -43,7 +43,7 @@ from web.export_sheets import Sheet, moment
 DIALECTS = ("excel", "rfc4180")
 CSV_COLUMNS = [
     "round", "kind", "item_id", "text", "criterion", "n", "mean", "median", "stdev",
-    "dissent", "agree", "disagree", "pass", "status",
+    "dissent", "agree", "disagree", "pass", "status", "supporters", "ideas",
 ]  # fmt: skip
 # The column headers in the reader's language (the English ones are the column keys).
 CSV_HEADERS = {
@@ -51,6 +51,7 @@ CSV_HEADERS = {
     "criterion": N_("criterion"), "n": N_("n"), "mean": N_("mean"), "median": N_("median"),
     "stdev": N_("stdev"), "dissent": N_("dissent"), "agree": N_("agree"),
     "disagree": N_("disagree"), "pass": N_("pass"), "status": N_("status"),
+    "supporters": N_("supporters"), "ideas": N_("original ideas"),
 }  # fmt: skip
 DATE_FORMAT = "dd-mm-yyyy hh:mm"
 
@@ -99,17 +100,19 @@ def _round_rows(rnd: Any) -> list[dict[str, Any]]:
         for idea in rnd.ideas
     ]
     for item in rnd.items:
+        backing = {"supporters": item.supporters, "ideas": item.ideas}
         if rnd.kind == "rating":
             names = rnd.criteria or [""]
             rows += [
                 {"item_id": item.item_id, "text": item.text, "criterion": name, "n": s.n,
-                 "mean": s.mean, "median": s.median, "stdev": s.stdev, "dissent": s.dissent}
+                 "mean": s.mean, "median": s.median, "stdev": s.stdev, "dissent": s.dissent,
+                 **backing}
                 for name, s in zip(names, item.criteria, strict=True)
             ]  # fmt: skip
         else:
             rows.append({"item_id": item.item_id, "text": item.text, "n": item.votes,
                          "agree": item.agree, "disagree": item.disagree,
-                         "pass": item.passed})  # fmt: skip
+                         "pass": item.passed, **backing})  # fmt: skip
     if rnd.feedback is not None:
         fb = rnd.feedback
         rows.append({"text": rnd.question, "n": fb.n, "mean": fb.mean, "median": fb.median,

@@ -136,8 +136,9 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
         data["state"] = form["state"]
     if form.get("max_per_resident", "").strip():
         data["max_per_resident"] = _number(form["max_per_resident"])
-    if kind == "rating":
+    if kind in ("rating", "statements"):
         data["items_from"] = form.get("items_from") or None
+    if kind == "rating":
         data["items"] = _lines(form.get("items", "")) or None
         data["criteria"] = _lines(form.get("criteria", ""))
     if kind == "statements":

@@ -25,6 +25,7 @@ ROUTE_LIMITS: tuple[tuple[str, int], ...] = (
     ("/webhook/", 1024 * KB),
     ("/manage/projects/import", 1024 * KB),
     ("/manage/organisations/", 1024 * KB),  # a logo of up to 200 kB, refused kindly above
+    ("/manage/import-ideas/", 6 * 1024 * KB),  # a CSV of ideas of up to 5 MB
     ("/manage/", 256 * KB),
     ("/chat/", 256 * KB),
     ("/api/", 64 * KB),

@@ -367,3 +367,27 @@ class PruneExpired(Command):
 @dataclass(frozen=True)
 class ApplyRetention(Command):
     """Erase the personal data of projects closed longer than their retention period."""
+
+
+# --- the shortlist and imported ideas ---
+@dataclass(frozen=True)
+class ApplyShortlist(Command):
+    """Make a rating or statements round's items from its organised ideas round.
+
+    ``themes`` keeps only candidates in one of these themes (all when empty); ``top`` keeps the
+    N most supported. ``None`` for both: the round's stored choice.
+    """
+
+    round_id: int
+    themes: tuple[str, ...] | None = None
+    top: int | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportIdeas(Command):
+    """Add ideas collected elsewhere (paper, a meeting) to an ideas round, all or none."""
+
+    round_id: int
+    data: bytes  # a CSV file: text, and optionally wijk and source (core.services.idea_file)
+    user_id: int | None = None

@@ -85,6 +85,10 @@ def _round_action(action: str) -> Describe:
             detail["number"] = cmd.number
         if isinstance(cmd, c.PromptRound | c.SendReminder) and isinstance(result, int):
             detail["queued"] = result
+        if isinstance(cmd, c.ImportIdeas) and isinstance(result, dict):
+            detail.update(added=result["added"], waiting=result["waiting"])
+        if isinstance(cmd, c.ApplyShortlist) and isinstance(result, list):
+            detail["items"] = len(result)
         return _of_project(action, project, **detail)
 
     return describe
@@ -162,6 +166,8 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.OpenRound: _round_action("round.open"),
     c.CloseRound: _round_action("round.close"),
     c.PublishResults: _round_action("round.publish"),
+    c.ApplyShortlist: _round_action("round.shortlist"),
+    c.ImportIdeas: _round_action("ideas.import"),
     c.PromptRound: _round_action("broadcast.prompt"),
     c.SendReminder: _round_action("broadcast.reminder"),
     c.ApproveContribution: _moderation("moderation.approve"),

@@ -18,7 +18,9 @@ from core.domain.errors import (
 from core.domain.numbers import decimal_digits
 from core.domain.screening import flags
 from core.services.account_commands import ACCOUNT_HANDLERS
+from core.services.idea_import import IMPORT_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
+from core.services.shortlist import SHORTLIST_HANDLERS, apply_on_opening
 from core.storage.uow import UnitOfWork
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[Any]]
@@ -103,10 +105,10 @@ async def _open_round(uow: UnitOfWork, round_id: int, kind: model.RoundKind) -> 
 
 
 async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
-    """Store an idea and make it rateable in every rating round that draws on this round.
+    """Store an idea; it reaches the rounds that draw on this one through their shortlist.
 
     Under pre-moderation, and whenever its text is flagged (personal details, a link,
-    profanity), the idea waits for a facilitator instead.
+    profanity), the idea waits for a facilitator.
     """
     rnd = await _open_round(uow, cmd.round_id, model.RoundKind.IDEAS)
     text = model.clean_text(cmd.text)
@@ -125,8 +127,6 @@ async def submit_idea(cmd: c.SubmitIdea, uow: UnitOfWork) -> int:
         rnd.id or 0, cmd.resident_id, text, status, created_at=uow.clock(), flags=found
     )
     idea_id = await uow.contributions.add_idea(idea)
-    if not waits:
-        await add_idea_to_rating_rounds(uow, rnd, idea_id, text)
     uow.emit(e.IdeaSubmitted(idea_id, rnd.id or 0))
     return idea_id
 
@@ -145,14 +145,6 @@ async def support_idea(cmd: c.SupportIdea, uow: UnitOfWork) -> bool:
     if target.own or target.supported:
         return False
     return await uow.supports.add(target.idea_id, cmd.resident_id, uow.clock())
-
-
-async def add_idea_to_rating_rounds(
-    uow: UnitOfWork, ideas_round: model.Round, idea_id: int, text: str
-) -> None:
-    for other in await uow.projects.rounds(ideas_round.project_id):
-        if other.kind == model.RoundKind.RATING and other.items_from == ideas_round.key:
-            await uow.projects.add_item_for_idea(other.id or 0, idea_id, text)
 
 
 async def _answerable(
@@ -216,6 +208,7 @@ async def open_round(cmd: c.OpenRound, uow: UnitOfWork) -> model.Round:
     if rnd is None:
         raise UnknownItem("round")
     if rnd.state != model.RoundState.OPEN:
+        await apply_on_opening(uow, rnd)
         rnd.open(uow.clock())
         await uow.projects.update_round(rnd)
         uow.emit(e.RoundOpened(cmd.round_id))
@@ -277,5 +270,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkReachable: mark_reachable,
     c.BindProject: bind_project,
     **PROJECT_HANDLERS,
+    **SHORTLIST_HANDLERS,
+    **IMPORT_HANDLERS,
     **ACCOUNT_HANDLERS,
 }

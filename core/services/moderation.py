@@ -1,9 +1,11 @@
 """Moderation: approve, reject, correct, merge, tag.
 
 Pre-moderation (``project.settings["moderation"] == "pre"``): a new idea waits with status
-``new`` and enters the rating rounds only when approved. Post-moderation: ideas are approved on
+``new`` and can be shortlisted only when approved. Post-moderation: ideas are approved on
 arrival; the facilitator reviews them afterwards and a rejection takes them out of the rating
-rounds again. Every decision is written to the moderation log.
+rounds again. Approved ideas reach a rating or statements round through its shortlist
+(:mod:`core.services.shortlist`), never one by one. Every decision is written to the moderation
+log.
 
 Whatever the mode, a contribution flagged on arrival (personal details, a link, profanity; see
 :mod:`core.domain.screening`) is held: an idea stays ``new`` outside the rating rounds. Approving
@@ -22,7 +24,7 @@ from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
 from core.domain.screening import flags, is_held
 from core.services.erasure import redact_quotes
-from core.services.handlers import Handler, add_idea_to_rating_rounds
+from core.services.handlers import Handler
 from core.storage.uow import UnitOfWork
 
 KINDS = ("idea", "feedback")
@@ -50,9 +52,6 @@ async def approve(cmd: c.ApproveContribution, uow: UnitOfWork) -> None:
         raise InvalidInput("merged")
     await repo.set_status(cmd.kind, cmd.contribution_id, model.ContributionStatus.APPROVED.value)
     if cmd.kind == "idea":
-        rnd = await uow.projects.round(found["round_id"])
-        assert rnd is not None
-        await add_idea_to_rating_rounds(uow, rnd, cmd.contribution_id, found["text"])
         await repo.set_idea_items_active(cmd.contribution_id, True)
         uow.emit(e.IdeaApproved(cmd.contribution_id, found["round_id"]))
     await repo.log(
@@ -115,9 +114,6 @@ async def _check_again(uow: UnitOfWork, kind: str, found: dict[str, Any], text: 
     if project is None or project.settings.get("moderation") == "pre":
         return
     await uow.moderation.set_status(kind, found["id"], model.ContributionStatus.APPROVED.value)
-    rnd = await uow.projects.round(found["round_id"])
-    assert rnd is not None
-    await add_idea_to_rating_rounds(uow, rnd, found["id"], text)
     uow.emit(e.IdeaApproved(found["id"], found["round_id"]))
 
 
@@ -147,10 +143,13 @@ async def merge(cmd: c.MergeIdeas, uow: UnitOfWork) -> int:
         from_item = await repo.item_for_idea(other.id or 0, cmd.idea_id)
         if from_item is None:
             continue
-        await uow.projects.add_item_for_idea(other.id or 0, cmd.into_id, target.text)
+        await uow.projects.add_item_for_idea(other.id or 0, cmd.into_id, target.shown_text)
         to_item = await repo.item_for_idea(other.id or 0, cmd.into_id)
         assert to_item is not None
         moved += await repo.move_ratings(from_item, to_item)
+        source_item = await uow.projects.item(from_item)
+        if source_item is not None and source_item.active:  # the cluster stays on the list
+            await uow.projects.set_item_active(to_item, True)
         await uow.projects.set_item_active(from_item, False)
     await repo.set_status("idea", cmd.idea_id, model.ContributionStatus.MERGED.value)
     await repo.record_merge(cmd.idea_id, cmd.into_id)

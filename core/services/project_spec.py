@@ -68,6 +68,14 @@ class _Spec(BaseModel):
         return _newlines(value)
 
 
+class ShortlistSpec(_Spec):
+    """Which ideas of ``items_from`` become items: only these themes (all when empty), at most
+    the ``top`` most supported (all when absent). See :mod:`core.services.shortlist`."""
+
+    themes: list[str] = Field(default_factory=list, max_length=50)
+    top: int | None = Field(default=None, ge=1, le=500)
+
+
 class RoundSpec(_Spec):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     kind: Literal["ideas", "rating", "statements", "feedback"]
@@ -78,6 +86,7 @@ class RoundSpec(_Spec):
     max_per_resident: int | None = Field(default=None, ge=1, le=1000)
     reminders: list[str] = Field(default_factory=list)
     items_from: str | None = None
+    shortlist: ShortlistSpec | None = None
     items: list[str] | None = None
     statements: list[str] | None = None
     scale: tuple[int, int] | None = None
@@ -143,12 +152,16 @@ class RoundSpec(_Spec):
             raise SpecError(N_("closes_at must be after opens_at"))
         if self.kind == "rating" and not (self.items or self.items_from):
             raise SpecError(N_("a rating round needs items or items_from"))
-        if self.kind == "statements" and not self.statements:
-            raise SpecError(N_("a statements round needs statements"))
+        if self.kind == "statements" and not (self.statements or self.items_from):
+            raise SpecError(N_("a statements round needs statements or items_from"))
         if self.kind in ("ideas", "feedback") and not self.question:
             raise SpecError(N_("a round of kind {kind} needs a question"), kind=self.kind)
-        if self.kind != "rating" and (self.items or self.items_from or self.criteria):
-            raise SpecError(N_("items, items_from and criteria belong to rating rounds"))
+        if self.kind != "rating" and (self.items or self.criteria):
+            raise SpecError(N_("items and criteria belong to rating rounds"))
+        if self.kind not in ("rating", "statements") and self.items_from:
+            raise SpecError(N_("items_from belongs to rating and statements rounds"))
+        if self.shortlist is not None and not self.items_from:
+            raise SpecError(N_("a shortlist needs items_from"))
         if self.kind != "statements" and self.statements:
             raise SpecError(N_("statements belong to statements rounds"))
         return self
@@ -277,6 +290,10 @@ async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
         data["criteria"] = list(rnd.criteria)
     if rnd.items_from:
         data["items_from"] = rnd.items_from
+        chosen = rnd.settings.get("shortlist") or {}
+        if chosen.get("themes") or chosen.get("top"):
+            table = {"themes": list(chosen.get("themes") or []), "top": chosen.get("top")}
+            data["shortlist"] = {k: v for k, v in table.items() if v}
     if rnd.live_results:
         data["live_results"] = True
     if rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):

@@ -17,7 +17,6 @@ from core.domain.accounts import User
 from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.events import ProjectScheduleChanged
 from core.domain.policy import NotAllowed, Permission
-from core.domain.screening import is_held
 from core.services.project_spec import (
     SETTINGS_KEYS,
     InvalidProjectFile,
@@ -28,6 +27,7 @@ from core.services.project_spec import (
     merge_project,
     validate_file,
 )
+from core.services.shortlist import apply_on_opening
 from core.storage.uow import UnitOfWork
 
 CODE_TAKEN = {"loc": ("project", "code"), "type": "code_taken", "msg": "code in use", "ctx": {}}
@@ -222,7 +222,7 @@ async def _save_round(
         "opens_at": rs.opens_at.astimezone(UTC) if rs.opens_at else None,
         "closes_at": rs.closes_at.astimezone(UTC) if rs.closes_at else None,
         "reminders": list(rs.reminders),
-        "settings": {**(rnd.settings if rnd else {}), "live_results": rs.live_results},
+        "settings": _round_settings(rnd, rs),
     }
     if rnd is None:
         rnd = model.Round(project_id=project.id or 0, key=rs.key, **values)
@@ -240,13 +240,22 @@ async def _save_round(
     texts = rs.items if rs.kind == "rating" else rs.statements
     if texts is not None:
         await _sync_items(uow, rnd.id, texts)
-    if rs.items_from is not None:
-        rounds = await uow.projects.rounds(project.id or 0)
-        source = next(r for r in rounds if r.key == rs.items_from)
-        moderated = project.settings.get("moderation") == "pre"
-        for idea in await uow.contributions.ideas_of_round(source.id or 0, moderated):
-            if not is_held(idea.flags, idea.status):
-                await uow.projects.add_item_for_idea(rnd.id, idea.id or 0, idea.text)
+    if rnd.state == model.RoundState.OPEN:  # opened by the file: its shortlist is fixed now
+        await apply_on_opening(uow, rnd)
+
+
+def _round_settings(rnd: model.Round | None, rs: RoundSpec) -> dict[str, Any]:
+    """The round's settings with the file's switches; a shortlist choice the file leaves out
+    (the round form has none) stays as the facilitator made it."""
+    settings = {**(rnd.settings if rnd else {}), "live_results": rs.live_results}
+    if rs.shortlist is not None:
+        before = settings.get("shortlist") or {}
+        settings["shortlist"] = {
+            "themes": list(rs.shortlist.themes),
+            "top": rs.shortlist.top,
+            "applied_at": before.get("applied_at"),
+        }
+    return settings
 
 
 def _initial_state(spec: RoundSpec, now: datetime) -> model.RoundState:

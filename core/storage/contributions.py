@@ -16,6 +16,10 @@ class ContributionRepository(Repository):
     async def add_idea(self, idea: model.Idea) -> int:
         return await self._insert(t.ideas, idea)
 
+    async def add_ideas(self, ideas: list[model.Idea]) -> list[int]:
+        """Add ideas in bulk (an import); their ids in the given order."""
+        return await self._insert_many(t.ideas, ideas)
+
     async def count_ideas(self, round_id: int, resident_id: int) -> int:
         return int(
             (

@@ -80,6 +80,18 @@ class Repository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
+    async def _insert_many(self, table: sa.Table, objs: list[Any], chunk: int = 1000) -> list[int]:
+        """Insert many rows in few statements; return their ids in the given order."""
+        ids: list[int] = []
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        for start in range(0, len(objs), chunk):
+            part = objs[start : start + chunk]
+            result = await self.conn.execute(statement, [row_values(o, table) for o in part])
+            for obj, new_id in zip(part, result.scalars(), strict=True):
+                obj.id = int(new_id)
+                ids.append(obj.id)
+        return ids
+
     async def _insert(self, table: sa.Table, obj: Any) -> int:
         result = await self.conn.execute(
             table.insert().values(**row_values(obj, table)).returning(table.c.id)

@@ -33,6 +33,10 @@ class ResidentRepository(Repository):
     async def add(self, resident: model.Resident) -> int:
         return await self._insert(t.residents, resident)
 
+    async def add_many(self, residents: list[model.Resident]) -> list[int]:
+        """Add residents in bulk (an import); their ids in the given order."""
+        return await self._insert_many(t.residents, residents)
+
     async def update(self, resident_id: int, **values: Any) -> None:
         await self.conn.execute(
             t.residents.update().where(t.residents.c.id == resident_id).values(**values)

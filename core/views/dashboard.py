@@ -64,6 +64,7 @@ class DashboardRound:
     finished: int = 0
     answers: int = 0
     live: bool = False  # results shown to residents and the public while the round runs
+    items_from: str | None = None  # the ideas round its items come from (the shortlist)
 
 
 @dataclass
@@ -142,6 +143,7 @@ async def _dashboard_rounds(
             *progress.get(rnd.id or 0, (0, 0)),
             answers.get(rnd.id or 0, 0),
             live=rnd.live_results,
+            items_from=rnd.items_from,
         )
         for rnd in rounds
     ]

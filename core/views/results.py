@@ -21,6 +21,7 @@ from core.views.reading import (
     progress,
     project_rounds,
 )
+from core.views.shortlist import item_backing
 
 
 @dataclass
@@ -64,6 +65,9 @@ class ItemResult:
     agree: int = 0
     disagree: int = 0
     passed: int = 0
+    # made from an organised ideas round: the residents behind it and the ideas it stands for
+    supporters: int | None = None
+    ideas: int | None = None
 
     @property
     def votes(self) -> int:
@@ -159,7 +163,19 @@ async def round_result(uow: ReadUnit, rnd: model.Round, now: datetime, quotes: i
         await _add_votes(conn, rnd, result)
     else:
         await _add_feedback(conn, rnd, result, quotes)
+    await add_backing(uow, rnd, result.items)
     return result
+
+
+async def add_backing(uow: ReadUnit, rnd: model.Round, items: list[ItemResult]) -> None:
+    """Give each item made from an idea its supporters and the original ideas it stands for."""
+    if not items or not rnd.items_from:
+        return
+    backing = await item_backing(uow, rnd)
+    for item in items:
+        found = backing.get(item.item_id)
+        if found is not None:
+            item.supporters, item.ideas = found.supporters, found.ideas
 
 
 async def _add_ideas(conn: AsyncConnection, rnd: model.Round, result: RoundResult) -> None:

@@ -26,7 +26,13 @@ from core.views.reading import (
     progress,
     project_rounds,
 )
-from core.views.results import ItemResult, ScoreStats, round_result, stats_from_histogram
+from core.views.results import (
+    ItemResult,
+    ScoreStats,
+    add_backing,
+    round_result,
+    stats_from_histogram,
+)
 from core.views.shown import QuoteFilter, Shown, best_shown, shown_item_count
 
 
@@ -151,6 +157,7 @@ async def _summary_round(
         summary.ideas, summary.themes = await _ideas_and_themes(conn, rid, top)
     elif rnd.kind == model.RoundKind.RATING:
         summary.items, summary.item_count = await _top_rated(conn, rnd, top, shown)
+        await add_backing(uow, rnd, summary.items)
     elif rnd.kind == model.RoundKind.STATEMENTS:
         result = await round_result(uow, rnd, now, 0)
         summary.items, summary.item_count = result.items, len(result.items)

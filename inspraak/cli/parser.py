@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         _round,
         _results,
         _organise,
+        _ideas,
         _user,
         _polis,
         _bot,
@@ -110,6 +111,31 @@ def _round(sub: Subparsers) -> None:
         if name == "remind":
             p.add_argument("--number", type=int, default=0, help="which reminder (0, 1, ...)")
         p.set_defaults(func=Handler("rounds", "cmd_broadcast"), action=name)
+    short = rnd.add_parser(
+        "shortlist",
+        help="list the items a round would get from its ideas round (and fix them: --apply)",
+        description="One line per item: idea id, supporters, original ideas, text.",
+    )
+    short.add_argument("project")
+    short.add_argument("round", help="the rating or statements round")
+    short.add_argument("--top", type=int, help="only the N most supported")
+    short.add_argument("--theme", action="append", help="only ideas in this theme (repeatable)")
+    short.add_argument("--apply", action="store_true", help="fix the round's items to this list")
+    short.set_defaults(func=Handler("ideas", "cmd_shortlist"))
+
+
+def _ideas(sub: Subparsers) -> None:
+    ideas = sub.add_parser("ideas", help="ideas from elsewhere").add_subparsers(metavar="ACTION")
+    imp = ideas.add_parser(
+        "import",
+        help="add ideas collected on paper or at a meeting from a CSV file",
+        description="Columns: text (required), wijk and source (optional). UTF-8, separated by"
+        " commas or semicolons. A file with any problem adds nothing.",
+    )
+    imp.add_argument("project")
+    imp.add_argument("round", help="the ideas round")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=Handler("ideas", "cmd_ideas_import"))
 
 
 def _results(sub: Subparsers) -> None:

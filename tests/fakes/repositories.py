@@ -145,6 +145,9 @@ class FakeResidentRepository(FakeRepository):
             raise unique_violation("residents", "pseudonym", "project_id")
         return self.tables.insert("residents", resident)
 
+    async def add_many(self, residents: list[model.Resident]) -> list[int]:
+        return [await self.add(resident) for resident in residents]
+
     async def update(self, resident_id: int, **values: Any) -> None:
         if resident_id in self.tables.residents:
             assign(self.tables.residents[resident_id], values)
@@ -205,6 +208,9 @@ class FakeResidentRepository(FakeRepository):
 class FakeContributionRepository(FakeRepository):
     async def add_idea(self, idea: model.Idea) -> int:
         return self.tables.insert("ideas", idea)
+
+    async def add_ideas(self, ideas: list[model.Idea]) -> list[int]:
+        return [self.tables.insert("ideas", idea) for idea in ideas]
 
     async def count_ideas(self, round_id: int, resident_id: int) -> int:
         return sum(

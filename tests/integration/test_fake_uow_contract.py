@@ -361,3 +361,26 @@ async def test_organisation_privacy_settings_and_audit_entries(units: Units):
     async with units() as uow:
         found = await uow.projects.organisation_by_slug("gemeente-a")
         assert (found.privacy_contact, found.privacy_text) == ("fg@a.nl", "Tekst")
+
+
+async def test_residents_and_ideas_added_in_bulk_get_their_ids_in_order(units: Units, clock):
+    async with units() as uow:
+        org = await uow.projects.organisation("gemeente-bulk")
+        project = await uow.projects.add(model.Project("BULK", "Bulk", org))
+        rnd = await uow.projects.add_round(model.Round(project, "ideeen", model.RoundKind.IDEAS))
+        people = [
+            model.Resident(f"import-{n}", project, "import", clock(), wijk=f"W{n}")
+            for n in range(3)
+        ]
+        ids = await uow.residents.add_many(people)
+        ideas = [model.Idea(rnd, who, f"Idee {who}") for who in ids]
+        idea_ids = await uow.contributions.add_ideas(ideas)
+        await uow.commit()
+    assert [p.id for p in people] == ids and len(set(ids)) == 3
+    async with units() as uow:
+        stored = await uow.contributions.ideas_of_round(rnd, False)
+        wijken = [(await uow.residents.by_id(i)).wijk for i in ids]
+    assert [(i.id, i.resident_id, i.text) for i in stored] == [
+        (idea, who, f"Idee {who}") for idea, who in zip(idea_ids, ids, strict=True)
+    ]
+    assert wijken == ["W0", "W1", "W2"]

@@ -77,7 +77,12 @@ async def test_a_held_idea_reaches_the_rating_round_only_after_approval(demo: Co
         demo, rounds["beoordelen"]
     )
 
+    await demo.bus.handle(c.ApplyShortlist(rounds["beoordelen"]))
+    assert "Wat een klote plan, maak er een park van" not in await _rating_texts(
+        demo, rounds["beoordelen"]
+    )
     await demo.bus.handle(c.ApproveContribution("idea", idea_id, None))
+    await demo.bus.handle(c.ApplyShortlist(rounds["beoordelen"]))
 
     assert "Wat een klote plan, maak er een park van" in await _rating_texts(
         demo, rounds["beoordelen"]
@@ -114,6 +119,7 @@ async def test_held_ideas_and_comments_are_left_out_of_results_quotes_and_dashbo
         results = await views.project_results(uow, "DEMO", demo.clock())
     ideas = [i["text"] for i in {r.key: r for r in results.rounds}["ideeen"].ideas]
     assert ideas == ["Een bankje bij de vijver", "Meer bomen"]
+    await demo.bus.handle(c.ApplyShortlist(rounds["beoordelen"]))
     assert "Een bankje bij de vijver" in await _rating_texts(demo, rounds["beoordelen"])
 
 

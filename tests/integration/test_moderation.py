@@ -26,6 +26,11 @@ async def resident(container, project_id: int, name: str) -> int:
     return await container.bus.handle(c.GiveConsent(name, project_id, "web", "nl"))
 
 
+async def shortlist(container, round_id: int) -> None:
+    """The facilitator fixes the rating round's shortlist again (ideas reach it only so)."""
+    await container.bus.handle(c.ApplyShortlist(round_id))
+
+
 async def idea_items(container, round_id: int) -> dict[int, tuple[int, bool, str]]:
     async with container.uow() as uow:
         items = await uow.projects.items(round_id, active_only=False)
@@ -37,7 +42,10 @@ async def test_under_pre_moderation_an_idea_is_rated_only_after_approval(demo):
     rid = await resident(demo, project_id, "a")
     idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Meer bankjes"))
     assert idea not in await idea_items(demo, rounds["beoordelen"].id)
+    await shortlist(demo, rounds["beoordelen"].id)
+    assert idea not in await idea_items(demo, rounds["beoordelen"].id)
     await demo.bus.handle(c.ApproveContribution("idea", idea, None))
+    await shortlist(demo, rounds["beoordelen"].id)
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is True
 
 
@@ -45,6 +53,7 @@ async def test_rejecting_an_idea_takes_it_out_of_the_rating_round(demo):
     project_id, rounds = await setup(demo, "post")
     rid = await resident(demo, project_id, "a")
     idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Alles asfalteren"))
+    await shortlist(demo, rounds["beoordelen"].id)
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is True
     await demo.bus.handle(c.RejectContribution("idea", idea, "buiten het plan", None))
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][1] is False
@@ -71,6 +80,7 @@ async def test_correcting_a_typo_changes_the_idea_and_its_rating_items(demo):
     project_id, rounds = await setup(demo)
     rid = await resident(demo, project_id, "a")
     idea = await demo.bus.handle(c.SubmitIdea(rid, rounds["ideeen"].id, "Meer boomen"))
+    await shortlist(demo, rounds["beoordelen"].id)
     await demo.bus.handle(c.CorrectContribution("idea", idea, "Meer bomen", None))
     assert (await idea_items(demo, rounds["beoordelen"].id))[idea][2] == "Meer bomen"
 
@@ -81,6 +91,7 @@ async def test_a_merged_idea_keeps_its_supporters_without_counting_anyone_twice(
     a, b, x = [await resident(demo, project_id, n) for n in ("a", "b", "x")]
     keep = await demo.bus.handle(c.SubmitIdea(a, ideas_round, "Meer bomen"))
     dup = await demo.bus.handle(c.SubmitIdea(b, ideas_round, "Meer boompjes"))
+    await shortlist(demo, rating)
     items = await idea_items(demo, rating)
     # a rates both (5 and 1): only the survivor's 5 may count; x rated only the duplicate.
     await demo.bus.handle(c.RateItem(a, rating, items[keep][0], 0, 5))

@@ -37,13 +37,14 @@ async def test_the_results_message_names_no_idea_that_may_not_be_shown(
     ids = [p.id for p in people if p is not None and p.id is not None]
     ideas, cijfers = await round_id(container, "ideeen"), await round_id(container, "cijfers")
     texts = ["Meer bomen in de straat", "Bel me op 0612345678", "Wat een klote plan"]
-    for text in texts:  # moderation afterwards: a clean idea becomes an item at once
+    for text in texts:  # moderation afterwards: a clean idea is approved at once
         await container.bus.handle(c.SubmitIdea(ids[0], ideas, text))
     async with container.uow() as uow:  # the held two are let through by a facilitator
         held = [i for i in await uow.contributions.ideas_of_round(ideas, False) if i.flags]
     assert len(held) == 2
     for idea in held:
         await container.bus.handle(c.ApproveContribution("idea", idea.id or 0))
+    await container.bus.handle(c.ApplyShortlist(cijfers))  # the facilitator fixes the list
     async with container.uow() as uow:
         items = {i.text: i.id or 0 for i in await uow.projects.items(cijfers)}
     for who in ids:

@@ -118,9 +118,13 @@ async def _ideas(conn, round_id: int, people: list[int]) -> list[tuple[int, str]
             sa.select(t.themes.c.id).where(
                 t.themes.c.round_id == round_id, t.themes.c.name == theme
             )
-        ) or await conn.scalar(
-            t.themes.insert().values(round_id=round_id, name=theme).returning(t.themes.c.id)
         )
+        if theme_id is None:
+            theme_id = await conn.scalar(
+                t.themes.insert()
+                .values(round_id=round_id, name=theme, created_at=START)
+                .returning(t.themes.c.id)
+            )
         await conn.execute(t.idea_themes.insert().values(idea_id=idea, theme_id=theme_id))
         made.append((idea, text))
     return made

@@ -132,8 +132,10 @@ class Builder:
             )
 
     async def rate_all(self, idea_id: int, score: int) -> None:
-        """Every resident gives the item made from ``idea_id`` the same score."""
+        """Every resident gives the item made from ``idea_id`` the same score (the facilitator
+        fixes the shortlist first: ideas reach the rating round only so)."""
         round_id = self.rounds["cijfers"]
+        await self.bus(c.ApplyShortlist(round_id))
         async with self.container.reading() as uow:
             item_id = await uow.conn.scalar(
                 sa.select(t.items.c.id).where(

@@ -46,6 +46,12 @@ async def test_approving_on_the_page_releases_a_held_idea(signed_in, demo):
         f"/manage/projects/DEMO/moderation/idea/{ids['bsn']}/approve", data={"csrf": token}
     )
     assert done.status_code == 303
+    listed = await signed_in.get("/manage/projects/DEMO/rounds/beoordelen/shortlist")
+    assert "Mijn BSN 123456782, bel 0612345678" in listed.text  # released: shortlisted
+    fixed = await signed_in.post(
+        "/manage/projects/DEMO/rounds/beoordelen/shortlist", data={"csrf": token}
+    )
+    assert fixed.status_code == 303
     async with demo.uow() as uow:
         project = await uow.projects.by_code("DEMO")
         rating = next(r for r in await uow.projects.rounds(project.id) if r.key == "beoordelen")

@@ -138,6 +138,7 @@ async def test_html_from_residents_is_escaped_on_every_page(signed_in, demo, pat
     await demo.bus.handle(c.MarkRoundStarted(resident, rounds["ideeen"].id))
     for key in rounds:
         await demo.bus.handle(c.PublishResults(rounds[key].id))
+    await demo.bus.handle(c.ApplyShortlist(rounds["beoordelen"].id))
     async with demo.uow() as uow:  # make the idea a top rated item on the summary page
         items = [i for i in await uow.projects.items(rounds["beoordelen"].id) if i.idea_id]
     await demo.bus.handle(c.RateItem(resident, rounds["beoordelen"].id, items[0].id, 0, 5))

@@ -71,3 +71,12 @@ async def make_plan(
         ]
         await uow.commit()
     return Plan(project_id, *ids, items)
+
+
+async def shortlisted(db: FakeDatabase, round_id: int, *idea_ids: int) -> None:
+    """Put ideas on a rating round as a fixed shortlist would (the shortlist itself reads SQL:
+    tests/integration/test_shortlist.py)."""
+    async with db.uow() as uow:
+        for idea_id in idea_ids:
+            await uow.projects.add_item_for_idea(round_id, idea_id, db.tables.ideas[idea_id].text)
+        await uow.commit()

@@ -17,7 +17,7 @@ from core.domain.errors import (
 )
 from core.services.bus import MessageBus
 from tests.fakes.uow import FakeDatabase
-from tests.unit.services.conftest import make_plan
+from tests.unit.services.conftest import make_plan, shortlisted
 
 Status = model.ResidentStatus
 
@@ -97,9 +97,9 @@ async def test_an_idea_past_the_limit_is_refused(db, bus):
         assert await uow.contributions.count_ideas(plan.ideas, rid) == 2
 
 
-@pytest.mark.parametrize(("moderation", "rateable"), [("post", True), ("pre", False)])
-async def test_an_idea_is_rateable_at_once_only_under_post_moderation(
-    db, bus, moderation, rateable
+@pytest.mark.parametrize(("moderation", "approved"), [("post", True), ("pre", False)])
+async def test_an_idea_is_approved_at_once_only_under_post_moderation_and_waits_for_the_shortlist(
+    db, bus, moderation, approved
 ):
     plan = await make_plan(db, moderation=moderation)
     rid = await bus.handle(c.GiveConsent("p1", plan.project_id, "web", "nl"))
@@ -110,17 +110,16 @@ async def test_an_idea_is_rateable_at_once_only_under_post_moderation(
         idea = await uow.moderation.idea(idea_id)
         items = await uow.projects.items(plan.rating)
     assert idea is not None and idea.text == "Meer bankjes"
-    expected = model.ContributionStatus.APPROVED if rateable else model.ContributionStatus.NEW
+    expected = model.ContributionStatus.APPROVED if approved else model.ContributionStatus.NEW
     assert idea.status == expected
-    assert [(i.idea_id, i.text) for i in items] == (
-        [(idea_id, "Meer bankjes")] if rateable else []
-    )
+    assert items == []  # ideas reach a rating round through its shortlist, never one by one
 
 
 async def test_a_rating_must_be_on_the_scale_and_a_known_criterion(db, bus):
     plan = await make_plan(db)
     rid = await bus.handle(c.GiveConsent("p1", plan.project_id, "web", "nl"))
     idea_id = await bus.handle(c.SubmitIdea(rid, plan.ideas, "Meer bankjes"))
+    await shortlisted(db, plan.rating, idea_id)
     async with db.reading() as uow:
         (item,) = await uow.projects.items(plan.rating)
     assert item.idea_id == idea_id

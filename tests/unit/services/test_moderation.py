@@ -10,7 +10,7 @@ from core.domain import model
 from core.domain.errors import InvalidInput, UnknownItem
 from core.services.bus import MessageBus
 from tests.fakes.uow import FakeDatabase
-from tests.unit.services.conftest import Plan, make_plan
+from tests.unit.services.conftest import Plan, make_plan, shortlisted
 
 Status = model.ContributionStatus
 
@@ -31,7 +31,7 @@ def log(db: FakeDatabase) -> list[tuple[str, int, str, dict]]:
     return [(r["target_kind"], r["target_id"], r["action"], r["detail"]) for r in rows]
 
 
-async def test_approving_a_waiting_idea_makes_it_rateable_and_is_logged(db, bus):
+async def test_approving_a_waiting_idea_brings_its_item_back_and_is_logged(db, bus):
     plan = await make_plan(db, moderation="pre")
     (idea,) = await ideas(db, bus, plan, "Meer bankjes")
     approved: list[e.Event] = []
@@ -40,19 +40,22 @@ async def test_approving_a_waiting_idea_makes_it_rateable_and_is_logged(db, bus)
         approved.append(event)
 
     bus.subscribe(e.IdeaApproved, note)
-    assert await items_of(db, plan.rating) == {}
+    await shortlisted(db, plan.rating, idea)  # shortlisted, then rejected, then approved again
+    await bus.handle(c.RejectContribution("idea", idea, "dubbel"))
+    assert await items_of(db, plan.rating) == {idea: (False, "Meer bankjes")}
 
     await bus.handle(c.ApproveContribution("idea", idea, user_id=7))
 
     assert await items_of(db, plan.rating) == {idea: (True, "Meer bankjes")}
     assert approved == [e.IdeaApproved(idea, plan.ideas)]
-    assert log(db) == [("idea", idea, "approve", {})]
-    assert db.tables.moderation_log[1]["user_id"] == 7
+    assert log(db)[-1] == ("idea", idea, "approve", {})
+    assert db.tables.moderation_log[2]["user_id"] == 7
 
 
 async def test_rejecting_takes_an_idea_out_of_rating_with_its_reason(db, bus):
     plan = await make_plan(db)
     (idea,) = await ideas(db, bus, plan, "Alles asfalteren")
+    await shortlisted(db, plan.rating, idea)
 
     await bus.handle(c.RejectContribution("idea", idea, "  buiten het plan "))
 
@@ -64,6 +67,7 @@ async def test_rejecting_takes_an_idea_out_of_rating_with_its_reason(db, bus):
 async def test_correcting_changes_the_idea_and_its_items_and_logs_no_text(db, bus):
     plan = await make_plan(db)
     (idea,) = await ideas(db, bus, plan, "Meer bankjs")
+    await shortlisted(db, plan.rating, idea)
 
     await bus.handle(c.CorrectContribution("idea", idea, "Meer bankjes"))
 
@@ -75,6 +79,7 @@ async def test_correcting_changes_the_idea_and_its_items_and_logs_no_text(db, bu
 async def test_a_merge_moves_supporters_and_counts_nobody_twice(db, bus):
     plan = await make_plan(db)
     source, target = await ideas(db, bus, plan, "Meer bankjes", "Meer zitplekken")
+    await shortlisted(db, plan.rating, source, target)
     items = {idea: item.id for item in (await _items(db, plan.rating)) for idea in [item.idea_id]}
     both = await bus.handle(c.GiveConsent("p2", plan.project_id, "web", "nl"))
     only_source = await bus.handle(c.GiveConsent("p3", plan.project_id, "web", "nl"))

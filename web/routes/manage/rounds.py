@@ -27,6 +27,7 @@ from web.deps import (
 )
 from web.rendering import render
 from web.routes.manage.common import form_dict, router
+from web.routes.manage.shortlist import needs_shortlist
 
 ROUND_ACTIONS = {"open": c.OpenRound, "close": c.CloseRound, "publish": c.PublishResults}
 
@@ -174,6 +175,10 @@ async def round_action(
     if action not in ROUND_ACTIONS:
         raise HTTPException(404, N_("Unknown action"))
     rnd = await round_for(services, project, key)
+    if action == "open" and needs_shortlist(rnd):  # the facilitator sees the items first
+        return RedirectResponse(
+            f"/manage/projects/{project.code}/rounds/{key}/shortlist?open=1", 303
+        )
     await send(services, ROUND_ACTIONS[action](rnd.id or 0, session.user.id))
     return RedirectResponse(f"/manage/projects/{project.code}#round-{key}", 303)
 
