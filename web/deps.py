@@ -53,6 +53,7 @@ class Services(Protocol):
     clock: Callable[..., Any]
     channels: dict[str, Any]
     analyses: RoundAnalyses  # the process's cache of opinion analyses (shared with the chat)
+    similar_ideas: Any  # the process's similar-idea indexes (core.services.similar_ideas)
 
     def uow(self) -> UnitOfWork: ...
 

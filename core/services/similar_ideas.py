@@ -8,7 +8,11 @@ included, so a new idea that matches a merged original is offered the idea it wa
 
 Fresh without invalidation: every call first reads the pool's key (one aggregate query). When it
 changed, the pool is read again; ideas new to the index are added (incremental: a few ms), and
-only when an indexed idea's words changed (a correction) is the index rebuilt. Ideas that left
+only when an indexed idea's words changed (a correction) is the index rebuilt. Clustering the
+index (seconds for thousands of ideas) is kept per strictness as the index's own groups of
+indexed ideas: a change that adds nothing to the index (a merge, a rejection, an undo, a new
+wording) only maps those groups onto the new pool again (milliseconds); only new ideas in the
+index, a rebuild or another strictness cluster again. Ideas that left
 the pool (rejected, erased) stay in the index and are filtered out of answers. Encoding and
 clustering run in a worker thread, so the event loop keeps serving while a large round is indexed.
 
@@ -50,6 +54,9 @@ class _Round:
     texts: dict[int, str]  # indexed idea → the words it was indexed with
     pool: dict[int, PoolIdea]  # what is offerable now, by compared idea
     clusters: dict[float, list[Cluster]] = field(default_factory=dict)
+    # the index's own groups per strictness (indexed ids): valid while nothing is added to the
+    # index, so a merge, rejection or approval of an indexed idea only maps them again
+    groups: dict[float, list[list[int]]] = field(default_factory=dict)
 
     def offered_texts(self) -> dict[int, str]:
         return {idea.offered_id: idea.offered_text for idea in self.pool.values()}
@@ -104,7 +111,10 @@ class SimilarIdeas:
         cached = entry.clusters.get(strictness)
         if cached is not None:
             return cached
-        groups = await asyncio.to_thread(entry.index.clusters, strictness)
+        groups = entry.groups.get(strictness)
+        if groups is None:
+            groups = await asyncio.to_thread(entry.index.clusters, strictness)
+            entry.groups[strictness] = groups
         found: list[Cluster] = []
         placed: set[int] = set()
         texts = entry.offered_texts()
@@ -150,7 +160,8 @@ class SimilarIdeas:
         if new:
             await asyncio.to_thread(entry.index.add_many, new)
             entry.texts.update(new)
-        return _Round(key, entry.index, entry.texts, {idea.id: idea for idea in pool})
+        groups = {} if new or changed else entry.groups  # the index's groups still hold
+        return _Round(key, entry.index, entry.texts, {idea.id: idea for idea in pool}, {}, groups)
 
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:

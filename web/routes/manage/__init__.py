@@ -5,7 +5,7 @@ from __future__ import annotations
 # isort: off
 # Imported for their routes, in this order: /projects/new before /projects/{code}.
 from web.routes.manage import projects, rounds, results, exports, moderation, governance  # noqa: F401, E501
-from web.routes.manage import population, logos  # noqa: F401
+from web.routes.manage import population, logos, organise  # noqa: F401
 from web.routes.manage.common import router
 
 # isort: on
