@@ -69,6 +69,10 @@ class Board:
     counts: dict[str, int]  # by status, and "flagged": held ideas
     last: LastAction | None
 
+    @property
+    def theme_names(self) -> dict[int, str]:
+        return {theme.id: theme.name for theme in self.themes}
+
 
 async def organise_board(uow: ReadUnit, round_id: int) -> Board:
     """Everything the organise page shows of a round."""
@@ -119,21 +123,26 @@ async def organise_board(uow: ReadUnit, round_id: int) -> Board:
 def _count_behind(
     found: dict[int, OrganiseIdea], merges: dict[int, int], supports: dict[int, set[int]]
 ) -> None:
-    """Each survivor's ideas and residents: its own and those of every idea merged into it."""
-    residents: dict[int, set[int]] = {}
-    for idea in found.values():
-        survivor = _survivor(idea.id, merges)
-        idea.supports = len(supports.get(idea.id, ()))
-        if survivor != idea.id:
-            idea.into = survivor
+    """Each survivor's ideas and residents: its own and those of every idea merged into it
+    (sets only for the few ideas with merges or supporters: a round has thousands)."""
+    behind: dict[int, set[int]] = {}
+    for idea_id in merges:
+        survivor = _survivor(idea_id, merges)
+        if idea_id in found and survivor != idea_id:
+            found[idea_id].into = survivor
             if survivor in found:
                 found[survivor].represents += 1
-        behind = residents.setdefault(survivor, set())
-        behind.add(idea.resident_id)
-        behind |= supports.get(idea.id, set())
-    for survivor, people in residents.items():
-        if survivor in found:
-            found[survivor].residents = len(people)
+                people = behind.setdefault(survivor, {found[survivor].resident_id})
+                people.add(found[idea_id].resident_id)
+                people |= supports.get(idea_id, set())
+    for idea_id, people in supports.items():
+        if idea_id in found:
+            found[idea_id].supports = len(people)
+            survivor = found[idea_id].into or idea_id
+            if survivor in found:
+                behind.setdefault(survivor, {found[survivor].resident_id}).update(people)
+    for survivor, people in behind.items():
+        found[survivor].residents = len(people)
 
 
 def _survivor(idea_id: int, into: dict[int, int]) -> int:

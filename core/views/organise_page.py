@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from core.views.organise import Board, Filters, OrganiseIdea, select_ideas, waiting
 
-GROUPS_PER_PAGE = 15
+GROUPS_PER_PAGE = 10
 IDEAS_PER_PAGE = 50
+GROUP_SHOWN = 25  # ideas of a group shown at first; the rest go along (ticked) unseen
 # how strictly ideas are grouped: the value shown in the page's control → the engine's 0..1
 STRICTNESS = {"1": 0.0, "2": 0.25, "3": 0.5, "4": 0.75, "5": 1.0}
 DEFAULT_STRICTNESS = "3"
@@ -25,11 +26,16 @@ class Block:
     ideas: list[OrganiseIdea]
     number: int = 0  # a cluster's number in the list
     merged: dict[int, list[OrganiseIdea]] = field(default_factory=dict)  # survivor → merged
+    more: list[int] = field(default_factory=list)  # ideas of the group not shown, still ticked
 
     @property
     def open_ideas(self) -> list[OrganiseIdea]:
         """The ideas still to act on (merged ones are shown under their survivor)."""
         return [idea for idea in self.ideas if idea.into is None]
+
+    @property
+    def size(self) -> int:
+        return len(self.open_ideas) + len(self.more)
 
 
 @dataclass
@@ -63,7 +69,12 @@ def block_of(board: Board, block_id: str, kind: str, ids: Sequence[int], number:
 
 
 def organise_page(
-    board: Board, clusters: Sequence[Sequence[int]], filters: Filters, strictness: str, page: int
+    board: Board,
+    clusters: Sequence[Sequence[int]],
+    filters: Filters,
+    strictness: str,
+    page: int,
+    expand: str = "",
 ) -> OrganisePage:
     """The page: without a filter the waiting ideas and a page of suggested groups; with one,
     a page of the matching ideas."""
@@ -82,10 +93,12 @@ def organise_page(
     pages = max(1, math.ceil(len(groups) / GROUPS_PER_PAGE))
     page = min(max(1, page), pages)
     start = (page - 1) * GROUPS_PER_PAGE
-    blocks = [
-        block_of(board, f"g{ids[0]}", "cluster", ids, start + n + 1)
-        for n, ids in enumerate(groups[start : start + GROUPS_PER_PAGE])
-    ]
+    blocks = []
+    for n, ids in enumerate(groups[start : start + GROUPS_PER_PAGE]):
+        shown = len(ids) if expand == f"g{ids[0]}" else GROUP_SHOWN
+        block = block_of(board, f"g{ids[0]}", "cluster", ids[:shown], start + n + 1)
+        block.more = list(ids[shown:])
+        blocks.append(block)
     queue = waiting(board)
     first = block_of(board, "waiting", "waiting", [i.id for i in queue[:IDEAS_PER_PAGE]])
     return OrganisePage(

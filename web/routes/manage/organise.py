@@ -76,7 +76,10 @@ async def organise(
             else await services.similar_ideas.clusters(uow, rnd.id or 0, STRICTNESS[strict])
         )
     chosen_page = int(number) if number.isdigit() and len(number) < 6 else 1
-    view = organise_page(board, [cl.ideas for cl in clusters], filters, strict, chosen_page)
+    expand = params.get("groep", "")[:20]
+    view = organise_page(
+        board, [cl.ideas for cl in clusters], filters, strict, chosen_page, expand
+    )
     return page(
         request,
         session,
