@@ -141,8 +141,9 @@ class BulkForm:
         return ""
 
     def wording_text(self, texts: Mapping[int, str] | None) -> str:
-        """The wording chosen: the facilitator's own, or (with ``texts``) a chosen idea's."""
-        if self.wording_from == "own" or not self.wording_from:
+        """The wording chosen: the facilitator's own when written (or chosen), else (with
+        ``texts``) the chosen idea's."""
+        if self.wording.strip() or self.wording_from == "own" or not self.wording_from:
             return self.wording
         chosen = _number(self.wording_from)
         if texts is None:
