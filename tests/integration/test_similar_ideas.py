@@ -124,7 +124,12 @@ async def test_after_a_merge_or_rejection_the_groups_are_mapped_again_not_recomp
         after = await similar.clusters(uow, round_id)
     assert calls == []  # nothing new in the index: the cached groups are mapped again
     assert [(cl.ideas, cl.label) for cl in after] == [([trees[0]], "Bomen Lindelaan")]
-    await submit(demo, project_id, round_id, "n", "Een zebrapad bij de school")
+    zebra = await submit(demo, project_id, round_id, "n", "Een zebrapad bij de school")
+    tree = await submit(demo, project_id, round_id, "m", "Meer bomen in de Lindelaan!!")
     async with demo.reading() as uow:
-        await similar.clusters(uow, round_id)
-    assert calls == [0.5]  # a new idea in the index: clustered again
+        grown = await similar.clusters(uow, round_id)
+    assert calls == []  # a few new ideas join the groups of the ideas most like them
+    assert sorted(sorted(cl.ideas) for cl in grown) == sorted([[trees[0], tree], [zebra]])
+    async with demo.reading() as uow:
+        await similar.clusters(uow, round_id, 0.9)
+    assert calls == [0.9]  # another strictness: clustered
