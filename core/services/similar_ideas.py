@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 from core.analysis.similarity import (
@@ -90,6 +91,7 @@ class SimilarIdeas:
         self._rounds: OrderedDict[int, _Round] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
         self.builds = 0  # full index builds (tests and metrics)
+        self._tasks: dict[tuple[int, float], asyncio.Future[list[Cluster]]] = {}
 
     async def similar(
         self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED
@@ -140,6 +142,32 @@ class SimilarIdeas:
                 found.append(Cluster(ids, texts[ids[0]]))
         entry.clusters[strictness] = found
         return found
+
+    async def clusters_within(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        strictness: float,
+        wait: float,
+    ) -> list[Cluster] | None:
+        """:meth:`clusters`, when ready within ``wait`` seconds; else ``None`` while they go on
+        being computed in the background (in a unit of ``reading()`` of their own), so a page
+        can say so instead of waiting seconds for a large round's first clustering."""
+        key = (round_id, round(strictness, 2))
+        task = self._tasks.get(key)
+        if task is None:
+
+            async def compute() -> list[Cluster]:
+                async with reading() as uow:
+                    return await self.clusters(uow, round_id, strictness)
+
+            task = asyncio.ensure_future(compute())
+            self._tasks[key] = task
+            task.add_done_callback(lambda _: self._tasks.pop(key, None))
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), wait)
+        except TimeoutError:
+            return None
 
     async def _fresh(self, uow: ReadUnit, round_id: int) -> _Round:
         key = await pool_key(uow, round_id)

@@ -52,6 +52,7 @@ class OrganisePage:
     waiting_total: int
     results: Block | None  # with a filter: the matching ideas of this page
     results_total: int
+    computing: bool = False  # the groups are still being computed (a large round, first view)
 
 
 def block_of(board: Board, block_id: str, kind: str, ids: Sequence[int], number: int = 0) -> Block:
@@ -70,16 +71,17 @@ def block_of(board: Board, block_id: str, kind: str, ids: Sequence[int], number:
 
 def organise_page(
     board: Board,
-    clusters: Sequence[Sequence[int]],
+    clusters: Sequence[Sequence[int]] | None,
     filters: Filters,
     strictness: str,
     page: int,
     expand: str = "",
 ) -> OrganisePage:
     """The page: without a filter the waiting ideas and a page of suggested groups; with one,
-    a page of the matching ideas."""
-    groups = [list(ids) for ids in clusters if len(ids) > 1]
-    singles = sum(1 for ids in clusters if len(ids) == 1)
+    a page of the matching ideas. ``clusters`` is ``None`` while they are being computed."""
+    computing = clusters is None
+    groups = [list(ids) for ids in clusters or () if len(ids) > 1]
+    singles = sum(1 for ids in clusters or () if len(ids) == 1)
     if filters.active:
         found = select_ideas(board, filters)
         pages = max(1, math.ceil(len(found) / IDEAS_PER_PAGE))
@@ -103,5 +105,5 @@ def organise_page(
     first = block_of(board, "waiting", "waiting", [i.id for i in queue[:IDEAS_PER_PAGE]])
     return OrganisePage(
         board, filters, strictness, page, pages, blocks, len(groups), singles, first, len(queue),
-        None, 0,
+        None, 0, computing,
     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from core.domain import commands as c
@@ -13,6 +14,14 @@ from tests.web.conftest import csrf, login, make_user
 
 URL = "/manage/projects/DEMO/rounds/ideeen/ordenen"
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def patient(monkeypatch):
+    """Wait for the groups however slow the machine (the first view loads the encoder)."""
+    from web.routes.manage import organise
+
+    monkeypatch.setattr(organise, "GROUPS_WAIT", 60.0)
 
 
 async def ideas(demo, texts, moderation="post"):
@@ -174,3 +183,18 @@ async def test_a_viewer_sees_the_page_but_may_not_act(client, demo):
     token = await csrf(client, URL)
     data = {"csrf": token, "action": "approve", "ids": [str(ids[0])], "confirm": "1"}
     assert (await client.post(f"{URL}/ideeen", data=data)).status_code == 403
+
+
+async def test_a_large_rounds_first_clustering_does_not_hold_up_the_page(
+    signed_in, demo, monkeypatch
+):
+    await ideas(demo, TREES)
+    from web.routes.manage import organise
+
+    monkeypatch.setattr(organise, "GROUPS_WAIT", 0.0)  # as if clustering took seconds
+    first = await signed_in.get(URL)
+    assert first.status_code == 200 and "De groepen worden berekend" in first.text
+    assert 'hx-trigger="load delay:3s"' in first.text  # HTMX fetches them when ready
+    monkeypatch.setattr(organise, "GROUPS_WAIT", 60.0)
+    later = await signed_in.get(URL)
+    assert "Groep 1" in later.text and "worden berekend" not in later.text

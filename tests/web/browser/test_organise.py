@@ -78,6 +78,8 @@ def test_a_facilitator_organises_ideas_with_keyboard_and_htmx(server):
         page.goto(f"{server}/manage/projects/DEMO")
         page.get_by_role("link", name="Ideeën ordenen").first.click()
         expect(page.get_by_role("heading", name="Ideeën ordenen: ideeen")).to_be_visible()
+        # the first view may say the groups are being computed; HTMX brings them when ready
+        expect(page.get_by_text("Groep 1")).to_be_visible(timeout=30000)
         check_accessibility(page)
         shot(page, "desktop")
 

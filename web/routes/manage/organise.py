@@ -49,6 +49,9 @@ async def _ideas_round(services: Services, session: Session, code: str, key: str
     return project, rnd
 
 
+GROUPS_WAIT = 2.0  # seconds a page waits for a round's first clustering before saying so
+
+
 def _base(project: Project, rnd: Round) -> str:
     return f"/manage/projects/{project.code}/rounds/{rnd.key}/ordenen"
 
@@ -70,16 +73,17 @@ async def organise(
     number = params.get("pagina", "1")
     async with services.reading() as uow:
         board = await organise_board(uow, rnd.id or 0)
-        clusters = (
-            []
-            if filters.active
-            else await services.similar_ideas.clusters(uow, rnd.id or 0, STRICTNESS[strict])
+    clusters = (
+        []
+        if filters.active
+        else await services.similar_ideas.clusters_within(
+            services.reading, rnd.id or 0, STRICTNESS[strict], GROUPS_WAIT
         )
+    )
     chosen_page = int(number) if number.isdigit() and len(number) < 6 else 1
     expand = params.get("groep", "")[:20]
-    view = organise_page(
-        board, [cl.ideas for cl in clusters], filters, strict, chosen_page, expand
-    )
+    groups = None if clusters is None else [cl.ideas for cl in clusters]
+    view = organise_page(board, groups, filters, strict, chosen_page, expand)
     return page(
         request,
         session,
