@@ -7,7 +7,8 @@ tests/fixtures/ideas/labelled.csv: other streets, politeness, typos, emoji, case
 some waiting and some held back for personal details, each approved one a rating item. Then times
 full HTTP requests through the ASGI app (routing, SQL, clustering cache, template):
 
-- the first view (the round is indexed and clustered once: seconds);
+- the first view (it says the groups are being computed) and the time until they are there
+  (the round is indexed and clustered once, in the background: seconds);
 - the page as it opens (no filter, default grouping, first page): ``--requests`` requests per
   run, p50 and p99 per run, and the median of ``--runs`` runs (target p50 < 300 ms);
 - a search, and the second page of groups;
@@ -247,8 +248,14 @@ async def main(ideas: int, runs: int, requests: int, encoder: bool) -> None:
     async with httpx.AsyncClient(
         transport=transport, base_url="http://b", cookies=cookies
     ) as client:
-        first, _ = await timed(client, "GET", URL)
-        print(f"first view (index and cluster the round once): {first:.0f} ms")
+        start = time.perf_counter()
+        first, response = await timed(client, "GET", URL)
+        while "worden berekend" in response.text:  # the page said so; HTMX would ask again
+            await asyncio.sleep(0.2)
+            response = (await timed(client, "GET", URL))[1]
+        ready = (time.perf_counter() - start) * 1000
+        print(f"first view: {first:.0f} ms (the groups being computed in the background)")
+        print(f"groups ready (the round indexed and clustered once): {ready:.0f} ms")
         print(f"\n{'page':42} {'p50 ms':>8} {'p99 ms':>8}   p50 per run")
         for name, path in (
             ("organise page (default, first page)", URL),

@@ -53,7 +53,12 @@ async def _ideas(uow: UnitOfWork, round_id: int, idea_ids: tuple[int, ...]) -> d
 async def _record(
     uow: UnitOfWork, cmd: Any, kind: str, undo: dict[str, Any], ideas: list[int] | None = None
 ) -> int:
-    """Store an undoable action; ``ideas`` are checked to be unchanged before it is undone."""
+    """Store an undoable action; ``ideas`` are checked to be unchanged before it is undone.
+    ``count`` (the ideas it changed) lets a page name it without reading the whole snapshot."""
+    shot = undo.get("snapshot") or {}
+    undo["count"] = len(shot.get("ideas", [])) or len(
+        undo.get("theme_deleted", {}).get("ideas", [])
+    )
     if ideas:
         undo["after"] = {str(k): v for k, v in (await uow.organise.statuses(list(ideas))).items()}
     return await uow.organise.add_action(cmd.round_id, cmd.user_id, kind, undo, uow.clock())

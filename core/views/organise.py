@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -178,10 +177,17 @@ async def _themes(
 
 
 async def _last(uow: ReadUnit, round_id: int) -> LastAction | None:
+    """The round's newest action not undone, without its snapshot (a merge's can be large)."""
     actions = t.organise_actions
     row = (
         await uow.conn.execute(
-            sa.select(actions, t.users.c.email)
+            sa.select(
+                actions.c.id,
+                actions.c.kind,
+                actions.c.undo["count"].as_integer().label("ideas"),
+                actions.c.created_at,
+                t.users.c.email,
+            )
             .outerjoin(t.users, t.users.c.id == actions.c.user_id)
             .where(actions.c.round_id == round_id, actions.c.undone_at.is_(None))
             .order_by(actions.c.id.desc())
@@ -190,11 +196,7 @@ async def _last(uow: ReadUnit, round_id: int) -> LastAction | None:
     ).first()
     if row is None:
         return None
-    undo: dict[str, Any] = row.undo or {}
-    count = len(undo.get("snapshot", {}).get("ideas", [])) or len(
-        undo.get("theme_deleted", {}).get("ideas", [])
-    )
-    return LastAction(int(row.id), str(row.kind), count, row.created_at, row.email)
+    return LastAction(int(row.id), str(row.kind), int(row.ideas or 0), row.created_at, row.email)
 
 
 @dataclass(frozen=True)

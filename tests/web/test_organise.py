@@ -109,6 +109,12 @@ async def test_with_htmx_the_confirmation_and_the_result_replace_only_the_block(
     assert all(v == ("approved", None) for v in (await statuses(demo, ids)).values())
     again = await signed_in.post(f"{URL}/herstel", data={"csrf": token, "action_id": action})
     assert "fout=undo_gone" in again.headers["location"]
+    async with demo.uow() as uow:  # each action in the audit log, by whom, without any text
+        audit = (await uow.conn.execute(sa.select(t.audit_log).order_by(t.audit_log.c.id))).all()
+    done_here = [(a.action, a.actor, a.detail) for a in audit if a.action.startswith("organise")]
+    assert [a for a, _, _ in done_here] == ["organise.merge", "organise.undo"]
+    assert done_here[0][1] == "fac@voorbeeld.nl" and done_here[0][2]["ideas"] == 3
+    assert all(TREES[1] not in str(detail) for _, _, detail in done_here)
 
 
 async def test_bulk_approval_of_waiting_ideas_and_themes_by_name(signed_in, demo):
