@@ -104,8 +104,11 @@ async def test_with_htmx_the_confirmation_and_the_result_replace_only_the_block(
     assert after[ids[1]] == ("approved", TREES[1])  # the chosen text's idea is kept
     # undo puts everything back
     action = re.search(r'name="action_id" value="(\d+)"', done.text).group(1)
-    undone = await signed_in.post(f"{URL}/herstel", data={"csrf": token, "action_id": action})
-    assert undone.status_code == 303 and "gedaan=undo" in undone.headers["location"]
+    assert 'form="undo-form" name="block" value="g' in done.text  # undo right in the group
+    undo = {"csrf": token, "action_id": action, "block": f"g{ids[0]}"}
+    undone = await signed_in.post(f"{URL}/herstel", data=undo)
+    assert undone.status_code == 303
+    assert undone.headers["location"].endswith(f"gedaan=undo&n=1#g{ids[0]}")  # back to it
     assert all(v == ("approved", None) for v in (await statuses(demo, ids)).values())
     again = await signed_in.post(f"{URL}/herstel", data={"csrf": token, "action_id": action})
     assert "fout=undo_gone" in again.headers["location"]

@@ -8,6 +8,7 @@ Screenshots go to /work/shots15/ when that folder exists (for the README and rev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,10 +115,11 @@ def test_a_facilitator_organises_ideas_with_keyboard_and_htmx(server):
         check_accessibility(page)
         shot(page, "merged")
 
-        # Undo puts the group back.
-        page.locator("#undo").get_by_role("button", name="Ongedaan maken").click()
+        # Undo, right in the group, puts it back and returns to it.
+        merged.get_by_role("button", name="Ongedaan maken").click()
         expect(page.locator(".notice").first).to_contain_text("Ongedaan gemaakt")
-        expect(page.locator("form.block-cluster").first).to_be_visible()
+        expect(page).to_have_url(re.compile(f"gedaan=undo.*#{group_id}$"))
+        expect(page.locator(f"#{group_id}")).to_contain_text("Deze tekst gebruiken")
 
         # A phone: the same page, usable at 390x844.
         phone = browser.new_context(

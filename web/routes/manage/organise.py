@@ -35,6 +35,7 @@ from web.routes.manage.organise_forms import (
     REFUSALS,
     BulkForm,
     back_query,
+    block_anchor,
     filters_from,
     refusal,
     strictness_from,
@@ -222,10 +223,11 @@ async def organise_undo(
     form = await request.form()
     action = str(form.get("action_id", ""))
     back = back_query(form)
+    anchor = block_anchor(str(form.get("block", "undo")))  # undone from a group: back to it
     if not action.isdigit() or len(action) > 12:
-        return _back(project, rnd, back, "undo", fout="undo_gone")
+        return _back(project, rnd, back, anchor, fout="undo_gone")
     try:
         await services.bus.handle(c.UndoOrganise(rnd.id or 0, int(action), session.user.id))
     except DomainError as error:
-        return _back(project, rnd, back, "undo", fout=_code(error))
-    return _back(project, rnd, back, "undo", gedaan="undo", n="1")
+        return _back(project, rnd, back, anchor, fout=_code(error))
+    return _back(project, rnd, back, anchor, gedaan="undo", n="1")

@@ -46,6 +46,11 @@ REFUSALS = {
 REFUSED = N_("That did not work. Please try again.")
 
 
+def block_anchor(name: str) -> str:
+    """A block's id to return to (only ids the page makes; else the undo bar)."""
+    return name if _BLOCK.match(name) else "undo"
+
+
 def refusal(code: str) -> str:
     """The message id of a refusal's code; "" for none."""
     return REFUSALS.get(code, REFUSED) if code else ""
