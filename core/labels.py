@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "correct": N_("corrected"),
         "merge": N_("merged"),
         "tag": N_("themes set"),
+        "untag": N_("theme taken off"),
+        "undo": N_("undone"),
         "takes_place": N_("takes the place of an erased idea"),
     },
     "moderation_detail": {
@@ -67,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "into": N_("into idea"),
         "moved": N_("ratings moved"),
         "of": N_("erased idea"),
+        "undone": N_("undone action"),
     },
 }
 

@@ -158,6 +158,71 @@ class TagIdea(Command):
     user_id: int | None = None
 
 
+# --- web area: the organise page of an ideas round (each one undoable) ---
+
+
+@dataclass(frozen=True)
+class ApproveIdeas(Command):
+    round_id: int
+    idea_ids: tuple[int, ...]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RejectIdeas(Command):
+    round_id: int
+    idea_ids: tuple[int, ...]
+    reason: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MergeCluster(Command):
+    round_id: int
+    idea_ids: tuple[int, ...]  # the ideas to become one (the survivor among them or not)
+    survivor_id: int  # keeps everyone's support and carries the wording
+    wording: str  # the facilitator's wording for the merged idea
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateTheme(Command):
+    round_id: int
+    name: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RenameTheme(Command):
+    round_id: int
+    theme_id: int
+    name: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeleteTheme(Command):
+    round_id: int
+    theme_id: int
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AssignTheme(Command):
+    round_id: int
+    idea_ids: tuple[int, ...]
+    theme: str  # the theme's name (any case); a new name makes the theme
+    remove: bool = False  # take the theme off these ideas instead
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UndoOrganise(Command):
+    round_id: int
+    action_id: int  # must be the round's last action not yet undone (a double submit is refused)
+    user_id: int | None = None
+
+
 # --- outbox / scheduling ---
 @dataclass(frozen=True)
 class PromptRound(Command):

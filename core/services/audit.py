@@ -116,6 +116,29 @@ def _moderation(action: str) -> Describe:
     return describe
 
 
+def _organise(action: str) -> Describe:
+    """An action of the organise page: the round, and how many ideas by number."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        rnd = await uow.projects.round(cmd.round_id)
+        project = await uow.projects.get(rnd.project_id) if rnd else None
+        detail: dict[str, Any] = {"round": rnd.key if rnd else ""}
+        if hasattr(cmd, "idea_ids"):
+            detail["ideas"] = len(set(cmd.idea_ids))
+        if isinstance(cmd, c.MergeCluster):
+            detail["survivor_id"] = cmd.survivor_id
+        if isinstance(cmd, c.RenameTheme | c.DeleteTheme):
+            detail["theme_id"] = cmd.theme_id
+        if isinstance(cmd, c.CreateTheme | c.AssignTheme):
+            detail["theme_id"] = result
+        if isinstance(cmd, c.UndoOrganise):
+            detail.update(action_id=cmd.action_id, undone=result)
+        action_name = "organise.untag" if isinstance(cmd, c.AssignTheme) and cmd.remove else action
+        return _of_project(action_name, project, **detail)
+
+    return describe
+
+
 def _account(action: str) -> Describe:
     """A change to one's own account; a wrong current password or unknown token is no change."""
 
@@ -175,6 +198,14 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.CorrectContribution: _moderation("moderation.correct"),
     c.MergeIdeas: _moderation("moderation.merge"),
     c.TagIdea: _moderation("moderation.tag"),
+    c.ApproveIdeas: _organise("organise.approve"),
+    c.RejectIdeas: _organise("organise.reject"),
+    c.MergeCluster: _organise("organise.merge"),
+    c.AssignTheme: _organise("organise.tag"),
+    c.CreateTheme: _organise("organise.theme_create"),
+    c.RenameTheme: _organise("organise.theme_rename"),
+    c.DeleteTheme: _organise("organise.theme_delete"),
+    c.UndoOrganise: _organise("organise.undo"),
     c.ChangePassword: _account("account.password"),
     c.IssueApiToken: _account("account.token_issue"),
     c.RevokeApiToken: _account("account.token_revoke"),

@@ -14,6 +14,7 @@ from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
 from core.services.organisations import ORGANISATION_HANDLERS
+from core.services.organise import ORGANISE_HANDLERS
 from core.services.population import POPULATION_HANDLERS
 from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HANDLERS: dict[type[Command], Handler] = {
     **COMMAND_HANDLERS,
     **MODERATION_HANDLERS,
+    **ORGANISE_HANDLERS,
     **ORGANISATION_HANDLERS,
     **ERASURE_HANDLERS,
     **POPULATION_HANDLERS,

@@ -10,7 +10,13 @@ Fresh without invalidation: every call first reads the pool's key (one aggregate
 changed by new ideas alone (the key of the older ideas is unchanged), only the new ideas are read
 and added (a few ms at 10,000 ideas); after any other change the pool is read again, ideas new
 to the index are added, and only when an indexed idea's words changed (a correction) is the
-index rebuilt. Ideas that left
+index rebuilt. Clustering the
+index (seconds for thousands of ideas) is kept per strictness as the index's own groups of
+indexed ideas: a change that adds nothing to the index (a merge, a rejection, an undo, a new
+wording) only maps those groups onto the new pool again (milliseconds). A few new ideas in the
+index (a new idea, an approval) join the group of the idea most like them, or stand alone; once
+more than a tenth of the index (at least 50) joined that way, after a rebuild and for another
+strictness, the round is clustered again. Ideas that left
 the pool (rejected, erased) stay in the index and are filtered out of answers. Encoding and
 clustering run in a worker thread, so the event loop keeps serving while a large round is indexed.
 
@@ -23,13 +29,22 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
-from core.analysis.similarity import DEFAULT_STRICTNESS, Encoder, SimilarityIndex
+from core.analysis.similarity import (
+    DEFAULT_STRICTNESS,
+    Encoder,
+    SimilarityIndex,
+    threshold_for,
+)
 from core.views.idea_pool import PoolIdea, PoolKey, load_pool, only_added, pool_key
 from core.views.reading import ReadUnit
 
 OFFERED = 3  # similar ideas the chat offers at most
+# new ideas added to cached groups one by one (each to its nearest idea's group) before the
+# round is clustered again: this many, or a tenth of the index when that is more
+ATTACH_AT_MOST = 50
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,10 @@ class _Round:
     texts: dict[int, str]  # indexed idea → the words it was indexed with
     pool: dict[int, PoolIdea]  # what is offerable now, by compared idea
     clusters: dict[float, list[Cluster]] = field(default_factory=dict)
+    # the index's own groups per strictness (indexed ids): valid while nothing is added to the
+    # index, so a merge, rejection or approval of an indexed idea only maps them again
+    groups: dict[float, list[list[int]]] = field(default_factory=dict)
+    attached: int = 0  # ideas added to those groups one by one since they were clustered
 
     def offered_texts(self) -> dict[int, str]:
         return {idea.offered_id: idea.offered_text for idea in self.pool.values()}
@@ -75,6 +94,7 @@ class SimilarIdeas:
         self._locks: dict[int, asyncio.Lock] = {}
         self.builds = 0  # full index builds (tests and metrics)
         self.reads = 0  # reads of a whole round's pool (tests and metrics)
+        self._tasks: dict[tuple[int, float], asyncio.Future[list[Cluster]]] = {}
 
     async def similar(
         self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED
@@ -111,7 +131,10 @@ class SimilarIdeas:
         cached = entry.clusters.get(strictness)
         if cached is not None:
             return cached
-        groups = await asyncio.to_thread(entry.index.clusters, strictness)
+        groups = entry.groups.get(strictness)
+        if groups is None:
+            groups = await asyncio.to_thread(entry.index.clusters, strictness)
+            entry.groups[strictness] = groups
         found: list[Cluster] = []
         placed: set[int] = set()
         texts = entry.offered_texts()
@@ -126,6 +149,32 @@ class SimilarIdeas:
                 found.append(Cluster(ids, texts[ids[0]]))
         entry.clusters[strictness] = found
         return found
+
+    async def clusters_within(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        strictness: float,
+        wait: float,
+    ) -> list[Cluster] | None:
+        """:meth:`clusters`, when ready within ``wait`` seconds; else ``None`` while they go on
+        being computed in the background (in a unit of ``reading()`` of their own), so a page
+        can say so instead of waiting seconds for a large round's first clustering."""
+        key = (round_id, round(strictness, 2))
+        task = self._tasks.get(key)
+        if task is None:
+
+            async def compute() -> list[Cluster]:
+                async with reading() as uow:
+                    return await self.clusters(uow, round_id, strictness)
+
+            task = asyncio.ensure_future(compute())
+            self._tasks[key] = task
+            task.add_done_callback(lambda _: self._tasks.pop(key, None))
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), wait)
+        except TimeoutError:
+            return None
 
     async def _fresh(self, uow: ReadUnit, round_id: int) -> _Round:
         key = await pool_key(uow, round_id)
@@ -177,8 +226,14 @@ class SimilarIdeas:
         if new:
             await asyncio.to_thread(entry.index.add_many, new)
             entry.texts.update(new)
-        offerable = {**(kept or {}), **{idea.id: idea for idea in pool}}
-        return _Round(key, entry.index, entry.texts, offerable)
+        groups = {} if changed else entry.groups  # the index's groups still hold
+        attached = entry.attached + len(new)
+        if new and groups and attached <= max(ATTACH_AT_MOST, len(entry.texts) // 10):
+            groups = await asyncio.to_thread(_attach, entry.index, groups, new)
+        elif new:
+            groups, attached = {}, 0  # many new ideas since the last clustering: cluster again
+        pool_now = {**(kept or {}), **{idea.id: idea for idea in pool}}
+        return _Round(key, entry.index, entry.texts, pool_now, {}, groups, attached)
 
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:
@@ -187,6 +242,32 @@ class SimilarIdeas:
                 load = self._load or _bundled
                 self._encoder = await asyncio.to_thread(load)
         return self._encoder
+
+
+def _attach(
+    index: SimilarityIndex, groups: dict[float, list[list[int]]], new: list[tuple[int, str]]
+) -> dict[float, list[list[int]]]:
+    """The groups with each new idea added to the group of the indexed idea most like it
+    (when they score at least the strictness's threshold, opposites never), else on its own:
+    a new idea or an approval costs one look-up instead of clustering the round again."""
+    nearest = {}
+    for idea_id, text in new:
+        found = [(i, score) for i, score in index.similar(text, 3, threshold=0.0) if i != idea_id]
+        nearest[idea_id] = found[0] if found else None
+    attached = {}
+    for strictness, old in groups.items():
+        grown = [list(group) for group in old]
+        where = {i: n for n, group in enumerate(grown) for i in group}
+        for idea_id, _ in new:
+            best = nearest[idea_id]
+            if best is not None and best[0] in where and best[1] >= threshold_for(strictness):
+                where[idea_id] = where[best[0]]
+                grown[where[idea_id]].append(idea_id)
+            else:
+                where[idea_id] = len(grown)
+                grown.append([idea_id])
+        attached[strictness] = grown
+    return attached
 
 
 def _bundled() -> Encoder | None:

@@ -23,6 +23,7 @@ from core.storage.dialogue import DialogueRepository
 from core.storage.erasure import ErasureRepository
 from core.storage.imports import ImportRepository
 from core.storage.moderation import ModerationRepository
+from core.storage.organise import OrganiseRepository
 from core.storage.outbox import OutboxRepository
 from core.storage.population import PopulationRepository
 from core.storage.projects import ProjectRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
     audit: AuditRepository
     population: PopulationRepository
     moderation: ModerationRepository
+    organise: OrganiseRepository
     bots: BotRepository
     catalogue: BoundCatalogue
     imports: ImportRepository
@@ -96,6 +98,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.conn)
         self.audit = AuditRepository(self.conn)
         self.moderation = ModerationRepository(self.conn)
+        self.organise = OrganiseRepository(self.conn)
         self.bots = BotRepository(self.conn)
         self.catalogue = BoundCatalogue(self.database.catalogue, self.conn)
         self.imports = ImportRepository(self.conn)

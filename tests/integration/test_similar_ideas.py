@@ -95,3 +95,41 @@ async def test_suggested_clusters_cover_every_offerable_idea_once(demo, similar)
     together = {frozenset(cl.ideas) for cl in clusters}
     assert frozenset(ids[2:4]) in together
     assert all(cl.label for cl in clusters)
+
+
+async def test_after_a_merge_or_rejection_the_groups_are_mapped_again_not_recomputed(
+    demo, similar, monkeypatch
+):
+    project_id, round_id, _ = await ideas_round(demo)
+    trees = [
+        await submit(demo, project_id, round_id, f"t{n}", f"Meer bomen in de Lindelaan {tail}")
+        for n, tail in enumerate(("", "graag", "aub!"))
+    ]
+    bench = await submit(demo, project_id, round_id, "b", "Een bankje bij de bushalte")
+    async with demo.reading() as uow:
+        before = await similar.clusters(uow, round_id)
+    assert sorted(trees) in [sorted(cl.ideas) for cl in before]
+    from core.analysis.similarity import SimilarityIndex
+
+    calls = []
+    real = SimilarityIndex.clusters
+    monkeypatch.setattr(
+        SimilarityIndex, "clusters", lambda self, s=0.5: calls.append(s) or real(self, s)
+    )
+    await demo.bus.handle(
+        c.MergeCluster(round_id, tuple(trees), trees[0], "Bomen Lindelaan", None)
+    )
+    await demo.bus.handle(c.RejectIdeas(round_id, (bench,), "dubbel", None))
+    async with demo.reading() as uow:
+        after = await similar.clusters(uow, round_id)
+    assert calls == []  # nothing new in the index: the cached groups are mapped again
+    assert [(cl.ideas, cl.label) for cl in after] == [([trees[0]], "Bomen Lindelaan")]
+    zebra = await submit(demo, project_id, round_id, "n", "Een zebrapad bij de school")
+    tree = await submit(demo, project_id, round_id, "m", "Meer bomen in de Lindelaan!!")
+    async with demo.reading() as uow:
+        grown = await similar.clusters(uow, round_id)
+    assert calls == []  # a few new ideas join the groups of the ideas most like them
+    assert sorted(sorted(cl.ideas) for cl in grown) == sorted([[trees[0], tree], [zebra]])
+    async with demo.reading() as uow:
+        await similar.clusters(uow, round_id, 0.9)
+    assert calls == [0.9]  # another strictness: clustered

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from core import views
 from core.domain import commands as c
 from core.domain.errors import DomainError
-from core.domain.model import Project
+from core.domain.model import Project, RoundKind
 from core.domain.numbers import read_id
 from core.domain.screening import flags
 from core.i18n import N_
@@ -39,6 +39,7 @@ async def moderation(
     async with services.reading() as uow:
         queue = await views.moderation_queue(uow, project.id or 0, flag=flags)
         log = await views.moderation_log(uow, project.id or 0)
+        rounds = await uow.projects.rounds(project.id or 0)
     mode = project.settings.get("moderation", "post")
     return page(
         request,
@@ -49,6 +50,7 @@ async def moderation(
         queue=queue,
         log=log,
         mode=mode,
+        ideas_rounds=[r for r in rounds if r.kind == RoundKind.IDEAS],
         error=_refusal(request.query_params.get("error", "")),
     )
 
