@@ -90,7 +90,8 @@ def test_dicht_after_its_subject_is_against_it():
 
 
 def test_weg_after_an_adjective_is_a_road_not_away():
-    assert analyse("Een flitser op de provinciale weg").signs["flitser"] == 1
+    (flitser,) = analyse("flitser").stems  # the stem, or its synonym's canonical stem
+    assert analyse("Een flitser op de provinciale weg").signs[flitser] == 1
     assert not opposite(analyse("Een flitser op de provinciale weg"), analyse("Meer flitsers"))
 
 
