@@ -110,3 +110,11 @@ def test_a_first_clause_without_markers_is_the_proposal_itself():
     assert with_reason.signs["hoogbouw"] == 1
     assert opposite(with_reason, analyse("Geen hoogbouw in het dorp"))
     assert "blad" not in analyse("Minder bomen in de straat, al dat blad in de goot").signs
+
+
+def test_a_synonym_phrase_written_with_stop_words_still_matches():
+    # Stop words leave a text before phrases are matched; the list's phrases lose them too.
+    table = parse_synonyms("zwerfafval = rommel op straat\n")
+    assert table["rommel straat"] == "zwerfafval"
+    assert normalise("Overal rommel op straat") == normalise("Overal zwerfafval")
+    assert normalise("Een geveltuin") == normalise("Een tuintje aan de gevel")
