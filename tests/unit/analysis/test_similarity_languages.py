@@ -118,3 +118,23 @@ def test_a_synonym_phrase_written_with_stop_words_still_matches():
     assert table["rommel straat"] == "zwerfafval"
     assert normalise("Overal rommel op straat") == normalise("Overal zwerfafval")
     assert normalise("Een geveltuin") == normalise("Een tuintje aan de gevel")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Een flitspaal bij de school", "Een snelheidscamera bij de school"),
+        ("Een speelplein in de wijk", "Een speeltuin in de wijk"),
+        ("Meer festivals in de zomer", "Meer evenementen in de zomer"),
+        ("Een verkeersplateau in de Dorpsstraat", "Een drempel in de Dorpsstraat"),
+        ("Ondergrondse containers", "Wijkcontainers"),
+        ("Laadpalen voor elektrische autos", "Oplaadpunten voor elektrische autos"),
+    ],
+)
+def test_the_municipal_vocabulary_reads_near_synonyms_as_one_word(one, other):
+    assert normalise(one) == normalise(other)
+
+
+def test_opposites_in_different_words_of_the_vocabulary_stay_apart():
+    assert opposite(analyse("Meer flitsers"), analyse("Geen snelheidscameras"))
+    assert opposite(analyse("Meer festivals in het park"), analyse("Minder evenementen"))
