@@ -351,6 +351,9 @@ def parse_synonyms(text: str) -> dict[str, str]:
             canonical, head = "!" + canonical, ""
         for variant in [head, *variants.split(",")]:
             words = fold(variant).split()
+            content = [w for w in words if w not in STOP_WORDS]
+            if len(words) > 1 and content:  # texts lose their stop words before matching
+                words = content
             if not words:
                 continue
             for english in (False, True):
