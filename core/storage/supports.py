@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from core.domain import model
+from core.domain.merges import survivor
 from core.storage import tables as t
 from core.storage.repositories import Repository
 
@@ -30,17 +31,17 @@ class SupportRepository(Repository):
         """What supporting ``idea_id`` means for this resident; None when it cannot be
         supported (not in the round, or its survivor not approved or flagged)."""
         merges = await self._merges(round_id)
-        survivor = _survivor(idea_id, merges)
+        last = survivor(idea_id, merges)
         row = (
             await self.conn.execute(
                 sa.select(
                     t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
-                ).where(t.ideas.c.id == survivor, t.ideas.c.round_id == round_id)
+                ).where(t.ideas.c.id == last, t.ideas.c.round_id == round_id)
             )
         ).one_or_none()
         if row is None or row.status != APPROVED or list(row.flags or []):
             return None
-        family = [survivor, *(i for i in merges if _survivor(i, merges) == survivor)]
+        family = [last, *(i for i in merges if survivor(i, merges) == last)]
         own = await self.conn.scalar(
             sa.select(sa.func.count()).where(
                 t.ideas.c.id.in_(family), t.ideas.c.resident_id == resident_id
@@ -52,7 +53,7 @@ class SupportRepository(Repository):
                 t.idea_supports.c.resident_id == resident_id,
             )
         )
-        return SupportTarget(survivor, str(row.wording or row.text), bool(own), bool(supported))
+        return SupportTarget(last, str(row.wording or row.text), bool(own), bool(supported))
 
     async def add(self, idea_id: int, resident_id: int, at: datetime) -> bool:
         """Record the support once; False when it was there already."""
@@ -88,12 +89,3 @@ class SupportRepository(Repository):
             .where(t.ideas.c.round_id == round_id)
         )
         return {int(a): int(b) for a, b in rows}
-
-
-def _survivor(idea_id: int, into: dict[int, int]) -> int:
-    """Follow merges to the idea that kept the supporters (a corrupt cycle stops the walk)."""
-    seen = {idea_id}
-    while idea_id in into and into[idea_id] not in seen:
-        idea_id = into[idea_id]
-        seen.add(idea_id)
-    return idea_id

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from core.domain import model
+from core.domain.merges import survivor
 from core.storage import tables as t
 from core.views.reading import ReadUnit
 
@@ -103,26 +104,14 @@ async def load_pool(
     by_id = {int(r.id): r for r in rows}
     pool = []
     for row in rows:
-        survivor = _survivor(int(row.id), into)
-        target = by_id.get(survivor)
+        last = survivor(int(row.id), into)
+        target = by_id.get(last)
         if target is None or target.status != APPROVED or target.flagged:
             continue
         if row.status == APPROVED and row.flagged:
             continue
-        pool.append(
-            PoolIdea(int(row.id), str(row.text), survivor, str(target.wording or target.text))
-        )
+        pool.append(PoolIdea(int(row.id), str(row.text), last, str(target.wording or target.text)))
     return pool
-
-
-def _survivor(idea_id: int, into: dict[int, int]) -> int:
-    """Follow merges to the idea that kept the supporters (merges never form a cycle; the
-    guard only stops a corrupt chain)."""
-    seen = {idea_id}
-    while idea_id in into and into[idea_id] not in seen:
-        idea_id = into[idea_id]
-        seen.add(idea_id)
-    return idea_id
 
 
 async def approved_ideas(uow: ReadUnit, round_id: int) -> dict[int, str]:

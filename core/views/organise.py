@@ -13,9 +13,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from core.domain import model
+from core.domain.merges import behind, survivor
 from core.domain.screening import is_held
 from core.storage import tables as t
 from core.views.reading import ReadUnit
+from core.views.supports import round_merges, round_supports
 
 STATUSES = tuple(s.value for s in model.ContributionStatus)
 
@@ -98,21 +100,8 @@ async def organise_board(uow: ReadUnit, round_id: int) -> Board:
         sa.select(links.c.idea_id, links.c.theme_id).where(links.c.idea_id.in_(in_round))
     ):
         found[int(idea_id)].themes.append(int(theme_id))
-    merges = dict(
-        (int(a), int(b))
-        for a, b in await conn.execute(
-            sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id).where(
-                t.idea_merges.c.idea_id.in_(in_round)
-            )
-        )
-    )
-    supports: dict[int, set[int]] = {}
-    for idea_id, resident_id in await conn.execute(
-        sa.select(t.idea_supports.c.idea_id, t.idea_supports.c.resident_id).where(
-            t.idea_supports.c.idea_id.in_(in_round)
-        )
-    ):
-        supports.setdefault(int(idea_id), set()).add(int(resident_id))
+    merges = await round_merges(conn, round_id)
+    supports = await round_supports(conn, round_id)
     _count_behind(found, merges, supports)
     return Board(
         found, await _themes(uow, round_id, found), _counts(found), await _last(uow, round_id)
@@ -120,36 +109,20 @@ async def organise_board(uow: ReadUnit, round_id: int) -> Board:
 
 
 def _count_behind(
-    found: dict[int, OrganiseIdea], merges: dict[int, int], supports: dict[int, set[int]]
+    found: dict[int, OrganiseIdea], merges: dict[int, int], supports: list[tuple[int, int]]
 ) -> None:
-    """Each survivor's ideas and residents: its own and those of every idea merged into it
-    (sets only for the few ideas with merges or supporters: a round has thousands)."""
-    behind: dict[int, set[int]] = {}
-    for idea_id in merges:
-        survivor = _survivor(idea_id, merges)
-        if idea_id in found and survivor != idea_id:
-            found[idea_id].into = survivor
-            if survivor in found:
-                found[survivor].represents += 1
-                people = behind.setdefault(survivor, {found[survivor].resident_id})
-                people.add(found[idea_id].resident_id)
-                people |= supports.get(idea_id, set())
-    for idea_id, people in supports.items():
+    """Each idea's survivor, and each survivor's ideas and residents
+    (:mod:`core.domain.merges`)."""
+    backing = behind(((i.id, i.resident_id) for i in found.values()), merges, supports)
+    for idea_id, _ in supports:
         if idea_id in found:
-            found[idea_id].supports = len(people)
-            survivor = found[idea_id].into or idea_id
-            if survivor in found:
-                behind.setdefault(survivor, {found[survivor].resident_id}).update(people)
-    for survivor, people in behind.items():
-        found[survivor].residents = len(people)
-
-
-def _survivor(idea_id: int, into: dict[int, int]) -> int:
-    seen = {idea_id}
-    while idea_id in into and into[idea_id] not in seen:
-        idea_id = into[idea_id]
-        seen.add(idea_id)
-    return idea_id
+            found[idea_id].supports += 1
+    for idea in found.values():
+        last = survivor(idea.id, merges)
+        if last != idea.id:
+            idea.into = last
+        elif last in backing:
+            idea.represents, idea.residents = backing[last].originals, backing[last].residents
 
 
 def _counts(found: dict[int, OrganiseIdea]) -> dict[str, int]:

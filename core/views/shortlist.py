@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core.domain import model
+from core.domain.merges import behind, survivor
 from core.domain.screening import is_held
 from core.storage import tables as t
 from core.views.reading import ReadUnit
+from core.views.supports import round_merges, round_supports
 
 APPROVED = model.ContributionStatus.APPROVED.value
 MERGED = model.ContributionStatus.MERGED.value
@@ -71,35 +73,6 @@ async def _ideas(uow: ReadUnit, round_id: int) -> dict[int, _Idea]:
     }
 
 
-async def _merged_into(uow: ReadUnit, round_id: int) -> dict[int, int]:
-    rows = await uow.conn.execute(
-        sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
-        .join(t.ideas, t.ideas.c.id == t.idea_merges.c.idea_id)
-        .where(t.ideas.c.round_id == round_id)
-    )
-    return {int(a): int(b) for a, b in rows}
-
-
-def _survivor(idea_id: int, into: dict[int, int]) -> int:
-    seen = {idea_id}
-    while idea_id in into and into[idea_id] not in seen:
-        idea_id = into[idea_id]
-        seen.add(idea_id)
-    return idea_id
-
-
-async def _supports(uow: ReadUnit, idea_ids: Iterable[int]) -> list[tuple[int, int]]:
-    ids = list(idea_ids)
-    if not ids:
-        return []
-    rows = await uow.conn.execute(
-        sa.select(t.idea_supports.c.idea_id, t.idea_supports.c.resident_id).where(
-            t.idea_supports.c.idea_id.in_(ids)
-        )
-    )
-    return [(int(a), int(b)) for a, b in rows]
-
-
 async def _themes(uow: ReadUnit, round_id: int) -> dict[int, list[str]]:
     rows = await uow.conn.execute(
         sa.select(t.idea_themes.c.idea_id, t.themes.c.name)
@@ -120,26 +93,22 @@ def _offerable(idea: _Idea) -> bool:
 async def candidates(uow: ReadUnit, round_id: int) -> list[Candidate]:
     """Every candidate of the ideas round, most supported first (then most ideas, oldest)."""
     ideas = await _ideas(uow, round_id)
-    into = await _merged_into(uow, round_id)
+    into = await round_merges(uow.conn, round_id)
     themes = await _themes(uow, round_id)
     found = {i.id: Candidate(i.id, i.wording or i.text) for i in ideas.values() if _offerable(i)}
-    people: dict[int, set[int]] = {key: set() for key in found}
-    counted: dict[int, int] = dict.fromkeys(found, 0)
-    cluster: dict[int, int] = {}  # every idea that counts for a candidate -> that candidate
+    backing = behind(
+        ((i.id, i.resident_id) for i in ideas.values()),
+        into,
+        await round_supports(uow.conn, round_id),
+    )
     for idea in ideas.values():
-        root = _survivor(idea.id, into) if idea.status == MERGED else idea.id
-        if root not in found or (idea.id != root and idea.status != MERGED):
-            continue
-        cluster[idea.id] = root
-        people[root].add(idea.resident_id)
-        counted[root] += 1
-        for name in themes.get(idea.id, []):
-            if name not in found[root].themes:
-                found[root].themes.append(name)
-    for idea_id, resident_id in await _supports(uow, cluster):
-        people[cluster[idea_id]].add(resident_id)
+        root = survivor(idea.id, into)
+        if root in found:
+            for name in themes.get(idea.id, []):
+                if name not in found[root].themes:
+                    found[root].themes.append(name)
     for key, candidate in found.items():
-        candidate.supporters, candidate.ideas = len(people[key]), counted[key]
+        candidate.supporters, candidate.ideas = backing[key].residents, backing[key].originals
         candidate.themes.sort(key=str.casefold)
     return sorted(found.values(), key=lambda c: (-c.supporters, -c.ideas, c.idea_id))
 

@@ -8,12 +8,13 @@ an author, not also a supporter.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
+from core.domain.merges import behind
 from core.storage import tables as t
 from core.views.reading import ReadUnit
 
@@ -35,6 +36,26 @@ class IdeaBacking:
         return self.authors + self.supporters
 
 
+async def round_merges(conn: AsyncConnection, round_id: int) -> dict[int, int]:
+    """The merges among a round's ideas: merged idea → the idea it was merged into."""
+    rows = await conn.execute(
+        sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
+        .join(t.ideas, t.ideas.c.id == t.idea_merges.c.idea_id)
+        .where(t.ideas.c.round_id == round_id)
+    )
+    return {int(a): int(b) for a, b in rows}
+
+
+async def round_supports(conn: AsyncConnection, round_id: int) -> list[tuple[int, int]]:
+    """Every "I meant that one" of a round: (idea, resident)."""
+    rows = await conn.execute(
+        sa.select(t.idea_supports.c.idea_id, t.idea_supports.c.resident_id)
+        .join(t.ideas, t.ideas.c.id == t.idea_supports.c.idea_id)
+        .where(t.ideas.c.round_id == round_id)
+    )
+    return [(int(a), int(b)) for a, b in rows]
+
+
 async def idea_backing(uow: ReadUnit, round_id: int) -> dict[int, IdeaBacking]:
     """Authors, supporters and originals per idea of the round (merged ideas folded into the
     idea they were merged into; three queries)."""
@@ -46,44 +67,17 @@ async def idea_backing(uow: ReadUnit, round_id: int) -> dict[int, IdeaBacking]:
             )
         )
     ).all()
-    into = {
-        int(a): int(b)
-        for a, b in await uow.conn.execute(
-            sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
-            .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
-            .where(ideas.c.round_id == round_id)
-        )
-    }
-    supports = await uow.conn.execute(
-        sa.select(t.idea_supports.c.idea_id, t.idea_supports.c.resident_id)
-        .join(ideas, ideas.c.id == t.idea_supports.c.idea_id)
-        .where(ideas.c.round_id == round_id)
+    into = await round_merges(uow.conn, round_id)
+    found = behind(
+        ((int(r.id), r.resident_id) for r in rows), into, await round_supports(uow.conn, round_id)
     )
     shown = {int(r.id) for r in rows if r.status != MERGED or int(r.id) not in into}
-    authors: dict[int, set[int]] = defaultdict(set)
-    originals: dict[int, int] = defaultdict(int)
-    for row in rows:
-        survivor = _survivor(int(row.id), into)
-        originals[survivor] += 1
-        if row.resident_id is not None:
-            authors[survivor].add(int(row.resident_id))
-    supporters: dict[int, set[int]] = defaultdict(set)
-    for idea_id, resident_id in supports:
-        supporters[_survivor(int(idea_id), into)].add(int(resident_id))
     return {
         idea_id: IdeaBacking(
             idea_id,
-            len(authors[idea_id]),
-            len(supporters[idea_id] - authors[idea_id]),
-            originals[idea_id],
+            len(found[idea_id].authors),
+            len(found[idea_id].supporters),
+            found[idea_id].originals,
         )
         for idea_id in sorted(shown)
     }
-
-
-def _survivor(idea_id: int, into: dict[int, int]) -> int:
-    seen = {idea_id}
-    while idea_id in into and into[idea_id] not in seen:
-        idea_id = into[idea_id]
-        seen.add(idea_id)
-    return idea_id

@@ -41,9 +41,9 @@ async def ideas(demo, texts, moderation="post"):
 async def statuses(demo, ids):
     async with demo.uow() as uow:
         rows = await uow.conn.execute(
-            sa.select(t.ideas.c.id, t.ideas.c.status, t.ideas.c.wording).where(
-                t.ideas.c.id.in_(ids)
-            )
+            sa.select(t.ideas.c.id, t.ideas.c.status, t.ideas.c.wording)
+            .where(t.ideas.c.id.in_(ids))
+            .order_by(t.ideas.c.id)
         )
         return {r.id: (r.status, r.wording) for r in rows}
 
