@@ -210,8 +210,8 @@ class Conversations:
             return
         async with self.reading() as uow:
             state = State.from_dict(await uow.dialogue.load(pseudonym))
-            if state.step in IDEA_STEPS and state.round_id is not None:
-                await self.similar.prepare(uow, state.round_id)
+        if state.step in IDEA_STEPS and state.round_id is not None:
+            await self.similar.prepare(self.reading, state.round_id)
 
     async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
         """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:

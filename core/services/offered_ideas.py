@@ -5,7 +5,8 @@ resident's own or already supported, or the one idea the resident chose to suppo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
@@ -62,7 +63,12 @@ class SimilarFinder(Protocol):
         self, uow: ReadUnit, round_id: int, text: str, k: int = ...
     ) -> Sequence[Similar]: ...
 
-    async def prepare(self, uow: ReadUnit, round_id: int) -> None: ...
+    async def prepare(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        wait: float = ...,
+    ) -> bool: ...
 
 
 async def similar_for(

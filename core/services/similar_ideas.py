@@ -42,6 +42,7 @@ from core.views.idea_pool import PoolIdea, PoolKey, load_pool, only_added, pool_
 from core.views.reading import ReadUnit
 
 OFFERED = 3  # similar ideas the chat offers at most
+PREPARE_WAIT = 2.0  # seconds a chat step waits for a round's index before going on without it
 # new ideas added to cached groups one by one (each to its nearest idea's group) before the
 # round is clustered again: this many, or a tenth of the index when that is more
 ATTACH_AT_MOST = 50
@@ -95,11 +96,16 @@ class SimilarIdeas:
         self.builds = 0  # full index builds (tests and metrics)
         self.reads = 0  # reads of a whole round's pool (tests and metrics)
         self._tasks: dict[tuple[int, float], asyncio.Future[list[Cluster]]] = {}
+        self._building: dict[int, asyncio.Future[None]] = {}  # prepare()s still running
 
     async def similar(
         self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED
     ) -> list[SimilarIdea]:
-        """Up to ``k`` offerable ideas most like ``text``, best first, one per offered idea."""
+        """Up to ``k`` offerable ideas most like ``text``, best first, one per offered idea
+        (none while :meth:`prepare` is still building the round's first index)."""
+        building = self._building.get(round_id)
+        if building is not None and not building.done():
+            return []
         entry = await self._fresh(uow, round_id)
         if not entry.pool or not text.strip():
             return []
@@ -118,9 +124,32 @@ class SimilarIdeas:
                 break
         return list(offered.values())
 
-    async def prepare(self, uow: ReadUnit, round_id: int) -> None:
-        """Bring the round's index up to date (the chat does it before a step's transaction)."""
-        await self._fresh(uow, round_id)
+    async def prepare(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        wait: float = PREPARE_WAIT,
+    ) -> bool:
+        """Bring the round's index up to date (the chat does it before a step's transaction);
+        whether it is ready. The first look at a large round encodes all its ideas (about 15 s
+        at 10,000, bench/similarity.py): after ``wait`` seconds that goes on in the background,
+        in a unit of ``reading()`` of its own, and :meth:`similar` offers nothing for the round
+        meanwhile, so no resident waits for it."""
+        task = self._building.get(round_id)
+        if task is None:
+
+            async def build() -> None:
+                async with reading() as uow:
+                    await self._fresh(uow, round_id)
+
+            task = asyncio.ensure_future(build())
+            self._building[round_id] = task
+            task.add_done_callback(lambda _: self._building.pop(round_id, None))
+        try:
+            await asyncio.wait_for(asyncio.shield(task), wait)
+        except TimeoutError:
+            return False
+        return True
 
     async def clusters(
         self, uow: ReadUnit, round_id: int, strictness: float = DEFAULT_STRICTNESS

@@ -133,3 +133,29 @@ async def test_after_a_merge_or_rejection_the_groups_are_mapped_again_not_recomp
     async with demo.reading() as uow:
         await similar.clusters(uow, round_id, 0.9)
     assert calls == [0.9]  # another strictness: clustered
+
+
+async def test_a_chat_step_does_not_wait_for_a_large_rounds_first_index(demo):
+    """The first look at a round encodes all its ideas (seconds at 10,000): the chat waits a
+    moment, then goes on offering nothing until the index is ready."""
+    project_id, round_id, _ = await ideas_round(demo)
+    first = await submit(demo, project_id, round_id, "a", "Laadpalen voor elektrische auto's")
+
+    def slow_encoder():
+        import time
+
+        import numpy as np
+
+        def encode(texts):
+            time.sleep(0.5)  # a large round's worth of encoding
+            return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+        return encode
+
+    slow = SimilarIdeas(encoder=True, load=slow_encoder)
+    assert await slow.prepare(demo.reading, round_id, wait=0.05) is False
+    async with demo.reading() as uow:
+        assert await slow.similar(uow, round_id, "laadpalen") == []  # not ready: none offered
+    assert await slow.prepare(demo.reading, round_id, wait=5) is True
+    async with demo.reading() as uow:
+        assert [s.id for s in await slow.similar(uow, round_id, "laadpalen")] == [first]
