@@ -284,6 +284,42 @@ class SimilarityIndex:
             groups.setdefault(int(label), []).append(self.ids[position])
         return sorted(groups.values(), key=lambda group: (-len(group), group[0]))
 
+    def cohesion(self, groups: Sequence[Sequence[IdeaId]]) -> list[list[float]]:
+        """How well each idea fits its group: its mean score with the group's other ideas
+        (polarity rule applied), per group in the group's order; 1.0 for an idea alone.
+
+        A suggested cluster holds ideas that score, on average, at least the strictness's
+        threshold; one that scores much lower with the others was pulled in by a few
+        neighbours (a shared place name, say) and is worth a second look. Costs the square of
+        each group's size, not of the index's.
+        """
+        signs = self._sign_matrices() if any(len(g) > 1 for g in groups) else ()
+        return [self._fit(list(group), signs) for group in groups]
+
+    def _fit(self, group: list[IdeaId], signs: tuple[sparse.csr_matrix, ...]) -> list[float]:
+        positions = [self._position[idea_id] for idea_id in group]
+        g = len(positions)
+        if g < 2:
+            return [1.0] * g
+        words, chars = self._words.matrix()[positions], self._chars.matrix()[positions]
+        score = WORD_SHARE * (words @ words.T).toarray()
+        score += (1 - WORD_SHARE) * (chars @ chars.T).toarray()
+        if self.encoder is not None:
+            vectors = self._vectors[positions]
+            cosine = vectors @ vectors.T
+            meaning = np.clip((cosine - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR), 0.0, 1.0)
+            score = LEXICAL_SHARE * score + (1 - LEXICAL_SHARE) * meaning
+        plus, minus, plus_heads, minus_heads = (m[positions] for m in signs)
+        clash = (
+            plus @ minus_heads.T
+            + plus_heads @ minus.T
+            + minus @ plus_heads.T
+            + minus_heads @ plus.T
+        ).toarray() > 0
+        score = np.where(clash, np.clip(score, 0.0, 1.0) * OPPOSITE_FACTOR, np.clip(score, 0, 1))
+        np.fill_diagonal(score, 0.0)
+        return [float(v) for v in score.sum(axis=1) / (g - 1)]
+
     def _distances(self, block: int = 512) -> np.ndarray:
         """1 - score for every pair, condensed (scipy's order), with the polarity rule applied."""
         n = len(self.ids)

@@ -57,8 +57,16 @@ class SimilarIdea:
 
 @dataclass(frozen=True)
 class Cluster:
-    ideas: list[int]  # offerable idea ids (survivors), the first the most central
+    ideas: list[int]  # offerable idea ids (survivors), the most central first
     label: str  # a short name: the wording of the cluster's first idea
+    # how well each idea fits the group (its mean score with the others; below ``threshold``
+    # it was pulled in by a few neighbours): by idea, where known
+    fit: dict[int, float] = field(default_factory=dict)
+    threshold: float = 0.0
+
+    def loose(self, idea_id: int) -> bool:
+        """Whether the idea fits the group less than the group needs on average."""
+        return len(self.ideas) > 2 and self.fit.get(idea_id, 1.0) < self.threshold
 
 
 @dataclass
@@ -72,6 +80,7 @@ class _Round:
     # index, so a merge, rejection or approval of an indexed idea only maps them again
     groups: dict[float, list[list[int]]] = field(default_factory=dict)
     attached: int = 0  # ideas added to those groups one by one since they were clustered
+    fits: dict[float, dict[int, float]] = field(default_factory=dict)  # per strictness, by idea
 
     def offered_texts(self) -> dict[int, str]:
         return {idea.offered_id: idea.offered_text for idea in self.pool.values()}
@@ -162,8 +171,10 @@ class SimilarIdeas:
             return cached
         groups = entry.groups.get(strictness)
         if groups is None:
-            groups = await asyncio.to_thread(entry.index.clusters, strictness)
-            entry.groups[strictness] = groups
+            made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
+            entry.groups[strictness], entry.fits[strictness] = made, fits
+            groups = made
+        fit = entry.fits.get(strictness, {})
         found: list[Cluster] = []
         placed: set[int] = set()
         texts = entry.offered_texts()
@@ -175,7 +186,9 @@ class SimilarIdeas:
                     placed.add(idea.offered_id)
                     ids.append(idea.offered_id)
             if ids:
-                found.append(Cluster(ids, texts[ids[0]]))
+                fits = {i: fit[i] for i in reversed(group) if i in fit}  # the first one wins
+                shown = {entry.pool[i].offered_id: f for i, f in fits.items() if i in entry.pool}
+                found.append(Cluster(ids, texts[ids[0]], shown, threshold_for(strictness)))
         entry.clusters[strictness] = found
         return found
 
@@ -262,7 +275,8 @@ class SimilarIdeas:
         elif new:
             groups, attached = {}, 0  # many new ideas since the last clustering: cluster again
         pool_now = {**(kept or {}), **{idea.id: idea for idea in pool}}
-        return _Round(key, entry.index, entry.texts, pool_now, {}, groups, attached)
+        fits = entry.fits if groups else {}  # the ideas added one by one have none
+        return _Round(key, entry.index, entry.texts, pool_now, {}, groups, attached, fits)
 
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:
@@ -297,6 +311,20 @@ def _attach(
                 grown.append([idea_id])
         attached[strictness] = grown
     return attached
+
+
+def _clustered(
+    index: SimilarityIndex, strictness: float
+) -> tuple[list[list[int]], dict[int, float]]:
+    """The index's groups at ``strictness``, each ordered by how well its ideas fit it (the most
+    central first), and each idea's fit."""
+    groups = index.clusters(strictness)
+    fits: dict[int, float] = {}
+    ordered = []
+    for group, fit in zip(groups, index.cohesion(groups), strict=True):
+        fits.update(zip(group, fit, strict=True))
+        ordered.append(sorted(group, key=lambda i: (-fits[i], i)))
+    return ordered, fits
 
 
 def _bundled() -> Encoder | None:

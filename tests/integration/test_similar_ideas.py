@@ -159,3 +159,23 @@ async def test_a_chat_step_does_not_wait_for_a_large_rounds_first_index(demo):
     assert await slow.prepare(demo.reading, round_id, wait=5) is True
     async with demo.reading() as uow:
         assert [s.id for s in await slow.similar(uow, round_id, "laadpalen")] == [first]
+
+
+async def test_a_group_lists_its_most_central_idea_first_and_marks_one_pulled_in(demo, similar):
+    project_id, round_id, _ = await ideas_round(demo)
+    texts = [
+        "Meer prullenbakken in het centrum",
+        "Extra afvalbakken in het centrum",
+        "Meer afvalbakken in het centrum, het ligt vol",
+        "Prullenbakken in het centrum graag",
+    ]
+    ids = [await submit(demo, project_id, round_id, f"r{n}", t) for n, t in enumerate(texts)]
+    async with demo.reading() as uow:
+        clusters = await similar.clusters(uow, round_id, 0.3)
+    group = next(cl for cl in clusters if ids[0] in cl.ideas)
+    assert set(group.fit) == set(group.ideas)
+    assert group.fit[group.ideas[0]] == max(group.fit.values())  # most central first
+    assert group.label == texts[ids.index(group.ideas[0])]
+    assert group.threshold > 0
+    loose = [i for i in group.ideas if group.loose(i)]
+    assert all(group.fit[i] < group.threshold for i in loose)

@@ -289,3 +289,26 @@ def test_clusters_find_opposites_as_the_pairwise_rule_does():
     ).toarray() > 0
     pairwise = np.array([[opposite(a, b) for b in index.analysed] for a in index.analysed])
     assert (clash == pairwise).all() and pairwise.any()
+
+
+def test_cohesion_tells_the_odd_idea_out_of_a_group():
+    index = SimilarityIndex()
+    ideas = [
+        (1, "Meer prullenbakken in het centrum"),
+        (2, "Extra afvalbakken in het centrum"),
+        (3, "Meer vuilnisbakken in het centrum, alles ligt vol afval"),
+        (4, "Auto's weer toelaten in het centrum"),
+    ]
+    index.add_many(ideas)
+    fits = index.cohesion([[1, 2, 3, 4], [4]])
+    assert fits[1] == [1.0]  # alone
+    assert min(fits[0]) == fits[0][3]  # the cars fit the bins group least
+    assert all(0.0 <= f <= 1.0 for f in fits[0])
+
+
+def test_an_opposite_idea_fits_a_group_badly():
+    index = SimilarityIndex()
+    index.add_many([(1, "Meer bomen in de straat"), (2, "Meer bomen planten in de straat"),
+                    (3, "Minder bomen in de straat")])  # fmt: skip
+    fits = index.cohesion([[1, 2, 3]])[0]
+    assert fits[2] < fits[0] and fits[2] < fits[1]

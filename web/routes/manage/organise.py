@@ -84,6 +84,7 @@ async def organise(
     chosen_page = int(number) if number.isdigit() and len(number) < 6 else 1
     expand = params.get("groep", "")[:20]
     groups = None if clusters is None else [cl.ideas for cl in clusters]
+    loose = {i for cl in clusters or [] for i in cl.ideas if cl.loose(i)}
     view = organise_page(board, groups, filters, strict, chosen_page, expand)
     return page(
         request,
@@ -92,6 +93,7 @@ async def organise(
         "manage/organise.html",
         **_context(project, rnd, board),
         view=view,
+        loose=loose,
         query=back_query(params),
         paging=back_query(params, page=False),
         done=_done(params),
