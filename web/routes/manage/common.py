@@ -15,8 +15,16 @@ from web.rendering import render
 router = APIRouter(prefix="/manage", dependencies=[Depends(verify_csrf)])
 
 
-def page(request: Request, session: Session, lang: str, template: str, **context: Any) -> Any:
-    return render(request, template, {"session": session, **context}, lang)
+def page(
+    request: Request,
+    session: Session,
+    lang: str,
+    template: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Any:
+    return render(request, template, {"session": session, **context}, lang, status_code)
 
 
 def form_dict(form: FormData) -> dict[str, str]:

@@ -52,7 +52,7 @@ async def audit_log(
     async with services.reading() as uow:
         found = await views.audit_page(uow, min(number, 10**6), project, action)
     filters = {"project": project or "", "action": action or ""}
-    context = {"log": found, "filters": filters, "actions": ACTIONS}
+    context: dict[str, Any] = {"log": found, "filters": filters, "actions": ACTIONS}
     return page(request, session, lang, "manage/audit.html", **context)
 
 
@@ -101,7 +101,7 @@ def _privacy_form(
     values: dict[str, Any],
     errors: dict[str, list[str]],
 ) -> Response:
-    context = {"org": org, "values": values, "errors": errors}
+    context: dict[str, Any] = {"org": org, "values": values, "errors": errors}
     context["saved"] = request.query_params.get("saved") == "1"
     return page(request, session, lang, "manage/privacy_form.html", **context)
 

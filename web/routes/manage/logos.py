@@ -61,8 +61,14 @@ async def save_logo(
     except InvalidInput as error:
         message = gettext_for(lang).gettext(MESSAGES.get(error.detail, MESSAGES["logo_empty"]))
         response = page(
-            request, session, lang, "manage/logo_form.html", saved=False, error=message, **context
+            request,
+            session,
+            lang,
+            "manage/logo_form.html",
+            status_code=400,
+            saved=False,
+            error=message,
+            **context,
         )
-        response.status_code = 400
         return response
     return RedirectResponse(f"/manage/organisations/{org.slug}/logo?saved=1", 303)

@@ -42,7 +42,9 @@ from web.routes.manage.organise_forms import (
 )
 
 
-async def _ideas_round(services: Services, session: Session, code: str, key: str, change: bool):
+async def _ideas_round(
+    services: Services, session: Session, code: str, key: str, change: bool
+) -> tuple[Project, Round]:
     project = await project_for(services, session, code, change=change)
     rnd = await round_for(services, project, key)
     if rnd.kind != RoundKind.IDEAS:

@@ -68,9 +68,10 @@ async def _page(
         "file_error": file_error,
         "saved": request.query_params.get("saved") == "1",
     }
-    response = page(request, session, lang, "manage/population.html", **context)
-    if errors or file_error:
-        response.status_code = 400
+    status = 400 if errors or file_error else 200
+    response = page(
+        request, session, lang, "manage/population.html", status_code=status, **context
+    )
     return response
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -30,7 +32,7 @@ async def dashboard(
     project = await project_for(services, session, code)
     board = await _dashboard(services, project)
     links = join_links(request, services, project.code)
-    context = {"project": project, "board": board, "links": links}
+    context: dict[str, Any] = {"project": project, "board": board, "links": links}
     return page(request, session, lang, "manage/dashboard.html", **context)
 
 

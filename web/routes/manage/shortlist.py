@@ -81,8 +81,9 @@ async def _shortlist_page(
         **extra,
     }
     status = 400 if not understood else 200
-    response: Response = page(request, session, lang, "manage/shortlist.html", **context)
-    response.status_code = status
+    response: Response = page(
+        request, session, lang, "manage/shortlist.html", status_code=status, **context
+    )
     return response
 
 
@@ -173,6 +174,7 @@ async def _import_page(
         session,
         lang,
         "manage/import_ideas.html",
+        status_code=status,
         project=project,
         rnd=rnd,
         drawing=drawing,
@@ -180,7 +182,6 @@ async def _import_page(
         max_mb=MAX_BYTES // (1024 * 1024),
         **context,
     )
-    response.status_code = status
     return response
 
 
