@@ -27,6 +27,7 @@ from web.rendering import Pages, render
 from web.routes import (
     api,
     auth,
+    carry,
     chat,
     health,
     manage,
@@ -102,6 +103,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(chat.router)
+    app.include_router(carry.router)
     app.include_router(qr.router)
     app.include_router(webhooks.router)
     app.include_router(auth.router)
