@@ -120,6 +120,8 @@ class Context:
     candidates: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     item_texts: dict[int, str] = field(default_factory=dict)
     open_projects: tuple[tuple[str, str], ...] = ()
+    # when no project is open: the (code, title, time) of the first round scheduled to open
+    next_opening: tuple[str, str, datetime] | None = None
     my_data: MyData | None = None
     others: OthersView | None = None  # only when the resident asked how others think
     # Ideas like the one being written (at most three, best first), or the one chosen to

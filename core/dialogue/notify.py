@@ -84,6 +84,28 @@ def nothing_left(turn: Turn) -> None:
     turn.say("\n\n".join(lines), options, columns=1)
 
 
+def no_project_open(turn: Turn) -> None:
+    """No project takes part now: say so, and when and where the next round opens."""
+    upcoming = turn.ctx.next_opening
+    if upcoming is None:
+        turn.say(
+            turn._(
+                "Welcome to inspraak! There is no open project right now. Please try again later."
+            )
+        )
+        return
+    code, title, when = upcoming
+    turn.say(
+        turn._(
+            "Welcome to inspraak! There is no open project right now. The next round opens "
+            "on {when}, in \u201c{title}\u201d (code {code}).",
+            when=moment(turn, when),
+            title=title,
+            code=code,
+        )
+    )
+
+
 def _ways(turn: Turn) -> list[Option]:
     labels = {
         way: turn._("Continue on {channel}", channel=name) for way, name in CHANNEL_NAMES.items()

@@ -65,17 +65,21 @@ async def load_context(
     if cached is not None and not _joinable(cached, scope):
         cached = None
     open_projects: tuple[tuple[str, str], ...] = ()
+    next_opening = None
     if cached is None or state.step in (StepName.IDLE, StepName.CHOOSE_PROJECT):
         listed = await views.open_projects(uow, now)  # the steps that list them
         open_projects = tuple(
             (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
         )
+        if not open_projects:
+            next_opening = await views.next_opening(uow, now, scope.allows_bot)
     base = Context(
         now=now,
         pseudonym=pseudonym,
         channel=channel,
         address=address,
         open_projects=open_projects,
+        next_opening=next_opening,
         my_data=await load_my_data(uow, pseudonym) if intent == IntentName.MYDATA else None,
         bot_id=bot_id,
     )

@@ -208,3 +208,33 @@ async def test_no_carry_over_before_consent(container: Container):
     web = ChatResident(container.conversations, "w9", channel="web")
     await web.start("TEST")
     assert await container.bus.handle(c.IssueCarryOver(web.pseudonym, "TEST", "telegram")) is None
+
+
+async def test_with_no_project_open_the_next_round_is_named(container: Container):
+    await make_project(container, LATER_ONLY)
+    visitor = ChatResident(container.conversations, "w10", channel="web")
+    await visitor.start()
+    assert (
+        "Er is nu geen open project. De volgende ronde opent op zondag 13 december 2026 om "
+        "10:00, in \u201cTestproject\u201d (code TEST)." in visitor.texts()
+    )
+
+
+async def test_retention_ends_the_e_mail_and_expired_links_are_pruned(
+    mailing: Container, clock: TestClock
+):
+    await make_project(mailing, ROUNDS)
+    web = ChatResident(mailing.conversations, "w11", channel="web")
+    await _finish(web)
+    await web.press("Stuur me een e-mail")
+    await web.say("kim@example.nl")
+    await mailing.bus.handle(c.IssueCarryOver(web.pseudonym, "TEST", "telegram"))
+    clock.advance(minutes=31)
+    await mailing.bus.handle(c.PruneExpired())
+    async with mailing.uow() as uow:
+        assert (await uow.conn.execute(sa.select(t.carry_overs))).all() == []
+    await mailing.bus.handle(c.UpdateProject("TEST", {"status": "closed", "retention_days": 30}))
+    clock.advance(days=31)
+    await mailing.bus.handle(c.ApplyRetention())
+    async with mailing.uow() as uow:
+        assert await uow.contacts.address_of(web.pseudonym) is None
