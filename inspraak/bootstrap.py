@@ -182,7 +182,7 @@ def _add_channels(container: Container) -> None:
         from bots.email.channel import EmailChannel
 
         container.channels["email"] = EmailChannel(
-            mailer, settings.base_url(), rate=settings.email_rate
+            mailer, settings.base_url(), container.secret_key, rate=settings.email_rate
         )
     for name, channel in container.channels.items():
         if channel.sender is not None:

@@ -30,6 +30,7 @@ from web.routes import (
     carry,
     chat,
     health,
+    mail_stop,
     manage,
     privacy,
     public,
@@ -104,6 +105,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(chat.router)
     app.include_router(carry.router)
+    app.include_router(mail_stop.router)
     app.include_router(qr.router)
     app.include_router(webhooks.router)
     app.include_router(auth.router)

@@ -14,6 +14,7 @@ from core.dialogue import buttons as b
 from core.i18n import gettext_for
 from core.mail import Mail, Mailer, MailError
 from core.outbox.ports import OutboundMessage, SendOutcome, SendStatus
+from core.services.notify import stop_link
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,10 @@ class EmailChannel:
     channel = CHANNEL
     webhook = None
 
-    def __init__(self, mailer: Mailer, base_url: str, rate: float = 5.0) -> None:
+    def __init__(self, mailer: Mailer, base_url: str, secret_key: str, rate: float = 5.0) -> None:
         self.mailer = mailer
         self.base_url = base_url.rstrip("/")
+        self.secret_key = secret_key  # signs the stop link in every mail
         self.rate = rate
 
     @property
@@ -64,14 +66,18 @@ class EmailChannel:
                 if link:
                     chat = chat or link
                     paragraphs.append(f"{option.label}: {link}")
+        stop = stop_link(self.base_url, self.secret_key, address)
         footer = _(
-            "You get this e-mail because you asked for it in the web chat. "
-            "To get no more e-mails, send STOP there; FORGET erases everything about you."
-        )
+            "You get this e-mail because you asked for it in the web chat. No more e-mails: {link}"
+        ).format(link=stop)
         paragraphs.append("-- \n" + footer)
         first = message.replies[0].text.split("\n", 1)[0] if message.replies else ""
         subject = first.strip().rstrip(".")[:150] or _("A new round has opened")
-        return Mail(to=address, subject=subject, text="\n\n".join(paragraphs))
+        headers = (  # a mail program's own "unsubscribe" button, one click (RFC 8058)
+            ("List-Unsubscribe", f"<{stop}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        )
+        return Mail(address, subject, "\n\n".join(paragraphs), headers=headers)
 
     def _link(self, data: str) -> str | None:
         """The web chat's address for a button of a pushed message (a round's prompt)."""

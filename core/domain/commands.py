@@ -58,6 +58,13 @@ class SetNotifyEmail(Command):
 
 
 @dataclass(frozen=True)
+class StopNotifyEmail(Command):
+    """Send no more e-mail to this address (the link in every such e-mail)."""
+
+    address: str
+
+
+@dataclass(frozen=True)
 class IssueCarryOver(Command):
     """Make a single-use link token that carries a web-chat resident to ``channel``."""
 

@@ -8,6 +8,10 @@ FORGET erases it with the rest of their contact, and retention erases it with th
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from urllib.parse import urlencode
+
 from core.domain import commands as c
 from core.domain.errors import NotConsented
 from core.domain.model import ResidentStatus
@@ -25,4 +29,24 @@ async def set_notify_email(cmd: c.SetNotifyEmail, uow: UnitOfWork) -> None:
     await uow.residents.save_contact(cmd.pseudonym, EMAIL, cmd.address, uow.clock())
 
 
-NOTIFY_HANDLERS: dict[type[c.Command], Handler] = {c.SetNotifyEmail: set_notify_email}
+async def stop_notify_email(cmd: c.StopNotifyEmail, uow: UnitOfWork) -> int:
+    """Forget the address as a contact (whoever gave it): no more e-mail goes to it."""
+    return await uow.contacts.drop_address(EMAIL, cmd.address)
+
+
+def stop_signature(secret_key: str, address: str) -> str:
+    """What proves a stop link was made by us for this address (no login needed)."""
+    message = f"mail-stop:{address.strip().lower()}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def stop_link(base_url: str, secret_key: str, address: str) -> str:
+    """The link in every notification e-mail that stops them (``/mail/stop``)."""
+    query = urlencode({"address": address, "sig": stop_signature(secret_key, address)})
+    return f"{base_url.rstrip('/')}/mail/stop?{query}"
+
+
+NOTIFY_HANDLERS: dict[type[c.Command], Handler] = {
+    c.SetNotifyEmail: set_notify_email,
+    c.StopNotifyEmail: stop_notify_email,
+}

@@ -58,3 +58,13 @@ class ContactRepository(Repository):
             )
         ).first()
         return (str(row[0]), str(row[1])) if row is not None else None
+
+    async def drop_address(self, channel: str, address: str) -> int:
+        """Forget every contact with this address on this channel; return how many."""
+        result = await self.conn.execute(
+            t.contacts.delete().where(
+                t.contacts.c.channel == channel,
+                sa.func.lower(t.contacts.c.address) == address.lower(),
+            )
+        )
+        return int(result.rowcount or 0)

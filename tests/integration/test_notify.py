@@ -133,7 +133,8 @@ async def test_an_e_mail_opt_in_is_kept_shown_mailed_when_the_round_opens_and_fo
     assert mail.recipients == ["Anna.de.Vries@example.nl"]
     assert "Testproject" in mail.message["Subject"]
     assert "Wat vind je van het plan?" in mail.text
-    assert "/chat/TEST" in mail.text and "STOP" in mail.text
+    assert "/chat/TEST" in mail.text and "/mail/stop?address=" in mail.text
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     await web.send(Incoming.command("forget"))
     await web.press("Ja, wis alles")
