@@ -138,6 +138,7 @@ def choose(turn: Turn, message: Message) -> None:
         ask_email(turn)
         return
     name = CHANNEL_NAMES.get(action.way, action.way)
+    others = [o for o in _ways(turn) if o.data != b.encode(action)]  # still free to choose
     turn.say(
         turn._(
             "Open this link to continue on {channel}: {link}\n\n"
@@ -145,7 +146,9 @@ def choose(turn: Turn, message: Message) -> None:
             "From then on we send you a message there when a new round opens.",
             channel=name,
             link=links[action.way],
-        )
+        ),
+        others,
+        columns=1,
     )
 
 

@@ -239,3 +239,17 @@ async def test_retention_ends_the_e_mail_and_expired_links_are_pruned(
     await mailing.bus.handle(c.ApplyRetention())
     async with mailing.uow() as uow:
         assert await uow.contacts.address_of(web.pseudonym) is None
+
+
+async def test_after_a_continue_link_the_other_ways_stay_on_offer(container: Container):
+    await make_project(container, ROUNDS)
+    ways = (("telegram", "/chat/TEST/continue/telegram"), ("email", ""))
+    container.conversations.notify_ways = lambda code: ways
+    web = ChatResident(container.conversations, "w12", channel="web")
+    await _finish(web)
+    assert [o.label for o in web.question.options] == ["Verder op Telegram", "Stuur me een e-mail"]
+    await web.press("Verder op Telegram")
+    assert "Open deze link om verder te gaan op Telegram: /chat/TEST/continue/telegram" in (
+        web.texts()
+    )
+    assert [o.label for o in web.question.options] == ["Stuur me een e-mail"]
