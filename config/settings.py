@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     whatsapp_number: str = ""
     whatsapp_rate: float = 80.0  # messages per second per number (Cloud API default throughput)
 
+    # --- e-mail (SMTP): off while smtp_host is empty ---
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""  # the From: address, e.g. "Gemeente Voorbeeld <inspraak@voorbeeld.nl>"
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout: float = 30.0  # seconds per connection and command
+    smtp_ca_file: str = ""  # a CA bundle to trust instead of the system's
+    email_rate: float = 5.0  # e-mails per second at most (a relay's sending limit)
+
     # --- outbox / scheduling ---
     outbox_window: int = 100  # claimed-but-unrecorded messages at most: the duplicate bound
     outbox_lease: float = 120.0  # seconds before another sender may retake a 'sending' row
@@ -87,6 +98,8 @@ class Settings(BaseSettings):
             ]
             if missing:
                 raise ValueError(f"WhatsApp is enabled but {', '.join(missing)} is not set")
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise ValueError("INSPRAAK_SMTP_FROM must be set (an e-mail address) with a host")
         return self
 
     def base_url(self) -> str:

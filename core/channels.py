@@ -32,8 +32,11 @@ class Channel(Protocol):
         """What ``/webhook/<name>`` hands a request to; None without webhooks."""
         ...
 
-    def join_link(self, code: str) -> str | None:
-        """A link that opens a chat about project ``code``; None when there is none."""
+    def join_link(self, code: str, payload: str | None = None) -> str | None:
+        """A link that opens a chat about project ``code``; None when there is none.
+
+        ``payload``: what the link starts the chat with instead of the code (a carry-over
+        token, see core/services/carry_over.py), through the project's own bot."""
         ...
 
     async def close(self) -> None:

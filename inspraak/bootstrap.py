@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from config.settings import Settings
 from core.channels import Channel, WebhookHandler
 from core.domain import commands as c
+from core.mail import Mailer, SmtpConfig, SmtpMailer
 from core.outbox.ports import ChannelSender
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
@@ -89,7 +90,23 @@ class Container:
             reading=self.reading,
             public_url=self.settings.public_url,
             similar=self.similar_ideas,
+            notify_ways=self.notify_ways,
         )
+
+    def notify_ways(self, code: str) -> tuple[tuple[str, str], ...]:
+        """What a web-chat resident of project ``code`` may choose to hear of new rounds by:
+        Telegram or WhatsApp when the project can be joined there (a link on our site that
+        makes the carry-over link; a path on the web chat's own site without a public URL),
+        e-mail when mail is configured."""
+        base = self.settings.public_url.rstrip("/")
+        ways: list[tuple[str, str]] = []
+        for name in ("telegram", "whatsapp"):
+            channel = self.channels.get(name)
+            if channel is not None and channel.join_link(code):
+                ways.append((name, f"{base}/chat/{code}/continue/{name}"))
+        if "email" in self.channels:
+            ways.append(("email", ""))
+        return tuple(ways)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database, self.clock)
@@ -160,9 +177,37 @@ def _add_channels(container: Container) -> None:
     container.channels["telegram"] = TelegramChannel.from_settings(
         settings, conversations, container.secret_key
     )
+    mailer = build_mailer(settings)
+    if mailer is not None:
+        from bots.email.channel import EmailChannel
+
+        container.channels["email"] = EmailChannel(
+            mailer, settings.base_url(), container.secret_key, rate=settings.email_rate
+        )
     for name, channel in container.channels.items():
         if channel.sender is not None:
             container.senders[name] = channel.sender
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    """The SMTP settings as the mail seam takes them (mail is off without a host)."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=password,
+        sender=settings.smtp_from,
+        security=settings.smtp_security,
+        timeout=settings.smtp_timeout,
+        ca_file=settings.smtp_ca_file,
+    )
+
+
+def build_mailer(settings: Settings) -> Mailer | None:
+    """The SMTP mailer, or None when mail is off (no ``INSPRAAK_SMTP_HOST``)."""
+    config = smtp_config(settings)
+    return SmtpMailer(config) if config.enabled else None
 
 
 def webhook_handlers(container: Container) -> dict[str, WebhookHandler]:

@@ -325,7 +325,11 @@ def build_sender(
     """The outbox sender with the rates and limits from the settings."""
     settings = container.settings
     options: dict[str, Any] = {
-        "rates": {"telegram": settings.telegram_rate, "whatsapp": settings.whatsapp_rate},
+        "rates": {
+            "telegram": settings.telegram_rate,
+            "whatsapp": settings.whatsapp_rate,
+            "email": settings.email_rate,
+        },
         "default_rate": settings.telegram_rate,
         "window": settings.outbox_window,
         "lease": settings.outbox_lease,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from core.storage.db import create_all, create_engine
 from core.storage.tables import metadata
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty
 from tests.factories import TestClock
+from tests.smtp import Inbox, running_inbox
 
 POSTGRES_URL = os.environ.get("INSPRAAK_TEST_POSTGRES_URL")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -80,3 +81,9 @@ async def container(settings: Settings, clock: TestClock) -> AsyncIterator[Conta
 async def demo(container: Container) -> Container:
     assert await load_demo_if_empty(container) == "DEMO"
     return container
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[Inbox]:
+    """A local SMTP server on 127.0.0.1 (aiosmtpd) and what it received."""
+    yield from running_inbox()

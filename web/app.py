@@ -27,8 +27,10 @@ from web.rendering import Pages, render
 from web.routes import (
     api,
     auth,
+    carry,
     chat,
     health,
+    mail_stop,
     manage,
     privacy,
     public,
@@ -102,6 +104,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(chat.router)
+    app.include_router(carry.router)
+    app.include_router(mail_stop.router)
     app.include_router(qr.router)
     app.include_router(webhooks.router)
     app.include_router(auth.router)

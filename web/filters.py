@@ -32,7 +32,10 @@ def percent(value: float | None, language: str = "nl") -> str:
     return format_share(value, language)
 
 
-_PRIVACY_PATH = r"/privacy/[a-z0-9][a-z0-9-]*"
+# our privacy statement, and the web chat's "continue on Telegram / WhatsApp" links
+_PRIVACY_PATH = (
+    r"(?:/privacy/[a-z0-9][a-z0-9-]*|/chat/[A-Z0-9_-]{2,40}/continue/(?:telegram|whatsapp))"
+)
 
 
 def privacy_links(text: str, public_url: str = "") -> Markup:

@@ -352,13 +352,14 @@ class TelegramChannel:
             except Exception:
                 log.exception("could not refresh the join links")
 
-    def join_link(self, code: str) -> str | None:
-        """``https://t.me/<bot>?start=CODE`` through the project's bot, when it runs."""
+    def join_link(self, code: str, payload: str | None = None) -> str | None:
+        """``https://t.me/<bot>?start=CODE`` (or ``?start=PAYLOAD``) through the project's
+        bot, when it runs."""
         bound = self._project_bots.get(code)
         entry = self.registry.by_db_id(bound) if bound is not None else self.registry.default
         if entry is None or not entry.username:
             return None
-        return f"https://t.me/{entry.username}?start={code}"
+        return f"https://t.me/{entry.username}?start={payload or code}"
 
 
 def webhook_reply_body(bot: Bot, method: TelegramMethod[Any]) -> bytes:

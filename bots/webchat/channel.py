@@ -32,7 +32,7 @@ class WebChat:
     sender = None  # the web chat cannot push: a resident reads it when they open the page
     webhook = None
 
-    def join_link(self, code: str) -> str | None:
+    def join_link(self, code: str, payload: str | None = None) -> str | None:
         return None  # the web offers its own chat link
 
     async def close(self) -> None:

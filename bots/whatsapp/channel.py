@@ -65,11 +65,12 @@ class WhatsAppChannel:
         )
 
     # -- joining ----------------------------------------------------------------------------
-    def join_link(self, code: str) -> str | None:
-        """``https://wa.me/<number>?text=START%20CODE``: opens a chat with the text typed in."""
+    def join_link(self, code: str, payload: str | None = None) -> str | None:
+        """``https://wa.me/<number>?text=START%20CODE``: opens a chat with the text typed in
+        (``START PAYLOAD`` with a payload)."""
         if not self.number:
             return None
-        return f"https://wa.me/{self.number}?text={quote(f'START {code}', safe='')}"
+        return f"https://wa.me/{self.number}?text={quote(f'START {payload or code}', safe='')}"
 
     # -- pushing (core.outbox.ports.ChannelSender) ------------------------------------------------
     @property

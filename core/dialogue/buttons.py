@@ -18,6 +18,7 @@ The data formats (stable: options offered before a release still come back after
     idea:ROUND:send|edit|more|done|new          sup:ROUND:IDEA
     rt:ROUND:ITEM:CRITERION:SCORE|s                     st:ROUND:ITEM:a|d|p|s
     fb:ROUND:SCORE|skip        others:ROUND             forget:yes|no      lang:CODE
+    notify:telegram|whatsapp|email|no          how a web-chat resident wants to hear of rounds
 """
 
 from __future__ import annotations
@@ -179,9 +180,23 @@ class Language:
         return f"lang:{self.code}"
 
 
+NotifyWay = Literal["telegram", "whatsapp", "email", "no"]
+NOTIFY_WAYS: tuple[NotifyWay, ...] = ("telegram", "whatsapp", "email", "no")
+
+
+@dataclass(frozen=True)
+class Notify:
+    """How a web-chat resident wants to hear of a new round ("no": not at all)."""
+
+    way: NotifyWay
+
+    def data(self) -> str:
+        return f"notify:{self.way}"
+
+
 Action = (
     Join | Start | Go | Stop | Consent | SkipPostcode | Age | Idea | Support | Rate | Vote
-    | Feedback | Others | Forget | Language
+    | Feedback | Others | Forget | Language | Notify
 )  # fmt: skip
 # the answers that belong to a round's question
 RoundAction = Idea | Support | Rate | Vote | Feedback
@@ -317,6 +332,11 @@ def _language(parts: list[str]) -> Action | None:
     return Language(parts[0]) if len(parts) == 1 and parts[0] else None
 
 
+def _notify(parts: list[str]) -> Action | None:
+    way = next((w for w in NOTIFY_WAYS if [w] == parts), None)
+    return Notify(way) if way else None
+
+
 _PARSERS = {
     "join": _join,
     "start": _start,
@@ -333,6 +353,7 @@ _PARSERS = {
     "others": _others,
     "forget": _forget,
     "lang": _language,
+    "notify": _notify,
 }
 
 

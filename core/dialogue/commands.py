@@ -99,7 +99,9 @@ def my_data(turn: Turn, message: Message) -> None:
     lines.append(_("Votes on statements: {count}", count=data.votes))
     lines.append(_("Feedback ({count}):", count=len(data.feedback)))
     lines += [f"\u2022 {short(text, 120)}" for text in data.feedback]
-    if data.has_contact:
+    if data.email:
+        lines.append(_("E-mail to tell you of a new round: {address}", address=data.email))
+    elif data.has_contact:
         lines.append(_("To send you messages we also keep your chat address on this channel."))
     lines.append(_("Send FORGET to erase all of this."))
     turn.say("\n".join(lines))

@@ -50,6 +50,7 @@ class RoundView:
     total: int = 0  # items or statements in the round
     has_feedback: bool = False
     results_shown: bool = False  # published, or shown live: residents may see how others think
+    opens_at: datetime | None = None  # when a scheduled round that is not open yet opens
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class MyData:
     votes: int = 0
     feedback: tuple[str, ...] = ()
     has_contact: bool = False
+    email: str | None = None  # the address given to hear of a new round (web chat)
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,21 @@ class Context:
     candidates: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     item_texts: dict[int, str] = field(default_factory=dict)
     open_projects: tuple[tuple[str, str], ...] = ()
+    # when no project is open: the (code, title, time) of the first round scheduled to open
+    next_opening: tuple[str, str, datetime] | None = None
     my_data: MyData | None = None
     others: OthersView | None = None  # only when the resident asked how others think
     # Ideas like the one being written (at most three, best first), or the one chosen to
     # support; only in the steps of an ideas round that need them.
     similar: tuple[SimilarView, ...] = ()
     bot_id: int | None = None  # the channel's bot the resident talks to (Telegram)
+    # How the resident will be told of a new round: the channel of their contact when a
+    # message can reach them there ("telegram", "whatsapp", "email"); None when nothing can.
+    reach: str | None = None
+    # Where a web-chat resident may ask to be told instead: (channel, link) pairs, e.g.
+    # ("telegram", "https://.../chat/DEMO/verder/telegram"), and ("email", "") when e-mail
+    # notifications are on. Empty on channels that push.
+    notify_ways: tuple[tuple[str, str], ...] = ()
 
     def round(self, round_id: int | None) -> RoundView | None:
         return next((r for r in self.rounds if r.id == round_id), None)

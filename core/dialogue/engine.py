@@ -20,7 +20,17 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from core.dialogue import buttons as b
-from core.dialogue import commands, feedback, ideas, items, joining, others, rating, statements
+from core.dialogue import (
+    commands,
+    feedback,
+    ideas,
+    items,
+    joining,
+    notify,
+    others,
+    rating,
+    statements,
+)
 from core.dialogue.context import Context, RoundView
 from core.dialogue.intents import Intent, IntentName, Message, in_state, parse_intent, read
 from core.dialogue.state import State, StepName
@@ -39,7 +49,7 @@ Handler = Callable[[Turn, Message], None]
 _MEMBERS_ONLY = frozenset(
     {StepName.IDEA_TEXT, StepName.IDEA_CONFIRM, StepName.IDEA_SIMILAR, StepName.IDEA_MORE,
      StepName.RATE,
-     StepName.VOTE, StepName.FEEDBACK_SCORE, StepName.FEEDBACK_TEXT}
+     StepName.VOTE, StepName.FEEDBACK_SCORE, StepName.FEEDBACK_TEXT, StepName.NOTIFY_EMAIL}
 )  # fmt: skip
 
 
@@ -95,8 +105,13 @@ class _Navigator:
             joining.ask_postcode(turn)
         elif s.step == StepName.PROFILE_AGE:
             joining.ask_age(turn)
+        elif s.step == StepName.NOTIFY_EMAIL:
+            notify.ask_email(turn)
         else:
             self._reprompt_round(turn)
+
+    def nothing_left(self, turn: Turn) -> None:
+        notify.nothing_left(turn)
 
     def _reprompt_round(self, turn: Turn) -> None:
         s = turn.state
@@ -131,6 +146,9 @@ _NAVIGATOR = _Navigator()
 
 def _done(turn: Turn, message: Message) -> None:
     """Between rounds: any message moves on; a button of an earlier question is stale."""
+    if isinstance(message.action, b.Notify):
+        notify.choose(turn, message)
+        return
     if message.incoming.kind == IncomingKind.CHOICE:
         turn.stale(turn.ctx.round(b.round_of(message.action)))
         return
@@ -165,4 +183,5 @@ FLOW: dict[StepName, Handler] = {
     StepName.DONE: _done,
     StepName.FORGET_CONFIRM: commands.forget_confirm,
     StepName.LANGUAGE: commands.choose_language,
+    StepName.NOTIFY_EMAIL: notify.notify_email,
 }

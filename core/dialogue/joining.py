@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core.dialogue import buttons as b
+from core.dialogue import notify
 from core.dialogue.context import ProjectView
 from core.dialogue.intents import Message
 from core.dialogue.state import StepName
@@ -39,11 +40,7 @@ def start(turn: Turn, code: str = "") -> None:
 def offer_projects(turn: Turn) -> None:
     turn.goto(StepName.CHOOSE_PROJECT)
     if not turn.ctx.open_projects:
-        turn.say(
-            turn._(
-                "Welcome to inspraak! There is no open project right now. Please try again later."
-            )
-        )
+        notify.no_project_open(turn)
         return
     options = [option(title[:60], b.Join(code)) for code, title in turn.ctx.open_projects]
     turn.say(

@@ -26,6 +26,7 @@ class StepName(StrEnum):
     DONE = "done"
     FORGET_CONFIRM = "forget_confirm"
     LANGUAGE = "language"
+    NOTIFY_EMAIL = "notify_email"  # the web chat asked for an e-mail address to notify
 
     @classmethod
     def of(cls, name: str | None) -> StepName | None:

@@ -36,6 +36,8 @@ class Navigator(Protocol):
 
     def reprompt(self, turn: Turn) -> None: ...
 
+    def nothing_left(self, turn: Turn) -> None: ...
+
 
 class Turn:
     """The state being changed in one step, with the replies and commands gathered."""
@@ -100,12 +102,7 @@ class Turn:
             if rnd.is_open and rnd.id not in self.done_rounds and self.start_round(rnd):
                 return
         self.leave_round()
-        self.say(
-            self._(
-                "You have answered everything there is for now. Thank you! "
-                "We will send you a message when a new round opens."
-            )
-        )
+        self.navigator.nothing_left(self)
 
     def start_round(self, rnd: RoundView) -> bool:
         """Enter ``rnd`` and ask its first question; return False when it has nothing left."""

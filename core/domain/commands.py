@@ -50,6 +50,30 @@ class ForgetResident(Command):
 
 
 @dataclass(frozen=True)
+class SetNotifyEmail(Command):
+    """Keep an e-mail address to tell a web-chat resident when a new round opens."""
+
+    pseudonym: str
+    address: str
+
+
+@dataclass(frozen=True)
+class StopNotifyEmail(Command):
+    """Send no more e-mail to this address (the link in every such e-mail)."""
+
+    address: str
+
+
+@dataclass(frozen=True)
+class IssueCarryOver(Command):
+    """Make a single-use link token that carries a web-chat resident to ``channel``."""
+
+    pseudonym: str
+    project_code: str
+    channel: str  # telegram | whatsapp
+
+
+@dataclass(frozen=True)
 class SubmitIdea(Command):
     resident_id: int
     round_id: int

@@ -32,6 +32,8 @@ from core.services.moderation import flags
 from core.storage.uow import UnitOfWork
 
 PUSHLESS_CHANNELS = frozenset({"web"})  # residents there have no address to push to
+# An e-mail contact asked only to hear when a round opens: prompts, no reminders or results.
+PROMPT_ONLY = PUSHLESS_CHANNELS | {"email"}
 TOP_ITEMS = 3
 
 
@@ -85,9 +87,7 @@ class Broadcasts:
         if not rnd.is_open(uow.clock()):
             return 0
         project = await _project(uow, rnd.project_id)
-        recipients = await uow.broadcasts.unfinished(
-            project.id or 0, rnd.id or 0, PUSHLESS_CHANNELS
-        )
+        recipients = await uow.broadcasts.unfinished(project.id or 0, rnd.id or 0, PROMPT_ONLY)
         envelopes = [
             self._envelope(
                 project, rnd, who, f"reminder{cmd.number}", self._reminder(project, rnd, who)
@@ -109,7 +109,7 @@ class Broadcasts:
         result = next((r for r in results.rounds if r.id == rnd.id), None) if results else None
         if result is None:
             return 0
-        recipients = await uow.broadcasts.participants(project.id or 0, rnd, PUSHLESS_CHANNELS)
+        recipients = await uow.broadcasts.participants(project.id or 0, rnd, PROMPT_ONLY)
         own: dict[int, dict[int, float]] = {}
         if rnd.kind == model.RoundKind.RATING:
             result, own = await _shown_scores(uow, project, result, recipients)
@@ -211,6 +211,7 @@ class Broadcasts:
             (Reply(text, (option,), 1),),
             kind="prompt",
             template=self._stand_in(project, rnd, who, "prompt", data),
+            extra={"language": who.language},
         )
 
     def _reminder(

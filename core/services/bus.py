@@ -10,9 +10,11 @@ from core.domain.commands import Command
 from core.domain.events import Event
 from core.services import audit
 from core.services.account_commands import STAGED_HANDLERS
+from core.services.carry_over import CARRY_OVER_HANDLERS
 from core.services.erasure import ERASURE_HANDLERS
 from core.services.handlers import COMMAND_HANDLERS, Handler
 from core.services.moderation import MODERATION_HANDLERS
+from core.services.notify import NOTIFY_HANDLERS
 from core.services.organisations import ORGANISATION_HANDLERS
 from core.services.organise import ORGANISE_HANDLERS
 from core.services.population import POPULATION_HANDLERS
@@ -27,6 +29,8 @@ DEFAULT_HANDLERS: dict[type[Command], Handler] = {
     **ORGANISATION_HANDLERS,
     **ERASURE_HANDLERS,
     **POPULATION_HANDLERS,
+    **NOTIFY_HANDLERS,
+    **CARRY_OVER_HANDLERS,
 }
 
 EventHandler = Callable[[Any], Awaitable[None]]

@@ -22,7 +22,8 @@ from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
 from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
-from core.services.dialogue_context import load_context, load_my_data
+from core.services.carry_over import is_token, redeem
+from core.services.dialogue_context import NotifyWays, load_context, load_my_data
 from core.services.offered_ideas import IDEA_STEPS, SimilarFinder
 from core.storage.uow import UnitOfWork
 from core.views.others import prepare as prepare_others
@@ -67,6 +68,7 @@ class Conversations:
         reading: Callable[[], UnitOfWork] | None = None,
         public_url: str = "",
         similar: SimilarFinder | None = None,
+        notify_ways: NotifyWays | None = None,
     ) -> None:
         self.bus = bus
         self.secret_key = secret_key
@@ -74,6 +76,7 @@ class Conversations:
         self.reading = reading  # read-only units of work for long reads (None: none apart)
         self.public_url = public_url  # INSPRAAK_PUBLIC_URL: links residents are sent
         self.similar = similar  # finds ideas like a typed one (None: none are offered)
+        self.notify_ways = notify_ways  # what a web-chat resident may be told new rounds by
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return make_pseudonym(self.secret_key, channel, user_id)
@@ -117,6 +120,11 @@ class Conversations:
                 claimed = await uow.dialogue.claim_message(channel, key, uow.clock())
                 if not claimed:
                     return Outcome([], duplicate=True)
+            carried: list[Reply] = []
+            if _carries(message):  # a join link from the web chat: the resident comes along
+                arg = message.intent.arg if message.intent else ""
+                carried, incoming = await redeem(uow, arg, pseudonym, channel, address, bot_id)
+                message = read(incoming)
             stored = await uow.dialogue.load(pseudonym, lock=True)
             state = State.from_dict(stored)
             step = _Step(pseudonym, channel, address, bot_id, keep_log)
@@ -135,7 +143,7 @@ class Conversations:
                 uow.catalogue.answered(command.round_id, command.item_id)
         await self.bus.publish(events)
         language = (result.state.language if result.state else state.language) or "nl"
-        return Outcome(result.replies, language=language)
+        return Outcome(carried + result.replies, language=language)
 
     async def _step(
         self,
@@ -173,6 +181,7 @@ class Conversations:
             bot_id=step.bot_id,
             public_url=self.public_url,
             similar=self.similar,
+            notify_ways=self.notify_ways,
         )
         return engine.step(ctx, state, message), ctx
 
@@ -264,6 +273,12 @@ async def _keep_log(
     for reply in result.replies:
         options = [{"label": o.label, "data": o.data} for o in reply.options]
         await uow.dialogue.log(pseudonym, True, reply.text, options, now)
+
+
+def _carries(message: Message) -> bool:
+    """Whether the message starts with a carry-over token (core/services/carry_over.py)."""
+    intent = message.intent
+    return intent is not None and intent.name == IntentName.START and is_token(intent.arg)
 
 
 def _label_of(state: State, data: str) -> str | None:

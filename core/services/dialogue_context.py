@@ -6,6 +6,7 @@ message already read once (:func:`core.dialogue.intents.read`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,6 +26,10 @@ from core.storage.uow import UnitOfWork
 from core.views.others import others_view
 
 Candidates = dict[int, tuple[tuple[int, str], ...]]
+# What a web-chat resident may choose to hear of new rounds by, per project code: (channel,
+# link) pairs (see Context.notify_ways); made by the composition root from what is configured.
+NotifyWays = Callable[[str], tuple[tuple[str, str], ...]]
+PUSHLESS = frozenset({"web"})  # a contact on these channels cannot be sent a message
 
 
 async def load_context(
@@ -39,6 +44,7 @@ async def load_context(
     bot_id: int | None = None,
     public_url: str = "",
     similar: SimilarFinder | None = None,
+    notify_ways: NotifyWays | None = None,
 ) -> Context:
     """Read what the engine needs for this step, in as few round trips as possible.
 
@@ -59,17 +65,21 @@ async def load_context(
     if cached is not None and not _joinable(cached, scope):
         cached = None
     open_projects: tuple[tuple[str, str], ...] = ()
+    next_opening = None
     if cached is None or state.step in (StepName.IDLE, StepName.CHOOSE_PROJECT):
         listed = await views.open_projects(uow, now)  # the steps that list them
         open_projects = tuple(
             (p["code"], p["title"]) for p in listed if scope.allows_bot(p["bot_id"])
         )
+        if not open_projects:
+            next_opening = await views.next_opening(uow, now, scope.allows_bot)
     base = Context(
         now=now,
         pseudonym=pseudonym,
         channel=channel,
         address=address,
         open_projects=open_projects,
+        next_opening=next_opening,
         my_data=await load_my_data(uow, pseudonym) if intent == IntentName.MYDATA else None,
         bot_id=bot_id,
     )
@@ -79,10 +89,23 @@ async def load_context(
     if found.resident is not None:
         offered = await similar_for(uow, similar, found, state, message)
         found = replace(found, similar=offered) if offered else found
+        found = await _reach(uow, found, notify_ways)
     if found.resident is None and found.project is not None:  # joining: consent is asked
         privacy_url = await _privacy_url(uow, cached.project, channel, public_url)
         found = replace(found, project=replace(found.project, privacy_url=privacy_url))
     return found
+
+
+async def _reach(uow: UnitOfWork, ctx: Context, notify_ways: NotifyWays | None) -> Context:
+    """How a taking-part resident hears of a new round, and on the web chat what else may
+    reach them (see core/dialogue/notify.py)."""
+    assert ctx.resident is not None and ctx.project is not None
+    reach = None
+    if ctx.resident.status == model.ResidentStatus.ACTIVE.value:
+        reach = await uow.contacts.channel_of(ctx.pseudonym)
+        reach = reach if reach not in PUSHLESS else None
+    ways = notify_ways(ctx.project.code) if notify_ways and ctx.channel == "web" else ()
+    return replace(ctx, reach=reach, notify_ways=ways if reach is None else ())
 
 
 async def _privacy_url(
@@ -177,9 +200,16 @@ def _round_views(cached: CachedProject, tally: Tally, now: datetime) -> tuple[Ro
                 total=cached.totals.get(rnd.id, 0),
                 has_feedback=rnd.id in tally.feedback,
                 results_shown=rnd.results_shown,
+                opens_at=_opens_at(rnd, now),
             )
         )
     return tuple(views_)
+
+
+def _opens_at(rnd: model.Round, now: datetime) -> datetime | None:
+    """When a round scheduled to open later opens (None when it is not scheduled)."""
+    scheduled = rnd.state == model.RoundState.SCHEDULED and rnd.opens_at is not None
+    return rnd.opens_at if scheduled and rnd.opens_at is not None and rnd.opens_at > now else None
 
 
 async def _candidates(
@@ -289,6 +319,7 @@ async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:
         codes.append(project.code if project else "?")
     written = await uow.conversation.contributions([r.id for r in residents if r.id is not None])
     first = residents[0] if residents else None
+    contact = await uow.contacts.address_of(pseudonym)
     return MyData(
         pseudonym=pseudonym,
         projects=tuple(codes),
@@ -305,5 +336,6 @@ async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:
             f"{score if score is not None else '-'}: {text}".strip()
             for score, text in written.feedback
         ),
-        has_contact=await uow.conversation.has_contact(pseudonym),
+        has_contact=contact is not None,
+        email=contact[1] if contact is not None and contact[0] == "email" else None,
     )

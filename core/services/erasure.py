@@ -183,6 +183,7 @@ async def prune_expired(cmd: c.PruneExpired, uow: UnitOfWork) -> int:
     dropped += await uow.erasure.prune_anonymous(now - r.ANONYMOUS_KEPT)
     dropped += await uow.erasure.prune_login_failures(now - r.LOGIN_FAILURES_KEPT)
     dropped += await uow.erasure.prune_audit_log(now - r.AUDIT_LOG_KEPT)
+    dropped += await uow.carry.prune(now)  # carry-over links past their 30 minutes
     return dropped
 
 

@@ -40,3 +40,31 @@ class ContactRepository(Repository):
             sa.select(t.contacts.c.last_inbound_at).where(t.contacts.c.pseudonym == pseudonym)
         )
         return value
+
+    async def channel_of(self, pseudonym: str) -> str | None:
+        """The channel of the pseudonym's contact (``telegram``, ``email``...), or None."""
+        value: str | None = await self.conn.scalar(
+            sa.select(t.contacts.c.channel).where(t.contacts.c.pseudonym == pseudonym)
+        )
+        return value
+
+    async def address_of(self, pseudonym: str) -> tuple[str, str] | None:
+        """The (channel, address) of the pseudonym's contact, or None."""
+        row = (
+            await self.conn.execute(
+                sa.select(t.contacts.c.channel, t.contacts.c.address).where(
+                    t.contacts.c.pseudonym == pseudonym
+                )
+            )
+        ).first()
+        return (str(row[0]), str(row[1])) if row is not None else None
+
+    async def drop_address(self, channel: str, address: str) -> int:
+        """Forget every contact with this address on this channel; return how many."""
+        result = await self.conn.execute(
+            t.contacts.delete().where(
+                t.contacts.c.channel == channel,
+                sa.func.lower(t.contacts.c.address) == address.lower(),
+            )
+        )
+        return int(result.rowcount or 0)

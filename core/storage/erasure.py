@@ -120,7 +120,7 @@ class ErasureRepository(Repository):
 
     async def forget_reach(self, pseudonym: str) -> None:
         """Erase how to reach a pseudonym and what it said: contact, state, transcript, queue."""
-        for table in (t.contacts, t.dialogue_states, t.chat_log, t.outbox):
+        for table in (t.contacts, t.dialogue_states, t.chat_log, t.outbox, t.carry_overs):
             await self.conn.execute(table.delete().where(table.c.pseudonym == pseudonym))
 
     # -- retention ---------------------------------------------------------------------------

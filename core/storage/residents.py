@@ -97,7 +97,7 @@ class ResidentRepository(Repository):
             for table in (t.ratings, t.votes, t.feedback, t.ideas, t.round_progress):
                 await self.conn.execute(table.delete().where(table.c.resident_id.in_(ids)))
             await self.conn.execute(t.residents.delete().where(t.residents.c.id.in_(ids)))
-        for table in (t.contacts, t.dialogue_states, t.chat_log, t.outbox):
+        for table in (t.contacts, t.dialogue_states, t.chat_log, t.outbox, t.carry_overs):
             await self.conn.execute(table.delete().where(table.c.pseudonym == pseudonym))
         return len(ids)
 

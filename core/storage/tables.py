@@ -234,6 +234,20 @@ dialogue_states = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=True),
 )
 
+# A web-chat resident continuing on Telegram or WhatsApp: a single-use, expiring token (only
+# its hash is kept) in the join link carries their pseudonymous resident over.
+carry_overs = sa.Table(
+    "carry_overs",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index("ix_carry_overs_pseudonym", "pseudonym"),
+)
+
 # The web chat shows the conversation so far; other channels keep their own history.
 chat_log = sa.Table(
     "chat_log",

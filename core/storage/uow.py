@@ -13,6 +13,7 @@ from core.storage.accounts import AccountRepository
 from core.storage.audit import AuditRepository
 from core.storage.bots import BotRepository
 from core.storage.broadcasts import BroadcastRepository
+from core.storage.carry_overs import CarryOverRepository
 from core.storage.catalogue import BoundCatalogue, forget_transaction
 from core.storage.contacts import ContactRepository
 from core.storage.contributions import ContributionRepository
@@ -59,6 +60,7 @@ class UnitOfWork:
     imports: ImportRepository
     outbox: OutboxRepository
     contacts: ContactRepository
+    carry: CarryOverRepository
     broadcasts: BroadcastRepository
     conversation: ConversationRepository
     erasure: ErasureRepository
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.imports = ImportRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.contacts = ContactRepository(self.conn)
+        self.carry = CarryOverRepository(self.conn)
         self.broadcasts = BroadcastRepository(self.conn)
         self.conversation = ConversationRepository(self.conn)
         self.erasure = ErasureRepository(self.conn)

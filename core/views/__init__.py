@@ -30,7 +30,12 @@ from core.views.moderation import (
     moderation_queue,
 )
 from core.views.privacy import Logo, PrivacyStatement, organisation_logo, privacy_statement
-from core.views.public import database_answers, open_projects, projects_with_summary
+from core.views.public import (
+    database_answers,
+    next_opening,
+    open_projects,
+    projects_with_summary,
+)
 from core.views.reading import ReadUnit
 from core.views.results import (
     ItemResult,
@@ -74,6 +79,7 @@ __all__ = [
     "database_answers",
     "moderation_log",
     "moderation_queue",
+    "next_opening",
     "open_projects",
     "organisations",
     "outbox_progress",

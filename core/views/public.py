@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,28 @@ async def open_projects(uow: ReadUnit, now: datetime) -> list[dict[str, Any]]:
     return [
         p for p in projects if p["id"] in open_ids and (p["settings"] or {}).get("listed", True)
     ]
+
+
+async def next_opening(
+    uow: ReadUnit, now: datetime, allows_bot: Callable[[int | None], bool] = lambda _: True
+) -> tuple[str, str, datetime] | None:
+    """The (code, title, opening time) of the first round scheduled to open later in an
+    active, listed project (whose bot ``allows_bot``); None when none is scheduled."""
+    p, r = t.projects, t.rounds
+    rows = await uow.conn.execute(
+        sa.select(p.c.code, p.c.title, p.c.settings, p.c.bot_id, r.c.opens_at)
+        .join(r, r.c.project_id == p.c.id)
+        .where(
+            p.c.status == model.ProjectStatus.ACTIVE.value,
+            r.c.state == model.RoundState.SCHEDULED.value,
+            r.c.opens_at > now,
+        )
+        .order_by(r.c.opens_at)
+    )
+    for code, title, settings, bot_id, opens_at in rows:
+        if (settings or {}).get("listed", True) and allows_bot(bot_id):
+            return str(code), str(title), opens_at
+    return None
 
 
 async def projects_with_summary(uow: ReadUnit) -> list[dict[str, Any]]:
