@@ -30,7 +30,12 @@ from core.views.moderation import (
     moderation_queue,
 )
 from core.views.privacy import Logo, PrivacyStatement, organisation_logo, privacy_statement
-from core.views.public import database_answers, open_projects, projects_with_summary
+from core.views.public import (
+    database_answers,
+    has_public_summary,
+    open_projects,
+    projects_with_summary,
+)
 from core.views.reading import ReadUnit
 from core.views.results import (
     ItemResult,
@@ -81,6 +86,7 @@ __all__ = [
     "projects_for",
     "projects_with_summary",
     "public_summary",
+    "has_public_summary",
     "shown_items",
     "stats_from_histogram",
 ]

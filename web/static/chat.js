@@ -1,0 +1,82 @@
+/* The web chat as people expect a chat (the page works without this script too):
+   the newest reply in view and the cursor in the message box after every turn, Enter sends and
+   Shift+Enter starts a new line, the box grows with its text, and the new replies are read out
+   by screen readers through a live region that stays on the page while the chat is replaced. */
+(function () {
+  "use strict";
+  var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  var typedLast = true; // on a phone, keep the keyboard away after a tapped button
+
+  function box() { return document.getElementById("chat-text"); }
+
+  function showLatest() {
+    var log = document.getElementById("chat-log");
+    var latest = document.getElementById("latest");
+    if (!log) return;
+    // the start of the newest turn at the top when it is long, else the end of the log
+    var top = latest ? latest.offsetTop - log.offsetTop - 8 : log.scrollHeight;
+    log.scrollTop = Math.min(top, log.scrollHeight);
+  }
+
+  function grow(area) {
+    area.style.height = "auto";
+    area.style.height = Math.min(area.scrollHeight + 4, window.innerHeight / 3) + "px";
+  }
+
+  function focusBox() {
+    var area = box();
+    if (area && (typedLast || !touch)) area.focus({ preventScroll: true });
+  }
+
+  function announce() {
+    var region = document.getElementById("chat-announce");
+    var log = document.getElementById("chat-log");
+    if (!region || !log) return;
+    var texts = [];
+    var item = document.getElementById("latest");
+    for (; item; item = item.nextElementSibling) {
+      if (item.classList.contains("bot")) texts.push(item.querySelector("p").textContent);
+    }
+    region.textContent = texts.join("\n");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var area = event.target;
+    if (area.id !== "chat-text" || event.key !== "Enter") return;
+    if (event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    var form = area.form;
+    if (!area.value.trim() || form.classList.contains("htmx-request")) return;
+    typedLast = true;
+    form.requestSubmit();
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "chat-text") grow(event.target);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList.contains("options")) typedLast = false;
+    if (form.classList.contains("composer")) {
+      typedLast = true;
+      var area = box();
+      if (area && !area.value.trim()) { // nothing to send
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    }
+  }, true);
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id !== "chat") return;
+    showLatest();
+    announce();
+    focusBox();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showLatest();
+    focusBox();
+  });
+})();
