@@ -75,7 +75,8 @@ async def chat_post(
     erased = _erased(request)
     if erased and not await chat.transcript(token):  # nothing stored since the erasure
         if not chat.starts_again(typed):
-            return await _respond(request, services, chat, _Page(code, token, [], erased=True))
+            page = _Page(code, token, chat.erased(erased), lang, erased=True)
+            return await _respond(request, services, chat, page)
         await chat.start(token, code, language=erased)
         response = await _respond(request, services, chat, _Page(code, token, [], lang))
         response.delete_cookie(ERASED_COOKIE)
@@ -83,7 +84,7 @@ async def chat_post(
     answered = await chat.answer(token, code, text=typed, choice=choice, language=lang)
     if answered.erased:
         fresh = chat.new_token()  # nothing links the erased conversation to a new one
-        page = _Page(code, fresh, [], answered.language, erased=True)
+        page = _Page(code, fresh, chat.erased(answered.language), lang, erased=True)
         response = await _respond(request, services, chat, page)
         _set_cookie(response, services, fresh)
         _set_cookie(response, services, answered.language, name=ERASED_COOKIE, session=True)
@@ -112,9 +113,7 @@ async def _respond(
         # a relative address: never one made from the request's Host header
         url = request.app.url_path_for("chat_page", code=page.code) + "#latest"
         return RedirectResponse(url, 303)
-    if page.erased:
-        page.entries = chat.erased(page.lang)
-    else:
+    if not page.erased:
         page.entries = await chat.transcript(page.token)
     return await _render(request, services, chat, page, partial=True)
 
@@ -149,7 +148,7 @@ async def _render(
     context = {
         "code": page.code,
         "entries": entries,
-        "latest": _latest(entries),
+        "turn_start": _turn_start(entries),
         "csrf": _csrf(services.secret_key, page.token),
         "options": options,
         "others": [o for o in chat.others_offered(entries) if o["data"] not in current],
@@ -162,7 +161,7 @@ async def _render(
     return render(request, "_chat.html" if partial else "chat.html", context, page.lang)
 
 
-def _latest(entries: list[Any]) -> int:
+def _turn_start(entries: list[Any]) -> int:
     """Where the newest turn begins: the first reply after the resident's last message."""
     for index in range(len(entries) - 1, -1, -1):
         if not entries[index].outgoing:

@@ -10,12 +10,18 @@
   function box() { return document.getElementById("chat-text"); }
 
   function showLatest() {
+    // the whole newest turn when it fits; else its question (the last reply) entirely, or
+    // the question's beginning when even that is taller than the log
     var log = document.getElementById("chat-log");
-    var latest = document.getElementById("latest");
-    if (!log) return;
-    // the start of the newest turn at the top when it is long, else the end of the log
-    var top = latest ? latest.offsetTop - log.offsetTop - 8 : log.scrollHeight;
-    log.scrollTop = Math.min(top, log.scrollHeight);
+    var last = document.getElementById("latest");
+    if (!log || !last) return;
+    var start = log.querySelector("[data-turn-start]") || last;
+    var height = log.clientHeight;
+    var end = log.scrollHeight - height;
+    var top = Math.min(end, start.offsetTop - 8);
+    var bottom = last.offsetTop + last.offsetHeight + 8;
+    if (bottom > top + height) top = Math.min(last.offsetTop - 8, bottom - height);
+    log.scrollTop = Math.max(0, Math.min(top, end));
   }
 
   function grow(area) {
@@ -33,7 +39,7 @@
     var log = document.getElementById("chat-log");
     if (!region || !log) return;
     var texts = [];
-    var item = document.getElementById("latest");
+    var item = log.querySelector("[data-turn-start]") || document.getElementById("latest");
     for (; item; item = item.nextElementSibling) {
       if (item.classList.contains("bot")) texts.push(item.querySelector("p").textContent);
     }

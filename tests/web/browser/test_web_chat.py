@@ -134,6 +134,9 @@ def test_a_resident_walks_the_whole_demo_on_a_phone_and_erases(demo_site):
         _press(page, OTHERS)
         expect(page.locator(".msg.bot").last).to_contain_text("bewoners")
         expect(page.get_by_role("link", name="Bekijk de resultaten")).to_be_visible()
+        _type(page, "help")  # a long answer, then the question again: the question in view
+        expect(page.locator(".msg.bot p").nth(-2)).to_contain_text("ANDEREN")
+        _seen(page, "help")
 
         _type(page, "vergeet")
         _seen(page, "erase confirm")
