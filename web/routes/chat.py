@@ -142,7 +142,7 @@ async def _render(
     entries = page.entries
     last = entries[-1] if entries and entries[-1].outgoing else None
     options = last.options if last else []
-    current = {o["data"] for o in options}
+    offered = [] if chat.others_offered([last] if last else []) else chat.others_offered(entries)
     async with services.reading() as uow:
         published = await views.has_public_summary(uow, page.code)
     context = {
@@ -151,12 +151,13 @@ async def _render(
         "turn_start": _turn_start(entries),
         "csrf": _csrf(services.secret_key, page.token),
         "options": options,
-        "others": [o for o in chat.others_offered(entries) if o["data"] not in current],
+        "others": offered[:1],  # the newest; none when the question offers it already
         "erased": page.erased,
         "results_url": request.app.url_path_for("summary_page", code=page.code)
         if published
         else None,
         "public_url": services.settings.public_url,
+        "partial": partial,  # the script puts the cursor back itself (not on a tapped phone)
     }
     return render(request, "_chat.html" if partial else "chat.html", context, page.lang)
 

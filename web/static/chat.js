@@ -74,6 +74,38 @@
     }
   }, true);
 
+  // what the resident sent shows at once, greyed until the answer replaces the conversation
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    var log = document.getElementById("chat-log");
+    var notice = document.getElementById("chat-offline");
+    if (notice) notice.hidden = true;
+    if (!log || !form.classList) return;
+    var text = "";
+    if (form.classList.contains("composer")) text = box().value.trim();
+    var pressed = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (pressed && pressed.submitter) text = pressed.submitter.textContent.trim();
+    if (!text) return;
+    var item = document.createElement("li");
+    item.className = "msg me pending";
+    var para = document.createElement("p");
+    para.textContent = text;
+    item.appendChild(para);
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  });
+
+  function failed(reload) {
+    var pending = document.querySelectorAll("#chat-log .pending");
+    for (var i = 0; i < pending.length; i++) pending[i].remove();
+    if (reload) { window.location.assign(window.location.pathname); return; }
+    var notice = document.getElementById("chat-offline");
+    if (notice) notice.hidden = false;
+  }
+  // an expired form or a server error: the page again, fresh; no connection: say so, keep the text
+  document.addEventListener("htmx:responseError", function () { failed(true); });
+  document.addEventListener("htmx:sendError", function () { failed(false); });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target.id !== "chat") return;
     showLatest();

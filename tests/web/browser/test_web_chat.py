@@ -126,7 +126,12 @@ def test_a_resident_walks_the_whole_demo_on_a_phone_and_erases(demo_site):
         _press(page, "Versturen")
         _press(page, "Nee, verder")
         _seen(page, "first score")
-        assert _answer_the_rounds(page) > 15
+        for _ in range(12):  # six ideas, two criteria each
+            _press(page, "4")
+        expect(page.locator(".msg.bot p").last).to_contain_text("Stelling (1/5)")
+        expect(page.locator("form.options button.others")).to_have_text([OTHERS])
+        _seen(page, "first statement")
+        assert _answer_the_rounds(page) > 5
 
         done = page.locator("form.options button")
         expect(done).to_have_text([OTHERS])
@@ -173,6 +178,34 @@ def test_without_javascript_the_question_is_in_view_and_erasing_says_so(demo_sit
         page.locator("form.composer button").click()
         page.locator("form.options button", has_text="Ja, wis alles").click()
         expect(page.locator(".msg.bot p")).to_have_text([ERASED])
+        browser.close()
+
+
+def test_a_lost_connection_keeps_the_text_and_an_expired_form_reloads_the_chat(demo_site):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport=PHONE, locale="nl-NL")
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.goto(f"{demo_site}/chat/DEMO")
+        _press(page, "Ja, ik doe mee")
+        context.set_offline(True)
+        box = page.get_by_label("Je bericht")
+        box.fill("5041")
+        box.press("Enter")
+        expect(page.get_by_role("alert")).to_contain_text("Geen verbinding")
+        expect(box).to_have_value("5041")
+        expect(page.locator(".msg.me.pending")).to_have_count(0)
+        context.set_offline(False)
+        _turn(page, lambda: box.press("Enter"))
+        expect(page.get_by_role("alert")).to_be_hidden()
+        expect(page.locator(".msg.bot p").last).to_contain_text("Hoe oud ben je?")
+
+        context.clear_cookies()  # the form's token no longer matches: the chat starts afresh
+        page.locator("form.options button", has_text="45").click()
+        expect(page.locator(".msg.bot p").last).to_contain_text("Ga je akkoord?")
         browser.close()
 
 
