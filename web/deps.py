@@ -42,9 +42,15 @@ class WebChatPort(Protocol):
         text: str | None = None,
         choice: str | None = None,
         language: str | None = None,
-    ) -> None: ...
+    ) -> Any: ...  # has ``erased`` and ``language``
 
     async def transcript(self, token: str) -> list[Any]: ...
+
+    def starts_again(self, text: str | None) -> bool: ...
+
+    def erased(self, language: str) -> list[Any]: ...
+
+    def others_offered(self, entries: list[Any]) -> list[dict[str, str]]: ...
 
 
 class Services(Protocol):

@@ -9,10 +9,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from core.dialogue import buttons
+from core.dialogue.intents import IntentName, read
+from core.i18n import N_, gettext_for
 from core.messages import Incoming
-from core.services.conversation import Conversations
+from core.services.conversation import Conversations, Outcome
 
 CHANNEL = "web"
+ERASED = N_("Everything has been erased. Type START to take part again.")
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,15 @@ class ChatEntry:
     outgoing: bool
     text: str
     options: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What became of a web chat answer: ``erased`` when the resident had everything erased
+    (nothing of them is stored any more), in their ``language``."""
+
+    erased: bool = False
+    language: str = "nl"
 
 
 class WebChat:
@@ -64,7 +77,7 @@ class WebChat:
         text: str | None = None,
         choice: str | None = None,
         language: str | None = None,
-    ) -> None:
+    ) -> Answered:
         """Take a typed message or a pressed button. A visitor's first answer starts the
         conversation the greeting only showed, in the same step."""
         if choice:
@@ -72,9 +85,44 @@ class WebChat:
         elif text is not None:
             incoming = Incoming.message(text)
         else:
-            return
+            return Answered(language=language or "nl")
         opening = Incoming.start(project_code, language_hint=language)
-        await self.conversations.handle(CHANNEL, token, incoming, keep_log=True, opening=opening)
+        outcome: Outcome = await self.conversations.handle(
+            CHANNEL, token, incoming, keep_log=True, opening=opening
+        )
+        return Answered(erased=outcome.erased, language=outcome.language)
+
+    @staticmethod
+    def starts_again(text: str | None) -> bool:
+        """Whether a typed message asks to take part again (START, in any of its words)."""
+        if not text:
+            return False
+        intent = read(Incoming.message(text[:200])).intent
+        return intent is not None and intent.name == IntentName.START
+
+    @staticmethod
+    def erased(language: str) -> list[ChatEntry]:
+        """What the chat shows once everything is erased, until the resident starts again.
+
+        Shown from the channel, not stored: nothing of the resident remains to keep it in.
+        """
+        _ = gettext_for(language).gettext
+        return [ChatEntry(True, _(ERASED), [])]
+
+    @staticmethod
+    def others_offered(entries: list[ChatEntry]) -> list[dict[str, str]]:
+        """The "how do others think?" buttons the conversation offered so far, newest first.
+
+        They work from every step, so the chat keeps them at hand after the message that
+        brought them has scrolled away (one per round).
+        """
+        found: dict[str, dict[str, str]] = {}
+        for entry in reversed(entries):
+            for option in entry.options:
+                action = buttons.decode(option.get("data", ""))
+                if isinstance(action, buttons.Others) and option["data"] not in found:
+                    found[option["data"]] = option
+        return list(found.values())
 
     async def _handle(self, token: str, incoming: Incoming) -> None:
         await self.conversations.handle(CHANNEL, token, incoming, keep_log=True)

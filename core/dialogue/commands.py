@@ -23,6 +23,7 @@ def help_(turn: Turn, message: Message) -> None:
             "HELP \u2013 this explanation\n"
             "STOP \u2013 no more messages\n"
             "LANGUAGE \u2013 Nederlands / English\n"
+            "OTHERS \u2013 how others think (once a round is finished)\n"
             "MY DATA \u2013 see what we store about you\n"
             "FORGET \u2013 erase everything about you\n"
             "START \u2013 continue where you were"

@@ -81,7 +81,7 @@ def nothing_left(turn: Turn) -> None:
             lines.append(
                 turn._("This web chat cannot send you a message, so come back to this page then.")
             )
-    turn.say("\n\n".join(lines), options, columns=1)
+    turn.say("\n\n".join(lines), [*options, *turn.others_offer()], columns=1)
 
 
 def no_project_open(turn: Turn) -> None:

@@ -16,6 +16,7 @@ from core.dialogue.context import Context, RoundView
 from core.dialogue.state import State, StepName
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
+from core.domain.model import RoundKind
 from core.i18n import gettext_for
 from core.messages import Option, Reply
 
@@ -103,6 +104,17 @@ class Turn:
                 return
         self.leave_round()
         self.navigator.nothing_left(self)
+
+    def others_offer(self) -> list[Option]:
+        """The "how do others think?" button of the last round the resident finished whose
+        results are shown (none when there is no such round)."""
+        kinds = (RoundKind.STATEMENTS, RoundKind.RATING)
+        shown = [
+            r
+            for r in self.ctx.rounds
+            if r.kind in kinds and r.id in self.done_rounds and r.results_shown
+        ]
+        return others_options(self, shown[-1]) if shown else []
 
     def start_round(self, rnd: RoundView) -> bool:
         """Enter ``rnd`` and ask its first question; return False when it has nothing left."""

@@ -55,6 +55,7 @@ class Outcome:
     replies: list[Reply]
     duplicate: bool = False
     language: str = "nl"
+    erased: bool = False  # the resident had everything erased: nothing of them is stored now
 
 
 class Conversations:
@@ -143,7 +144,7 @@ class Conversations:
                 uow.catalogue.answered(command.round_id, command.item_id)
         await self.bus.publish(events)
         language = (result.state.language if result.state else state.language) or "nl"
-        return Outcome(carried + result.replies, language=language)
+        return Outcome(carried + result.replies, language=language, erased=result.state is None)
 
     async def _step(
         self,

@@ -32,6 +32,7 @@ from core.views.moderation import (
 from core.views.privacy import Logo, PrivacyStatement, organisation_logo, privacy_statement
 from core.views.public import (
     database_answers,
+    has_public_summary,
     next_opening,
     open_projects,
     projects_with_summary,
@@ -87,6 +88,7 @@ __all__ = [
     "projects_for",
     "projects_with_summary",
     "public_summary",
+    "has_public_summary",
     "shown_items",
     "stats_from_histogram",
 ]

@@ -75,6 +75,24 @@ async def projects_with_summary(uow: ReadUnit) -> list[dict[str, Any]]:
     return [{"code": p["code"], "title": p["title"]} for p in projects if p["id"] in shown]
 
 
+async def has_public_summary(uow: ReadUnit, code: str) -> bool:
+    """Whether ``/p/CODE`` shows something: the project is no draft and a round's results are
+    shown (published, or shown live)."""
+    conn = uow.conn
+    project = (
+        await conn.execute(
+            sa.select(t.projects.c.id).where(
+                t.projects.c.code == code,
+                t.projects.c.status != model.ProjectStatus.DRAFT.value,
+            )
+        )
+    ).first()
+    if project is None:
+        return False
+    rounds = await conn.execute(sa.select(t.rounds).where(t.rounds.c.project_id == project.id))
+    return any(to_domain(model.Round, row).results_shown for row in rounds)
+
+
 async def database_answers(uow: ReadUnit) -> None:
     """Ask the database the smallest question there is (the readiness check); raises if not."""
     await uow.conn.execute(sa.text("SELECT 1"))
