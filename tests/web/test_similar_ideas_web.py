@@ -9,22 +9,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from core.domain import commands as c
 from core.domain.model import MAX_TEXT_LENGTH
 from core.services import accounts
 from core.storage import tables as t
 from inspraak.bootstrap import Container
+from tests.someone_elses_idea import an_idea_of_someone_else
 from tests.web.test_public_pages import csrf, options, post
 
 BANKJES = "Meer bankjes in het Oosterpark"
-
-
-async def an_idea_of_someone_else(container: Container, text: str, who: str = "someone") -> int:
-    async with container.uow() as uow:
-        project = await uow.projects.by_code("DEMO")
-        rounds = {r.key: r for r in await uow.projects.rounds(project.id)}
-    resident = await container.bus.handle(c.GiveConsent(who, project.id, "web", "nl"))
-    return await container.bus.handle(c.SubmitIdea(resident, rounds["ideeen"].id, text))
 
 
 async def count(container: Container, table: sa.Table) -> int:

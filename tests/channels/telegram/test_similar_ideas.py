@@ -3,25 +3,17 @@ stored once, and "Nee, mijn idee is anders" sending the resident's own idea."""
 
 from __future__ import annotations
 
-from core.domain import commands as c
 from core.messages import MAX_OPTION_DATA_BYTES
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.channels.telegram.conftest import Resident, count, polling_resident
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.someone_elses_idea import an_idea_of_someone_else
 
 LONG = (
     "Meer bankjes in het Oosterpark, zodat ouderen onderweg naar de markt even kunnen "
     "uitrusten in de schaduw van de grote bomen"
 )
-
-
-async def an_idea_of_someone_else(container: Container, text: str) -> int:
-    async with container.uow() as uow:
-        project = await uow.projects.by_code("DEMO")
-        rounds = {r.key: r for r in await uow.projects.rounds(project.id)}
-    resident = await container.bus.handle(c.GiveConsent("someone", project.id, "web", "nl"))
-    return await container.bus.handle(c.SubmitIdea(resident, rounds["ideeen"].id, text))
 
 
 async def joined(api: FakeBotAPI, polling, user_id: int) -> Resident:

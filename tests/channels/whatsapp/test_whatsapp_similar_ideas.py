@@ -6,24 +6,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from bots.whatsapp.render import ROW_DESCRIPTION, ROW_TITLE
-from core.domain import commands as c
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.channels.whatsapp.conftest import WhatsAppResident
 from tests.fakes.whatsapp_api import FakeGraphAPI
+from tests.someone_elses_idea import an_idea_of_someone_else
 
 LONG = (
     "Meer bankjes in het Oosterpark, zodat ouderen onderweg naar de markt even kunnen "
     "uitrusten in de schaduw van de grote bomen"
 )
-
-
-async def an_idea_of_someone_else(container: Container, text: str) -> int:
-    async with container.uow() as uow:
-        project = await uow.projects.by_code("DEMO")
-        rounds = {r.key: r for r in await uow.projects.rounds(project.id)}
-    resident = await container.bus.handle(c.GiveConsent("someone", project.id, "web", "nl"))
-    return await container.bus.handle(c.SubmitIdea(resident, rounds["ideeen"].id, text))
 
 
 async def count(container: Container, table: sa.Table) -> int:
