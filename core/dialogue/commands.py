@@ -50,6 +50,10 @@ def language(turn: Turn, message: Message) -> None:
     step = turn.state.step
     turn.state.resume_step = step if step != StepName.LANGUAGE else None
     turn.goto(StepName.LANGUAGE)
+    ask_language(turn)
+
+
+def ask_language(turn: Turn) -> None:
     turn.say(
         turn._("Which language do you prefer?"),
         [option("Nederlands", b.Language("nl")), option("English", b.Language("en"))],
@@ -113,6 +117,10 @@ def forget(turn: Turn, message: Message) -> None:
     if turn.state.step != StepName.FORGET_CONFIRM:
         turn.state.resume_step = turn.state.step
     turn.goto(StepName.FORGET_CONFIRM)
+    ask_forget(turn)
+
+
+def ask_forget(turn: Turn) -> None:
     turn.say(
         turn._(
             "Do you want us to erase everything we store about you, including your "
@@ -169,12 +177,7 @@ def forget_confirm(turn: Turn, message: Message) -> None:
     if isinstance(action, b.Forget) and action.yes:
         turn.do(c.ForgetResident(turn.ctx.pseudonym))
         turn.forgotten = True
-        turn.say(
-            turn._(
-                "Everything we stored about you has been erased. Goodbye! "
-                "Send START if you ever want to take part again."
-            )
-        )
+        turn.say(turn._("Everything has been erased. Type START to take part again."))
         return
     if isinstance(action, b.Forget):
         turn.state.step = turn.state.resume_step or StepName.IDLE

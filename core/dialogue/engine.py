@@ -75,6 +75,8 @@ def step(ctx: Context, state: State, incoming: Incoming | Message) -> Step:
         turn.do(c.MarkReachable(ctx.pseudonym))  # they wrote, so they unblocked us
     if message.intent is not None:
         INTENTS[message.intent.name](turn, message)
+    elif message.stray:  # "6" or "ok" where an idea is asked: no idea, ask again
+        turn.not_a_choice()
     else:
         FLOW.get(state.step, joining.idle)(turn, message)
     return turn.result()
@@ -107,6 +109,10 @@ class _Navigator:
             joining.ask_age(turn)
         elif s.step == StepName.NOTIFY_EMAIL:
             notify.ask_email(turn)
+        elif s.step == StepName.FORGET_CONFIRM:
+            commands.ask_forget(turn)
+        elif s.step == StepName.LANGUAGE:
+            commands.ask_language(turn)
         else:
             self._reprompt_round(turn)
 

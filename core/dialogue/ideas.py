@@ -14,23 +14,19 @@ from core.dialogue.held import with_held_note
 from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option, short
+from core.dialogue.understanding import Meaning, meaning
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
 from core.domain.model import MAX_TEXT_LENGTH, clean_text
 from core.messages import IncomingKind, Option
 
-# Typed answers meaning "no, my idea is different" while similar ideas are offered.
-DIFFERENT_WORDS = frozenset(
-    {"anders", "nee", "nee anders", "nee, anders", "mijn idee is anders", "different", "no",
-     "other", "my idea is different"}
-)  # fmt: skip
 LABEL_LENGTH = 60  # a similar idea's button: WhatsApp shows 24 characters and 72 below them
 BODY_LENGTH = 160  # a similar idea in the message's text: four fit a WhatsApp body (1,024)
 
 
 def means_different(text: str) -> bool:
     """Whether a typed answer to "do you mean one of these?" means "no, mine is different"."""
-    return " ".join(text.strip().lower().rstrip(".!").split()) in DIFFERENT_WORDS
+    return bool(meaning(text) & {Meaning.DIFFERENT, Meaning.NO})
 
 
 def prompt(turn: Turn, rnd: RoundView) -> bool:

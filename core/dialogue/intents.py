@@ -1,9 +1,9 @@
 """What a message means: the global intent it carries and the button it picks, read once.
 
 A channel's :class:`~core.messages.Incoming` is read into a :class:`Message` once per message,
-by :func:`read`; the conversation service and the engine both use that reading. A typed label or
-number is mapped onto the option last offered (channels without buttons), so from then on it is
-the same as pressing that button.
+by :func:`read`; the conversation service and the engine both use that reading. A typed answer
+(a label, a number, "ja", "nee, verder", "ik geef een 7") is mapped onto the option last offered
+by :mod:`core.dialogue.understanding`, so from then on it is the same as pressing that button.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dialogue import buttons as b
-from core.dialogue.state import State
-from core.domain.numbers import decimal_digits, read_number
+from core.dialogue.state import State, StepName
+from core.dialogue.understanding import Policy, command, normalise, understand
 from core.i18n import LANGUAGES
 from core.messages import Incoming, IncomingKind
 
@@ -37,29 +37,27 @@ class Intent:
     arg: str = ""
 
 
-# Words a resident can type on channels without slash commands (web chat, WhatsApp).
-_KEYWORDS = {
-    "start": "start", "begin": "start", "aanmelden": "start",
-    "help": "help", "hulp": "help", "?": "help",
-    "stop": "stop", "afmelden": "stop", "unsubscribe": "stop",
-    "taal": "language", "language": "language", "lang": "language",
-    "mijngegevens": "mydata", "mijn gegevens": "mydata", "mydata": "mydata",
-    "my data": "mydata", "gegevens": "mydata",
-    "vergeet": "forget", "vergeet mij": "forget", "forget": "forget", "forget me": "forget",
-    "wis": "forget",
-}  # fmt: skip
+# Slash commands (Telegram's menu; "/help" typed anywhere). Typed words are in the table of
+# core.dialogue.understanding.
 _COMMANDS = {
     "start": "start", "help": "help", "hulp": "help", "stop": "stop",
     "taal": "language", "language": "language", "mijngegevens": "mydata",
     "mydata": "mydata", "vergeet": "forget", "forget": "forget",
+    "anderen": "others", "others": "others",
 }  # fmt: skip
 
-# "You and the others": typed words and slash commands that ask how others think.
-_OTHERS_WORDS = {
-    "anderen", "hoe denken anderen", "hoe denken anderen?", "others", "how do others think",
-    "how do others think?",
-}  # fmt: skip
-_OTHERS_COMMANDS = {"anderen", "others"}
+# How much of a typed text each step reads as an answer to its options (see Policy).
+POLICIES: dict[StepName, Policy] = {
+    StepName.IDLE: Policy.LOOSE,
+    StepName.CHOOSE_PROJECT: Policy.LOOSE,
+    StepName.DONE: Policy.LOOSE,
+    StepName.PROFILE_POSTCODE: Policy.NUMBER,
+    StepName.IDEA_TEXT: Policy.TEXT,
+    StepName.IDEA_CONFIRM: Policy.TEXT,
+    StepName.IDEA_SIMILAR: Policy.TEXT,
+    StepName.IDEA_MORE: Policy.TEXT,
+    StepName.FEEDBACK_TEXT: Policy.TEXT,
+}  # every other step: Policy.CHOICE
 
 
 @dataclass(frozen=True)
@@ -73,24 +71,29 @@ class Message:
     incoming: Incoming
     intent: Intent | None
     action: b.Action | None = None
+    stray: bool = False  # a number or yes/no that fits no option, where free text is allowed
 
 
 def read(incoming: Incoming, state: State | None = None) -> Message:
     """Read a message once: resolve a typed option against ``state``, find its intent."""
+    stray = False
     if state is not None:
-        incoming = resolve_typed_option(state, incoming)
+        incoming, stray = _resolve(state, incoming)
     action = b.decode(incoming.data) if incoming.kind == IncomingKind.CHOICE else None
-    return Message(incoming, _intent(incoming, action), action)
+    intent = _intent(incoming, action)
+    return Message(incoming, intent, action, stray and intent is None)
 
 
 def in_state(message: Message, state: State) -> Message:
     """The same message once the resident's state is known (a typed option becomes a choice).
 
     Read without a state (before the state is loaded), a message is read again only when it
-    turns out to pick an option; otherwise the first reading stands.
+    turns out to pick an option or to be a stray answer; otherwise the first reading stands.
     """
-    resolved = resolve_typed_option(state, message.incoming)
-    return message if resolved is message.incoming else read(resolved)
+    resolved, stray = _resolve(state, message.incoming)
+    if resolved is message.incoming and not stray:
+        return message
+    return read(message.incoming, state)
 
 
 def parse_intent(incoming: Incoming) -> Intent | None:
@@ -99,18 +102,26 @@ def parse_intent(incoming: Incoming) -> Intent | None:
 
 
 def resolve_typed_option(state: State, incoming: Incoming) -> Incoming:
-    """Map a typed label or number onto the option last offered (channels without buttons)."""
+    """Map a typed answer onto the option last offered it picks (see understanding)."""
+    return _resolve(state, incoming)[0]
+
+
+def _resolve(state: State, incoming: Incoming) -> tuple[Incoming, bool]:
     if incoming.kind != IncomingKind.TEXT or not state.options:
-        return incoming
-    typed = incoming.text.strip().lower().rstrip(".")
-    digits = decimal_digits(typed)  # "٣" is the label "3" of a score
-    for label, data in zip(state.labels, state.options, strict=False):
-        if typed == label.lower() or (digits is not None and digits == label):
-            return Incoming.choice(data)
-    number = read_number(typed)  # digits of any script; "²" is no number
-    if number is not None and 1 <= number <= len(state.options):
-        return Incoming.choice(state.options[number - 1])
-    return incoming
+        return incoming, False
+    if _typed_intent(incoming.text) is not None and not _is_label(state, incoming.text):
+        return incoming, False  # "stop", "help": a request, unless an option is called so
+    policy = POLICIES.get(state.step, Policy.CHOICE)
+    options = list(zip(state.labels, state.options, strict=False))
+    found = understand(incoming.text, options, policy)
+    if found.data is not None:
+        return Incoming.choice(found.data), False
+    return incoming, found.stray
+
+
+def _is_label(state: State, text: str) -> bool:
+    typed = normalise(text)
+    return any(normalise(label) == typed for label in state.labels)
 
 
 def _intent(incoming: Incoming, action: b.Action | None) -> Intent | None:
@@ -121,8 +132,6 @@ def _intent(incoming: Incoming, action: b.Action | None) -> Intent | None:
     if isinstance(action, b.Go):  # the button of a round's prompt or reminder
         return Intent(IntentName.GO, f"{action.code}:{action.round_id}")
     if incoming.kind == IncomingKind.COMMAND:
-        if incoming.data in _OTHERS_COMMANDS:
-            return Intent(IntentName.OTHERS)
         name = _COMMANDS.get(incoming.data)
         return Intent(IntentName(name), incoming.text.strip()) if name else Intent(IntentName.HELP)
     if incoming.kind != IncomingKind.TEXT:
@@ -131,11 +140,12 @@ def _intent(incoming: Incoming, action: b.Action | None) -> Intent | None:
 
 
 def _typed_intent(raw: str) -> Intent | None:
+    if raw.strip() == "?":
+        return Intent(IntentName.HELP)
+    name = command(raw.strip().lstrip("/"))
+    if name is not None:
+        return Intent(IntentName(name))
     text = " ".join(raw.strip().lower().lstrip("/").split())
-    if text in _KEYWORDS:
-        return Intent(IntentName(_KEYWORDS[text]))
-    if text in _OTHERS_WORDS:
-        return Intent(IntentName.OTHERS)
     head, _, rest = text.partition(" ")
     if head in ("start", "join", "doe") and rest and len(rest) <= 40:
         return Intent(IntentName.START, rest.replace("mee ", "").strip())

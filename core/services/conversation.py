@@ -129,11 +129,11 @@ class Conversations:
             stored = await uow.dialogue.load(pseudonym, lock=True)
             state = State.from_dict(stored)
             step = _Step(pseudonym, channel, address, bot_id, keep_log)
-            if stored is None and opening is not None:
-                opened = await self._step(uow, step, opening.sanitised(), None, state)
+            if stored is None:
+                opened = await self._open(uow, step, opening, message, state)
                 if isinstance(opened, Outcome):
                     return opened
-                state = opened.state or state
+                state = opened
             result = await self._step(uow, step, incoming, message, state)
             if isinstance(result, Outcome):
                 return result
@@ -165,6 +165,42 @@ class Conversations:
             if step.keep_log:
                 await _keep_log(uow, step.pseudonym, incoming, result, state, ctx)
         return result
+
+    async def _open(
+        self,
+        uow: UnitOfWork,
+        step: _Step,
+        opening: Incoming | None,
+        message: Message,
+        state: State,
+    ) -> State | Outcome:
+        """Before the first stored step: handle the ``opening`` the resident answers, or answer
+        a plain message of someone unknown without storing anything (an Outcome)."""
+        if opening is None and _greets(message):
+            opening = Incoming.start(language_hint=message.incoming.language_hint)
+            greeting = await self._greeting(uow, step, opening, message, state)
+            if greeting is not None:
+                return greeting
+        if opening is None:
+            return state
+        opened = await self._step(uow, step, opening.sanitised(), None, state)
+        if isinstance(opened, Outcome):
+            return opened
+        return opened.state or state
+
+    async def _greeting(
+        self, uow: UnitOfWork, step: _Step, opening: Incoming, message: Message, state: State
+    ) -> Outcome | None:
+        """Someone nothing is stored about (new, or just erased) writes a plain message: the
+        answer to it, storing nothing, unless it answers that greeting's question (then None,
+        and the greeting is handled as their opening)."""
+        greeted, _ = await self._think(uow, step, read(opening), state)
+        if greeted.state is not None and in_state(message, greeted.state).action is not None:
+            return None
+        result, _ = await self._think(uow, step, message, state)
+        await uow.commit()  # only the message's id, so a redelivery is not answered twice
+        language = (result.state.language if result.state else state.language) or "nl"
+        return Outcome(result.replies, language=language)
 
     async def _think(
         self, uow: UnitOfWork, step: _Step, message: Message, state: State
@@ -280,6 +316,11 @@ def _carries(message: Message) -> bool:
     """Whether the message starts with a carry-over token (core/services/carry_over.py)."""
     intent = message.intent
     return intent is not None and intent.name == IntentName.START and is_token(intent.arg)
+
+
+def _greets(message: Message) -> bool:
+    """A plain typed message, no request: what someone unknown to us writes to say hello."""
+    return message.intent is None and message.incoming.kind == IncomingKind.TEXT
 
 
 def _label_of(state: State, data: str) -> str | None:

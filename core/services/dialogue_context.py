@@ -147,7 +147,8 @@ async def _in_project(
         criteria = {r.id: len(r.criteria_or_default) for r in cached.rounds if r.id is not None}
         tally = await uow.conversation.tally(resident.id, criteria)
     rounds = _round_views(cached, tally, base.now)
-    candidates = await _candidates(uow, cached, rounds, state, resident_view)
+    going = message.action.round_id if isinstance(message.action, b.Go) else None
+    candidates = await _candidates(uow, cached, rounds, state, resident_view, going)
     others = None
     intent = message.intent
     if intent is not None and intent.name == IntentName.OTHERS and resident_view is not None:
@@ -218,12 +219,15 @@ async def _candidates(
     rounds: tuple[RoundView, ...],
     state: State,
     resident: ResidentView | None,
+    going: int | None = None,
 ) -> Candidates:
-    """The next items to answer in the current round and, when it may finish, the next one."""
+    """The next items to answer in the current round and, when it may finish, the next one;
+    a round's button (``going``: its round) starts that round instead of the current one."""
     candidates: Candidates = {}
     by_id = {r.id: r for r in cached.rounds}
-    for view in _rounds_needing_items(rounds, state.round_id):
-        if candidates and not _may_finish(rounds, state.round_id, candidates):
+    current = going if going in by_id else state.round_id
+    for view in _rounds_needing_items(rounds, current):
+        if candidates and not _may_finish(rounds, current, candidates):
             break  # the current round goes on: the next round's items are not needed
         exclude = state.skipped_in(view.id)
         if state.item_id is not None and state.round_id == view.id:
@@ -292,22 +296,15 @@ def _may_finish(
 
 
 def _rounds_needing_items(rounds: tuple[RoundView, ...], current: int | None) -> list[RoundView]:
-    """The current round and the first open, unfinished round after it with items to answer.
+    """The current round and the first other open, unfinished round with items to answer.
 
     The engine never moves further than one round ahead in a step, so the candidates of
     later rounds would be read for nothing.
     """
-    wanted: list[RoundView] = []
     with_items = (model.RoundKind.RATING, model.RoundKind.STATEMENTS)
-    for view in rounds:
-        if not view.is_open or view.finished:
-            continue
-        if view.id == current and view.kind in with_items:
-            wanted.append(view)
-        elif view.kind in with_items and (not wanted or wanted[-1].id == current):
-            wanted.append(view)
-            break
-    return wanted
+    pending = [v for v in rounds if v.is_open and not v.finished and v.kind in with_items]
+    wanted = [v for v in pending if v.id == current]
+    return wanted + [v for v in pending if v.id != current][:1]
 
 
 async def load_my_data(uow: UnitOfWork, pseudonym: str) -> MyData:

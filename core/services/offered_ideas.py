@@ -108,7 +108,7 @@ def _idea_text(state: State, message: Message) -> str | None:
     if state.step not in IDEA_STEPS:
         return None
     incoming = message.incoming
-    if message.intent is None and incoming.kind == IncomingKind.TEXT:
+    if message.intent is None and incoming.kind == IncomingKind.TEXT and not message.stray:
         if state.step == StepName.IDEA_SIMILAR and means_different(incoming.text):
             return None
         raw = incoming.text
