@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
-from core.i18n import LANGUAGES, gettext_for, normalise_language
+from core.i18n import RESIDENT_LANGUAGES, gettext_for, resident_language
 from core.labels import label
 from web.charts import matrix_for
 from web.filters import amsterdam, long_date, number, percent, privacy_links
@@ -25,10 +25,12 @@ class Pages:
     """
 
     def __init__(self, directory: Path) -> None:
-        self.by_language = {lang: _templates(directory, lang) for lang in LANGUAGES}
+        # the residents' languages too: the web chat speaks the language a resident chose;
+        # every other page is asked for Dutch or English only (web.deps.get_language)
+        self.by_language = {lang: _templates(directory, lang) for lang in RESIDENT_LANGUAGES}
 
     def templates(self, language: str) -> Jinja2Templates:
-        return self.by_language[normalise_language(language)]
+        return self.by_language[resident_language(language)]
 
 
 def _templates(directory: Path, language: str) -> Jinja2Templates:

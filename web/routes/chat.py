@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain.model import Project
-from core.i18n import N_
-from web.deps import LanguageDep, ServicesDep, WebChatDep
+from core.i18n import N_, text_direction
+from web.deps import ChatLanguageDep, ServicesDep, WebChatDep
 from web.rendering import render
 
 router = APIRouter()
@@ -25,7 +25,7 @@ def _csrf(secret: str, token: str) -> str:
 
 @router.get("/chat/{code}", response_class=HTMLResponse, name="chat_page")
 async def chat_page(
-    request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: LanguageDep
+    request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: ChatLanguageDep
 ) -> Response:
     """Show the conversation; a first visit sees the greeting, stored only once answered."""
     code = _code(code)
@@ -36,6 +36,7 @@ async def chat_page(
         token = chat.new_token()
     if not entries:
         entries = await chat.greeting(token, code, language=lang)
+    lang = (await chat.language(token) if not new else None) or lang
     response = _render(request, services, code, token, entries, lang)
     if new:
         _set_cookie(response, services, token)
@@ -48,7 +49,7 @@ async def chat_post(
     code: str,
     chat: WebChatDep,
     services: ServicesDep,
-    lang: LanguageDep,
+    lang: ChatLanguageDep,
     csrf: str = Form(""),
     text: str | None = Form(None),
     choice: str | None = Form(None),
@@ -63,6 +64,7 @@ async def chat_post(
     await chat.answer(token, code, text=typed, choice=choice, language=lang)
     if request.headers.get("HX-Request"):
         entries = await chat.transcript(token)
+        lang = await chat.language(token) or lang
         return _render(request, services, code, token, entries, lang, partial=True)
     # a relative address: never one made from the request's Host header
     return RedirectResponse(request.app.url_path_for("chat_page", code=code) + "#latest", 303)
@@ -93,6 +95,7 @@ def _render(
         "csrf": csrf,
         "options": last.options if last else [],
         "public_url": services.settings.public_url,
+        "dir": text_direction(lang),  # Arabic is read right to left
     }
     return render(request, "_chat.html" if partial else "chat.html", context, lang)
 
