@@ -40,6 +40,8 @@ async def chat_page(
     response = _render(request, services, code, token, entries, lang)
     if new:
         _set_cookie(response, services, token)
+    if request.query_params.get("lang"):  # a chosen language holds for the answers that follow
+        _set_cookie(response, services, lang, name="lang")
     return response
 
 
@@ -100,8 +102,8 @@ def _render(
     return render(request, "_chat.html" if partial else "chat.html", context, lang)
 
 
-def _set_cookie(response: Response, services: ServicesDep, token: str) -> None:
+def _set_cookie(response: Response, services: ServicesDep, value: str, name: str = COOKIE) -> None:
     secure = services.settings.base_url().startswith("https://")
     response.set_cookie(
-        COOKIE, token, max_age=180 * 24 * 3600, httponly=True, samesite="lax", secure=secure
+        name, value, max_age=180 * 24 * 3600, httponly=True, samesite="lax", secure=secure
     )
