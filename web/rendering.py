@@ -15,6 +15,7 @@ from core.i18n import RESIDENT_LANGUAGES, gettext_for, resident_language
 from core.labels import label
 from web.charts import matrix_for
 from web.filters import amsterdam, long_date, number, percent, privacy_links
+from web.form_texts import TRANSLATIONS
 
 
 class Pages:
@@ -47,6 +48,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.filters["long_date"] = partial(long_date, language=language)
     templates.env.filters["percent"] = partial(percent, language=language)
     templates.env.globals["url_for"] = path_for
+    templates.env.globals["translation_languages"] = TRANSLATIONS
     templates.env.globals["priority_matrix"] = partial(matrix_for, catalog=catalog)
     return templates
 
