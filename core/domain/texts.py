@@ -73,3 +73,15 @@ def for_chat(project: model.Project, rounds: Iterable[model.Round]) -> dict[str,
                 if translated:
                     found[text] = dict(translated)
     return found
+
+
+def in_round(rnd: model.Round, text: str, language: str | None) -> str:
+    """A round's question, or one of its items or criteria, in ``language`` where translated."""
+    texts = stored(rnd.settings)
+    if text == rnd.question:
+        return local(text, texts.get("question"), language)
+    for group in ("items", "criteria"):
+        translated = (texts.get(group) or {}).get(text)
+        if translated:
+            return local(text, translated, language)
+    return text

@@ -4,7 +4,7 @@ words from its catalog, the project's questions and statements from the project 
 from __future__ import annotations
 
 from inspraak.bootstrap import Container
-from tests.channels.telegram.conftest import polling_resident
+from tests.channels.telegram.conftest import TOKEN, polling_resident
 from tests.fakes.telegram_api import FakeBotAPI
 
 
@@ -48,3 +48,9 @@ async def test_the_language_can_be_changed_to_arabic_and_back(
     await amal.send("/language")
     await amal.press("English")
     assert "I will speak English" in api.calls("editMessageText")[-1].params["text"]
+
+
+async def test_the_command_menu_speaks_the_residents_languages(api: FakeBotAPI, polling) -> None:
+    ukrainian = {c["command"]: c["description"] for c in api.commands(TOKEN, language_code="uk")}
+    assert ukrainian["forget"] == "Видалити все, що ми зберігаємо про тебе"
+    assert ukrainian["language"] == "Вибір мови"
