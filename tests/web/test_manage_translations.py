@@ -24,6 +24,7 @@ async def test_the_round_form_shows_the_translations_per_language(signed_in, dem
     assert "Do you agree or disagree with these statements?</textarea>" in page
     assert "Parking spaces may make way for greenery.\nThe municipality should help" in page
     assert 'name="statements__ar" rows="5" lang="ar" dir="rtl"' in page
+    assert "Stellingen in andere talen" in page
 
 
 async def test_a_saved_round_form_keeps_each_language_and_exports_it(signed_in, demo):
