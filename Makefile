@@ -35,7 +35,7 @@ test: install lint typecheck  ## ruff, mypy on core/, import contracts, translat
 unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
-i18n: install  ## extract messages and update the nl/en catalogs
+i18n: install  ## extract messages and update the catalogs (nl/en; tr/ar/pl/uk for the chat)
 	$(BIN)/python tools/i18n.py
 
 migration: install  ## regenerate the initial migration from core/storage/tables.py (pre-release)

@@ -16,7 +16,7 @@ from core.domain.errors import UnknownItem, UnknownProject
 from core.domain.model import Project, ProjectStatus, Round
 from core.domain.numbers import MAX_ID
 from core.domain.policy import NotAllowed, Permission
-from core.i18n import N_, normalise_language
+from core.i18n import N_, normalise_language, resident_language
 from core.services import accounts
 from core.services.analyses import RoundAnalyses
 from core.services.similar_ideas import SimilarIdeas
@@ -51,6 +51,8 @@ class WebChatPort(Protocol):
     def erased(self, language: str) -> list[Any]: ...
 
     def others_offered(self, entries: list[Any]) -> list[dict[str, str]]: ...
+
+    async def language(self, token: str) -> str | None: ...
 
 
 class Services(Protocol):
@@ -90,6 +92,19 @@ WebChatDep = Annotated[WebChatPort, Depends(get_webchat)]
 # An id in a path: out of a database id's range it is no page (404, see web.app), not an error.
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 LanguageDep = Annotated[str, Depends(get_language)]
+
+
+def get_chat_language(request: Request) -> str:
+    """The web chat's language before the conversation has one: ?lang=, the lang cookie, then
+    Accept-Language, among the languages residents may choose; Dutch by default."""
+    chosen = request.query_params.get("lang") or request.cookies.get("lang")
+    if chosen:
+        return resident_language(chosen)
+    header = request.headers.get("accept-language", "")
+    return resident_language(header.split(",")[0].split(";")[0].strip())
+
+
+ChatLanguageDep = Annotated[str, Depends(get_chat_language)]
 
 
 # --- web area: sessions, roles, CSRF ---

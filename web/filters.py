@@ -47,5 +47,10 @@ def privacy_links(text: str, public_url: str = "") -> Markup:
     escaped = str(escape(text))
     prefix = re.escape(str(escape(public_url.rstrip("/")))) if public_url else ""
     pattern = rf"(?<![\w/.:])(?:{prefix})?{_PRIVACY_PATH}"
-    linked = re.sub(pattern, lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    # an address reads left to right, also within an Arabic (right-to-left) message
+    linked = re.sub(
+        pattern,
+        lambda m: f'<bdi dir="ltr"><a href="{m.group(0)}">{m.group(0)}</a></bdi>',
+        escaped,
+    )
     return Markup(linked)  # noqa: S704 - built from escaped text

@@ -17,6 +17,7 @@ from core.domain.numbers import read_number
 from core.i18n import N_, gettext_for
 from core.services.project_spec import InvalidProjectFile, SpecError, merge_project
 from web.filters import AMSTERDAM
+from web.form_texts import dutch, form_values, lines_from_form, text_from_form
 
 TOP = "__all__"
 
@@ -93,6 +94,8 @@ def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
     for name in PROJECT_FIELDS:
         if name in form:
             data[name] = form[name].strip() if name != "intro" else form[name]
+    if "intro" in form:  # with its translations, as a table of languages when it has some
+        data["intro"] = text_from_form(form, "intro", strip=False)
     data["ask_profile"] = form.get("ask_profile") == "on"
     data["listed"] = form.get("listed") == "on"
     data["quiet_hours"] = (form.get("quiet_start", "21:00"), form.get("quiet_end", "09:00"))
@@ -116,7 +119,9 @@ def project_form(data: dict[str, Any]) -> dict[str, Any]:
         quiet_start=quiet[0],
         quiet_end=quiet[1],
         wijken=format_wijken(data.get("wijken") or {}),
+        intro=dutch(data.get("intro")) or "",
     )
+    values.update(form_values(data, ("intro",)))
     return values
 
 
@@ -126,7 +131,7 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": form.get("key", "").strip(),
         "kind": kind,
-        "question": form.get("question", "").strip(),
+        "question": text_from_form(form, "question"),
         "opens_at": parse_local(form.get("opens_at", "")),
         "closes_at": parse_local(form.get("closes_at", "")),
         "reminders": _csv(form.get("reminders", "")),
@@ -139,10 +144,10 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
     if kind in ("rating", "statements"):
         data["items_from"] = form.get("items_from") or None
     if kind == "rating":
-        data["items"] = _lines(form.get("items", "")) or None
-        data["criteria"] = _lines(form.get("criteria", ""))
+        data["items"] = lines_from_form(form, "items") or None
+        data["criteria"] = lines_from_form(form, "criteria")
     if kind == "statements":
-        data["statements"] = _lines(form.get("statements", ""))
+        data["statements"] = lines_from_form(form, "statements")
     if kind in ("rating", "feedback") and form.get("scale_low") and form.get("scale_high"):
         data["scale"] = (_number(form["scale_low"]), _number(form["scale_high"]))
     return data
@@ -151,21 +156,22 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
 def round_form(data: dict[str, Any]) -> dict[str, Any]:
     """Form values for a [[rounds]] table."""
     scale = data.get("scale") or ((1, 10) if data.get("kind") == "feedback" else (1, 5))
-    return {
+    translated = form_values(data, ("question", "items", "statements", "criteria"))
+    return translated | {
         "key": data.get("key", ""),
         "kind": data.get("kind", "ideas"),
-        "question": data.get("question", ""),
+        "question": dutch(data.get("question")) or "",
         "opens_at": local_input(data.get("opens_at")),
         "closes_at": local_input(data.get("closes_at")),
         "state": data.get("state") or "",
         "max_per_resident": data.get("max_per_resident") or "",
         "reminders": ", ".join(data.get("reminders") or []),
         "items_from": data.get("items_from") or "",
-        "items": "\n".join(data.get("items") or []),
-        "statements": "\n".join(data.get("statements") or []),
+        "items": "\n".join(dutch(data.get("items") or [])),
+        "statements": "\n".join(dutch(data.get("statements") or [])),
         "scale_low": scale[0],
         "scale_high": scale[1],
-        "criteria": "\n".join(data.get("criteria") or []),
+        "criteria": "\n".join(dutch(data.get("criteria") or [])),
         "live_results": bool(data.get("live_results")),
     }
 

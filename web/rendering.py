@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
-from core.i18n import LANGUAGES, gettext_for, normalise_language
+from core.i18n import RESIDENT_LANGUAGES, gettext_for, resident_language
 from core.labels import label
 from web.charts import matrix_for
 from web.filters import amsterdam, long_date, number, percent, privacy_links
+from web.form_texts import TRANSLATIONS
 
 
 class Pages:
@@ -25,10 +26,12 @@ class Pages:
     """
 
     def __init__(self, directory: Path) -> None:
-        self.by_language = {lang: _templates(directory, lang) for lang in LANGUAGES}
+        # the residents' languages too: the web chat speaks the language a resident chose;
+        # every other page is asked for Dutch or English only (web.deps.get_language)
+        self.by_language = {lang: _templates(directory, lang) for lang in RESIDENT_LANGUAGES}
 
     def templates(self, language: str) -> Jinja2Templates:
-        return self.by_language[normalise_language(language)]
+        return self.by_language[resident_language(language)]
 
 
 def _templates(directory: Path, language: str) -> Jinja2Templates:
@@ -45,6 +48,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.filters["long_date"] = partial(long_date, language=language)
     templates.env.filters["percent"] = partial(percent, language=language)
     templates.env.globals["url_for"] = path_for
+    templates.env.globals["translation_languages"] = TRANSLATIONS
     templates.env.globals["priority_matrix"] = partial(matrix_for, catalog=catalog)
     return templates
 

@@ -1,11 +1,11 @@
-"""The command menu (``setMyCommands``), in Dutch and English."""
+"""The command menu (``setMyCommands``), in Dutch, English and the residents' further languages."""
 
 from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.types import BotCommand
 
-from core.i18n import N_, gettext_for
+from core.i18n import DIALOGUE_LANGUAGES, N_, gettext_for
 
 # (command, description): the names the dialogue's parse_intent knows (core/dialogue/intents.py).
 MENU = {
@@ -29,12 +29,14 @@ MENU = {
 
 
 def commands(language: str) -> list[BotCommand]:
+    """The menu in ``language``; the further languages use the English commands."""
     _ = gettext_for(language).gettext
-    return [BotCommand(command=name, description=_(text)) for name, text in MENU[language]]
+    menu = MENU.get(language, MENU["en"])
+    return [BotCommand(command=name, description=_(text)) for name, text in menu]
 
 
 async def set_menu(bot: Bot) -> None:
-    """Dutch for Dutch clients and by default, English for English clients."""
+    """Dutch for Dutch clients and by default, and each residents' language for its clients."""
     await bot.set_my_commands(commands("nl"))
-    await bot.set_my_commands(commands("nl"), language_code="nl")
-    await bot.set_my_commands(commands("en"), language_code="en")
+    for language in ("nl", "en", *DIALOGUE_LANGUAGES):
+        await bot.set_my_commands(commands(language), language_code=language)

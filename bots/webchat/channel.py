@@ -127,6 +127,10 @@ class WebChat:
     async def _handle(self, token: str, incoming: Incoming) -> None:
         await self.conversations.handle(CHANNEL, token, incoming, keep_log=True)
 
+    async def language(self, token: str) -> str | None:
+        """The language the resident chose (or was given) in this conversation, if any."""
+        return await self.conversations.language(CHANNEL, token)
+
     async def transcript(self, token: str) -> list[ChatEntry]:
         rows: list[dict[str, Any]] = await self.conversations.history(CHANNEL, token)
         return [ChatEntry(bool(r["outgoing"]), str(r["text"]), list(r["options"])) for r in rows]

@@ -8,7 +8,7 @@ from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option, short
 from core.domain import commands as c
-from core.i18n import LANGUAGES, format_when
+from core.i18n import LANGUAGE_NAMES, RESIDENT_LANGUAGES, format_when
 
 
 def start(turn: Turn, message: Message) -> None:
@@ -22,7 +22,7 @@ def help_(turn: Turn, message: Message) -> None:
             "by typing. You can always send:\n"
             "HELP \u2013 this explanation\n"
             "STOP \u2013 no more messages\n"
-            "LANGUAGE \u2013 Nederlands / English\n"
+            "LANGUAGE \u2013 choose your language\n"
             "OTHERS \u2013 how others think (once a round is finished)\n"
             "MY DATA \u2013 see what we store about you\n"
             "FORGET \u2013 erase everything about you\n"
@@ -44,7 +44,7 @@ def stop(turn: Turn, message: Message) -> None:
 
 def language(turn: Turn, message: Message) -> None:
     arg = message.intent.arg if message.intent else ""
-    if arg in LANGUAGES:
+    if arg in RESIDENT_LANGUAGES:
         _set_language(turn, arg)
         return
     step = turn.state.step
@@ -56,7 +56,8 @@ def language(turn: Turn, message: Message) -> None:
 def ask_language(turn: Turn) -> None:
     turn.say(
         turn._("Which language do you prefer?"),
-        [option("Nederlands", b.Language("nl")), option("English", b.Language("en"))],
+        [option(name, b.Language(code)) for code, name in LANGUAGE_NAMES.items()],
+        columns=2,
     )
 
 
@@ -190,7 +191,7 @@ def forget_confirm(turn: Turn, message: Message) -> None:
 
 def choose_language(turn: Turn, message: Message) -> None:
     action = message.action
-    if isinstance(action, b.Language) and action.code in LANGUAGES:
+    if isinstance(action, b.Language) and action.code in RESIDENT_LANGUAGES:
         _set_language(turn, action.code)
         return
     turn.not_a_choice()

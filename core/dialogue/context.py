@@ -6,6 +6,7 @@ pure function of (context, state, incoming).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +24,9 @@ class ProjectView:
     # The organisation's privacy statement: an absolute URL (INSPRAAK_PUBLIC_URL), a path on
     # the web chat's own site when none is configured, or "" (then the text says where to look).
     privacy_url: str = ""
+    # Each Dutch text residents read (intro, questions, items, criteria) with its translations
+    # by language (core.domain.texts); the dialogue shows a resident their language's.
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

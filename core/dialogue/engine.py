@@ -37,7 +37,7 @@ from core.dialogue.state import State, StepName
 from core.dialogue.turn import Step, Turn, short
 from core.domain import commands as c
 from core.domain.model import RoundKind
-from core.i18n import normalise_language
+from core.i18n import resident_language
 from core.messages import Incoming, IncomingKind
 
 __all__ = ["FLOW", "INTENTS", "Intent", "Message", "Step", "parse_intent", "read", "step"]
@@ -69,7 +69,7 @@ def step(ctx: Context, state: State, incoming: Incoming | Message) -> Step:
         if ctx.resident is not None:
             state.language = ctx.resident.language
         elif message.incoming.language_hint:
-            state.language = normalise_language(message.incoming.language_hint)
+            state.language = resident_language(message.incoming.language_hint)
     turn = Turn(ctx, state, _NAVIGATOR)
     if ctx.resident is not None and ctx.resident.status == "blocked":
         turn.do(c.MarkReachable(ctx.pseudonym))  # they wrote, so they unblocked us
@@ -126,7 +126,7 @@ class _Navigator:
             turn.next_round()
             return
         if not rnd.is_open:
-            question = short(rnd.question or rnd.key)
+            question = short(turn.local(rnd.question) or rnd.key)
             turn.say(turn._("The round \u201c{question}\u201d is closed now.", question=question))
             turn.next_round()
             return

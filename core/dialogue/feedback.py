@@ -23,7 +23,7 @@ def prompt(turn: Turn, rnd: RoundView) -> bool:
     options = score_options(turn, rnd, lambda n: b.Feedback(rnd.id, n))
     choose = turn._("Choose a score")
     turn.say(
-        f"{rnd.question}\n\n{choose} ({scale_text(turn, rnd)})",
+        f"{turn.local(rnd.question)}\n\n{choose} ({scale_text(turn, rnd)})",
         options,
         columns=columns_for(options),
     )

@@ -41,7 +41,7 @@ def prompt(turn: Turn, rnd: RoundView) -> bool:
         "Type your idea in one message (at most {limit} characters).", limit=MAX_TEXT_LENGTH
     )
     turn.say(
-        f"{rnd.question}\n\n{extra}",
+        f"{turn.local(rnd.question)}\n\n{extra}",
         [option(turn._("Skip this round"), b.Idea(rnd.id, "done"))],
     )
     return True

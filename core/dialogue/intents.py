@@ -14,7 +14,7 @@ from enum import StrEnum
 from core.dialogue import buttons as b
 from core.dialogue.state import State, StepName
 from core.dialogue.understanding import Policy, command, normalise, understand
-from core.i18n import LANGUAGES
+from core.i18n import RESIDENT_LANGUAGES
 from core.messages import Incoming, IncomingKind
 
 
@@ -149,6 +149,6 @@ def _typed_intent(raw: str) -> Intent | None:
     head, _, rest = text.partition(" ")
     if head in ("start", "join", "doe") and rest and len(rest) <= 40:
         return Intent(IntentName.START, rest.replace("mee ", "").strip())
-    if head in ("taal", "language") and rest in LANGUAGES:
+    if head in ("taal", "language") and rest in RESIDENT_LANGUAGES:
         return Intent(IntentName.LANGUAGE, rest)
     return None

@@ -85,7 +85,7 @@ def ask_consent(turn: Turn, project: ProjectView) -> None:
         "or number with your answers, results are only published for groups, and you can "
         "see your data (MY DATA) or erase it (FORGET) at any time. Do you agree?"
     )
-    text = "\n\n".join(p for p in (welcome, project.intro, statement, privacy) if p)
+    text = "\n\n".join(p for p in (welcome, turn.local(project.intro), statement, privacy) if p)
     turn.say(
         text,
         [

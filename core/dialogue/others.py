@@ -54,7 +54,7 @@ def _text(turn: Turn, view: OthersView) -> str:
             "\u2022 "
             + _(
                 "{item}: you {score}, average {mean}",
-                item=short(text, 80),
+                item=short(turn.local(text), 80),
                 score=score,
                 mean=_one_decimal(mean),
             )
@@ -74,7 +74,7 @@ def _text(turn: Turn, view: OthersView) -> str:
             lines.append(_("What sets this group apart:"))
             direction = {"agree": _("mostly agree"), "disagree": _("mostly disagree")}
             lines += [
-                f"\u2022 \u201c{short(text, 100)}\u201d ({direction[d]})"
+                f"\u2022 \u201c{short(turn.local(text), 100)}\u201d ({direction[d]})"
                 for text, d in view.group_statements
             ]
     lines += _differing(turn, view)
@@ -93,5 +93,5 @@ def _differing(turn: Turn, view: OthersView) -> list[str]:
             if own == 1
             else _("{percent}% agree", percent=round(share * 100))
         )
-        lines.append(f"\u2022 \u201c{short(text, 100)}\u201d ({mine}, {most})")
+        lines.append(f"\u2022 \u201c{short(turn.local(text), 100)}\u201d ({mine}, {most})")
     return lines

@@ -24,16 +24,16 @@ def ask(turn: Turn, rnd: RoundView, item_id: int, text: str, criterion: int) -> 
         criterion = 0
         if turn.state.item_id == item_id:
             turn.state.criterion = 0
-    name = criteria[criterion]
+    name = turn.local(criteria[criterion])
     if name:
         question = turn._("How do you score this on: {criterion}?", criterion=name)
     else:
         question = turn._("What score do you give this?")
     options = score_options(turn, rnd, lambda n: b.Rate(rnd.id, item_id, criterion, n))
     first = criterion == 0 and first_of_round(turn, rnd)
-    intro = f"{rnd.question}\n\n" if rnd.question and first else ""
+    intro = f"{turn.local(rnd.question)}\n\n" if rnd.question and first else ""
     turn.say(
-        f"{intro}{counter(turn, rnd)} {text}\n\n{question} ({scale_text(turn, rnd)})",
+        f"{intro}{counter(turn, rnd)} {turn.local(text)}\n\n{question} ({scale_text(turn, rnd)})",
         options,
         columns=columns_for(options),
     )
@@ -63,7 +63,7 @@ def rate(turn: Turn, message: Message) -> None:
             return
         assert turn.resident_id is not None
         turn.do(c.RateItem(turn.resident_id, rnd.id, item_id, criterion, score))
-        label = criteria[criterion]
+        label = turn.local(criteria[criterion])
         turn.ack(f"{label}: {score}" if label else turn._("Your score: {score}", score=score))
         if criterion + 1 < len(criteria):
             turn.state.criterion = criterion + 1

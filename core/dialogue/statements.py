@@ -15,14 +15,14 @@ _VOTES = {"a": 1, "d": -1, "p": 0}
 def ask(turn: Turn, rnd: RoundView, item_id: int, text: str) -> None:
     head = turn._("Statement {counter}", counter=counter(turn, rnd))
     if rnd.question and first_of_round(turn, rnd):
-        head = f"{rnd.question}\n\n{head}"
+        head = f"{turn.local(rnd.question)}\n\n{head}"
     options = [
         option(turn._("Agree"), b.Vote(rnd.id, item_id, "a")),
         option(turn._("Disagree"), b.Vote(rnd.id, item_id, "d")),
         option(turn._("Don't know"), b.Vote(rnd.id, item_id, "p")),
         option(turn._("Skip"), b.Vote(rnd.id, item_id, "s")),
     ]
-    turn.say(f"{head}\n\n{text}", options, columns=2)
+    turn.say(f"{head}\n\n{turn.local(text)}", options, columns=2)
 
 
 def vote(turn: Turn, message: Message) -> None:

@@ -17,6 +17,7 @@ from core.dialogue.state import State, StepName
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
 from core.domain.model import RoundKind
+from core.domain.texts import local
 from core.i18n import gettext_for
 from core.messages import Option, Reply
 
@@ -57,9 +58,20 @@ class Turn:
 
     # -- output -----------------------------------------------------------------------------
     def _(self, message: str, **params: Any) -> str:
-        project_language = self.ctx.project.language if self.ctx.project else "nl"
-        text = gettext_for(self.state.language or project_language).gettext(message)
+        text = gettext_for(self.language).gettext(message)
         return text.format(**params) if params else text
+
+    @property
+    def language(self) -> str:
+        """The language the resident reads: theirs, else the project's."""
+        project_language = self.ctx.project.language if self.ctx.project else "nl"
+        return self.state.language or project_language
+
+    def local(self, text: str) -> str:
+        """A text of the project (intro, question, item, criterion) in the resident's language,
+        the Dutch text where it was not translated."""
+        texts = self.ctx.project.texts if self.ctx.project else {}
+        return local(text, texts.get(text), self.language)
 
     def say(self, text: str, options: list[Option] | None = None, columns: int = 0) -> None:
         self.replies.append(Reply(text, tuple(options or ()), columns))

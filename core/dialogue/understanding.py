@@ -100,6 +100,46 @@ WORDS: dict[str, dict[Meaning, tuple[str, ...]]] = {
         _.DIFFERENT: ("different", "other", "my idea is different", "something else",
                       "no mine is different", "no my idea is different"),
     },
+    "tr": {
+        _.YES: ("evet", "tamam", "olur", "peki", "tabii", "tabi", "elbette", "kabul"),
+        _.NO: ("hayır", "hayir", "yok", "istemiyorum", "hayır teşekkürler", "hayir tesekkurler"),
+        _.SKIP: ("geç", "gec", "atla", "sonraki", "devam"),
+        _.AGREE: ("katılıyorum", "katiliyorum", "aynı fikirdeyim", "ayni fikirdeyim"),
+        _.DISAGREE: ("katılmıyorum", "katilmiyorum"),
+        _.DONT_KNOW: ("bilmiyorum", "emin değilim", "emin degilim", "fikrim yok"),
+        _.CHANGE: ("değiştir", "degistir", "düzelt", "duzelt"),
+        _.DIFFERENT: ("farklı", "farkli", "benim fikrim farklı", "benim fikrim farkli"),
+    },
+    "ar": {
+        _.YES: ("نعم", "أجل", "اجل", "ايوه", "أيوه", "موافق", "تمام", "حسنا", "حسنًا"),
+        _.NO: ("لا", "كلا", "لا شكرا", "لا شكرًا"),
+        _.SKIP: ("تخط", "تخطى", "تخطي", "التالي", "تابع"),
+        _.AGREE: ("أوافق", "اوافق", "موافق تماما"),
+        _.DISAGREE: ("لا أوافق", "لا اوافق", "غير موافق"),
+        _.DONT_KNOW: ("لا أعرف", "لا اعرف", "لست متأكدا", "لا أدري", "لا ادري"),
+        _.CHANGE: ("غير", "تعديل", "عدل"),
+        _.DIFFERENT: ("مختلف", "فكرتي مختلفة"),
+    },
+    "pl": {
+        _.YES: ("tak", "dobrze", "jasne", "pewnie", "oczywiście", "oczywiscie", "zgoda"),
+        _.NO: ("nie", "nie dziękuję", "nie dziekuje", "nie dzięki", "nie dzieki"),
+        _.SKIP: ("pomiń", "pomin", "dalej", "następne", "nastepne"),
+        _.AGREE: ("zgadzam się", "zgadzam sie"),
+        _.DISAGREE: ("nie zgadzam się", "nie zgadzam sie"),
+        _.DONT_KNOW: ("nie wiem", "nie jestem pewien", "nie jestem pewna"),
+        _.CHANGE: ("zmień", "zmien", "popraw"),
+        _.DIFFERENT: ("inny", "inne", "mój pomysł jest inny", "moj pomysl jest inny"),
+    },
+    "uk": {
+        _.YES: ("так", "ага", "добре", "гаразд", "звісно", "згоден", "згодна"),
+        _.NO: ("ні", "не", "ні дякую", "ні, дякую"),
+        _.SKIP: ("пропустити", "далі", "наступне"),
+        _.AGREE: ("погоджуюся", "погоджуюсь", "я згоден", "я згодна"),
+        _.DISAGREE: ("не погоджуюся", "не погоджуюсь", "не згоден", "не згодна"),
+        _.DONT_KNOW: ("не знаю", "не впевнений", "не впевнена"),
+        _.CHANGE: ("змінити", "виправити"),
+        _.DIFFERENT: ("інше", "інша", "моя ідея інша"),
+    },
 }  # fmt: skip
 
 FILLERS: dict[str, tuple[str, ...]] = {
@@ -111,6 +151,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
     "en": ("thanks", "thank", "you", "please", "continue", "go", "on", "sure", "i", "am",
            "done", "that", "s", "all", "one", "another", "more", "fine", "ok", "okay", "no",
            "not", "now"),
+    "tr": ("devam", "teşekkürler", "tesekkurler", "sağol", "sagol", "lütfen", "lutfen"),
+    "ar": ("تابع", "شكرا", "شكرًا", "من فضلك"),
+    "pl": ("dalej", "dziękuję", "dziekuje", "dzięki", "dzieki", "proszę", "prosze"),
+    "uk": ("далі", "дякую", "будь ласка"),
 }  # fmt: skip
 
 # What each kind of option means. An option's kind is its button data without the numbers
@@ -153,6 +197,10 @@ OPTION_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "lang:nl": ("nl", "nederlands", "dutch", "hollands", "nederlandse"),
     "lang:en": ("en", "english", "engels", "engelse"),
+    "lang:tr": ("tr", "türkçe", "turkce", "turks", "turkish"),
+    "lang:ar": ("ar", "العربية", "عربي", "arabisch", "arabic"),
+    "lang:pl": ("pl", "polski", "pools", "polish"),
+    "lang:uk": ("uk", "українська", "oekraïens", "oekraiens", "ukrainian"),
 }
 
 # The requests that work from every step, as typed words (slash commands are the channel's).
@@ -175,6 +223,42 @@ COMMAND_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "mydata": ("mydata", "my data"),
         "forget": ("forget", "forget me", "erase", "erase my data", "delete my data"),
         "others": ("others", "how do others think", "what do others think"),
+    },
+    "tr": {
+        "start": ("başla", "basla"),
+        "help": ("yardım", "yardim"),
+        "stop": ("dur", "durdur"),
+        "language": ("dil",),
+        "mydata": ("verilerim",),
+        "forget": ("unut", "beni unut", "sil"),
+        "others": ("başkaları", "baskalari"),
+    },
+    "ar": {
+        "start": ("ابدأ", "ابدا"),
+        "help": ("مساعدة",),
+        "stop": ("توقف",),
+        "language": ("لغة", "اللغة"),
+        "mydata": ("بياناتي",),
+        "forget": ("احذف", "انسني", "احذف بياناتي"),
+        "others": ("الآخرون", "الاخرون"),
+    },
+    "pl": {
+        "start": ("zacznij",),
+        "help": ("pomoc",),
+        "stop": ("zatrzymaj",),
+        "language": ("język", "jezyk"),
+        "mydata": ("moje dane",),
+        "forget": ("zapomnij", "zapomnij mnie", "usuń moje dane", "usun moje dane"),
+        "others": ("inni", "co myślą inni", "co mysla inni"),
+    },
+    "uk": {
+        "start": ("почати", "старт"),
+        "help": ("допомога",),
+        "stop": ("стоп",),
+        "language": ("мова",),
+        "mydata": ("мої дані",),
+        "forget": ("забудь", "забудь мене", "видали мої дані"),
+        "others": ("інші", "що думають інші"),
     },
 }  # fmt: skip
 

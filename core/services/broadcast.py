@@ -22,6 +22,7 @@ from core.domain import model
 from core.domain.errors import UnknownItem
 from core.domain.outbox import Recipient
 from core.domain.quiet_hours import QuietHours, project_zone
+from core.domain.texts import in_round
 from core.i18n import gettext_for
 from core.messages import Option, Reply
 from core.outbox.ports import OutboundMessage, StandInMaker, Template
@@ -200,7 +201,7 @@ class Broadcasts:
             part
             for part in (
                 _("A new round has opened in \u201c{title}\u201d.").format(title=project.title),
-                rnd.question,
+                in_round(rnd, rnd.question, who.language),
                 _("It takes a few minutes. Press the button to start."),
             )
             if part
@@ -221,7 +222,10 @@ class Broadcasts:
         text = _(
             "A reminder: the round \u201c{question}\u201d in \u201c{title}\u201d is still open. "
             "Every answer helps."
-        ).format(question=_short(rnd.question or rnd.key), title=project.title)
+        ).format(
+            question=_short(in_round(rnd, rnd.question, who.language) or rnd.key),
+            title=project.title,
+        )
         data = go_data(project.code, rnd.id or 0)
         return OutboundMessage(
             (Reply(text, (Option(_("Continue"), data),), 1),),
@@ -239,13 +243,13 @@ class Broadcasts:
     ) -> OutboundMessage:
         lang = who.language
         _ = gettext_for(lang).gettext
-        question = _short(rnd.question or rnd.key)
+        question = _short(in_round(rnd, rnd.question, lang) or rnd.key)
         thanks = _("Thank you for taking part in \u201c{title}\u201d!").format(title=project.title)
         paragraphs = [thanks]
         if rnd.kind == model.RoundKind.RATING:
-            paragraphs += _rating_summary(result, own, question, lang)
+            paragraphs += _rating_summary(rnd, result, own, question, lang)
         elif rnd.kind == model.RoundKind.STATEMENTS:
-            paragraphs.append(_statements_summary(result, question, lang))
+            paragraphs.append(_statements_summary(rnd, result, question, lang))
         elif rnd.kind == model.RoundKind.IDEAS:
             paragraphs.append(
                 _("{count} ideas were collected for \u201c{question}\u201d.").format(
@@ -274,7 +278,11 @@ def _number(value: float | None, language: str) -> str:
 
 
 def _rating_summary(
-    result: views.RoundResult, own: dict[int, float] | None, question: str, lang: str
+    rnd: model.Round,
+    result: views.RoundResult,
+    own: dict[int, float] | None,
+    question: str,
+    lang: str,
 ) -> list[str]:
     """The best-rated items, with the resident's own scores beside the group's."""
     _ = gettext_for(lang).gettext
@@ -283,7 +291,8 @@ def _rating_summary(
         _("The results of \u201c{question}\u201d are in. Rated highest:").format(question=question)
     ]
     for n, item in enumerate(rated[:TOP_ITEMS], start=1):
-        line = f"{n}. {_short(item.text, 100)} ({_number(item.criteria[0].mean, lang)})"
+        text = _short(in_round(rnd, item.text, lang), 100)
+        line = f"{n}. {text} ({_number(item.criteria[0].mean, lang)})"
         if own and item.item_id in own:
             you = _("you: {score}").format(score=_number(own[item.item_id], lang))
             line += f" \u2013 {you}"
@@ -300,7 +309,9 @@ def _rating_summary(
     return paragraphs
 
 
-def _statements_summary(result: views.RoundResult, question: str, lang: str) -> str:
+def _statements_summary(
+    rnd: model.Round, result: views.RoundResult, question: str, lang: str
+) -> str:
     """The statements most agreed with."""
     _ = gettext_for(lang).gettext
     lines = [
@@ -312,7 +323,7 @@ def _statements_summary(result: views.RoundResult, question: str, lang: str) -> 
     voted.sort(key=lambda i: -i.agree / i.votes)
     for n, item in enumerate(voted[:TOP_ITEMS], start=1):
         agree = _("{percent}% agree").format(percent=round(100 * item.agree / item.votes))
-        lines.append(f"{n}. {_short(item.text, 100)} ({agree})")
+        lines.append(f"{n}. {_short(in_round(rnd, item.text, lang), 100)} ({agree})")
     return "\n".join(lines)
 
 

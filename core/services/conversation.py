@@ -271,6 +271,12 @@ class Conversations:
         language = (result.state.language if result.state else state.language) or "nl"
         return Outcome(result.replies, language=language)
 
+    async def language(self, channel: str, user_id: str) -> str | None:
+        """The language a resident's conversation is in, once it has one."""
+        pseudonym = self.pseudonym(channel, user_id)
+        async with (self.reading or self.bus.uow_factory)() as uow:
+            return State.from_dict(await uow.dialogue.load(pseudonym)).language
+
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
         pseudonym = self.pseudonym(channel, user_id)
         async with self.bus.uow_factory() as uow:

@@ -15,7 +15,7 @@ from core.dialogue import buttons as b
 from core.dialogue.context import Context, MyData, OthersView, ProjectView, ResidentView, RoundView
 from core.dialogue.intents import IntentName, Message, read
 from core.dialogue.state import State, StepName
-from core.domain import model
+from core.domain import model, texts
 from core.messages import Incoming
 from core.services.analyses import RoundAnalyses
 from core.services.offered_ideas import SimilarFinder, similar_for
@@ -162,6 +162,7 @@ async def _in_project(
             project.intro,
             project.language,
             ask_profile=bool(project.settings.get("ask_profile", True)),
+            texts=texts.for_chat(project, cached.rounds),
         ),
         resident=resident_view,
         rounds=rounds,

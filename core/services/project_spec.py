@@ -23,7 +23,9 @@ from pydantic import (
 
 from core.domain import model, retention
 from core.domain.errors import DomainError, InvalidInput
-from core.i18n import N_
+from core.domain.texts import LocalText, base, stored, translations_of
+from core.domain.texts import table as table_of
+from core.i18n import N_, RESIDENT_LANGUAGES
 from core.storage.uow import UnitOfWork
 
 
@@ -68,6 +70,35 @@ class _Spec(BaseModel):
         return _newlines(value)
 
 
+def local_text(value: LocalText, limit: int | None = None) -> LocalText:
+    """A text as a plain string or a table of languages: known languages only, Dutch required,
+    empty translations dropped (a table of Dutch alone becomes a plain string). With
+    ``limit``, every language's text is cleaned as a line of a list is."""
+    if isinstance(value, str):
+        return _clean(value, limit) if limit else value
+    unknown = sorted(lang for lang in value if lang not in RESIDENT_LANGUAGES)
+    if unknown:
+        raise SpecError(
+            N_("unknown language {code}: use nl, en, tr, ar, pl or uk"), code=unknown[0][:10]
+        )
+    filled = {lang: text for lang, text in value.items() if text.strip()}
+    if "nl" not in filled:
+        raise SpecError(N_("a text in several languages needs its Dutch text (nl)"))
+    if limit:
+        filled = {lang: _clean(text, limit) for lang, text in filled.items()}
+    return table_of(filled.pop("nl"), filled)
+
+
+def _clean(text: str, limit: int) -> str:
+    try:
+        return model.clean_text(text, limit)
+    except InvalidInput as error:  # a line of only invisible characters, or too long
+        raise SpecError(
+            N_("every line needs visible text, at most {limit} characters"),
+            limit=error.params.get("limit", limit),
+        ) from None
+
+
 class ShortlistSpec(_Spec):
     """Which ideas of ``items_from`` become items: only these themes (all when empty), at most
     the ``top`` most supported (all when absent). See :mod:`core.services.shortlist`."""
@@ -79,7 +110,7 @@ class ShortlistSpec(_Spec):
 class RoundSpec(_Spec):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     kind: Literal["ideas", "rating", "statements", "feedback"]
-    question: str = ""
+    question: LocalText = ""
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     state: Literal["draft", "scheduled", "open", "closed"] | None = None
@@ -87,10 +118,10 @@ class RoundSpec(_Spec):
     reminders: list[str] = Field(default_factory=list)
     items_from: str | None = None
     shortlist: ShortlistSpec | None = None
-    items: list[str] | None = None
-    statements: list[str] | None = None
+    items: list[LocalText] | None = None
+    statements: list[LocalText] | None = None
     scale: tuple[int, int] | None = None
-    criteria: list[str] = Field(default_factory=list, max_length=5)
+    criteria: list[LocalText] = Field(default_factory=list, max_length=5)
     live_results: bool = False  # show results to residents and the public while it runs
 
     @field_validator("opens_at", "closes_at")
@@ -130,19 +161,24 @@ class RoundSpec(_Spec):
             raise SpecError(N_("scale must be [low, high] with 0 <= low < high <= 10"))
         return value
 
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: LocalText) -> LocalText:
+        return local_text(value)
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria(cls, value: list[LocalText]) -> list[LocalText]:
+        return [local_text(text) for text in value]
+
     @field_validator("items", "statements")
     @classmethod
-    def _texts(cls, value: list[str] | None) -> list[str] | None:
+    def _texts(cls, value: list[LocalText] | None) -> list[LocalText] | None:
         if value is None:
             return None
-        try:
-            cleaned = [model.clean_text(text) for text in value]
-        except InvalidInput as error:  # a line of only invisible characters, or too long
-            limit = error.params.get("limit", model.MAX_TEXT_LENGTH)
-            raise SpecError(
-                N_("every line needs visible text, at most {limit} characters"), limit=limit
-            ) from None
-        if len(set(cleaned)) != len(cleaned):
+        cleaned = [local_text(text, model.MAX_TEXT_LENGTH) for text in value]
+        dutch = [base(text) for text in cleaned]
+        if len(set(dutch)) != len(dutch):
             raise SpecError(N_("the same text appears twice"))
         return cleaned
 
@@ -172,8 +208,8 @@ class ProjectSpec(_Spec):
     title: str = Field(min_length=1, max_length=model.MAX_TITLE_LENGTH)
     organisation: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
     organisation_name: str | None = None
-    language: Literal["nl", "en"] = "nl"
-    intro: str = ""
+    language: Literal["nl", "en", "tr", "ar", "pl", "uk"] = "nl"
+    intro: LocalText = ""
     status: Literal["draft", "active", "closed"] = "active"
     # days after closing until the residents' personal data is erased (core.domain.retention)
     retention_days: int = Field(
@@ -187,6 +223,11 @@ class ProjectSpec(_Spec):
     # results also shown reweighted by this group's population figures (core.domain.population)
     reweight: Literal["wijk", "age_band"] | None = None
     whatsapp_template: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("intro")
+    @classmethod
+    def _intro(cls, value: LocalText) -> LocalText:
+        return local_text(value)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -263,7 +304,8 @@ async def file_data(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
     org_name = await uow.projects.organisation_name(project.organisation_id)
     if org_name and org_name != org:  # a name that is only the slug again need not be kept
         table["organisation_name"] = org_name
-    table.update(language=project.language, intro=project.intro, status=project.status.value)
+    intro = table_of(project.intro, stored(project.settings).get("intro"))
+    table.update(language=project.language, intro=intro, status=project.status.value)
     table["retention_days"] = project.retention_days
     for key in SETTINGS_KEYS:
         if key in project.settings and project.settings[key] not in ({}, None):
@@ -274,8 +316,9 @@ async def file_data(uow: UnitOfWork, project: model.Project) -> dict[str, Any]:
 
 async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
     data: dict[str, Any] = {"key": rnd.key, "kind": rnd.kind.value}
+    texts = stored(rnd.settings)
     if rnd.question:
-        data["question"] = rnd.question
+        data["question"] = table_of(rnd.question, texts.get("question"))
     data["state"] = rnd.state.value
     for name in ("opens_at", "closes_at"):
         if getattr(rnd, name) is not None:
@@ -287,7 +330,9 @@ async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
     if rnd.kind in (model.RoundKind.RATING, model.RoundKind.FEEDBACK):
         data["scale"] = [rnd.scale_min, rnd.scale_max]
     if rnd.criteria:
-        data["criteria"] = list(rnd.criteria)
+        data["criteria"] = [
+            table_of(c, (texts.get("criteria") or {}).get(c)) for c in rnd.criteria
+        ]
     if rnd.items_from:
         data["items_from"] = rnd.items_from
         chosen = rnd.settings.get("shortlist") or {}
@@ -298,11 +343,24 @@ async def _round_data(uow: UnitOfWork, rnd: model.Round) -> dict[str, Any]:
         data["live_results"] = True
     if rnd.kind in (model.RoundKind.RATING, model.RoundKind.STATEMENTS):
         items = await uow.projects.items(rnd.id or 0)
-        texts = [i.text for i in items if i.idea_id is None]  # fixed items, not ideas
+        fixed = [i.text for i in items if i.idea_id is None]  # fixed items, not ideas
         key = "items" if rnd.kind == model.RoundKind.RATING else "statements"
-        if texts or not rnd.items_from:
-            data[key] = texts
+        if fixed or not rnd.items_from:
+            translated = texts.get("items") or {}
+            data[key] = [table_of(text, translated.get(text)) for text in fixed]
     return data
+
+
+def round_texts(spec: RoundSpec) -> dict[str, Any]:
+    """The translations of a round's texts, as its ``settings["texts"]`` keeps them."""
+    texts: dict[str, Any] = {}
+    if translations_of(spec.question):
+        texts["question"] = translations_of(spec.question)
+    for group, values in (("items", spec.items or spec.statements), ("criteria", spec.criteria)):
+        found = {base(v): translations_of(v) for v in values or () if translations_of(v)}
+        if found:
+            texts[group] = found
+    return texts
 
 
 def merge_project(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from core.domain.accounts import User
 from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.events import ProjectScheduleChanged
 from core.domain.policy import NotAllowed, Permission
+from core.domain.texts import base, translations_of
 from core.services.project_spec import (
     SETTINGS_KEYS,
     InvalidProjectFile,
@@ -25,6 +26,7 @@ from core.services.project_spec import (
     RoundSpec,
     file_data,
     merge_project,
+    round_texts,
     validate_file,
 )
 from core.services.shortlist import apply_on_opening
@@ -166,13 +168,15 @@ async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project,
     code = model.Project.normalise_code(p.code)
     settings = {key: getattr(p, key) for key in SETTINGS_KEYS}
     settings["quiet_hours"] = list(p.quiet_hours)
+    intro = base(p.intro)
+    settings["texts"] = {"intro": translations_of(p.intro)} if translations_of(p.intro) else {}
     project = await uow.projects.by_code(code)
     if project is None:
         project = model.Project(
             code=code,
             title=p.title,
             organisation_id=org_id,
-            intro=p.intro,
+            intro=intro,
             language=p.language,
             status=model.ProjectStatus(p.status),
             settings=settings,
@@ -182,7 +186,7 @@ async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project,
         _set_status(project, model.ProjectStatus(p.status), uow.clock())
         await uow.projects.add(project)
         return project, [f"created project {code}"]
-    project.title, project.intro, project.language = p.title, p.intro, p.language
+    project.title, project.intro, project.language = p.title, intro, p.language
     project.organisation_id = org_id
     _set_status(project, model.ProjectStatus(p.status), uow.clock())
     project.retention_days = p.retention_days
@@ -213,11 +217,11 @@ async def _save_round(
     values: dict[str, Any] = {
         "kind": model.RoundKind(rs.kind),
         "position": position,
-        "question": rs.question,
+        "question": base(rs.question),
         "items_from": rs.items_from,
         "scale_min": scale[0],
         "scale_max": scale[1],
-        "criteria": list(rs.criteria),
+        "criteria": [base(c) for c in rs.criteria],
         "max_per_resident": rs.max_per_resident,
         "opens_at": rs.opens_at.astimezone(UTC) if rs.opens_at else None,
         "closes_at": rs.closes_at.astimezone(UTC) if rs.closes_at else None,
@@ -239,7 +243,7 @@ async def _save_round(
     assert rnd.id is not None
     texts = rs.items if rs.kind == "rating" else rs.statements
     if texts is not None:
-        await _sync_items(uow, rnd.id, texts)
+        await _sync_items(uow, rnd.id, [base(text) for text in texts])
     if rnd.state == model.RoundState.OPEN:  # opened by the file: its shortlist is fixed now
         await apply_on_opening(uow, rnd)
 
@@ -248,6 +252,7 @@ def _round_settings(rnd: model.Round | None, rs: RoundSpec) -> dict[str, Any]:
     """The round's settings with the file's switches; a shortlist choice the file leaves out
     (the round form has none) stays as the facilitator made it."""
     settings = {**(rnd.settings if rnd else {}), "live_results": rs.live_results}
+    settings["texts"] = round_texts(rs)  # the file's translations replace the ones before
     if rs.shortlist is not None:
         before = settings.get("shortlist") or {}
         settings["shortlist"] = {

@@ -140,7 +140,8 @@ async def test_values_stored_before_the_rules_do_not_break_the_pages(
         assert (await signed_in.get(path)).status_code == 200, path
     exported = await signed_in.get("/manage/projects/DEMO/export.toml")
     data = tomllib.loads(exported.text)
-    assert data["project"]["intro"] == "Oud\r\nmet\x0bstuurtekens\x1f"
+    # the Dutch text as stored, beside the DEMO's English translation
+    assert data["project"]["intro"]["nl"] == "Oud\r\nmet\x0bstuurtekens\x1f"
     refused = await signed_in.post(
         "/manage/projects/DEMO/rounds/ideeen",
         data={"csrf": await csrf(signed_in), "kind": "ideas", "question": "Vraag",

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core import views
 from core.domain.model import Project
-from core.i18n import LANGUAGES, N_
-from web.deps import LanguageDep, ServicesDep, WebChatDep
+from core.i18n import N_, RESIDENT_LANGUAGES, text_direction
+from web.deps import ChatLanguageDep, ServicesDep, WebChatDep
 from web.rendering import render
 
 router = APIRouter()
@@ -33,7 +33,7 @@ def _csrf(secret: str, token: str) -> str:
 
 @router.get("/chat/{code}", response_class=HTMLResponse, name="chat_page")
 async def chat_page(
-    request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: LanguageDep
+    request: Request, code: str, chat: WebChatDep, services: ServicesDep, lang: ChatLanguageDep
 ) -> Response:
     """Show the conversation; a first visit sees the greeting, stored only once answered."""
     code = _code(code)
@@ -47,10 +47,13 @@ async def chat_page(
         entries = chat.erased(erased)
     elif not entries:
         entries = await chat.greeting(token, code, language=lang)
+    lang = erased or (await chat.language(token) if not new else None) or lang
     page = _Page(code, token, entries, lang, erased=erased is not None)
     response = await _render(request, services, chat, page)
     if new:
         _set_cookie(response, services, token)
+    if request.query_params.get("lang"):  # a chosen language holds for the answers that follow
+        _set_cookie(response, services, lang, name="lang")
     return response
 
 
@@ -60,7 +63,7 @@ async def chat_post(
     code: str,
     chat: WebChatDep,
     services: ServicesDep,
-    lang: LanguageDep,
+    lang: ChatLanguageDep,
     csrf: str = Form(""),
     text: str | None = Form(None),
     choice: str | None = Form(None),
@@ -115,6 +118,7 @@ async def _respond(
         return RedirectResponse(url, 303)
     if not page.erased:
         page.entries = await chat.transcript(page.token)
+        page.lang = await chat.language(page.token) or page.lang
     return await _render(request, services, chat, page, partial=True)
 
 
@@ -129,7 +133,7 @@ def _code(raw: str) -> str:
 def _erased(request: Request) -> str | None:
     """The language of a resident who erased everything in this browser (None: nobody did)."""
     value = request.cookies.get(ERASED_COOKIE)
-    return value if value in LANGUAGES else None
+    return value if value in RESIDENT_LANGUAGES else None
 
 
 async def _render(
@@ -158,6 +162,7 @@ async def _render(
         else None,
         "public_url": services.settings.public_url,
         "partial": partial,  # the script puts the cursor back itself (not on a tapped phone)
+        "dir": text_direction(page.lang),  # Arabic is read right to left
     }
     return render(request, "_chat.html" if partial else "chat.html", context, page.lang)
 

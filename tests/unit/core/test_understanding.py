@@ -235,14 +235,27 @@ def test_a_command_word_works_at_a_step_with_options():
 
 
 def test_the_tables_are_extended_by_adding_rows():
-    u.WORDS["xx"] = {u.Meaning.YES: ("evet",)}
+    u.WORDS["xx"] = {u.Meaning.YES: ("jooo",)}
     try:
         u.rebuild()
-        assert u.meaning("Evet!") == {u.Meaning.YES}
+        assert u.meaning("Jooo!") == {u.Meaning.YES}
     finally:
         del u.WORDS["xx"]
         u.rebuild()
-    assert u.meaning("evet") == set()
+    assert u.meaning("jooo") == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Evet!", u.Meaning.YES), ("hayır", u.Meaning.NO), ("Hayir", u.Meaning.NO),
+        ("نعم", u.Meaning.YES), ("لا", u.Meaning.NO), ("Tak", u.Meaning.YES),
+        ("nie", u.Meaning.NO), ("Так", u.Meaning.YES), ("ні", u.Meaning.NO),
+        ("katılmıyorum", u.Meaning.DISAGREE), ("nie wiem", u.Meaning.DONT_KNOW),
+    ],
+)  # fmt: skip
+def test_yes_and_no_in_the_four_further_resident_languages(typed: str, meant: u.Meaning):
+    assert meant in u.meaning(typed)
 
 
 def test_normalise_drops_case_accents_punctuation_and_skin_tones():

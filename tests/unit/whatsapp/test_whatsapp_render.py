@@ -142,3 +142,13 @@ def test_a_template_payload_carries_parameters_and_the_quick_reply_payload():
     assert body == {"type": "body", "parameters": [{"type": "text", "text": "a"}]}
     assert button["sub_type"] == "quick_reply" and button["index"] == "0"
     assert "components" not in template_payload(TO, Template("t", "nl"))["template"]
+
+
+def test_the_six_languages_are_a_list_in_the_residents_language():
+    from core.i18n import LANGUAGE_NAMES
+
+    reply = Reply("ما اللغة التي تفضلها؟", options(*LANGUAGE_NAMES.values()))
+    (payload,) = render("31600000000", [reply], language="ar")
+    rows = payload["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["title"] for r in rows] == list(LANGUAGE_NAMES.values())
+    assert payload["interactive"]["action"]["button"] == "اختر"
