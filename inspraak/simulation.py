@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.dialogue import buttons as b
-from core.dialogue.state import StepName
+from core.dialogue.state import State, StepName
 from core.domain import commands as c
 from core.domain.model import RoundKind
-from core.messages import Incoming, Option
+from core.messages import Incoming, IncomingKind, Option
+from core.services.offered_ideas import IDEA_STEPS
 
 if TYPE_CHECKING:
     from inspraak.bootstrap import Container
@@ -229,6 +230,8 @@ async def _talk(
     for _ in range(MAX_TURNS):
         if incoming is None:
             return
+        if incoming.kind == IncomingKind.TEXT:
+            await _ideas_indexed(container, pseudonym)
         outcome = await conversations.handle(CHANNEL, resident.token, incoming, keep_log=True)
         asked = [r for r in outcome.replies if r.options]
         if asked and not resident.stays_for(asked[-1].options):
@@ -251,6 +254,19 @@ async def _talk(
             incoming = Incoming.choice(skip) if skip else None
         else:
             incoming = None if typed is None else Incoming.message(typed)
+
+
+async def _ideas_indexed(container: Container, pseudonym: str) -> None:
+    """Wait, however long it takes, until the resident's ideas round has its similar-idea index.
+
+    A chat step waits two seconds at most and then offers nothing; whether a simulated resident
+    is offered an idea (and supports it, which decides the shortlist) must follow the seed, not
+    how busy the machine is.
+    """
+    async with container.reading() as uow:
+        state = State.from_dict(await uow.dialogue.load(pseudonym))
+    if state.step in IDEA_STEPS and state.round_id is not None:
+        await container.similar_ideas.prepare(container.reading, state.round_id, wait=600.0)
 
 
 def _skip(options: list[Option]) -> str | None:

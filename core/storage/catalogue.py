@@ -28,6 +28,7 @@ round is open at a given moment is computed from its cached opening and closing 
 
 from __future__ import annotations
 
+import bisect
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -108,13 +109,18 @@ _OWN = {True: _own_answers(t.votes), False: _own_answers(t.ratings)}
 
 
 class ItemQueue:
-    """A round's active items in tiers by how often they were answered, fewest first."""
+    """A round's active items in tiers by how often they were answered, fewest first.
+
+    Each tier is kept in item order, so a queue counted up answer by answer equals one loaded
+    afresh from the database: which items a seeded pick returns never depends on when the
+    cache happened to expire (a simulation is the same on a busy machine and an idle one).
+    """
 
     def __init__(self, items: Iterable[tuple[int, str]], counts: dict[int, int]) -> None:
         self.texts = dict(items)
         self.counts = {item: counts.get(item, 0) for item in self.texts}
         self.tiers: dict[int, list[int]] = {}
-        for item, count in self.counts.items():
+        for item, count in sorted(self.counts.items()):
             self.tiers.setdefault(count, []).append(item)
 
     def answered(self, item: int) -> None:
@@ -126,7 +132,7 @@ class ItemQueue:
         if not self.tiers[count]:
             del self.tiers[count]
         self.counts[item] = count + 1
-        self.tiers.setdefault(count + 1, []).append(item)
+        bisect.insort(self.tiers.setdefault(count + 1, []), item)
 
     def pick(self, skip: set[int], limit: int, dice: random.Random) -> list[tuple[int, str]]:
         """Up to ``limit`` items not in ``skip``: fewest answers first, ties at random."""

@@ -118,6 +118,19 @@ def test_ties_are_broken_at_random_and_the_same_way_after_the_same_seed():
     assert len(spread) >= 5  # every item gets its turn first
 
 
+def test_a_queue_counted_up_answer_by_answer_picks_as_one_loaded_afresh():
+    """Whether the cache expired halfway (a busy machine) must not change a seeded pick."""
+    items = [(n, str(n)) for n in range(1, 7)]
+    counted = ItemQueue(items, {})
+    for item in (5, 2, 6, 1, 5):
+        counted.answered(item)
+    loaded = ItemQueue(items, {5: 2, 2: 1, 6: 1, 1: 1})
+    for seed in range(20):
+        assert counted.pick(set(), 4, random.Random(seed)) == loaded.pick(
+            set(), 4, random.Random(seed)
+        )
+
+
 async def test_a_long_read_does_not_hold_up_a_resident(demo: Container):
     bob = ChatResident(demo.conversations, "bob")
     async with demo.reading() as reading:
