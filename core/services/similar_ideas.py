@@ -128,7 +128,9 @@ class SimilarIdeas:
         wanted = k + 8 + len(entry.index) - len(entry.pool)
         found = entry.answers.get((text, wanted))
         if found is None:
-            found = await asyncio.to_thread(entry.index.similar, text, wanted)
+            # the index grows in place (add_many, on a thread): never read it meanwhile
+            async with self._locks.setdefault(round_id, asyncio.Lock()):
+                found = await asyncio.to_thread(entry.index.similar, text, wanted)
             entry.answers[(text, wanted)] = found
             while len(entry.answers) > ANSWERS_KEPT:
                 entry.answers.popitem(last=False)
@@ -182,7 +184,8 @@ class SimilarIdeas:
             return cached
         groups = entry.groups.get(strictness)
         if groups is None:
-            made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
+            async with self._locks.setdefault(round_id, asyncio.Lock()):  # see similar()
+                made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
             entry.groups[strictness], entry.fits[strictness] = made, fits
             groups = made
         fit = entry.fits.get(strictness, {})
