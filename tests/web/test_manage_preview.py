@@ -172,6 +172,16 @@ async def test_previews_are_for_the_projects_own_organisation(demo):
     assert not (demo.settings.data_dir / "previews").exists()
 
 
+async def test_a_viewer_cannot_start_a_preview(client, demo):
+    await make_user(demo, "kijker@voorbeeld.nl", "viewer", "gemeente-voorbeeld")
+    await login(client, "kijker@voorbeeld.nl")
+    assert "/try" not in (await client.get("/manage/projects/DEMO")).text
+    assert (await client.get(TRY)).status_code == 403
+    token = await csrf(client)
+    assert (await client.post(f"{TRY}/new", data={"csrf": token})).status_code == 403
+    assert not (demo.settings.data_dir / "previews").exists()
+
+
 async def test_a_stopped_or_forged_preview_gets_the_start_page_not_an_error(signed_in, demo):
     token = await csrf(signed_in, TRY)
     signed_in.cookies.set("inspraak_preview", "../../../etc", path=TRY)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain.model import Project
 from core.services.preview import PreviewGone
-from web.deps import LanguageDep, Services, ServicesDep, Session, UserDep, project_for
+from web.deps import FacilitatorDep, LanguageDep, Services, ServicesDep, Session, project_for
 from web.routes.manage.common import page, router
 
 COOKIE = "inspraak_preview"
@@ -24,10 +24,10 @@ def _path(project: Project) -> str:
 
 @router.get("/projects/{code}/try", response_class=HTMLResponse, name="preview_chat")
 async def preview_chat(
-    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+    request: Request, code: str, services: ServicesDep, session: FacilitatorDep, lang: LanguageDep
 ) -> Response:
     """The preview's conversation so far, or the page that starts one."""
-    project = await project_for(services, session, code)
+    project = await project_for(services, session, code, change=True)
     token = request.cookies.get(COOKIE, "")
     if not services.previews.exists(project.code, token):
         stopped = request.query_params.get("stopped") == "1"
@@ -38,10 +38,10 @@ async def preview_chat(
 
 @router.post("/projects/{code}/try/new", response_class=HTMLResponse)
 async def start_preview(
-    request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
+    request: Request, code: str, services: ServicesDep, session: FacilitatorDep, lang: LanguageDep
 ) -> Response:
     """Start a fresh preview on a new copy of the project (the previous one is removed)."""
-    project = await project_for(services, session, code)
+    project = await project_for(services, session, code, change=True)
     services.previews.stop(project.code, request.cookies.get(COOKIE, ""))
     token = await services.previews.start(project.code, lang)
     response = RedirectResponse(_path(project) + "#latest", 303)
@@ -57,13 +57,13 @@ async def answer_preview(
     request: Request,
     code: str,
     services: ServicesDep,
-    session: UserDep,
+    session: FacilitatorDep,
     lang: LanguageDep,
     text: str | None = Form(None),
     choice: str | None = Form(None),
 ) -> Response:
     """Take a typed message or a pressed button in the preview, then show it again."""
-    project = await project_for(services, session, code)
+    project = await project_for(services, session, code, change=True)
     token = request.cookies.get(COOKIE, "")
     typed = text[:MAX_FORM_TEXT] if text is not None else None
     try:
@@ -79,10 +79,10 @@ async def answer_preview(
 
 @router.post("/projects/{code}/try/stop")
 async def stop_preview(
-    request: Request, code: str, services: ServicesDep, session: UserDep
+    request: Request, code: str, services: ServicesDep, session: FacilitatorDep
 ) -> Response:
     """End the preview: its copy and everything typed in it are removed."""
-    project = await project_for(services, session, code)
+    project = await project_for(services, session, code, change=True)
     services.previews.stop(project.code, request.cookies.get(COOKIE, ""))
     response = RedirectResponse(_path(project) + "?stopped=1", 303)
     response.delete_cookie(COOKIE, path=_path(project))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from web.deps import LanguageDep, UserDep
+from web.deps import FacilitatorDep, LanguageDep
 from web.routes.manage.common import page, router
 
 MAX_QUESTION = 20_000  # longer posts are cut here; the round form explains the real limit
@@ -13,7 +13,7 @@ MAX_QUESTION = 20_000  # longer posts are cut here; the round form explains the 
 
 @router.post("/readability", response_class=HTMLResponse)
 async def readability(
-    request: Request, session: UserDep, lang: LanguageDep, question: str = Form("")
+    request: Request, session: FacilitatorDep, lang: LanguageDep, question: str = Form("")
 ) -> Response:
     """The advice for the question as typed so far (advice only: nothing is saved)."""
     values = {"question": question[:MAX_QUESTION]}
