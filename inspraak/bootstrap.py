@@ -28,6 +28,7 @@ from core.storage.uow import Clock, UnitOfWork, utcnow
 if TYPE_CHECKING:
     from core.services.analyses import RoundAnalyses
     from core.services.conversation import Conversations
+    from core.services.preview import Previews
     from core.services.similar_ideas import SimilarIdeas
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "core" / "demo" / "demo.toml"
@@ -107,6 +108,19 @@ class Container:
         if "email" in self.channels:
             ways.append(("email", ""))
         return tuple(ways)
+
+    @cached_property
+    def previews(self) -> Previews:
+        """Facilitators' preview chats, each on a throwaway copy of its project."""
+        from core.services.preview import Previews
+
+        return Previews(
+            self.settings.data_dir / "previews",
+            self.reading,
+            self.secret_key,
+            self.clock,
+            public_url=self.settings.public_url,
+        )
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database, self.clock)

@@ -19,6 +19,7 @@ from core.domain.policy import NotAllowed, Permission
 from core.i18n import N_, normalise_language, resident_language
 from core.services import accounts
 from core.services.analyses import RoundAnalyses
+from core.services.preview import Previews
 from core.services.similar_ideas import SimilarIdeas
 from core.storage.uow import UnitOfWork
 
@@ -63,6 +64,7 @@ class Services(Protocol):
     channels: dict[str, Any]
     analyses: RoundAnalyses  # the process's cache of opinion analyses (shared with the chat)
     similar_ideas: SimilarIdeas  # the process's similar-idea indexes per round
+    previews: Previews  # facilitators' preview chats on throwaway copies
 
     def uow(self) -> UnitOfWork: ...
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from core.analysis import readability
 from core.i18n import RESIDENT_LANGUAGES, gettext_for, resident_language
 from core.labels import label
 from web.charts import matrix_for
@@ -50,6 +51,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.globals["url_for"] = path_for
     templates.env.globals["translation_languages"] = TRANSLATIONS
     templates.env.globals["priority_matrix"] = partial(matrix_for, catalog=catalog)
+    templates.env.globals["readability"] = readability.estimate  # the round form's advice
     return templates
 
 

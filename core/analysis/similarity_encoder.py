@@ -9,6 +9,8 @@ languages) and maps a sentence to 512 numbers whose cosine says how close two me
 from __future__ import annotations
 
 import gc
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -48,3 +50,37 @@ def shared_encoder() -> Encoder | None:
         # else the process built at start, out of the collector's generations for good.
         gc.freeze()
     return _SHARED[0]
+
+
+class Remembered:
+    """An encoder that keeps the vectors of the texts it encoded last (``size`` of them).
+
+    The chat encodes a typed idea before the step's transaction (:meth:`SimilarIdeas.warm`), so
+    that the look-up inside the transaction, which holds SQLite's write lock, only compares
+    vectors; the same text comes back once more when the idea joins the round's index. Safe
+    to call from several threads: the encoding itself runs outside the lock.
+    """
+
+    def __init__(self, encoder: Encoder, size: int = 1024) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.asarray(self.encoder(texts), dtype=np.float32)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        fresh = np.asarray(self.encoder(missing), dtype=np.float32) if missing else None
+        with self._lock:
+            rows = dict(zip(missing, fresh, strict=True)) if fresh is not None else {}
+            for text in texts:
+                if text not in rows:
+                    rows[text] = self._vectors[text]
+            for text, vector in rows.items():
+                self._vectors[text] = vector
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return np.stack([rows[text] for text in texts])

@@ -6,6 +6,7 @@ asked for through the message bus, and stores the new dialogue state. Channels c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -17,14 +18,15 @@ from core.dialogue.context import Context
 from core.dialogue.intents import IntentName, Message, in_state, read
 from core.dialogue.state import State
 from core.domain.commands import CastVote, GiveConsent, RateItem
-from core.domain.errors import DomainError
+from core.domain.errors import DomainError, InvalidInput
+from core.domain.model import clean_text
 from core.i18n import gettext_for
 from core.messages import Incoming, IncomingKind, Reply
 from core.services.analyses import RoundAnalyses
 from core.services.bus import MessageBus
 from core.services.carry_over import is_token, redeem
 from core.services.dialogue_context import NotifyWays, load_context, load_my_data
-from core.services.offered_ideas import IDEA_STEPS, SimilarFinder
+from core.services.offered_ideas import IDEA_STEPS, LOOKED_UP, SimilarFinder
 from core.storage.uow import UnitOfWork
 from core.views.others import prepare as prepare_others
 
@@ -114,7 +116,7 @@ class Conversations:
         if message.intent is not None and message.intent.name == IntentName.OTHERS:
             await self._prepare_others(pseudonym)
         elif message.intent is None and incoming.kind == IncomingKind.TEXT:
-            await self._prepare_similar(pseudonym)
+            await self._prepare_similar(pseudonym, incoming.text)
         async with self.bus.uow_factory() as uow:
             if dedupe_key is not None:
                 key = message_key(self.secret_key, channel, dedupe_key)
@@ -248,16 +250,21 @@ class Conversations:
             for rnd in cached.rounds if cached is not None else ():
                 await prepare_others(uow, self.analyses, rnd)
 
-    async def _prepare_similar(self, pseudonym: str) -> None:
+    async def _prepare_similar(self, pseudonym: str, text: str) -> None:
         """Bring the similar-idea index of the resident's ideas round up to date before the
-        step (the first look at a large round encodes its ideas), on the reader and outside
-        the step's transaction; the step itself then only compares one text."""
+        step (the first look at a large round encodes its ideas) and look the typed idea up,
+        on the reader and outside the step's transaction; the step itself, which holds the
+        write lock on SQLite, then finds the answer ready."""
         if self.reading is None or self.similar is None:
             return
         async with self.reading() as uow:
             state = State.from_dict(await uow.dialogue.load(pseudonym))
-        if state.step in IDEA_STEPS and state.round_id is not None:
-            await self.similar.prepare(self.reading, state.round_id)
+        if state.step not in IDEA_STEPS or state.round_id is None:
+            return
+        if await self.similar.prepare(self.reading, state.round_id):
+            with contextlib.suppress(InvalidInput):  # the step explains what is wrong
+                text = clean_text(text)
+                await self.similar.warm(self.reading, state.round_id, text, k=LOOKED_UP)
 
     async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
         """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:

@@ -23,6 +23,7 @@ from core.storage.uow import UnitOfWork
 from core.views.reading import ReadUnit
 
 OFFERED = 3  # similar ideas offered at most
+LOOKED_UP = OFFERED + 3  # ideas looked up: some may be the resident's own
 
 # The steps where a typed text is an idea (then similar ideas are looked up for it).
 IDEA_STEPS = frozenset(
@@ -70,6 +71,14 @@ class SimilarFinder(Protocol):
         wait: float = ...,
     ) -> bool: ...
 
+    async def warm(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        text: str,
+        k: int = ...,
+    ) -> None: ...
+
 
 async def similar_for(
     uow: UnitOfWork,
@@ -91,7 +100,7 @@ async def similar_for(
     if text is None or finder is None:
         return ()
     views_: list[SimilarView] = []
-    for found in await finder.similar(uow, rnd.id, text, k=OFFERED + 3):
+    for found in await finder.similar(uow, rnd.id, text, k=LOOKED_UP):
         target = await uow.supports.target(rnd.id, found.id, resident.id)
         if target is not None and not target.own:  # their own ideas count already
             views_.append(replace(_view(target), text=found.text))

@@ -38,10 +38,12 @@ from core.analysis.similarity import (
     SimilarityIndex,
     threshold_for,
 )
+from core.analysis.similarity_encoder import Remembered
 from core.views.idea_pool import PoolIdea, PoolKey, load_pool, only_added, pool_key
 from core.views.reading import ReadUnit
 
 OFFERED = 3  # similar ideas the chat offers at most
+ANSWERS_KEPT = 256  # looked-up texts kept per round while its ideas stay the same
 PREPARE_WAIT = 2.0  # seconds a chat step waits for a round's index before going on without it
 # new ideas added to cached groups one by one (each to its nearest idea's group) before the
 # round is clustered again: this many, or a tenth of the index when that is more
@@ -81,6 +83,10 @@ class _Round:
     groups: dict[float, list[list[int]]] = field(default_factory=dict)
     attached: int = 0  # ideas added to those groups one by one since they were clustered
     fits: dict[float, dict[int, float]] = field(default_factory=dict)  # per strictness, by idea
+    # looked-up texts → the index's answer, while the pool is this one (see warm())
+    answers: OrderedDict[tuple[str, int], list[tuple[int, float]]] = field(
+        default_factory=OrderedDict
+    )
 
     def offered_texts(self) -> dict[int, str]:
         return {idea.offered_id: idea.offered_text for idea in self.pool.values()}
@@ -120,7 +126,14 @@ class SimilarIdeas:
             return []
         # ideas no longer offerable stay indexed: ask for enough to still find k after them
         wanted = k + 8 + len(entry.index) - len(entry.pool)
-        found = await asyncio.to_thread(entry.index.similar, text, wanted)
+        found = entry.answers.get((text, wanted))
+        if found is None:
+            # the index grows in place (add_many, on a thread): never read it meanwhile
+            async with self._locks.setdefault(round_id, asyncio.Lock()):
+                found = await asyncio.to_thread(entry.index.similar, text, wanted)
+            entry.answers[(text, wanted)] = found
+            while len(entry.answers) > ANSWERS_KEPT:
+                entry.answers.popitem(last=False)
         offered: dict[int, SimilarIdea] = {}
         for idea_id, score in found:
             idea = entry.pool.get(int(idea_id))
@@ -171,7 +184,8 @@ class SimilarIdeas:
             return cached
         groups = entry.groups.get(strictness)
         if groups is None:
-            made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
+            async with self._locks.setdefault(round_id, asyncio.Lock()):  # see similar()
+                made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
             entry.groups[strictness], entry.fits[strictness] = made, fits
             groups = made
         fit = entry.fits.get(strictness, {})
@@ -278,12 +292,26 @@ class SimilarIdeas:
         fits = entry.fits if groups else {}  # the ideas added one by one have none
         return _Round(key, entry.index, entry.texts, pool_now, {}, groups, attached, fits)
 
+    async def warm(
+        self,
+        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
+        round_id: int,
+        text: str,
+        k: int = OFFERED,
+    ) -> None:
+        """Look ``text`` up now, on the reader and before the step's transaction: the same
+        look-up inside it (which on SQLite holds the write lock every resident queues on) then
+        finds the answer kept, unless the round's ideas changed meanwhile."""
+        async with reading() as uow:
+            await self.similar(uow, round_id, text, k)
+
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:
             self._encoder_loaded = True
             if self.use_encoder:
                 load = self._load or _bundled
-                self._encoder = await asyncio.to_thread(load)
+                loaded = await asyncio.to_thread(load)
+                self._encoder = Remembered(loaded) if loaded is not None else None
         return self._encoder
 
 

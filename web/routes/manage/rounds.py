@@ -124,12 +124,16 @@ async def _save_round(
     data: dict[str, Any],
 ) -> Response:
     """Send an added or edited round; when the project file's rules refuse it, show the form
-    again with what was typed and the errors beside the fields."""
+    again with what was typed and the errors beside the fields. The readability button
+    (``?check=readability``, the way without JavaScript) shows the form again, saving nothing."""
+    editing = isinstance(command, c.EditRound)
+    if request.query_params.get("check") == "readability":
+        values = forms.round_form(data)
+        return await _round_page(request, services, session, lang, project, values, {}, editing)
     try:
         await send(services, command)
     except InvalidProjectFile as error:
         values, errors = forms.round_form(data), forms.field_errors(error, lang)
-        editing = isinstance(command, c.EditRound)
         return await _round_page(
             request, services, session, lang, project, values, errors, editing
         )
