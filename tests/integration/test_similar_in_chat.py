@@ -31,6 +31,15 @@ async def sent_idea(container: Container, who: str, text: str) -> ChatResident:
     await resident.say(text)
     labels = [o.label for o in resident.question.options]
     await resident.press("Versturen" if "Versturen" in labels else "Nee, mijn idee is anders")
+    # The round's index is brought up to date now, however busy the machine: a chat step waits
+    # two seconds at most for it and then offers nothing.
+    conversations = container.conversations
+    if conversations.similar is not None and conversations.reading is not None:
+        async with container.reading() as uow:
+            project = await uow.projects.by_code("DEMO")
+            assert project is not None and project.id is not None
+            rounds = {r.key: r.id for r in await uow.projects.rounds(project.id)}
+        await conversations.similar.prepare(conversations.reading, rounds["ideeen"] or 0, wait=300)
     return resident
 
 

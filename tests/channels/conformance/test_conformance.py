@@ -269,7 +269,8 @@ class Channels:
         conversations = self.container.conversations
         conversations.similar = self.finder
         assert conversations.reading is not None
-        await self.finder.prepare(conversations.reading, rounds["ideeen"])  # index built
+        # built now, however busy the machine: a step waits two seconds at most for it
+        await self.finder.prepare(conversations.reading, rounds["ideeen"], wait=300)
 
     async def resident(self, channel: str) -> Chat:
         n = next(_ids)
