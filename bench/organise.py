@@ -37,6 +37,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from core.analysis.similarity import SimilarityIndex  # noqa: E402
 from core.services import accounts  # noqa: E402
@@ -168,16 +169,12 @@ async def timed(client: httpx.AsyncClient, method: str, path: str, **kw: object)
     return elapsed, response
 
 
-def p99(values: list[float]) -> float:
-    return sorted(values)[min(len(values) - 1, round(0.99 * (len(values) - 1)))]
-
-
 async def runs_of(client: httpx.AsyncClient, path: str, runs: int, requests: int) -> tuple:
     p50s, p99s = [], []
     for _ in range(runs):
         times = [(await timed(client, "GET", path))[0] for _ in range(requests)]
         p50s.append(statistics.median(times))
-        p99s.append(p99(times))
+        p99s.append(percentile(times, 99))
     return statistics.median(p50s), statistics.median(p99s), p50s
 
 

@@ -52,6 +52,7 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from core.analysis.similarity import (  # noqa: E402
     DEFAULT_STRICTNESS,
     Encoder,
@@ -159,7 +160,7 @@ def generated_ideas(rows: list[dict[str, str]], count: int, seed: int) -> list[s
 
 def percentiles(times: list[float]) -> tuple[float, float]:
     """p50 and p99 in milliseconds."""
-    return float(np.percentile(times, 50)) * 1000, float(np.percentile(times, 99)) * 1000
+    return percentile(times, 50) * 1000, percentile(times, 99) * 1000
 
 
 def medians(runs: list[tuple[float, float]]) -> str:
