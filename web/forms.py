@@ -8,10 +8,12 @@ it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from core.domain import wijken as wijk_table
 from core.domain.model import normalise_newlines
 from core.domain.numbers import read_number
 from core.i18n import N_, gettext_for
@@ -87,6 +89,47 @@ def format_wijken(wijken: dict[str, list[str]]) -> str:
     return "\n".join(f"{name}: {', '.join(codes)}" for name, codes in wijken.items())
 
 
+WIJK_ROW = re.compile(r"^wijken-(\d{1,3})-(name|postcodes)$")
+BLANK_WIJK_ROWS = 3
+
+
+def wijken_from_rows(form: Mapping[str, str]) -> dict[str, list[str]]:
+    """The wijken table's rows (``wijken-0-name``, ``wijken-0-postcodes``, ...) as a table;
+    empty rows are skipped, two rows with one name are one wijk."""
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        match = WIJK_ROW.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = value
+    table: dict[str, list[str]] = {}
+    for _, row in sorted(rows.items()):
+        name, codes = row.get("name", "").strip(), _csv(row.get("postcodes", "").replace(" ", ","))
+        if name or codes:
+            table.setdefault(name, []).extend(codes)
+    return table
+
+
+def has_wijk_rows(form: Mapping[str, str]) -> bool:
+    return any(WIJK_ROW.match(key) for key in form)
+
+
+def wijk_rows(wijken: Mapping[str, list[str]]) -> list[dict[str, str]]:
+    """The table's rows for the form, with empty rows to add wijken without JavaScript."""
+    rows = [{"name": name, "postcodes": ", ".join(codes)} for name, codes in wijken.items()]
+    return rows + [{"name": "", "postcodes": ""}] * BLANK_WIJK_ROWS
+
+
+def wijk_row_errors(wijken: Mapping[str, list[str]], language: str) -> dict[str, list[str]]:
+    """The wijken table's problems beside their rows: ``wijken-3`` -> messages."""
+    _ = gettext_for(language).gettext
+    index = {name: i for i, name in enumerate(wijken)}
+    errors: dict[str, list[str]] = {}
+    for problem in wijk_table.problems(wijken):
+        field = f"wijken-{index.get(problem.wijk, 0)}"
+        errors.setdefault(field, []).append(_(problem.msgid).format(**problem.values))
+    return errors
+
+
 def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
     """The fields of the [project] table that the project form gives."""
     data: dict[str, Any] = {}
@@ -96,7 +139,10 @@ def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
     data["ask_profile"] = form.get("ask_profile") == "on"
     data["listed"] = form.get("listed") == "on"
     data["quiet_hours"] = (form.get("quiet_start", "21:00"), form.get("quiet_end", "09:00"))
-    data["wijken"] = parse_wijken(form.get("wijken", ""))
+    if has_wijk_rows(form):
+        data["wijken"] = wijken_from_rows(form)
+    else:  # one line per wijk, as in the project file's help ("Noord: 5041, 5042")
+        data["wijken"] = parse_wijken(form.get("wijken", ""))
     return data
 
 
@@ -116,6 +162,8 @@ def project_form(data: dict[str, Any]) -> dict[str, Any]:
         quiet_start=quiet[0],
         quiet_end=quiet[1],
         wijken=format_wijken(data.get("wijken") or {}),
+        wijk_rows=wijk_rows(data.get("wijken") or {}),
+        wijken_table=data.get("wijken") or {},
     )
     return values
 

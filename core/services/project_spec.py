@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from core.domain import model, retention
+from core.domain import wijken as wijk_table
 from core.domain.errors import DomainError, InvalidInput
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
@@ -187,6 +188,14 @@ class ProjectSpec(_Spec):
     # results also shown reweighted by this group's population figures (core.domain.population)
     reweight: Literal["wijk", "age_band"] | None = None
     whatsapp_template: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("wijken")
+    @classmethod
+    def _wijken(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        found = wijk_table.problems(value)
+        if found:
+            raise SpecError(found[0].msgid, **found[0].values)
+        return wijk_table.normalised(value)
 
     @field_validator("quiet_hours")
     @classmethod

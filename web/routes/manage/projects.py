@@ -65,6 +65,8 @@ def _project_page(
     errors: dict[str, list[str]],
     project: Project | None = None,
 ) -> Response:
+    if errors:  # a wrong wijk gets its message beside its own row too
+        errors = {**errors, **forms.wijk_row_errors(values["wijken_table"], lang)}
     context = {
         "session": session,
         "values": values,
