@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from core.i18n import LANGUAGES, gettext_for, normalise_language
 from core.labels import label
 from web.charts import matrix_for
-from web.filters import amsterdam, long_date, number, percent, privacy_links
+from web.filters import amsterdam, long_date, number, percent, privacy_links, reminder
 
 
 class Pages:
@@ -42,6 +42,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.filters["number"] = lambda value, digits=1: number(value, language, digits)
     templates.env.filters["label"] = partial(label, catalog=catalog)
     templates.env.filters["privacy_links"] = privacy_links
+    templates.env.filters["reminder"] = reminder
     templates.env.filters["long_date"] = partial(long_date, language=language)
     templates.env.filters["percent"] = partial(percent, language=language)
     templates.env.globals["url_for"] = path_for
