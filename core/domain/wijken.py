@@ -8,6 +8,8 @@ at least one postcode, a postcode belongs to at most one wijk and every postcode
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,3 +103,85 @@ def wijk_for(table: Mapping[str, Iterable[object]], code: str) -> str | None:
 def is_postcode_area(value: str | None) -> bool:
     """Whether a resident's stored wijk is only their postcode area (no wijk had it)."""
     return bool(value) and POSTCODE.match(value or "") is not None
+
+
+# -- a wijken file: the table and, when given, the inhabitants per wijk -------------------------
+
+NAME_COLUMNS = ("wijk", "naam", "name", "wijknaam")
+POSTCODE_COLUMNS = ("postcodes", "postcode", "pc4")
+PEOPLE_COLUMNS = ("inwoners", "aantal inwoners", "aantalinwoners", "population", "people")
+MAX_PEOPLE = 10_000_000
+
+
+@dataclass
+class WijkenFile:
+    """What a wijken file gave: the table, the inhabitants per wijk and what was wrong.
+
+    ``problems`` are (line, message id, values); the table is only used when there are none.
+    """
+
+    table: dict[str, list[str]] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    clean = [cell.strip().strip("\ufeff").casefold() for cell in header]
+    return next((i for i, cell in enumerate(clean) if cell in names), None)
+
+
+def read_file(text: str) -> WijkenFile:
+    """Read a CSV of wijken: a ``wijk`` column, a ``postcodes`` column (one or more 4-digit
+    postcodes per row) and optionally ``inwoners``.
+
+    Semicolons or commas separate the columns. Rows of one wijk are one wijk: a row per
+    postcode works as well as a row per wijk; inhabitants given per row add up per wijk.
+    """
+    found = WijkenFile()
+    text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        found.problems.append((1, N_("the file is empty"), {}))
+        return found
+    at_name, at_codes = _column(rows[0], NAME_COLUMNS), _column(rows[0], POSTCODE_COLUMNS)
+    at_people = _column(rows[0], PEOPLE_COLUMNS)
+    if at_name is None or at_codes is None:
+        msg = N_("the first line needs the columns wijk and postcodes (and inwoners if you like)")
+        found.problems.append((1, msg, {}))
+        return found
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        _read_row(found, line, row, at_name, at_codes, at_people)
+    if not found.problems:
+        found.problems += [(0, p.msgid, p.values) for p in problems(found.table)]
+    return found
+
+
+def _cell(row: list[str], at: int | None) -> str:
+    return row[at].strip() if at is not None and at < len(row) else ""
+
+
+def _read_row(
+    found: WijkenFile,
+    line: int,
+    row: list[str],
+    at_name: int,
+    at_codes: int,
+    at_people: int | None,
+) -> None:
+    name = _cell(row, at_name)
+    codes = [c for c in re.split(r"[\s,;/]+", _cell(row, at_codes)) if c]
+    found.table.setdefault(name, [])
+    found.table[name] += [c for c in codes if c not in found.table[name]]
+    typed = _cell(row, at_people).replace(".", "").replace(" ", "").replace("\u00a0", "")
+    if not typed:
+        return
+    people = decimal_digits(typed)
+    if people is None or int(people) > MAX_PEOPLE:
+        msg = N_("{value} is not a number of inhabitants")
+        found.problems.append((line, msg, {"value": typed[:20]}))
+        return
+    found.people[name] = found.people.get(name, 0) + int(people)

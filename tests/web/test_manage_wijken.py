@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident
 from tests.web.conftest import csrf_of
 
 EDIT = "/manage/projects/DEMO/edit"
+WIJKEN = "/manage/projects/DEMO/wijken"
 FIELDS = {
     "title": "Groen en leefbaar Oosterwijk", "language": "nl", "status": "active",
     "moderation": "post", "ask_profile": "on", "quiet_start": "21:00", "quiet_end": "09:00",
@@ -88,3 +92,52 @@ async def test_a_corrected_table_places_residents_and_my_data_names_their_wijk(s
     }
     after = (await kim.say("mijn gegevens"))[0].text
     assert "Wijk: Noord-Oost" in after
+
+
+async def _figures(container: Container) -> dict[tuple[str, str], int]:
+    async with container.uow() as uow:
+        rows = await uow.conn.execute(sa.select(t.population))
+        return {(r.dimension, r.group_name): r.people for r in rows}
+
+
+async def _upload(client, text: str):
+    page = await client.get(EDIT)
+    files = {"file": ("wijken.csv", text.encode(), "text/csv")}
+    return await client.post(WIJKEN, data={"csrf": csrf_of(page.text)}, files=files)
+
+
+async def test_a_wijken_file_sets_the_table_and_the_inhabitants_per_wijk(signed_in, demo):
+    text = (
+        "wijk;postcode;inwoners\n"
+        "Oosterwijk-Noord;5041;4.200\nOosterwijk-Noord;5042;3800\n"
+        "Noord-Oost;1033 1034;6100\n"
+    )
+    response = await _upload(signed_in, text)
+    assert response.status_code == 303, response.text
+    assert await _wijken(demo) == {
+        "Oosterwijk-Noord": ["5041", "5042"],
+        "Noord-Oost": ["1033", "1034"],
+    }
+    figures = await _figures(demo)
+    assert figures[("wijk", "Oosterwijk-Noord")] == 8000
+    assert figures[("wijk", "Noord-Oost")] == 6100
+    page = (await signed_in.get(response.headers["location"])).text
+    assert "De wijken zijn ingelezen: 2 wijken." in page
+    population = (await signed_in.get("/manage/projects/DEMO/population")).text
+    assert "Noord-Oost" in population and "6100" in population
+
+
+async def test_a_wijken_file_with_a_wrong_line_changes_nothing_and_names_the_line(signed_in, demo):
+    text = "wijk,postcodes,inwoners\nNoord-Oost 1033 1034,,100\nZuid,5043,veel\n"
+    response = await _upload(signed_in, text)
+    assert response.status_code == 400
+    assert "Regel 3: veel is geen aantal inwoners" in response.text
+    assert 'id="e-wijken-file"' in response.text and "Er is niets veranderd." in response.text
+    assert await _wijken(demo) == {
+        "Oosterwijk-Noord": ["5041", "5042"],
+        "Oosterwijk-Zuid": ["5043", "5044"],
+    }
+    slip = await _upload(signed_in, "wijk,postcodes\nNoord-Oost 1033 1034,\n")
+    assert slip.status_code == 400 and "heeft geen postcodes" in slip.text
+    header = await _upload(signed_in, "naam;inwoners\nNoord;100\n")
+    assert header.status_code == 400 and "de kolommen wijk en postcodes" in header.text
