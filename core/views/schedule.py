@@ -45,10 +45,21 @@ class Moment:
     draft: bool = False
 
 
+@dataclass(frozen=True)
+class Unplanned:
+    """A reminder of a round that is not closed which has no moment to go out: ``needs`` is
+    ``opens_at`` or ``closes_at``, the time it counts from."""
+
+    round_key: str
+    reminder: str
+    needs: str
+
+
 @dataclass
 class Timeline:
     past: list[Moment] = field(default_factory=list)
     planned: list[Moment] = field(default_factory=list)
+    unplanned: list[Unplanned] = field(default_factory=list)
 
 
 async def reminder_reach(uow: ReadUnit, rnd: model.Round) -> int:
@@ -64,7 +75,7 @@ async def timeline(uow: ReadUnit, project_id: int, now: datetime) -> Timeline:
     rounds = await project_rounds(uow.conn, project_id)
     moments = [m for rnd in rounds for m in _round_moments(rnd, now)]
     moments += await _broadcasts(uow, {r.id: r.key for r in rounds if r.id is not None})
-    found = Timeline()
+    found = Timeline(unplanned=[u for rnd in rounds for u in _unplanned(rnd)])
     for moment in sorted(moments, key=lambda m: (m.at, m.round_key)):
         (found.planned if moment.planned else found.past).append(moment)
     return found
@@ -91,6 +102,19 @@ def _round_moments(rnd: model.Round, now: datetime) -> list[Moment]:
     if rnd.results_published_at is not None:
         moments.append(Moment(rnd.results_published_at, rnd.key, "published", False))
     return moments
+
+
+def _unplanned(rnd: model.Round) -> list[Unplanned]:
+    if rnd.state == model.RoundState.CLOSED:
+        return []
+    found = []
+    for text in rnd.reminders:
+        before_closing = text.startswith(reminder_rules.BEFORE_CLOSING)
+        anchor = rnd.closes_at if before_closing else rnd.opens_at
+        if anchor is None:
+            needs = "closes_at" if before_closing else "opens_at"
+            found.append(Unplanned(rnd.key, text, needs))
+    return found
 
 
 async def _broadcasts(uow: ReadUnit, keys: dict[int, str]) -> list[Moment]:

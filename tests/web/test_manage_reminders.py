@@ -151,3 +151,10 @@ async def test_the_timeline_shows_planned_moments_in_words(signed_in, demo):
     assert "Herinnering (1 dag voor sluiten)" in planned
     assert planned.index("2 dagen na openen") < planned.index("1 dag voor sluiten")
     assert await csrf(signed_in)
+
+
+async def test_the_timeline_says_when_a_reminder_has_no_moment_to_go_out(signed_in):
+    # DEMO's ideas round was opened by its file, without an opening time: P2D has no moment
+    text = (await signed_in.get("/manage/projects/DEMO/timeline")).text
+    assert "Deze herinneringen hebben nog geen moment:" in text
+    assert "2 dagen na openen – de ronde heeft geen openingstijd" in text

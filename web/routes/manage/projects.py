@@ -67,8 +67,6 @@ def _project_page(
     project: Project | None = None,
     **extra: Any,
 ) -> Response:
-    if errors:  # a wrong wijk gets its message beside its own row too
-        errors = {**errors, **forms.wijk_row_errors(values["wijken_table"], lang)}
     context = {
         "session": session,
         "values": values,
@@ -76,6 +74,8 @@ def _project_page(
         "errors": errors,
         "project": project,
         "wijken_imported": request.query_params.get("wijken", ""),
+        # a wrong wijk gets its message beside its own row too
+        "row_errors": forms.wijk_row_errors(values["wijken_table"], lang) if errors else {},
         **extra,
     }
     status = 400 if errors or extra.get("file_errors") else 200
