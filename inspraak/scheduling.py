@@ -36,7 +36,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.domain import commands as c
 from core.domain import events as e
-from core.domain import model
+from core.domain import model, reminders
 from core.domain.numbers import read_number
 from core.outbox import OutboxSender
 from core.outbox.ports import ChannelSender
@@ -138,10 +138,10 @@ def desired_jobs(rounds: list[model.Round], now: datetime) -> dict[str, JobSpec]
             jobs[prefix + "open"] = JobSpec(open_round_job, rnd.opens_at, (rnd.id,))
         if rnd.closes_at is not None:
             jobs[prefix + "close"] = JobSpec(close_round_job, rnd.closes_at, (rnd.id,))
-        if rnd.opens_at is not None and rnd.state != model.RoundState.DRAFT:
+        if rnd.state != model.RoundState.DRAFT:
             for number, text in enumerate(rnd.reminders):
-                at = rnd.opens_at + model.parse_duration(text)
-                if rnd.closes_at is not None and at >= rnd.closes_at:
+                at = reminders.due(text, rnd.opens_at, rnd.closes_at)
+                if at is None:
                     continue
                 jobs[f"{prefix}reminder:{number}"] = JobSpec(
                     reminder_job, at, (rnd.id, number), catch_up=False

@@ -7,9 +7,11 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from core.domain.reminders import Reminder
+from core.domain.reminders import parse as parse_reminder
 from core.i18n import AMSTERDAM, format_day, format_number, format_share, format_when
 
-__all__ = ["AMSTERDAM", "amsterdam", "long_date", "number", "percent", "privacy_links"]
+__all__ = ["AMSTERDAM", "amsterdam", "long_date", "number", "percent", "privacy_links", "reminder"]
 
 
 def amsterdam(value: datetime | None, language: str = "nl") -> str:
@@ -30,6 +32,14 @@ def long_date(value: datetime | None, language: str = "nl") -> str:
 def percent(value: float | None, language: str = "nl") -> str:
     """A share as a percentage in the page's language: 1,2 % in Dutch, 1.2% in English."""
     return format_share(value, language)
+
+
+def reminder(text: str) -> Reminder | None:
+    """A project file's reminder as amount, unit and anchor, for the page to say in words."""
+    try:
+        return parse_reminder(text)
+    except (ValueError, OverflowError):
+        return None
 
 
 # our privacy statement, and the web chat's "continue on Telegram / WhatsApp" links

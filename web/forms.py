@@ -8,12 +8,16 @@ it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from core.domain import wijken as wijk_table
 from core.domain.model import normalise_newlines
 from core.domain.numbers import read_number
+from core.domain.reminders import ANCHORS, UNITS, Reminder
+from core.domain.reminders import parse as parse_reminder
 from core.i18n import N_, gettext_for
 from core.services.project_spec import InvalidProjectFile, SpecError, merge_project
 from web.filters import AMSTERDAM
@@ -88,6 +92,47 @@ def format_wijken(wijken: dict[str, list[str]]) -> str:
     return "\n".join(f"{name}: {', '.join(codes)}" for name, codes in wijken.items())
 
 
+WIJK_ROW = re.compile(r"^wijken-(\d{1,3})-(name|postcodes)$")
+BLANK_WIJK_ROWS = 3
+
+
+def wijken_from_rows(form: Mapping[str, str]) -> dict[str, list[str]]:
+    """The wijken table's rows (``wijken-0-name``, ``wijken-0-postcodes``, ...) as a table;
+    empty rows are skipped, two rows with one name are one wijk."""
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        match = WIJK_ROW.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = value
+    table: dict[str, list[str]] = {}
+    for _, row in sorted(rows.items()):
+        name, codes = row.get("name", "").strip(), _csv(row.get("postcodes", "").replace(" ", ","))
+        if name or codes:
+            table.setdefault(name, []).extend(codes)
+    return table
+
+
+def has_wijk_rows(form: Mapping[str, str]) -> bool:
+    return any(WIJK_ROW.match(key) for key in form)
+
+
+def wijk_rows(wijken: Mapping[str, list[str]]) -> list[dict[str, str]]:
+    """The table's rows for the form, with empty rows to add wijken without JavaScript."""
+    rows = [{"name": name, "postcodes": ", ".join(codes)} for name, codes in wijken.items()]
+    return rows + [{"name": "", "postcodes": ""}] * BLANK_WIJK_ROWS
+
+
+def wijk_row_errors(wijken: Mapping[str, list[str]], language: str) -> dict[str, list[str]]:
+    """The wijken table's problems beside their rows: ``wijken-3`` -> messages."""
+    _ = gettext_for(language).gettext
+    index = {name: i for i, name in enumerate(wijken)}
+    errors: dict[str, list[str]] = {}
+    for problem in wijk_table.problems(wijken):
+        field = f"wijken-{index.get(problem.wijk, 0)}"
+        errors.setdefault(field, []).append(_(problem.msgid).format(**problem.values))
+    return errors
+
+
 def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
     """The fields of the [project] table that the project form gives."""
     data: dict[str, Any] = {}
@@ -99,7 +144,10 @@ def project_changes(form: Mapping[str, str]) -> dict[str, Any]:
     data["ask_profile"] = form.get("ask_profile") == "on"
     data["listed"] = form.get("listed") == "on"
     data["quiet_hours"] = (form.get("quiet_start", "21:00"), form.get("quiet_end", "09:00"))
-    data["wijken"] = parse_wijken(form.get("wijken", ""))
+    if has_wijk_rows(form):
+        data["wijken"] = wijken_from_rows(form)
+    else:  # one line per wijk, as in the project file's help ("Noord: 5041, 5042")
+        data["wijken"] = parse_wijken(form.get("wijken", ""))
     return data
 
 
@@ -120,9 +168,60 @@ def project_form(data: dict[str, Any]) -> dict[str, Any]:
         quiet_end=quiet[1],
         wijken=format_wijken(data.get("wijken") or {}),
         intro=dutch(data.get("intro")) or "",
+        wijk_rows=wijk_rows(data.get("wijken") or {}),
+        wijken_table=data.get("wijken") or {},
     )
     values.update(form_values(data, ("intro",)))
     return values
+
+
+REMINDER_ROW = re.compile(r"^reminder-(\d{1,2})-(amount|unit|anchor)$")
+BLANK_REMINDER_ROWS = 2
+
+
+def has_reminder_rows(form: Mapping[str, str]) -> bool:
+    return any(REMINDER_ROW.match(key) for key in form)
+
+
+def reminders_from_rows(form: Mapping[str, str]) -> list[str]:
+    """The reminder rows ("2" "days" "open") as the project file's durations ("P2D").
+
+    A row without an amount is skipped; an amount that is no whole number of at least 1 stays
+    as typed, for the project file's rules to refuse beside the field.
+    """
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        match = REMINDER_ROW.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = value.strip()
+    found: list[str] = []
+    for _, row in sorted(rows.items()):
+        typed = row.get("amount", "")
+        if not typed:
+            continue
+        amount = read_number(typed)
+        unit, anchor = row.get("unit", "days"), row.get("anchor", "open")
+        if amount is None or amount < 1 or unit not in UNITS or anchor not in ANCHORS:
+            found.append(typed)
+            continue
+        text = Reminder(amount, unit, anchor).to_iso()  # type: ignore[arg-type]
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def reminder_rows(texts: list[str]) -> list[dict[str, Any]]:
+    """Rows of the reminders table for the project file's durations, and empty rows; a text
+    that is no duration is shown as it was typed."""
+    rows: list[dict[str, Any]] = []
+    for text in texts:
+        try:
+            found = parse_reminder(text)
+        except (ValueError, OverflowError):
+            rows.append({"amount": text, "unit": "days", "anchor": "open"})
+            continue
+        rows.append({"amount": found.amount, "unit": found.unit, "anchor": found.anchor})
+    return rows + [{"amount": "", "unit": "days", "anchor": "open"}] * BLANK_REMINDER_ROWS
 
 
 def round_data(form: dict[str, str]) -> dict[str, Any]:
@@ -134,7 +233,9 @@ def round_data(form: dict[str, str]) -> dict[str, Any]:
         "question": text_from_form(form, "question"),
         "opens_at": parse_local(form.get("opens_at", "")),
         "closes_at": parse_local(form.get("closes_at", "")),
-        "reminders": _csv(form.get("reminders", "")),
+        "reminders": reminders_from_rows(form)
+        if has_reminder_rows(form)
+        else _csv(form.get("reminders", "")),
         "live_results": form.get("live_results") == "on",
     }
     if form.get("state"):
@@ -166,6 +267,7 @@ def round_form(data: dict[str, Any]) -> dict[str, Any]:
         "state": data.get("state") or "",
         "max_per_resident": data.get("max_per_resident") or "",
         "reminders": ", ".join(data.get("reminders") or []),
+        "reminder_rows": reminder_rows(data.get("reminders") or []),
         "items_from": data.get("items_from") or "",
         "items": "\n".join(dutch(data.get("items") or [])),
         "statements": "\n".join(dutch(data.get("statements") or [])),
@@ -220,6 +322,12 @@ def error_message(item: Mapping[str, Any], language: str) -> str:
     return _("This value is not valid.")
 
 
+def _at_field(item: Mapping[str, Any]) -> str:
+    """The field a rule of a whole round is about (``TOP`` when it is about none)."""
+    cause = (item.get("ctx") or {}).get("error")
+    return getattr(cause, "at_field", None) or TOP
+
+
 def field_errors(error: InvalidProjectFile, language: str = "nl") -> dict[str, list[str]]:
     """The problems of a refused edit keyed by the field of the form being edited.
 
@@ -234,7 +342,7 @@ def field_errors(error: InvalidProjectFile, language: str = "nl") -> dict[str, l
         if error.round_index is None and len(loc) >= 2 and loc[0] == "project":
             field = str(loc[1])
         elif error.round_index is not None and loc[:2] == ("rounds", error.round_index):
-            field = str(loc[2]) if len(loc) > 2 else TOP
+            field = str(loc[2]) if len(loc) > 2 else _at_field(item)
             if field == "scale":
                 field = "scale_low"
         errors.setdefault(field, []).append(message)

@@ -15,7 +15,7 @@ from core.analysis import readability
 from core.i18n import RESIDENT_LANGUAGES, gettext_for, resident_language
 from core.labels import label
 from web.charts import matrix_for
-from web.filters import amsterdam, long_date, number, percent, privacy_links
+from web.filters import amsterdam, long_date, number, percent, privacy_links, reminder
 from web.form_texts import TRANSLATIONS
 
 
@@ -46,6 +46,7 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
     templates.env.filters["number"] = lambda value, digits=1: number(value, language, digits)
     templates.env.filters["label"] = partial(label, catalog=catalog)
     templates.env.filters["privacy_links"] = privacy_links
+    templates.env.filters["reminder"] = reminder
     templates.env.filters["long_date"] = partial(long_date, language=language)
     templates.env.filters["percent"] = partial(percent, language=language)
     templates.env.globals["url_for"] = path_for

@@ -8,6 +8,7 @@ from core.dialogue.intents import Message
 from core.dialogue.state import StepName
 from core.dialogue.turn import Turn, option, short
 from core.domain import commands as c
+from core.domain.wijken import is_postcode_area
 from core.i18n import LANGUAGE_NAMES, RESIDENT_LANGUAGES, format_when
 
 
@@ -93,7 +94,7 @@ def my_data(turn: Turn, message: Message) -> None:
             when=", ".join(format_when(d, turn.state.language) for d in data.consent_at),
         ),
         _("Language: {language}", language=data.language or "-"),
-        _("Neighbourhood: {wijk}", wijk=data.wijk or "-"),
+        _neighbourhood(turn, data.wijk),
         _("Age: {age}", age=data.age_band or "-"),
         _("Ideas ({count}):", count=len(data.ideas)),
     ]
@@ -112,6 +113,13 @@ def my_data(turn: Turn, message: Message) -> None:
     lines.append(_("Send FORGET to erase all of this."))
     turn.say("\n".join(lines))
     turn.reprompt()
+
+
+def _neighbourhood(turn: Turn, wijk: str | None) -> str:
+    """The wijk by its name; a postcode that no wijk of the project lists, as a postcode."""
+    if is_postcode_area(wijk):
+        return turn._("Postcode area: {postcode}", postcode=wijk)
+    return turn._("Neighbourhood: {wijk}", wijk=wijk or "-")
 
 
 def forget(turn: Turn, message: Message) -> None:

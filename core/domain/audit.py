@@ -38,6 +38,7 @@ ACTIONS: dict[str, str] = {
     "round.edit": N_("Round changed"),
     "round.delete": N_("Round deleted"),
     "population.update": N_("Population figures changed"),
+    "wijken.import": N_("Wijken imported from a file"),
     "round.open": N_("Round opened"),
     "round.close": N_("Round closed"),
     "round.publish": N_("Results published"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,6 +364,17 @@ class SetPopulation(Command):
     code: str
     figures: Mapping[str, Mapping[str, int]]
     source: str = "form"
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportWijken(Command):
+    """Replace a project's wijken (name -> 4-digit postcodes) from a file, and with them the
+    inhabitants per wijk when the file gives them (the age bands' figures stay)."""
+
+    code: str
+    wijken: Mapping[str, Sequence[str]]
+    people: Mapping[str, int]
     user_id: int | None = None
 
 

@@ -7,6 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# Residents on these channels have no address to push to (the web chat) ...
+PUSHLESS_CHANNELS = frozenset({"web"})
+# ... and an e-mail contact asked only to hear when a round opens: no reminders or results.
+PROMPT_ONLY = PUSHLESS_CHANNELS | {"email"}
+
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"  # waiting for its next_attempt_at

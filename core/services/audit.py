@@ -179,6 +179,12 @@ async def _population(cmd: c.SetPopulation, uow: UnitOfWork, result: Any) -> Aud
     return _of_project("population.update", project, source=cmd.source, groups=groups)
 
 
+async def _wijken(cmd: c.ImportWijken, uow: UnitOfWork, result: Any) -> AuditEntry:
+    """How many wijken and inhabitant figures a file gave (public data, no residents)."""
+    project = await uow.projects.by_code(model.Project.normalise_code(cmd.code))
+    return _of_project("wijken.import", project, wijken=len(cmd.wijken), figures=len(cmd.people))
+
+
 _DESCRIBE: dict[type[c.Command], Describe] = {
     c.CreateProject: _project_result("project.create"),
     c.UpdateProject: _project_result("project.update"),
@@ -213,6 +219,7 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.SetLogo: _organisation("organisation.logo"),
     c.RecordExport: _export,  # type: ignore[dict-item]
     c.SetPopulation: _population,  # type: ignore[dict-item]
+    c.ImportWijken: _wijken,  # type: ignore[dict-item]
 }
 
 AUDITED = frozenset(_DESCRIBE)

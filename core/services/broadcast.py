@@ -20,7 +20,7 @@ from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.domain.errors import UnknownItem
-from core.domain.outbox import Recipient
+from core.domain.outbox import PROMPT_ONLY, PUSHLESS_CHANNELS, Recipient
 from core.domain.quiet_hours import QuietHours, project_zone
 from core.domain.texts import in_round
 from core.i18n import gettext_for
@@ -32,9 +32,6 @@ from core.services.handlers import Handler
 from core.services.moderation import flags
 from core.storage.uow import UnitOfWork
 
-PUSHLESS_CHANNELS = frozenset({"web"})  # residents there have no address to push to
-# An e-mail contact asked only to hear when a round opens: prompts, no reminders or results.
-PROMPT_ONLY = PUSHLESS_CHANNELS | {"email"}
 TOP_ITEMS = 3
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
+from core.domain import wijken as wijk_table
 from core.domain.errors import (
     InvalidInput,
     LimitReached,
@@ -78,10 +79,7 @@ def wijk_for(settings: dict[str, Any], postcode: str) -> str:
     Without a table (or for a postcode outside it) the 4-digit postcode area itself is the
     neighbourhood: it is coarse enough not to identify anyone.
     """
-    for name, codes in (settings.get("wijken") or {}).items():
-        if postcode in {str(code) for code in codes}:
-            return str(name)
-    return postcode
+    return wijk_table.wijk_for(settings.get("wijken") or {}, postcode) or postcode
 
 
 async def set_language(cmd: c.SetLanguage, uow: UnitOfWork) -> None:

@@ -9,7 +9,9 @@ from core.domain import model, policy
 from core.domain.errors import UnknownProject
 from core.domain.policy import NotAllowed, Permission
 from core.domain.population import Figures, check
+from core.services.projects import update_project
 from core.storage.uow import UnitOfWork
+from core.views.population import figures
 
 SOURCES = ("form", "cbs")
 
@@ -33,4 +35,22 @@ async def set_population(cmd: c.SetPopulation, uow: UnitOfWork) -> Figures:
     return figures
 
 
-POPULATION_HANDLERS: dict[type[c.Command], Any] = {c.SetPopulation: set_population}
+async def import_wijken(cmd: c.ImportWijken, uow: UnitOfWork) -> Figures:
+    """Set the wijken table as any project edit (checked by the project file's rules), then
+    the inhabitants per wijk: the file's, or the ones kept for wijken that stay."""
+    wijken = {name: list(codes) for name, codes in cmd.wijken.items()}
+    project = await update_project(c.UpdateProject(cmd.code, {"wijken": wijken}, cmd.user_id), uow)
+    assert project.id is not None
+    current = await figures(uow, project.id)
+    kept = {name: n for name, n in current.wijk.items() if name in wijken}
+    people = {name: n for name, n in cmd.people.items() if name in wijken} or kept
+    found = Figures(people, dict(current.age_band))
+    check(found, wijken)
+    await uow.population.replace(project.id, found, "file" if cmd.people else "form", uow.clock())
+    return found
+
+
+POPULATION_HANDLERS: dict[type[c.Command], Any] = {
+    c.SetPopulation: set_population,
+    c.ImportWijken: import_wijken,
+}

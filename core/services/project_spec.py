@@ -22,6 +22,8 @@ from pydantic import (
 )
 
 from core.domain import model, retention
+from core.domain import reminders as reminder_rules
+from core.domain import wijken as wijk_table
 from core.domain.errors import DomainError, InvalidInput
 from core.domain.texts import LocalText, base, stored, translations_of
 from core.domain.texts import table as table_of
@@ -33,10 +35,17 @@ class SpecError(ValueError):
     """A rule of the project file broken: English for files and the CLI, and its message id
     and values so the web area can show it in the facilitator's language."""
 
+    at_field: str | None = None  # the field a rule of a whole table is about
+
     def __init__(self, msgid: str, **values: object) -> None:
         super().__init__(msgid.format(**values))
         self.msgid = msgid
         self.values = values
+
+    def about(self, field: str) -> SpecError:
+        """This error, said to be about ``field`` (shown beside it in a form)."""
+        self.at_field = field
+        return self
 
 
 # Dates a round can have: wide enough for any consultation, narrow enough that a time zone or
@@ -144,15 +153,21 @@ class RoundSpec(_Spec):
     def _durations(cls, value: list[str]) -> list[str]:
         for text in value:
             try:
-                length = model.parse_duration(text)
+                length = reminder_rules.parse(text).length
             except ValueError:
                 raise SpecError(
-                    N_("give a duration like P2D (2 days) or PT12H (12 hours), not {text}"),
+                    N_(
+                        "give each reminder as a whole number of hours, days or weeks after "
+                        "opening or before closing (in a project file P2D, PT12H, or -P1D for "
+                        "a day before closing), not {text}"
+                    ),
                     text=text[:40],
                 ) from None
             if length > MAX_REMINDER:
-                raise SpecError(N_("a reminder comes at most a year after the round opens"))
-        return value
+                raise SpecError(
+                    N_("a reminder comes at most a year after opening or before closing")
+                )
+        return [text.strip().upper() for text in value]
 
     @field_validator("scale")
     @classmethod
@@ -186,6 +201,11 @@ class RoundSpec(_Spec):
     def _fits_kind(self) -> RoundSpec:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise SpecError(N_("closes_at must be after opens_at"))
+        if not self.closes_at and any(
+            r.startswith(reminder_rules.BEFORE_CLOSING) for r in self.reminders
+        ):
+            error = SpecError(N_("a reminder before closing needs a closing time"))
+            raise error.about("reminders")
         if self.kind == "rating" and not (self.items or self.items_from):
             raise SpecError(N_("a rating round needs items or items_from"))
         if self.kind == "statements" and not (self.statements or self.items_from):
@@ -228,6 +248,14 @@ class ProjectSpec(_Spec):
     @classmethod
     def _intro(cls, value: LocalText) -> LocalText:
         return local_text(value)
+
+    @field_validator("wijken")
+    @classmethod
+    def _wijken(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        found = wijk_table.problems(value)
+        if found:
+            raise SpecError(found[0].msgid, **found[0].values)
+        return wijk_table.normalised(value)
 
     @field_validator("quiet_hours")
     @classmethod

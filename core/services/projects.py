@@ -152,6 +152,8 @@ async def apply_file(uow: UnitOfWork, spec: ProjectFile) -> tuple[model.Project,
     """
     project, notes = await _save_project(uow, spec.project)
     assert project.id is not None
+    if spec.project.wijken:  # residents who gave a postcode before its wijk was listed
+        await uow.residents.place_in_wijken(project.id, spec.project.wijken)
     existing = {r.key: r for r in await uow.projects.rounds(project.id)}
     for position, rs in enumerate(spec.rounds):
         await _save_round(uow, project, existing.pop(rs.key, None), rs, position)

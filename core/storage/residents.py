@@ -42,6 +42,20 @@ class ResidentRepository(Repository):
             t.residents.update().where(t.residents.c.id == resident_id).values(**values)
         )
 
+    async def place_in_wijken(self, project_id: int, wijken: dict[str, list[str]]) -> int:
+        """Give residents known only by a postcode area the wijk that now lists it."""
+        placed = 0
+        for name, codes in wijken.items():
+            if not codes:
+                continue
+            result = await self.conn.execute(
+                t.residents.update()
+                .where(t.residents.c.project_id == project_id, t.residents.c.wijk.in_(codes))
+                .values(wijk=name)
+            )
+            placed += result.rowcount or 0
+        return placed
+
     async def update_pseudonym(self, pseudonym: str, **values: Any) -> None:
         await self.conn.execute(
             t.residents.update().where(t.residents.c.pseudonym == pseudonym).values(**values)

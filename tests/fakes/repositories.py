@@ -152,6 +152,15 @@ class FakeResidentRepository(FakeRepository):
         if resident_id in self.tables.residents:
             assign(self.tables.residents[resident_id], values)
 
+    async def place_in_wijken(self, project_id: int, wijken: dict[str, list[str]]) -> int:
+        placed = 0
+        for resident in self.tables.residents.values():
+            for name, codes in wijken.items():
+                if resident.project_id == project_id and resident.wijk in codes:
+                    assign(resident, {"wijk": name})
+                    placed += 1
+        return placed
+
     async def update_pseudonym(self, pseudonym: str, **values: Any) -> None:
         for resident in self.tables.residents.values():
             if resident.pseudonym == pseudonym:

@@ -33,7 +33,10 @@ async def test_a_reminder_longer_than_a_timedelta_is_refused_beside_the_field(
     for typed in ("P99999999999D", "PT99999999999H", "P" + "9" * 40 + "W"):
         response = await post_round(signed_in, reminders=typed)
         assert response.status_code == 400, typed
-        assert "geef een duur zoals P2D" in error_beside(response.text, "reminders")
+        # reminders are explained in people's terms now (issue 18), the file's form beside them
+        assert "geef elke herinnering als een heel aantal" in error_beside(
+            response.text, "reminders"
+        )
         assert f'value="{typed}"' in response.text
     year = await post_round(signed_in, lang="en", reminders="P400D")
     assert "at most a year" in error_beside(year.text, "reminders")

@@ -115,7 +115,8 @@ async def test_a_facilitator_creates_a_project_with_two_scheduled_rounds(signed_
 
 async def test_editing_a_project_keeps_its_rounds_and_neighbourhoods(signed_in, demo):
     page = await signed_in.get("/manage/projects/DEMO/edit")
-    assert "Oosterwijk-Noord: 5041, 5042" in page.text
+    # the wijken are a table of rows now (issue 18), no longer one line per wijk
+    assert 'value="Oosterwijk-Noord"' in page.text and 'value="5041, 5042"' in page.text
     response = await signed_in.post(
         "/manage/projects/DEMO/edit",
         data={"csrf": csrf_of(page.text), "title": "Nieuw", "language": "nl",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 # isort: off
 # Imported for their routes, in this order: /projects/new before /projects/{code}, and
-# .../rounds/{key}/shortlist before .../rounds/{key}/{action}.
-from web.routes.manage import projects, shortlist, rounds, results, exports, moderation, governance  # noqa: F401, E501
+# .../rounds/{key}/shortlist and .../remind before .../rounds/{key}/{action}.
+from web.routes.manage import projects, shortlist, schedule  # noqa: F401
+from web.routes.manage import rounds, results, exports, moderation, governance  # noqa: F401
 from web.routes.manage import population, logos, organise, preview, readability  # noqa: F401
 from web.routes.manage.common import router
 

@@ -13,6 +13,7 @@ from core.domain import policy
 from core.domain.errors import ProjectFileError
 from core.domain.model import Project
 from core.domain.policy import Permission
+from core.domain.wijken import read_file as read_wijken
 from core.i18n import gettext_for
 from core.services.project_file import export_project, parse_project_file
 from core.services.project_spec import InvalidProjectFile, current_file
@@ -64,6 +65,7 @@ def _project_page(
     orgs: list[dict[str, Any]],
     errors: dict[str, list[str]],
     project: Project | None = None,
+    **extra: Any,
 ) -> Response:
     context = {
         "session": session,
@@ -71,8 +73,12 @@ def _project_page(
         "orgs": orgs,
         "errors": errors,
         "project": project,
+        "wijken_imported": request.query_params.get("wijken", ""),
+        # a wrong wijk gets its message beside its own row too
+        "row_errors": forms.wijk_row_errors(values["wijken_table"], lang) if errors else {},
+        **extra,
     }
-    status = 400 if errors else 200
+    status = 400 if errors or extra.get("file_errors") else 200
     return render(request, "manage/project_form.html", context, lang, status_code=status)
 
 
@@ -177,3 +183,45 @@ async def export_file(code: str, services: ServicesDep, session: UserDep) -> Res
         text = await export_project(uow, project.code)
     headers = {"Content-Disposition": f'attachment; filename="{project.code}.toml"'}
     return Response(text, media_type="application/toml; charset=utf-8", headers=headers)
+
+
+@router.post("/projects/{code}/wijken", response_class=HTMLResponse)
+async def import_wijken(
+    request: Request,
+    code: str,
+    services: ServicesDep,
+    session: FacilitatorDep,
+    lang: LanguageDep,
+    file: UploadFile | None = File(None),
+) -> Response:
+    """Replace the wijken (and the inhabitants per wijk) from a CSV file; a wrong line is
+    named and nothing changes."""
+    project = await project_for(services, session, code, change=True)
+    _ = gettext_for(lang).gettext
+    raw = await file.read(TOML_LIMIT + 1) if file is not None else b""
+    found = read_wijken(raw.decode("utf-8-sig", errors="replace")) if raw else None
+    problems = [_("Choose a CSV file with the columns wijk and postcodes.")]
+    if found is not None and len(raw) > TOML_LIMIT:
+        problems = [_("The file is larger than 512 kB.")]
+    elif found is not None:
+        problems = [
+            _file_problem(_, line, msgid, values) for line, msgid, values in found.problems
+        ]
+    if found is None or problems:
+        async with services.reading() as uow:
+            current = await current_file(uow, project)
+        orgs = await _organisations(services, session)
+        values = forms.project_form(current["project"])
+        return _project_page(
+            request, session, lang, values, orgs, {}, project, file_errors=problems
+        )
+    command = c.ImportWijken(project.code, found.table, found.people, session.user.id)
+    await send(services, command)
+    return RedirectResponse(f"/manage/projects/{project.code}/edit?wijken={len(found.table)}", 303)
+
+
+def _file_problem(_: Any, line: int, msgid: str, values: dict[str, object]) -> str:
+    message = _(msgid).format(**values)
+    return (
+        _("Line %(line)s: %(message)s") % {"line": line, "message": message} if line else message
+    )
