@@ -49,8 +49,10 @@ from core.views.results import (
 from core.views.shown import Shown, shown_items
 from core.views.summary import Summary, SummaryRound, public_summary
 from core.views.supports import IdeaBacking, idea_backing
+from core.views.templates import own_templates
 
 __all__ = [
+    "own_templates",
     "AuditPage",
     "PrivacyStatement",
     "audit_page",
