@@ -97,7 +97,7 @@ async def save_template(cmd: c.SaveTemplate, uow: UnitOfWork) -> int:
     if not name or len(name) > model.MAX_TITLE_LENGTH:
         raise InvalidInput("template_name")
     data = templates.strip(await file_data(uow, project))
-    by = user.email if user else "command line"
+    by = user.email if user else ""  # the command line names no one
     return await uow.templates.add(
         project.organisation_id, name, cmd.description.strip(), data, by, uow.clock()
     )

@@ -3,6 +3,9 @@ behind a page that says what will happen, refusals with a reason, Dutch and Engl
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from core.domain.model import Resident
 from inspraak.bootstrap import Container
 from tests.web.conftest import csrf, csrf_of, login, make_user
 
@@ -66,8 +69,16 @@ async def test_a_running_project_is_not_deleted_and_the_page_says_why(signed_in,
 
 
 async def test_closing_says_what_happens_then_archiving_moves_it_out_of_the_list(signed_in, demo):
+    async with demo.uow() as uow:
+        project = await uow.projects.by_code("DEMO")
+        await uow.residents.add(
+            Resident("p1", project.id, "web", datetime(2026, 12, 1, tzinfo=UTC))
+        )
+        await uow.commit()
     asked = await signed_in.get("/manage/projects/DEMO/close")
-    assert "4 open rondes sluiten nu" in asked.text and "365 dagen na het sluiten" in asked.text
+    assert "4 open rondes sluiten nu" in asked.text and "geplande" not in asked.text
+    assert "De persoonsgegevens van de ene bewoner worden gewist op" in asked.text
+    assert "365 dagen na het sluiten" in asked.text
     closed = await signed_in.post(
         "/manage/projects/DEMO/close", data={"csrf": csrf_of(asked.text)}
     )
