@@ -112,6 +112,20 @@ def edit_project_and_open_the_ideas_round(page, base: str) -> None:
     expect(page.locator("#round-ideeen")).to_contain_text("loopt")
 
 
+def rounds_table_fits(page, base: str) -> None:
+    """The dashboard's rounds table fits a 1280 px screen and a 390 px phone, no sideways
+    scrolling; on the wide screen each round's actions sit beside each other."""
+    page.goto(f"{base}/manage/projects/{CODE}")
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        table = page.locator("table.rounds").bounding_box()
+        assert table is not None and table["x"] + table["width"] <= width
+    page.set_viewport_size({"width": 1280, "height": 800})
+    actions = page.locator("#round-ideeen td.actions").bounding_box()
+    assert actions is not None and actions["height"] < 120  # a line or two, not a column
+
+
 def resident_gives_an_idea(browser, base: str) -> None:
     from playwright.sync_api import expect
 
@@ -217,6 +231,7 @@ def test_a_project_from_a_template_is_run_copied_and_the_copy_deleted(base, brow
     log_in(page, base)
     create_from_template(page, base)
     edit_project_and_open_the_ideas_round(page, base)
+    rounds_table_fits(page, base)
     resident_gives_an_idea(browser, base)
     publish(page, base)
     copy_project(page, base)
@@ -230,6 +245,7 @@ def test_done_when_template_edit_refusal_publish_unpublish_copy_delete(base, bro
     log_in(page, base)
     create_from_template(page, base)
     edit_project_and_open_the_ideas_round(page, base)
+    rounds_table_fits(page, base)
     resident_gives_an_idea(browser, base)
     refused_change_of_an_answered_round(page, base)
     publish_with_confirmation_and_preview(page, base)
