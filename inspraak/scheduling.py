@@ -269,7 +269,9 @@ class RoundScheduler:
                     projects = await uow.projects.all()
                 else:
                     found = await uow.projects.get(project_id)
-                    projects = [found] if found is not None else []
+                    projects = [found] if found is not None else await uow.projects.all()
+                    if found is None:  # deleted: its rounds' jobs go in a full reconcile
+                        project_id = None
                 rounds: list[model.Round] = []
                 scope: set[int] = set()
                 for project in projects:

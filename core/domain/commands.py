@@ -354,6 +354,72 @@ class ImportProject(Command):
     user_id: int | None = None
 
 
+# --- a project's whole life: delete, close, archive, copy, templates ---
+
+
+@dataclass(frozen=True)
+class DeleteProject(Command):
+    """Remove a project no resident has joined and none of whose rounds has opened."""
+
+    code: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseProject(Command):
+    """Close a project: open rounds close, planned rounds stop, the retention period starts."""
+
+    code: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveProject(Command):
+    """Put a closed project in the archive (``archived``) or take it out again."""
+
+    code: str
+    archived: bool = True
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CopyProject(Command):
+    """A new draft project with the rounds, texts and settings of ``code``; no answers."""
+
+    code: str
+    new_code: str
+    title: str = ""
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SaveTemplate(Command):
+    """Keep a project's rounds, texts and settings as a template of its organisation."""
+
+    code: str
+    name: str
+    description: str = ""
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeleteTemplate(Command):
+    """Remove one of an organisation's own templates."""
+
+    template_id: int
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateFromTemplate(Command):
+    """A new draft project from a template: ``template`` is a shipped template's name or
+    ``own:<id>``; ``project`` holds at least ``code`` and ``organisation``, maybe ``title``."""
+
+    template: str
+    project: Mapping[str, Any]
+    user_id: int | None = None
+
+
 @dataclass(frozen=True)
 class SetPopulation(Command):
     """Replace a project's population figures: people per wijk and per age band.

@@ -164,6 +164,37 @@ def _organisation(action: str) -> Describe:
     return describe
 
 
+async def _lifecycle(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry | None:
+    """A project deleted, closed, archived, copied or made from a template; a template saved
+    or deleted. The project is the handler's result (a saved template: the command's)."""
+    action = _LIFECYCLE[type(cmd)]
+    if isinstance(cmd, c.ArchiveProject) and not cmd.archived:
+        action = "project.unarchive"
+    if isinstance(cmd, c.SaveTemplate):
+        project = await uow.projects.by_code(model.Project.normalise_code(cmd.code))
+        return _of_project(action, project, template_id=result)
+    if isinstance(cmd, c.DeleteTemplate):
+        org = result["organisation_id"]
+        return AuditEntry(action, None, "", org, None, f"template:{cmd.template_id}")
+    detail: dict[str, Any] = {}
+    if isinstance(cmd, c.CopyProject):
+        detail["from"] = model.Project.normalise_code(cmd.code)
+    if isinstance(cmd, c.CreateFromTemplate):
+        detail["template"] = cmd.template
+    return _of_project(action, result, **detail)
+
+
+_LIFECYCLE: dict[type[c.Command], str] = {
+    c.DeleteProject: "project.delete",
+    c.CloseProject: "project.close",
+    c.ArchiveProject: "project.archive",
+    c.CopyProject: "project.copy",
+    c.CreateFromTemplate: "project.from_template",
+    c.SaveTemplate: "template.save",
+    c.DeleteTemplate: "template.delete",
+}
+
+
 async def _export(cmd: c.RecordExport, uow: UnitOfWork, result: Any) -> AuditEntry:
     project = await uow.projects.by_code(cmd.project_code) if cmd.project_code else None
     entry = _of_project("export", project, export=cmd.export, round=cmd.round_key)
@@ -220,6 +251,7 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.RecordExport: _export,  # type: ignore[dict-item]
     c.SetPopulation: _population,  # type: ignore[dict-item]
     c.ImportWijken: _wijken,  # type: ignore[dict-item]
+    **dict.fromkeys(_LIFECYCLE, _lifecycle),
 }
 
 AUDITED = frozenset(_DESCRIBE)

@@ -20,6 +20,7 @@ from core.domain.numbers import decimal_digits
 from core.domain.screening import flags
 from core.services.account_commands import ACCOUNT_HANDLERS
 from core.services.idea_import import IMPORT_HANDLERS
+from core.services.lifecycle import LIFECYCLE_HANDLERS
 from core.services.projects import PROJECT_HANDLERS
 from core.services.shortlist import SHORTLIST_HANDLERS, apply_on_opening
 from core.storage.uow import UnitOfWork
@@ -268,6 +269,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkReachable: mark_reachable,
     c.BindProject: bind_project,
     **PROJECT_HANDLERS,
+    **LIFECYCLE_HANDLERS,
     **SHORTLIST_HANDLERS,
     **IMPORT_HANDLERS,
     **ACCOUNT_HANDLERS,

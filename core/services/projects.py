@@ -204,6 +204,7 @@ def _set_status(project: model.Project, status: model.ProjectStatus, now: dateti
         project.closed_at = now
     elif status != closed:
         project.closed_at = None
+        project.settings = {k: v for k, v in project.settings.items() if k != "archived"}
     project.status = status
 
 

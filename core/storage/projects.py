@@ -89,6 +89,17 @@ class ProjectRepository(Repository):
             .values(**row_values(project, t.projects))
         )
 
+    async def delete(self, project_id: int) -> None:
+        """Remove a project; its rounds, items and everything else of it go with it."""
+        await self.conn.execute(t.projects.delete().where(t.projects.c.id == project_id))
+
+    async def has_residents(self, project_id: int) -> bool:
+        """Whether any resident has joined the project (even one who left or was erased)."""
+        found = await self.conn.scalar(
+            sa.select(t.residents.c.id).where(t.residents.c.project_id == project_id).limit(1)
+        )
+        return found is not None
+
     async def all(self) -> list[model.Project]:
         rows = await self.conn.execute(sa.select(t.projects).order_by(t.projects.c.id))
         return [to_domain(model.Project, r) for r in rows]

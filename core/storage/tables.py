@@ -493,3 +493,21 @@ organisation_logos = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+
+# A project saved as a template by its organisation: the project file's data without code,
+# organisation, states, times or answers (core.services.templates). Shipped templates are files.
+project_templates = sa.Table(
+    "project_templates",
+    metadata,
+    _id(),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("created_by", sa.String(254), nullable=False, server_default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_project_templates_organisation", "organisation_id"),
+)

@@ -30,6 +30,7 @@ from core.storage.population import PopulationRepository
 from core.storage.projects import ProjectRepository
 from core.storage.residents import ResidentRepository
 from core.storage.supports import SupportRepository
+from core.storage.templates import TemplateRepository
 
 Clock = Callable[[], datetime]
 
@@ -65,6 +66,7 @@ class UnitOfWork:
     conversation: ConversationRepository
     erasure: ErasureRepository
     supports: SupportRepository
+    templates: TemplateRepository
     conn: AsyncConnection
 
     def __init__(
@@ -112,6 +114,7 @@ class UnitOfWork:
         self.erasure = ErasureRepository(self.conn)
         self.supports = SupportRepository(self.conn)
         self.population = PopulationRepository(self.conn)
+        self.templates = TemplateRepository(self.conn)
         self.events = []
         return self
 

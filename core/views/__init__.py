@@ -22,6 +22,7 @@ from core.views.dashboard import (
     outbox_progress,
     projects_for,
 )
+from core.views.lifecycle import ProjectLife, project_life
 from core.views.moderation import (
     ModerationQueue,
     QueueEntry,
@@ -49,8 +50,12 @@ from core.views.results import (
 from core.views.shown import Shown, shown_items
 from core.views.summary import Summary, SummaryRound, public_summary
 from core.views.supports import IdeaBacking, idea_backing
+from core.views.templates import own_templates
 
 __all__ = [
+    "ProjectLife",
+    "project_life",
+    "own_templates",
     "AuditPage",
     "PrivacyStatement",
     "audit_page",

@@ -28,6 +28,7 @@ async def projects_for(uow: ReadUnit, organisation_id: int | None) -> list[dict[
             t.projects.c.title,
             t.projects.c.status,
             t.projects.c.organisation_id,
+            t.projects.c.settings,
             t.organisations.c.name.label("organisation"),
         )
         .join(t.organisations, t.organisations.c.id == t.projects.c.organisation_id)
@@ -35,7 +36,12 @@ async def projects_for(uow: ReadUnit, organisation_id: int | None) -> list[dict[
     )
     if organisation_id is not None:
         query = query.where(t.projects.c.organisation_id == organisation_id)
-    return [dict(r._mapping) for r in await uow.conn.execute(query)]
+    found = []
+    for row in await uow.conn.execute(query):
+        entry = dict(row._mapping)
+        entry["archived"] = bool((entry.pop("settings") or {}).get("archived"))
+        found.append(entry)
+    return found
 
 
 async def organisations(uow: ReadUnit) -> list[dict[str, Any]]:

@@ -86,6 +86,42 @@ def _project(sub: Subparsers) -> None:
     exp.set_defaults(func=Handler("projects", "cmd_project_export"))
     lst = project.add_parser("list", help="list the projects")
     lst.set_defaults(func=Handler("projects", "cmd_project_list"))
+    _project_life(project)
+
+
+def _project_life(project: Subparsers) -> None:
+    """Deleting, closing, archiving and copying projects; templates."""
+    for name, text in (
+        ("delete", "delete a project no resident joined and no round of which opened"),
+        ("close", "close a project: open rounds close, planned ones stop, retention starts"),
+        ("archive", "put a closed project in the archive"),
+    ):
+        p = project.add_parser(name, help=text)
+        p.add_argument("project")
+        if name == "archive":
+            p.add_argument("--undo", action="store_true", help="take it out of the archive")
+        p.set_defaults(func=Handler("lifecycle", f"cmd_{name}"))
+    copy = project.add_parser("copy", help="a draft copy: rounds, texts, settings, no answers")
+    copy.add_argument("project")
+    copy.add_argument("code", help="code of the copy")
+    copy.add_argument("--title", default="", help="title of the copy (default: the same)")
+    copy.set_defaults(func=Handler("lifecycle", "cmd_copy"))
+    new = project.add_parser("new", help="a draft project from a template; prints its code")
+    new.add_argument("--template", required=True, help="a name from 'project templates'")
+    new.add_argument("--code", required=True)
+    new.add_argument("--organisation", required=True, help="the organisation's short name")
+    new.add_argument("--title", default="", help="default: the template's title")
+    new.set_defaults(func=Handler("lifecycle", "cmd_new"))
+    lst = project.add_parser("templates", help="list the templates: name, whose, title")
+    lst.set_defaults(func=Handler("lifecycle", "cmd_templates"))
+    save = project.add_parser("save-template", help="keep a project as a template")
+    save.add_argument("project")
+    save.add_argument("--name", required=True)
+    save.add_argument("--description", default="")
+    save.set_defaults(func=Handler("lifecycle", "cmd_save_template"))
+    drop = project.add_parser("delete-template", help="delete an own template (own:N)")
+    drop.add_argument("template")
+    drop.set_defaults(func=Handler("lifecycle", "cmd_delete_template"))
 
 
 def _round(sub: Subparsers) -> None:

@@ -291,3 +291,18 @@ async def test_two_schedulers_in_one_process_each_serve_their_own_container(
             await scheduler.stop()
         for each in containers:
             await each.close()
+
+
+async def test_deleting_a_planned_project_removes_its_jobs(container: Container, clock: TestClock):
+    clock.now = _now()
+    await _import(container, _rounds(_now() + timedelta(days=2)))
+    scheduler = RoundScheduler(container, reconcile_every=0)
+    await scheduler.start()
+    try:
+        ideas = await round_id(container, "ideeen")
+        assert scheduler.scheduler.get_job(f"round:{ideas}:open") is not None
+        await container.bus.handle(c.DeleteProject("TEST"))
+        round_jobs = [j.id for j in scheduler.scheduler.get_jobs() if j.id.startswith("round:")]
+        assert round_jobs == []
+    finally:
+        await scheduler.stop()

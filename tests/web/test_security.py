@@ -23,6 +23,8 @@ PARAMS = {
     "channel": "web",
     "token_id": "1",
     "slug": "gemeente-voorbeeld",
+    "name": "omgevingsvisie",
+    "number": "1",
 }
 
 

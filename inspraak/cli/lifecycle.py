@@ -1,0 +1,101 @@
+"""``inspraak project delete|close|archive|copy|new|templates|save-template|delete-template``."""
+
+from __future__ import annotations
+
+import argparse
+
+from config.settings import Settings
+from core import views
+from core.domain import commands as c
+from core.domain.errors import InvalidInput
+from core.services import templates
+from core.services.project_spec import InvalidProjectFile
+from inspraak.bootstrap import Container
+from inspraak.cli.running import CliError, run
+
+REFUSALS = {
+    "project_has_residents": "residents have joined {code}, so it cannot be deleted; "
+    "close and archive it instead (inspraak project close / archive)",
+    "project_started": "a round of {code} has opened, so it cannot be deleted; "
+    "close and archive it instead (inspraak project close / archive)",
+    "project_not_closed": "{code} is not closed; close it first (inspraak project close)",
+    "template_name": "give the template a name of at most 200 characters",
+}
+
+
+def _send(settings: Settings, command: c.Command, code: str = "") -> object:
+    """Run one command; a refusal becomes a one-line message."""
+
+    async def work(container: Container) -> object:
+        return await container.bus.handle(command)
+
+    try:
+        return run(settings, work)
+    except InvalidInput as error:
+        raise CliError(REFUSALS.get(error.detail, error.detail).format(code=code)) from error
+    except InvalidProjectFile as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in error.problems
+        )
+        raise CliError(problems) from error
+
+
+def cmd_delete(settings: Settings, args: argparse.Namespace) -> int:
+    code = args.project.upper()
+    _send(settings, c.DeleteProject(code), code)
+    print(f"deleted project {code}")
+    return 0
+
+
+def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
+    code = args.project.upper()
+    _send(settings, c.CloseProject(code), code)
+    print(f"closed project {code}")
+    return 0
+
+
+def cmd_archive(settings: Settings, args: argparse.Namespace) -> int:
+    code = args.project.upper()
+    _send(settings, c.ArchiveProject(code, not args.undo), code)
+    print(f"{'took project ' + code + ' out of the archive' if args.undo else 'archived ' + code}")
+    return 0
+
+
+def cmd_copy(settings: Settings, args: argparse.Namespace) -> int:
+    project = _send(settings, c.CopyProject(args.project.upper(), args.code, args.title))
+    print(getattr(project, "code", ""))
+    return 0
+
+
+def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
+    fields = {"code": args.code, "organisation": args.organisation, "title": args.title}
+    project = _send(settings, c.CreateFromTemplate(args.template, fields))
+    print(getattr(project, "code", ""))
+    return 0
+
+
+def cmd_templates(settings: Settings, args: argparse.Namespace) -> int:
+    for shipped in templates.SHIPPED:
+        print(f"{shipped.slug}\tinspraak\t{shipped.name}")
+
+    async def work(container: Container) -> list[dict[str, object]]:
+        async with container.reading() as uow:
+            return await views.own_templates(uow, None)
+
+    for own in run(settings, work):
+        print(f"{templates.OWN_PREFIX}{own['id']}\t{own['organisation']}\t{own['name']}")
+    return 0
+
+
+def cmd_save_template(settings: Settings, args: argparse.Namespace) -> int:
+    code = args.project.upper()
+    number = _send(settings, c.SaveTemplate(code, args.name, args.description), code)
+    print(f"{templates.OWN_PREFIX}{number}")
+    return 0
+
+
+def cmd_delete_template(settings: Settings, args: argparse.Namespace) -> int:
+    number = int(args.template.removeprefix(templates.OWN_PREFIX))
+    _send(settings, c.DeleteTemplate(number))
+    print(f"deleted template {templates.OWN_PREFIX}{number}")
+    return 0
