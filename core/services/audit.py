@@ -153,6 +153,21 @@ def _account(action: str) -> Describe:
     return describe
 
 
+def _managed(action: str) -> Describe:
+    """An admin's change to someone's account: the handler returns the account."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        if isinstance(cmd, c.SetUserDisabled) and not cmd.disabled:
+            action_name = "account.enable"
+        else:
+            action_name = action
+        detail = {"email": result.email, "role": result.role.value}
+        target = f"user:{result.id}"
+        return AuditEntry(action_name, None, "", result.organisation_id, None, target, detail)
+
+    return describe
+
+
 def _organisation(action: str) -> Describe:
     async def describe(
         cmd: c.UpdatePrivacySettings | c.SetLogo, uow: UnitOfWork, result: Any
@@ -207,6 +222,11 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.DeleteTheme: _organise("organise.theme_delete"),
     c.UndoOrganise: _organise("organise.undo"),
     c.ChangePassword: _account("account.password"),
+    c.InviteUser: _managed("account.invite"),
+    c.ResendInvitation: _managed("account.invite"),
+    c.UpdateUser: _managed("account.update"),
+    c.SetUserDisabled: _managed("account.disable"),
+    c.RemoveUser: _managed("account.remove"),
     c.IssueApiToken: _account("account.token_issue"),
     c.RevokeApiToken: _account("account.token_revoke"),
     c.UpdatePrivacySettings: _organisation("organisation.privacy"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 # Imported for their routes, in this order: /projects/new before /projects/{code}, and
 # .../rounds/{key}/shortlist before .../rounds/{key}/{action}.
 from web.routes.manage import projects, shortlist, rounds, results, exports, moderation, governance  # noqa: F401, E501
-from web.routes.manage import population, logos, organise  # noqa: F401
+from web.routes.manage import population, logos, organise, users  # noqa: F401
 from web.routes.manage.common import router
 
 # isort: on
