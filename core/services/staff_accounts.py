@@ -26,6 +26,8 @@ from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
+# At most one reset mail per account in this time, so the form cannot flood an inbox.
+RESET_GAP = timedelta(minutes=2)
 
 
 class LinkNotValid(DomainError):
@@ -102,9 +104,14 @@ async def invite_user(cmd: c.InviteUser, uow: UnitOfWork) -> User:
 
 async def resend_invitation(cmd: c.ResendInvitation, uow: UnitOfWork) -> User:
     require_governance(await _actor(uow, cmd.user_id))
-    user = await _target(uow, cmd.target_id)
+    found = await uow.accounts.by_id(cmd.target_id)
+    if found is None:
+        raise InvalidInput("unknown_user")
+    user, password_hash = found
     if not user.active:
         raise InvalidInput("user_disabled")
+    if password_hash:
+        raise InvalidInput("has_password")  # they use "wachtwoord vergeten" instead
     await _mail_link(uow, user, "invite", cmd.base_url, INVITE_LIFETIME)
     return user
 
@@ -164,6 +171,9 @@ async def request_password_reset(cmd: c.RequestPasswordReset, uow: UnitOfWork) -
     found = await uow.accounts.by_email(normalise_email(cmd.email))
     if found is None or not found[0].active:
         return
+    latest = await uow.accounts.latest_link_at(found[0].id or 0, "reset")
+    if latest is not None and uow.clock() - latest < RESET_GAP:
+        return  # the mail of a moment ago is still on its way
     await _mail_link(uow, found[0], "reset", cmd.base_url, RESET_LIFETIME)
 
 

@@ -241,14 +241,13 @@ class AccountRepository(Repository):
         )
         return bool(used.rowcount)
 
-    async def pending_invitations(self) -> set[int]:
-        """Users with an unused invitation link (they have not set a password yet)."""
-        rows = await self.conn.execute(
-            sa.select(t.password_links.c.user_id).where(
-                t.password_links.c.purpose == "invite", t.password_links.c.used_at.is_(None)
+    async def latest_link_at(self, user_id: int, purpose: str) -> datetime | None:
+        """When the user's newest link of ``purpose`` was made (used or not)."""
+        return await self.conn.scalar(  # type: ignore[no-any-return]
+            sa.select(sa.func.max(t.password_links.c.created_at)).where(
+                t.password_links.c.user_id == user_id, t.password_links.c.purpose == purpose
             )
         )
-        return {int(r[0]) for r in rows}
 
     async def wanting(self, topic: str) -> list[User]:
         """Active users who asked for e-mail about ``topic``."""

@@ -31,12 +31,7 @@ class UserRow:
 
 async def users(uow: ReadUnit, user_id: int | None = None) -> list[UserRow]:
     """Every account by e-mail address (or the one with ``user_id``)."""
-    u, o, links = t.users, t.organisations, t.password_links
-    pending = sa.exists(
-        sa.select(links.c.token_hash).where(
-            links.c.user_id == u.c.id, links.c.purpose == "invite", links.c.used_at.is_(None)
-        )
-    )
+    u, o = t.users, t.organisations
     query = (
         sa.select(
             u.c.id,
@@ -47,7 +42,7 @@ async def users(uow: ReadUnit, user_id: int | None = None) -> list[UserRow]:
             u.c.created_at,
             u.c.last_login_at,
             u.c.disabled_at.is_not(None).label("disabled"),
-            sa.and_(pending, u.c.last_login_at.is_(None)).label("invited"),
+            (u.c.password_hash == "").label("invited"),  # an invitation's empty hash
         )
         .outerjoin(o, o.c.id == u.c.organisation_id)
         .order_by(u.c.email)

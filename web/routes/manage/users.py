@@ -159,5 +159,9 @@ async def user_action(
     try:
         await send(services, commands[action])
     except InvalidInput as error:
-        raise HTTPException(400, N_("This account is disabled.")) from error
+        message = {
+            "user_disabled": N_("This account is disabled."),
+            "has_password": N_("This person has chosen a password already."),
+        }.get(error.detail, N_("No such user"))
+        raise HTTPException(400, message) from error
     return RedirectResponse(f"/manage/users?done={action}", 303)
