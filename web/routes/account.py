@@ -13,7 +13,7 @@ from core.domain.accounts import MAIL_TOPICS
 from core.domain.errors import InvalidInput
 from core.i18n import N_, gettext_for
 from core.services.staff_accounts import LinkNotValid, link_user
-from web.deps import LanguageDep, ServicesDep, UserDep, csrf_ok, verify_csrf
+from web.deps import LanguageDep, Services, ServicesDep, UserDep, csrf_ok, verify_csrf
 from web.rendering import render
 from web.routes.auth import _login_csrf, _password_problem, secure_cookies
 
@@ -22,9 +22,18 @@ router = APIRouter()
 FORGOT_COOKIE = "inspraak_forgot"
 
 
+def mail_on(services: Services) -> bool:
+    """Whether this server can send mail (``INSPRAAK_SMTP_HOST`` set): links need it."""
+    return getattr(services, "postman", None) is not None
+
+
 def _forgot_form(request: Request, services: ServicesDep, lang: str, sent: bool) -> Response:
     nonce = request.cookies.get(FORGOT_COOKIE) or _new_nonce()
-    context = {"csrf": _login_csrf(services.secret_key, "forgot:" + nonce), "sent": sent}
+    context = {
+        "csrf": _login_csrf(services.secret_key, "forgot:" + nonce),
+        "sent": sent,
+        "mail_on": mail_on(services),
+    }
     response = render(request, "manage/forgot.html", context, lang)
     response.set_cookie(
         FORGOT_COOKIE, nonce, httponly=True, samesite="lax", secure=secure_cookies(services)
@@ -126,7 +135,7 @@ async def notifications_page(
         "values": {t: session.user.notify.get(t, False) for t in MAIL_TOPICS},
         "language": session.user.language,
         "saved": request.query_params.get("saved") == "1",
-        "mail_on": getattr(services, "postman", None) is not None,
+        "mail_on": mail_on(services),
     }
     return render(request, "manage/notifications.html", context, lang)
 

@@ -15,6 +15,7 @@ from core.i18n import N_, gettext_for
 from core.services.accounts import AccountExists
 from core.views.users import UserRow, users
 from web.deps import IdPath, LanguageDep, Services, ServicesDep, Session, send
+from web.routes.account import mail_on
 from web.routes.manage.common import form_dict, page, router
 from web.routes.manage.governance import AdminDep
 
@@ -64,7 +65,7 @@ async def _list(
         values=values or {"email": "", "role": "facilitator", "organisation": ""},
         errors=errors or {},
         done=request.query_params.get("done", ""),
-        mail_on=getattr(services, "postman", None) is not None,
+        mail_on=mail_on(services),
     )
     status = 400 if errors else 200
     return page(request, session, lang, "manage/users.html", status_code=status, **context)
@@ -85,6 +86,10 @@ async def invite(
     """Make an account and mail its owner a link to choose a password."""
     form = form_dict(await request.form())
     values = {k: form.get(k, "").strip() for k in ("email", "role", "organisation")}
+    if not mail_on(services):  # the invitation could not reach anyone
+        _ = gettext_for(lang).gettext
+        errors = {"email": [_("E-mail is not set up, so no invitation can be sent.")]}
+        return await _list(request, services, session, lang, values, errors)
     base_url = services.settings.base_url()
     command = c.InviteUser(
         values["email"], values["role"], values["organisation"] or None, base_url, lang,
