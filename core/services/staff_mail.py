@@ -113,7 +113,7 @@ async def tell_staff_of_round(cmd: c.TellStaffOfRound, uow: UnitOfWork) -> int:
 
 
 class Postman:
-    """Sends staff mails in the background; ``close`` waits for those under way."""
+    """Sends staff mails in the background; ``drain`` waits for those under way."""
 
     def __init__(self, mailer: Mailer, attempts: int = 3, wait: float = 30.0) -> None:
         self.mailer = mailer
@@ -138,10 +138,18 @@ class Postman:
                     return
             await asyncio.sleep(self.wait * attempt)
 
-    async def drain(self) -> None:
-        """Wait until every mail started has been sent or given up."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self, within: float = 15.0) -> None:
+        """Wait until every mail started has been sent or given up, at most ``within``
+        seconds (a shutdown does not wait for a mail server that is away); the rest are
+        cancelled and logged."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(list(self._tasks), timeout=within)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("%d staff e-mails not sent: the mail server did not answer", len(pending))
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 STAFF_MAIL_HANDLERS: dict[type[c.Command], Any] = {

@@ -10,6 +10,7 @@ import httpx
 
 from core.domain import commands as c
 from inspraak.bootstrap import Container
+from inspraak.scheduling import DIGEST_JOB, RoundScheduler, digest_job
 from tests.factories import TestClock
 from tests.smtp import Inbox
 from tests.web.conftest import client_for, csrf, login, make_user
@@ -99,3 +100,15 @@ async def test_the_dashboard_offers_the_preview_chat_not_the_residents_chat(
     assert not re.search(r'href="[^"]*/chat/DEMO"', page.text)  # no way in as a resident
     assert ">Doe mee via de webchat</a>" not in page.text
     assert 'value="http://127.0.0.1:8000/chat/DEMO"' in page.text  # the link to hand out
+
+
+async def test_the_scheduler_plans_the_digest_every_morning(demo: Container):
+    scheduler = RoundScheduler(demo, reconcile_every=0)
+    await scheduler.start()
+    try:
+        job = scheduler.scheduler.get_job(DIGEST_JOB)
+        assert job is not None and "hour='8'" in str(job.trigger)
+        assert str(job.trigger.timezone) == "Europe/Amsterdam"
+    finally:
+        await scheduler.stop()
+    assert await digest_job(BASE) == c.SendModerationDigests(BASE)
