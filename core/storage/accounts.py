@@ -198,11 +198,10 @@ class AccountRepository(Repository):
     async def add_link(
         self, token_hash: str, user_id: int, purpose: str, now: datetime, expires: datetime
     ) -> None:
-        """A new password link; the user's earlier unused links stop working."""
+        """A new password link; the user's earlier links go (unused ones stop working), so
+        the table keeps at most one link per user."""
         await self.conn.execute(
-            t.password_links.delete().where(
-                t.password_links.c.user_id == user_id, t.password_links.c.used_at.is_(None)
-            )
+            t.password_links.delete().where(t.password_links.c.user_id == user_id)
         )
         await self.conn.execute(
             t.password_links.insert().values(
