@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 from config.settings import Settings
 from core.channels import Channel, WebhookHandler
 from core.domain import commands as c
+from core.domain import events as e
+from core.domain import staff_commands as sc
 from core.mail import Mailer, SmtpConfig, SmtpMailer
 from core.outbox.ports import ChannelSender
 from core.services.broadcast import broadcast_handlers
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
+from core.services.staff_mail import Postman
 from core.storage.database import Database
 from core.storage.db import Engine, create_engine
 from core.storage.uow import Clock, UnitOfWork, utcnow
@@ -50,6 +53,8 @@ class Container:
     channels: dict[str, Channel] = field(default_factory=dict)
     # per channel name, what the outbox sends broadcasts through
     senders: dict[str, ChannelSender] = field(default_factory=dict)
+    # sends mail to facilitators and admins (invitations, reset links, digests); None: no SMTP
+    postman: Postman | None = None
 
     @property
     def engine(self) -> Engine:
@@ -134,6 +139,8 @@ class Container:
         return UnitOfWork(self.database, self.clock, bulk=True)
 
     async def close(self) -> None:
+        if self.postman is not None:
+            await self.postman.drain()
         for channel in self.channels.values():
             await channel.close()
         await self.database.dispose()
@@ -170,9 +177,30 @@ def bootstrap(
         ),
     )
     container = Container(settings, database, bus, clock, key)
+    _add_staff_mail(container)
     if channels:
         _add_channels(container)
     return container
+
+
+def _add_staff_mail(container: Container) -> None:
+    """With SMTP set up: send staff mails after their commit, and tell those who asked for it
+    that a round of their project opened or closed (whichever process opened or closed it)."""
+    mailer = build_mailer(container.settings)
+    if mailer is None:
+        return
+    postman = container.postman = Postman(mailer)
+    bus, base_url = container.bus, container.settings.base_url()
+    bus.subscribe(e.StaffMailReady, postman.deliver)
+
+    async def opened(event: e.RoundOpened) -> None:
+        await bus.handle(sc.TellStaffOfRound(event.round_id, True, base_url))
+
+    async def closed(event: e.RoundClosed) -> None:
+        await bus.handle(sc.TellStaffOfRound(event.round_id, False, base_url))
+
+    bus.subscribe(e.RoundOpened, opened)
+    bus.subscribe(e.RoundClosed, closed)
 
 
 def _add_channels(container: Container) -> None:

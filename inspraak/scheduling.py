@@ -31,12 +31,14 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model, reminders
+from core.domain import staff_commands as sc
 from core.domain.numbers import read_number
 from core.outbox import OutboxSender
 from core.outbox.ports import ChannelSender
@@ -108,6 +110,15 @@ async def prune_job() -> c.Command:
 async def retention_job() -> c.Command:
     """Erase the personal data of projects closed longer than their retention period."""
     return c.ApplyRetention()
+
+
+async def digest_job(base_url: str) -> c.Command:
+    """Mail facilitators who asked for it the contributions waiting for moderation."""
+    return sc.SendModerationDigests(base_url)
+
+
+DIGEST_JOB = "housekeeping:digest"
+DIGEST_HOUR = 8  # Amsterdam time, every day
 
 
 # Housekeeping runs on an interval, whatever the rounds: (job, every). The first run is a
@@ -226,6 +237,14 @@ class RoundScheduler:
                 replace_existing=True,
                 next_run_time=first,
             )
+        self.scheduler.add_job(
+            digest_job,
+            CronTrigger(hour=DIGEST_HOUR, timezone="Europe/Amsterdam"),
+            args=(self.container.settings.base_url(),),
+            id=DIGEST_JOB,
+            name=DIGEST_JOB,
+            replace_existing=True,
+        )
 
     async def stop(self) -> None:
         if self._loop_task is not None:

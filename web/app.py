@@ -25,6 +25,7 @@ from web.pdf import PdfMaker
 from web.proxies import TrustedProxies
 from web.rendering import Pages, render
 from web.routes import (
+    account,
     api,
     auth,
     carry,
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(qr.router)
     app.include_router(webhooks.router)
     app.include_router(auth.router)
+    app.include_router(account.router)
     app.include_router(manage.router)
     app.include_router(summary.router)
     app.include_router(privacy.router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -22,12 +22,28 @@ class User:
     id: int | None = None
     created_at: datetime | None = None
     last_login_at: datetime | None = None
+    disabled_at: datetime | None = None  # set while an admin has disabled the account
+    notify: dict[str, bool] = field(default_factory=dict)  # MAIL_TOPICS the user asked for
+    language: str = "nl"  # of the e-mails inspraak sends them
+    digest_sent_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+    def wants(self, topic: str) -> bool:
+        """Whether the user asked for e-mail about ``topic`` (one of ``MAIL_TOPICS``)."""
+        return self.active and bool(self.notify.get(topic))
 
     @property
     def can_edit(self) -> bool:
         """Whether pages offer this user the edit buttons (``policy.may_edit_anything``)."""
         return self.role != Role.VIEWER
 
+
+# What a user may ask to get e-mail about: a daily digest of contributions waiting for
+# moderation in their projects, and a round of their projects opening or closing.
+MAIL_TOPICS = ("digest", "rounds")
 
 MAX_EMAIL = 254  # RFC 5321's limit, and the width of the columns that keep addresses
 

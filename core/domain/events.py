@@ -57,6 +57,16 @@ class IdeasMerged(Event):
     into_id: int
 
 
+@dataclass(frozen=True)
+class StaffMailReady(Event):
+    """An e-mail to a facilitator or admin (an invitation, a reset link, a digest): sent once
+    the transaction that made it has committed."""
+
+    to: str
+    subject: str
+    text: str
+
+
 # --- outbox / scheduling ---
 @dataclass(frozen=True)
 class MessagesQueued(Event):

@@ -12,6 +12,8 @@ from typing import Any
 from core.domain import commands as c
 from core.domain.accounts import User, normalise_email
 from core.services import accounts, audit
+from core.services.staff_accounts import STAFF_ACCOUNT_HANDLERS, STAFF_STAGED_HANDLERS
+from core.services.staff_mail import STAFF_MAIL_HANDLERS
 from core.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
@@ -21,6 +23,7 @@ async def sign_in(cmd: c.SignIn, units: UnitOfWorkFactory) -> tuple[User, str] |
     Raises:
         LoginThrottled: after too many failures for this address (from this client, or from
             any client with a growing wait).
+        AccountDisabled: the password is right, but an admin has disabled the account.
     """
     email = normalise_email(cmd.email)
     async with units() as uow:
@@ -29,6 +32,8 @@ async def sign_in(cmd: c.SignIn, units: UnitOfWorkFactory) -> tuple[User, str] |
     if not await accounts.verify_password(cmd.password, found[1] if found else None):
         return None
     assert found is not None  # only a stored hash verifies
+    if not found[0].active:  # told only to who knows the password
+        raise accounts.AccountDisabled()
     async with units() as uow:
         token = await accounts.complete_login(uow, found[0], cmd.ip)
         await uow.commit()
@@ -74,10 +79,13 @@ ACCOUNT_HANDLERS: dict[type[c.Command], Any] = {
     c.IssueApiToken: issue_api_token,
     c.RevokeApiToken: revoke_api_token,
     c.UseApiToken: use_api_token,
+    **STAFF_ACCOUNT_HANDLERS,
+    **STAFF_MAIL_HANDLERS,
 }
 
 # Handlers that open their own units of work: ``(command, unit-of-work factory)``.
 STAGED_HANDLERS: dict[type[c.Command], Any] = {
     c.SignIn: sign_in,
     c.ChangePassword: change_password,
+    **STAFF_STAGED_HANDLERS,
 }

@@ -47,6 +47,12 @@ class LoginThrottled(DomainError):
         self.retry_after = retry_after
 
 
+class AccountDisabled(DomainError):
+    """An admin has disabled this account."""
+
+    code = "account_disabled"
+
+
 class AccountExists(DomainError):
     code = "account_exists"
 
@@ -89,7 +95,7 @@ async def hash_password(password: str) -> str:
 
 
 def _verify(password: str, password_hash: str | None) -> bool:
-    if password_hash is None:  # unknown address: take as long as for a known one
+    if not password_hash:  # unknown address, or invited and no password yet: take as long
         hasher().verify(password, _dummy_hash())
         return False
     return hasher().verify(password, password_hash)

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.domain import commands as c
 from core.domain import model
+from core.domain import staff_commands as sc
 from core.domain.audit import AuditEntry
 from core.storage.uow import UnitOfWork
 
@@ -153,6 +154,21 @@ def _account(action: str) -> Describe:
     return describe
 
 
+def _managed(action: str) -> Describe:
+    """An admin's change to someone's account: the handler returns the account."""
+
+    async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
+        if isinstance(cmd, sc.SetUserDisabled) and not cmd.disabled:
+            action_name = "account.enable"
+        else:
+            action_name = action
+        detail = {"email": result.email, "role": result.role.value}
+        target = f"user:{result.id}"
+        return AuditEntry(action_name, None, "", result.organisation_id, None, target, detail)
+
+    return describe
+
+
 def _organisation(action: str) -> Describe:
     async def describe(
         cmd: c.UpdatePrivacySettings | c.SetLogo, uow: UnitOfWork, result: Any
@@ -244,6 +260,11 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.DeleteTheme: _organise("organise.theme_delete"),
     c.UndoOrganise: _organise("organise.undo"),
     c.ChangePassword: _account("account.password"),
+    sc.InviteUser: _managed("account.invite"),
+    sc.ResendInvitation: _managed("account.invite"),
+    sc.UpdateUser: _managed("account.update"),
+    sc.SetUserDisabled: _managed("account.disable"),
+    sc.RemoveUser: _managed("account.remove"),
     c.IssueApiToken: _account("account.token_issue"),
     c.RevokeApiToken: _account("account.token_revoke"),
     c.UpdatePrivacySettings: _organisation("organisation.privacy"),

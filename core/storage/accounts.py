@@ -22,6 +22,10 @@ def _user(row: Any) -> User:
         id=m["id"],
         created_at=m["created_at"],
         last_login_at=m["last_login_at"],
+        disabled_at=m["disabled_at"],
+        notify={k: bool(v) for k, v in (m["notify"] or {}).items()},
+        language=m["language"] or "nl",
+        digest_sent_at=m["digest_sent_at"],
     )
 
 
@@ -36,6 +40,8 @@ class AccountRepository(Repository):
                 organisation_id=user.organisation_id,
                 must_change_password=user.must_change_password,
                 created_at=user.created_at,
+                notify=user.notify,
+                language=user.language,
             )
             .returning(t.users.c.id)
         )
@@ -75,7 +81,9 @@ class AccountRepository(Repository):
                 sa.select(t.users, t.web_sessions.c.csrf)
                 .join(t.web_sessions, t.web_sessions.c.user_id == t.users.c.id)
                 .where(
-                    t.web_sessions.c.token_hash == token_hash, t.web_sessions.c.expires_at > now
+                    t.web_sessions.c.token_hash == token_hash,
+                    t.web_sessions.c.expires_at > now,
+                    t.users.c.disabled_at.is_(None),
                 )
             )
         ).first()
@@ -166,7 +174,7 @@ class AccountRepository(Repository):
             await self.conn.execute(
                 sa.select(t.users)
                 .join(t.api_tokens, t.api_tokens.c.user_id == t.users.c.id)
-                .where(t.api_tokens.c.token_hash == token_hash)
+                .where(t.api_tokens.c.token_hash == token_hash, t.users.c.disabled_at.is_(None))
             )
         ).first()
         if row is None:
@@ -177,3 +185,70 @@ class AccountRepository(Repository):
             .values(last_used_at=now)
         )
         return _user(row)
+
+    async def delete_user(self, user_id: int) -> bool:
+        """Remove the account; its sessions, tokens and links go with it (the audit log and
+        moderation log keep what it did, without the link)."""
+        deleted = await self.conn.execute(t.users.delete().where(t.users.c.id == user_id))
+        return bool(deleted.rowcount)
+
+    async def delete_tokens(self, user_id: int) -> None:
+        await self.conn.execute(t.api_tokens.delete().where(t.api_tokens.c.user_id == user_id))
+
+    async def add_link(
+        self, token_hash: str, user_id: int, purpose: str, now: datetime, expires: datetime
+    ) -> None:
+        """A new password link; the user's earlier links go (unused ones stop working), so
+        the table keeps at most one link per user."""
+        await self.conn.execute(
+            t.password_links.delete().where(t.password_links.c.user_id == user_id)
+        )
+        await self.conn.execute(
+            t.password_links.insert().values(
+                token_hash=token_hash,
+                user_id=user_id,
+                purpose=purpose,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+
+    async def live_link(self, token_hash: str, now: datetime) -> tuple[User, str, str] | None:
+        """The account, password hash and purpose of an unused, unexpired link."""
+        row = (
+            await self.conn.execute(
+                sa.select(t.users, t.password_links.c.purpose)
+                .join(t.password_links, t.password_links.c.user_id == t.users.c.id)
+                .where(
+                    t.password_links.c.token_hash == token_hash,
+                    t.password_links.c.used_at.is_(None),
+                    t.password_links.c.expires_at > now,
+                    t.users.c.disabled_at.is_(None),
+                )
+            )
+        ).first()
+        return (_user(row), row.password_hash, row.purpose) if row else None
+
+    async def use_link(self, token_hash: str, now: datetime) -> bool:
+        """Mark the link used; False when it was used meanwhile (it works once)."""
+        used = await self.conn.execute(
+            t.password_links.update()
+            .where(
+                t.password_links.c.token_hash == token_hash, t.password_links.c.used_at.is_(None)
+            )
+            .values(used_at=now)
+        )
+        return bool(used.rowcount)
+
+    async def latest_link_at(self, user_id: int, purpose: str) -> datetime | None:
+        """When the user's newest link of ``purpose`` was made (used or not)."""
+        return await self.conn.scalar(  # type: ignore[no-any-return]
+            sa.select(sa.func.max(t.password_links.c.created_at)).where(
+                t.password_links.c.user_id == user_id, t.password_links.c.purpose == purpose
+            )
+        )
+
+    async def wanting(self, topic: str) -> list[User]:
+        """Active users who asked for e-mail about ``topic``."""
+        query = sa.select(t.users).where(t.users.c.disabled_at.is_(None)).order_by(t.users.c.id)
+        return [u for u in map(_user, await self.conn.execute(query)) if u.wants(topic)]

@@ -285,6 +285,26 @@ users = sa.Table(
     sa.Column("must_change_password", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.Column("last_login_at", UTCDateTime, nullable=True),
+    # set while an admin has disabled the account: no login, no session, no API, no mail
+    sa.Column("disabled_at", UTCDateTime, nullable=True),
+    # which e-mails the user asked for: {"digest": bool, "rounds": bool}
+    sa.Column("notify", JSON, nullable=False, default=dict, server_default="{}"),
+    sa.Column("language", sa.String(5), nullable=False, default="nl", server_default="nl"),
+    sa.Column("digest_sent_at", UTCDateTime, nullable=True),
+)
+
+# Links sent by e-mail to set a password: an invitation or a reset. Only the token's SHA-256
+# is kept; a link works once (``used_at``) and until ``expires_at``.
+password_links = sa.Table(
+    "password_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(10), nullable=False),  # invite / reset
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime, nullable=True),
+    sa.Index("ix_password_links_user", "user_id"),
 )
 
 # Server-side sessions: the cookie holds a random token, the table only its SHA-256.

@@ -249,6 +249,13 @@ def _user(sub: Subparsers) -> None:
     revoke.add_argument("--email", required=True)
     revoke.add_argument("--id", type=int, required=True, help="the number from `user tokens`")
     revoke.set_defaults(func=Handler("users", "cmd_user_revoke_token"))
+    for action, disabled, text in (
+        ("disable", True, "disable an account: its sessions end, its API tokens stop working"),
+        ("enable", False, "enable a disabled account again"),
+    ):
+        switch = user.add_parser(action, help=text)
+        switch.add_argument("--email", required=True)
+        switch.set_defaults(func=Handler("users", "cmd_user_disable"), disabled=disabled)
     lst = user.add_parser("list", help="list the accounts")
     lst.set_defaults(func=Handler("users", "cmd_user_list"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from config.settings import Settings
+from core.domain import staff_commands as sc
 from core.services import accounts, audit
 from inspraak.bootstrap import Container
 from inspraak.cli.running import run
@@ -47,7 +48,11 @@ def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> list[str]:
         async with container.uow() as uow:
             users = await uow.accounts.all()
-        return [f"{u.email}\t{u.role.value}\t{u.organisation_id or ''}" for u in users]
+        return [
+            f"{u.email}\t{u.role.value}\t{u.organisation_id or ''}"
+            + ("" if u.active else "\tdisabled")
+            for u in users
+        ]
 
     for line in run(settings, work):
         print(line)
@@ -86,4 +91,21 @@ def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{args.email} has no token {args.id}")
         return 1
     print(f"token {args.id} of {args.email} revoked")
+    return 0
+
+
+def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
+    """Disable an account (its sessions end, its tokens stop working) or enable it again."""
+    disabled = bool(args.disabled)
+
+    async def work(container: Container) -> str:
+        async with container.uow() as uow:
+            user_id = await accounts.user_id(uow, args.email)
+            await container.bus.run(sc.SetUserDisabled(user_id, disabled), uow)
+            action = "account.disable" if disabled else "account.enable"
+            await audit.note_command_line(uow, action, f"user:{user_id}")
+            await uow.commit()
+        return f"{args.email} {'disabled' if disabled else 'enabled'}"
+
+    print(run(settings, work))
     return 0

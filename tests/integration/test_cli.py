@@ -97,6 +97,17 @@ def test_api_tokens_are_listed_and_revoked_from_the_command_line(cli):
     assert again.returncode == 1 and "has no token" in again.stdout
 
 
+def test_an_account_is_disabled_and_enabled_from_the_command_line(cli):
+    cli("user", "create", "--email", "kim@voorbeeld.nl", "--role", "admin")
+    disabled = cli("user", "disable", "--email", "kim@voorbeeld.nl")
+    assert disabled.returncode == 0 and "kim@voorbeeld.nl disabled" in disabled.stdout
+    assert cli("user", "list").stdout.strip().endswith("\tdisabled")
+    assert cli("user", "enable", "--email", "kim@voorbeeld.nl").returncode == 0
+    assert "disabled" not in cli("user", "list").stdout
+    unknown = cli("user", "disable", "--email", "nobody@voorbeeld.nl")
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+
+
 def test_help_lists_the_commands_and_a_group_without_an_action_exits_2(cli):
     shown = cli("--help")
     assert shown.returncode == 0

@@ -29,7 +29,9 @@ def channels(demo, monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_the_dashboard_shows_every_join_link_with_its_qr_code(signed_in, channels):
     page = (await signed_in.get("/manage/projects/DEMO")).text
-    assert 'href="http://127.0.0.1:8000/chat/DEMO"' in page
+    # the web chat's link is there to copy; its button opens the preview chat (issue 18)
+    assert 'readonly value="http://127.0.0.1:8000/chat/DEMO"' in page
+    assert 'href="/manage/projects/DEMO/try"' in page
     assert f'href="{TG_LINK}"' in page and f'href="{WA_LINK}"' in page
     for channel in ("web", "telegram", "whatsapp"):
         for kind in ("png", "svg"):

@@ -36,6 +36,8 @@ VALUES = {
     "item_id": ("1",),
     "action": ("publish",),
     "slug": ("gemeente-test", "onbekend"),
+    "user_id": ("1", "999"),
+    "token": ("no-such-link",),
 }
 PARAM = re.compile(r"{([a-z_]+)(?::[a-z]+)?}")
 

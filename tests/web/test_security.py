@@ -12,7 +12,7 @@ from core.domain import commands as c
 from core.services import accounts
 from tests.web.conftest import csrf, login, make_user
 from web.app import create_app
-from web.routes import auth, manage
+from web.routes import account, auth, manage
 
 PARAMS = {
     "code": "DEMO",
@@ -25,13 +25,14 @@ PARAMS = {
     "slug": "gemeente-voorbeeld",
     "name": "omgevingsvisie",
     "number": "1",
+    "user_id": "1",
 }
 
 
 def manage_routes(container) -> list[tuple[str, str]]:
     """(method, path) of every route of the facilitator area, parameters filled in."""
     found = []
-    for route in manage.router.routes + auth.router.routes:
+    for route in manage.router.routes + auth.router.routes + account.router.routes:
         if isinstance(route, APIRoute) and route.path.startswith(("/manage", "/account")):
             path = re.sub(r"{(\w+)}", lambda m: PARAMS[m.group(1)], route.path)
             for method in sorted(route.methods - {"HEAD"}):

@@ -100,6 +100,9 @@ async def login(
         response = _login_form(request, services, lang, next, message, email, 429)
         response.headers["Retry-After"] = str(max(1, int(throttled.retry_after.total_seconds())))
         return response
+    except accounts.AccountDisabled:
+        message = _("This account is disabled. Ask your admin to enable it again.")
+        return _login_form(request, services, lang, next, message, email, 403)
     if found is None:
         message = _("The e-mail address or password is not correct.")
         return _login_form(request, services, lang, next, message, email, 400)

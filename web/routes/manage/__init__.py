@@ -9,6 +9,7 @@ from web.routes.manage import projects, shortlist, schedule  # noqa: F401
 from web.routes.manage import rounds, results, exports, moderation, governance  # noqa: F401
 from web.routes.manage import population, logos, organise, preview, readability  # noqa: F401
 from web.routes.manage import lifecycle, templates  # noqa: F401
+from web.routes.manage import users  # noqa: F401
 from web.routes.manage.common import router
 
 # isort: on
