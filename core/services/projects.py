@@ -27,6 +27,7 @@ from core.services.project_spec import (
     merge_project,
     validate_file,
 )
+from core.services.round_guards import refuse_answered_changes
 from core.services.shortlist import apply_on_opening
 from core.storage.uow import UnitOfWork
 
@@ -72,7 +73,7 @@ async def edit_round(cmd: c.EditRound, uow: UnitOfWork) -> model.Project:
     data = await file_data(uow, project)
     index = _index(data, cmd.key)
     data["rounds"][index] = {**cmd.round, "key": cmd.key}
-    project, _ = await apply_file(uow, validate_file(data, index))
+    project, _ = await apply_file(uow, validate_file(data, index), data, index)
     return project
 
 
@@ -99,7 +100,7 @@ async def import_file(cmd: c.ImportProject, uow: UnitOfWork) -> tuple[model.Proj
     await _require_organisation(uow, user, spec.project)
     if existing is not None:
         policy.require(user, Permission.EDIT, existing.organisation_id)
-    return await apply_file(uow, spec)
+    return await apply_file(uow, spec, cmd.file)
 
 
 PROJECT_HANDLERS: dict[type[c.Command], Any] = {
@@ -143,11 +144,20 @@ def _index(data: Mapping[str, Any], key: str) -> int:
     return found
 
 
-async def apply_file(uow: UnitOfWork, spec: ProjectFile) -> tuple[model.Project, list[str]]:
+async def apply_file(
+    uow: UnitOfWork,
+    spec: ProjectFile,
+    data: Mapping[str, Any] | None = None,
+    round_index: int | None = None,
+) -> tuple[model.Project, list[str]]:
     """Write a checked project file: the project, then its rounds in the file's order.
 
-    Rounds the file lacks are kept (with a note); the scheduler hears that the times changed.
+    A round with answers keeps its kind, scale and criteria (``InvalidProjectFile`` before
+    anything is written). Rounds the file lacks are kept (with a note); the scheduler hears
+    that the times changed.
     """
+    before = await uow.projects.by_code(model.Project.normalise_code(spec.project.code))
+    await refuse_answered_changes(uow, before, spec, data, round_index)
     project, notes = await _save_project(uow, spec.project)
     assert project.id is not None
     existing = {r.key: r for r in await uow.projects.rounds(project.id)}
