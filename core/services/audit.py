@@ -85,6 +85,8 @@ def _round_action(action: str) -> Describe:
             detail["number"] = cmd.number
         if isinstance(cmd, c.PromptRound | c.SendReminder) and isinstance(result, int):
             detail["queued"] = result
+        if isinstance(cmd, c.UnpublishResults) and isinstance(result, int):
+            detail["withdrawn"] = result
         if isinstance(cmd, c.ImportIdeas) and isinstance(result, dict):
             detail.update(added=result["added"], waiting=result["waiting"])
         if isinstance(cmd, c.ApplyShortlist) and isinstance(result, list):
@@ -189,6 +191,7 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.OpenRound: _round_action("round.open"),
     c.CloseRound: _round_action("round.close"),
     c.PublishResults: _round_action("round.publish"),
+    c.UnpublishResults: _round_action("round.unpublish"),
     c.ApplyShortlist: _round_action("round.shortlist"),
     c.ImportIdeas: _round_action("ideas.import"),
     c.PromptRound: _round_action("broadcast.prompt"),

@@ -65,6 +65,7 @@ class DashboardRound:
     answers: int = 0
     live: bool = False  # results shown to residents and the public while the round runs
     items_from: str | None = None  # the ideas round its items come from (the shortlist)
+    actions: tuple[str, ...] = ()  # what a facilitator can do to it now (open, close, ...)
 
 
 @dataclass
@@ -135,7 +136,7 @@ async def _dashboard_rounds(
             rnd.id or 0,
             rnd.key,
             rnd.kind.value,
-            rnd.state.value,
+            rnd.phase(now).value,  # the real state, also before the scheduler marked it
             rnd.is_open(now),
             rnd.opens_at,
             rnd.closes_at,
@@ -144,6 +145,7 @@ async def _dashboard_rounds(
             answers.get(rnd.id or 0, 0),
             live=rnd.live_results,
             items_from=rnd.items_from,
+            actions=tuple(a.value for a in rnd.actions(now)),
         )
         for rnd in rounds
     ]

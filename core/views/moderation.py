@@ -46,7 +46,7 @@ class ModerationQueue:
     log: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _unreviewed(table: sa.Table, kind: str) -> Any:
+def unreviewed(table: sa.Table, kind: str) -> Any:
     reviewed = sa.select(t.moderation_log.c.id).where(
         t.moderation_log.c.target_kind == kind,
         t.moderation_log.c.target_id == table.c.id,
@@ -67,7 +67,7 @@ async def moderation_queue(
     entries: list[QueueEntry] = []
     total = 0
     for kind, table in KINDS:
-        where = sa.and_(t.rounds.c.project_id == project_id, _unreviewed(table, kind))
+        where = sa.and_(t.rounds.c.project_id == project_id, unreviewed(table, kind))
         base = sa.select(table).join(t.rounds, t.rounds.c.id == table.c.round_id).where(where)
         total += int(
             await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
