@@ -35,6 +35,20 @@ LABELS: dict[str, dict[str, str]] = {
         "rejected": N_("rejected"),
         "merged": N_("merged"),
     },
+    "review_state": {  # where a contribution stands (core.domain.review), shown on pages
+        "waiting": N_("waiting for review"),
+        "held": N_("held back, waiting for review"),
+        "unreviewed": N_("shown, not reviewed yet"),
+        "approved": N_("approved"),
+        "rejected": N_("rejected"),
+        "merged": N_("merged"),
+    },
+    "status_filter": {  # the organise page's filter by stored status, said as what it holds
+        "new": N_("waiting for a decision"),
+        "approved": N_("approved or shown"),
+        "rejected": N_("rejected"),
+        "merged": N_("merged"),
+    },
     "outbox_status": {
         "pending": N_("waiting"),
         "sending": N_("sending"),

@@ -5,16 +5,8 @@ from __future__ import annotations
 # isort: off
 # Imported for their routes, in this order: /projects/new before /projects/{code}, and
 # .../rounds/{key}/shortlist before the round actions (.../rounds/{key}/open ...).
-from web.routes.manage import (
-    projects,
-    shortlist,
-    rounds,
-    round_actions,
-    results,
-    exports,
-    moderation,
-    governance,
-)  # noqa: F401, E501
+from web.routes.manage import projects, shortlist, rounds, round_actions  # noqa: F401
+from web.routes.manage import results, exports, moderation, governance  # noqa: F401
 from web.routes.manage import population, logos, organise  # noqa: F401
 from web.routes.manage.common import router
 
