@@ -61,8 +61,12 @@ def _project_result(action: str) -> Describe:
     project (an import: the project and notes)."""
 
     async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
-        project = result[0] if isinstance(result, tuple) else result
+        project = result[0] if isinstance(result, tuple) else getattr(result, "project", result)
         detail: dict[str, Any] = {}
+        if isinstance(cmd, c.EditRound) and hasattr(result, "changed"):
+            detail["fields"] = list(result.changed)
+            if result.corrected:
+                detail["corrected_items"] = list(result.corrected)
         if isinstance(cmd, c.UpdateProject):
             detail["fields"] = sorted(str(k) for k in cmd.project)
         if isinstance(cmd, c.EditRound | c.DeleteRound):

@@ -107,3 +107,47 @@ async def test_a_project_file_import_is_refused_the_same_way_and_changes_nothing
     assert "rounds.3.scale: This round already has answers from 2 residents" in str(refused.value)
     async with demo.uow() as uow:
         assert await export_project(uow, "DEMO") == before
+
+
+async def test_an_item_corrected_in_place_keeps_its_answers_and_the_log_names_it(
+    demo: Container,
+):
+    beoordelen = await round_id(demo, "beoordelen")
+    async with demo.uow() as uow:
+        items = await uow.projects.items(beoordelen)
+    first = items[0]
+    rater = await resident(demo, "rater")
+    await demo.bus.handle(c.RateItem(rater, beoordelen, first.id, 0, 5))
+    rating = await round_data(demo, "beoordelen")
+    texts = list(rating["items"])
+    texts[0] = texts[0].replace("Dorpsstraat", "Dorpstraat")
+    result = await demo.bus.handle(
+        c.EditRound("DEMO", "beoordelen", {**rating, "items": texts}, user_id=None)
+    )
+    assert result.corrected == (first.id,) and result.changed == ("items",)
+    async with demo.uow() as uow:
+        now = await uow.projects.items(beoordelen)
+        scores = await uow.broadcasts.first_scores(beoordelen, [rater])
+    assert [i.id for i in now] == [i.id for i in items]  # no item lost, none added
+    assert now[0].text.startswith("Meer bomen in de Dorpstraat")
+    assert scores == {rater: {first.id: 5.0}}  # the answer stays with the corrected item
+
+
+async def vote_once(container: Container) -> None:
+    stellingen = await round_id(container, "stellingen")
+    async with container.uow() as uow:
+        item = (await uow.projects.items(stellingen))[0]
+    who = await resident(container, "voter")
+    await container.bus.handle(c.CastVote(who, stellingen, item.id or 0, 1))
+
+
+async def test_a_project_file_correcting_a_statement_notes_it(demo: Container):
+    await vote_once(demo)
+    async with demo.uow() as uow:
+        before = await export_project(uow, "DEMO")
+    text = before.replace("mogen plaatsmaken voor groen", "mogen plaats maken voor groen")
+    assert text != before
+    project, notes = await demo.bus.handle(c.ImportProject(parse_project_file(text).model_dump()))
+    assert any(note.endswith("of round stellingen corrected") for note in notes)
+    async with demo.uow() as uow:
+        assert await export_project(uow, "DEMO") == text

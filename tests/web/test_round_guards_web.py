@@ -11,7 +11,7 @@ from core.domain.errors import ActionNotAvailable
 from core.domain.model import Round
 from core.services.project_file import export_project
 from inspraak.bootstrap import Container
-from tests.integration.test_round_guards import give_feedback, resident, round_data
+from tests.integration.test_round_guards import give_feedback, resident, round_data, vote_once
 from tests.web.conftest import csrf, csrf_of
 
 
@@ -164,3 +164,29 @@ async def test_published_results_can_be_taken_back_and_the_log_says_so(signed_in
         entries = await views.audit_rows(uow, "DEMO")
     found = [e for e in entries if e["action"] == "round.unpublish"]
     assert found and found[0]["detail"]["withdrawn"] == 2
+
+
+async def test_a_corrected_item_is_recorded_in_the_audit_log(signed_in, demo: Container):
+    await vote_once(demo)
+    page = await signed_in.get("/manage/projects/DEMO/rounds/stellingen")
+    data = await round_data(demo, "stellingen")
+    statements = list(data["statements"])
+    statements[1] = statements[1].replace("helpen", "steunen")
+    saved = await signed_in.post(
+        "/manage/projects/DEMO/rounds/stellingen",
+        data={"csrf": csrf_of(page.text), "kind": "statements", "state": "open",
+              "question": data["question"], "statements": "\n".join(statements)},
+    )  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    async with demo.reading() as uow:
+        entries = await views.audit_rows(uow, "DEMO", "round.edit")
+    assert entries[-1]["detail"]["fields"] == ["statements"]
+    assert len(entries[-1]["detail"]["corrected_items"]) == 1
+
+
+async def test_the_form_of_an_answered_round_says_what_is_fixed(signed_in, demo: Container):
+    await give_feedback(demo, 4)
+    form = (await signed_in.get("/manage/projects/DEMO/rounds/reactie")).text
+    assert "Deze ronde heeft antwoorden van 4 deelnemers" in form
+    fresh = (await signed_in.get("/manage/projects/DEMO/rounds/stellingen")).text
+    assert "Deze ronde heeft antwoorden van" not in fresh

@@ -42,8 +42,12 @@ async def _round_page(
 ) -> Response:
     async with services.reading() as uow:
         current = await current_file(uow, project)
+        rounds = await uow.projects.rounds(project.id or 0)
+        found = [r.id or 0 for r in rounds if editing and r.key == values["key"]]
+        answered = await uow.contributions.respondents(found[0]) if found else 0
     sources = [(r["key"], r["key"]) for r in current["rounds"] if r["kind"] == "ideas"]
     context = {
+        "answered": answered,
         "session": session,
         "project": project,
         "values": values,
