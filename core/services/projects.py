@@ -28,7 +28,7 @@ from core.services.project_spec import (
     merge_project,
     validate_file,
 )
-from core.services.round_guards import refuse_answered_changes
+from core.services.round_guards import refuse_answered_changes, refuse_kind_change
 from core.services.shortlist import apply_on_opening
 from core.storage.uow import UnitOfWork
 
@@ -86,6 +86,7 @@ async def edit_round(cmd: c.EditRound, uow: UnitOfWork) -> RoundEdited:
     before = dict(data["rounds"][index])
     texts = await _item_texts(uow, project, cmd.key)
     data["rounds"][index] = {**cmd.round, "key": cmd.key}
+    await refuse_kind_change(uow, project, data, index)
     project, _ = await apply_file(uow, validate_file(data, index), data, index)
     after = (await file_data(uow, project))["rounds"][index]
     changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))

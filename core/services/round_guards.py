@@ -49,6 +49,29 @@ def _changes(rnd: model.Round, spec: RoundSpec) -> list[tuple[str, str]]:
     return found
 
 
+async def refuse_kind_change(
+    uow: UnitOfWork, project: model.Project, data: Mapping[str, Any], round_index: int
+) -> None:
+    """Before the file's other rules: refuse another kind for an answered round, so that this
+    is what the facilitator reads first (not what the other kind would need)."""
+    given = data["rounds"][round_index]
+    rnd = next(
+        (r for r in await uow.projects.rounds(project.id or 0) if r.key == given.get("key")), None
+    )
+    if rnd is None or str(given.get("kind")) == rnd.kind.value:
+        return
+    answered = await uow.contributions.respondents(rnd.id or 0)
+    if answered:
+        error = SpecError(KIND_FIXED, n=answered)
+        problem = {
+            "loc": ("rounds", round_index, "kind"),
+            "type": "round_answered",
+            "msg": str(error),
+            "ctx": {"error": error},
+        }
+        raise InvalidProjectFile([problem], data, round_index)
+
+
 async def refuse_answered_changes(
     uow: UnitOfWork,
     project: model.Project | None,

@@ -22,12 +22,13 @@ async def test_changing_the_kind_of_an_answered_round_is_refused_beside_the_fiel
     page = await signed_in.get("/manage/projects/DEMO/rounds/reactie")
     response = await signed_in.post(
         "/manage/projects/DEMO/rounds/reactie",
-        data={"csrf": csrf_of(page.text), "kind": "statements", "statements": "Eens?",
+        data={"csrf": csrf_of(page.text), "kind": "statements",
               "question": "Wat vind je?", "state": "open"},
     )  # fmt: skip
     assert response.status_code == 400
     assert "Deze ronde heeft al antwoorden van 25 deelnemers" in response.text
     assert '<div class="field has-error">\n  <label for="f-kind">' in response.text
+    assert "stellingen" not in response.text.split("Verbeter het volgende")[1][:300]
     assert (await round_data(demo, "reactie"))["kind"] == "feedback"
 
 
