@@ -28,7 +28,9 @@ async def test_changing_the_kind_of_an_answered_round_is_refused_beside_the_fiel
     assert response.status_code == 400
     assert "Deze ronde heeft al antwoorden van 25 deelnemers" in response.text
     assert '<div class="field has-error">\n  <label for="f-kind">' in response.text
-    assert "stellingen" not in response.text.split("Verbeter het volgende")[1][:300]
+    summary = response.text.split("Verbeter het volgende")[1][:300]
+    assert "stellingen" not in summary  # not what another kind would need
+    assert '<a href="#f-kind">Soort ronde</a>' in summary  # the field as the form names it
     assert (await round_data(demo, "reactie"))["kind"] == "feedback"
 
 
