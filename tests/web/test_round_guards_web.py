@@ -193,3 +193,14 @@ async def test_the_form_of_an_answered_round_says_what_is_fixed(signed_in, demo:
     assert "Deze ronde heeft antwoorden van 4 deelnemers" in form
     fresh = (await signed_in.get("/manage/projects/DEMO/rounds/stellingen")).text
     assert "Deze ronde heeft antwoorden van" not in fresh
+
+
+async def test_opening_through_the_shortlist_says_how_many_residents_get_a_message(
+    signed_in, demo: Container
+):
+    await telegram_residents(demo, 2)
+    await add_round(signed_in, "cijfers", kind="rating", items_from="ideeen", criteria="Belang")
+    asked = await signed_in.get("/manage/projects/DEMO/rounds/cijfers/open")
+    assert asked.status_code == 307 and asked.headers["location"].endswith("shortlist?open=1")
+    page = await signed_in.get("/manage/projects/DEMO/rounds/cijfers/shortlist?open=1")
+    assert "2 deelnemers krijgen nu een bericht dat de ronde open is." in page.text
