@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.domain import commands as c
+from core.services import accounts
 from inspraak.bootstrap import Container
 from tests.integration.test_round_guards import resident, round_id
 from tests.web.conftest import csrf
@@ -76,3 +77,22 @@ async def test_a_round_past_its_closing_time_reads_closed_before_the_scheduler_r
     assert "/rounds/stellingen/close" not in row and "/rounds/stellingen/open" in row
     rounds = (await signed_in.get("/manage/projects/DEMO/rounds/stellingen/close")).status_code
     assert rounds == 409
+
+
+async def test_the_api_gives_a_rounds_real_state_and_the_actions_that_apply(
+    client, demo: Container, facilitator, clock
+):
+    async with demo.uow() as uow:
+        token = await accounts.new_api_token(uow, facilitator.email)
+        project = await uow.projects.by_code("DEMO")
+        rnd = next(r for r in await uow.projects.rounds(project.id or 0) if r.key == "reactie")
+        rnd.closes_at = clock() + timedelta(hours=1)
+        await uow.projects.update_round(rnd)
+        await uow.commit()
+    clock.advance(hours=2)
+    headers = {"Authorization": f"Bearer {token}"}
+    rounds = (await client.get("/api/v1/projects/DEMO/rounds", headers=headers)).json()
+    reactie = next(r for r in rounds if r["key"] == "reactie")
+    assert reactie["state"] == "closed" and reactie["actions"] == ["open", "publish"]
+    ideeen = next(r for r in rounds if r["key"] == "ideeen")
+    assert ideeen["state"] == "open" and ideeen["actions"] == ["close", "publish"]
