@@ -50,6 +50,7 @@ ACTIONS: dict[str, str] = {
     "round.open": N_("Round opened"),
     "round.close": N_("Round closed"),
     "round.publish": N_("Results published"),
+    "round.unpublish": N_("Results taken back"),
     "round.shortlist": N_("Shortlist fixed"),
     "ideas.import": N_("Ideas imported"),
     "broadcast.prompt": N_("Round prompt sent"),

@@ -273,6 +273,15 @@ class PublishResults(Command):
     user_id: int | None = None
 
 
+@dataclass(frozen=True)
+class UnpublishResults(Command):
+    """Take a round's published results back: off the summary page and out of the chat;
+    results messages not yet sent are withdrawn (those sent cannot be)."""
+
+    round_id: int
+    user_id: int | None = None
+
+
 # --- reachability and bots ---
 
 

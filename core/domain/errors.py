@@ -24,6 +24,13 @@ class RoundNotOpen(DomainError):
     code = "round_not_open"
 
 
+class ActionNotAvailable(DomainError):
+    """An action that does not apply to a round in its state (closing a round that never
+    opened, publishing the results of a round nobody could answer yet)."""
+
+    code = "action_not_available"
+
+
 class UnknownProject(DomainError):
     code = "unknown_project"
 

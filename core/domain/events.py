@@ -83,6 +83,11 @@ class ResultsPublished(Event):
 
 
 @dataclass(frozen=True)
+class ResultsUnpublished(Event):
+    round_id: int
+
+
+@dataclass(frozen=True)
 class ProjectScheduleChanged(Event):
     """A project's rounds were created or edited: their jobs must be (re)scheduled."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 
-from core.domain.errors import InvalidInput, RoundNotOpen
+from core.domain.errors import ActionNotAvailable, InvalidInput, RoundNotOpen
 from core.domain.numbers import read_number
 
 MAX_TEXT_LENGTH = 1000
@@ -30,6 +30,15 @@ class RoundState(StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+
+
+class RoundAction(StrEnum):
+    """What a facilitator can do to a round as a whole."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
 
 
 class ResidentStatus(StrEnum):
@@ -180,6 +189,46 @@ class Round:
         published them, or all along when they chose to show them live. Until then they stay
         with the facilitators, so early answers cannot steer later ones."""
         return self.results_published_at is not None or self.live_results
+
+    def phase(self, now: datetime) -> RoundState:
+        """The state the round is really in at ``now``: a scheduled round whose opening time
+        has come is open, and any round past its closing time is closed, whether or not the
+        scheduler has marked it yet."""
+        if self.is_open(now):
+            return RoundState.OPEN
+        if self.state == RoundState.CLOSED or (
+            self.closes_at is not None and now >= self.closes_at
+        ):
+            return RoundState.CLOSED
+        return self.state
+
+    def actions(self, now: datetime) -> tuple[RoundAction, ...]:
+        """The actions that apply to the round at ``now``: open one that is not open (again,
+        when it closed), close an open one, publish the results of one that has opened, take
+        published results back."""
+        phase = self.phase(now)
+        found = [RoundAction.CLOSE] if phase == RoundState.OPEN else [RoundAction.OPEN]
+        if self.results_published_at is not None:
+            found.append(RoundAction.UNPUBLISH)
+        elif phase in (RoundState.OPEN, RoundState.CLOSED):
+            found.append(RoundAction.PUBLISH)
+        return tuple(found)
+
+    def require_action(self, action: RoundAction, now: datetime) -> None:
+        """Refuse an action that does not apply to the round's state (``ActionNotAvailable``).
+
+        Doing again what is done already (opening an open round, publishing published
+        results) is not refused: the handlers make it change nothing, so a double click or a
+        scheduled job that comes late is harmless.
+        """
+        again = {
+            RoundAction.OPEN: self.phase(now) == RoundState.OPEN,
+            RoundAction.CLOSE: self.phase(now) == RoundState.CLOSED,
+            RoundAction.PUBLISH: self.results_published_at is not None,
+            RoundAction.UNPUBLISH: self.results_published_at is None,
+        }
+        if action not in self.actions(now) and not again[action]:
+            raise ActionNotAvailable(action.value, state=self.phase(now).value)
 
     def require_open(self, now: datetime) -> None:
         if not self.is_open(now):

@@ -62,8 +62,12 @@ def _project_result(action: str) -> Describe:
     project (an import: the project and notes)."""
 
     async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
-        project = result[0] if isinstance(result, tuple) else result
+        project = result[0] if isinstance(result, tuple) else getattr(result, "project", result)
         detail: dict[str, Any] = {}
+        if isinstance(cmd, c.EditRound) and hasattr(result, "changed"):
+            detail["fields"] = list(result.changed)
+            if result.corrected:
+                detail["corrected_items"] = list(result.corrected)
         if isinstance(cmd, c.UpdateProject):
             detail["fields"] = sorted(str(k) for k in cmd.project)
         if isinstance(cmd, c.EditRound | c.DeleteRound):
@@ -86,6 +90,8 @@ def _round_action(action: str) -> Describe:
             detail["number"] = cmd.number
         if isinstance(cmd, c.PromptRound | c.SendReminder) and isinstance(result, int):
             detail["queued"] = result
+        if isinstance(cmd, c.UnpublishResults) and isinstance(result, int):
+            detail["withdrawn"] = result
         if isinstance(cmd, c.ImportIdeas) and isinstance(result, dict):
             detail.update(added=result["added"], waiting=result["waiting"])
         if isinstance(cmd, c.ApplyShortlist) and isinstance(result, list):
@@ -242,6 +248,7 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.OpenRound: _round_action("round.open"),
     c.CloseRound: _round_action("round.close"),
     c.PublishResults: _round_action("round.publish"),
+    c.UnpublishResults: _round_action("round.unpublish"),
     c.ApplyShortlist: _round_action("round.shortlist"),
     c.ImportIdeas: _round_action("ideas.import"),
     c.PromptRound: _round_action("broadcast.prompt"),

@@ -49,7 +49,21 @@ def broadcast_handlers(
         c.PromptRound: b.prompt_round,
         c.SendReminder: b.send_reminder,
         c.PublishResults: b.publish_results,
+        c.UnpublishResults: unpublish_results,
     }
+
+
+async def unpublish_results(cmd: c.UnpublishResults, uow: UnitOfWork) -> int:
+    """Take published results back and withdraw the results messages not sent yet; returns
+    how many were withdrawn. Results that were not published stay as they are."""
+    rnd = await _round(uow, cmd.round_id)
+    rnd.require_action(model.RoundAction.UNPUBLISH, uow.clock())
+    if rnd.results_published_at is None:
+        return 0
+    rnd.results_published_at = None
+    await uow.projects.update_round(rnd)
+    uow.emit(e.ResultsUnpublished(cmd.round_id))
+    return await uow.outbox.withdraw(rnd.id or 0, "results")
 
 
 def go_data(code: str, round_id: int) -> str:
@@ -99,6 +113,7 @@ class Broadcasts:
         rnd = await _round(uow, cmd.round_id)
         project = await _project(uow, rnd.project_id)
         now = uow.clock()
+        rnd.require_action(model.RoundAction.PUBLISH, now)
         if rnd.results_published_at is None:
             rnd.results_published_at = now
             await uow.projects.update_round(rnd)

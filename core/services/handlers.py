@@ -206,6 +206,7 @@ async def open_round(cmd: c.OpenRound, uow: UnitOfWork) -> model.Round:
     rnd = await uow.projects.round(cmd.round_id)
     if rnd is None:
         raise UnknownItem("round")
+    rnd.require_action(model.RoundAction.OPEN, uow.clock())
     if rnd.state != model.RoundState.OPEN:
         await apply_on_opening(uow, rnd)
         rnd.open(uow.clock())
@@ -218,6 +219,7 @@ async def close_round(cmd: c.CloseRound, uow: UnitOfWork) -> model.Round:
     rnd = await uow.projects.round(cmd.round_id)
     if rnd is None:
         raise UnknownItem("round")
+    rnd.require_action(model.RoundAction.CLOSE, uow.clock())
     if rnd.state != model.RoundState.CLOSED:
         rnd.close(uow.clock())
         await uow.projects.update_round(rnd)

@@ -315,6 +315,14 @@ class InvalidProjectFile(DomainError):
         self.data = data
         self.round_index = round_index
 
+    def __str__(self) -> str:
+        """The problems in English, one a line, each with where it is (files and the CLI)."""
+        lines = []
+        for item in self.problems:
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            lines.append(f"{where}: {item.get('msg', '')}" if where else str(item.get("msg")))
+        return "\n".join(lines) or self.code
+
 
 def validate_file(data: Mapping[str, Any], round_index: int | None = None) -> ProjectFile:
     """Validate a whole project file given as data (``InvalidProjectFile`` if a rule breaks)."""

@@ -8,6 +8,7 @@ nothing changes) and writes it; the authorisation policy decides who may edit wh
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from core.services.project_spec import (
     round_texts,
     validate_file,
 )
+from core.services.round_guards import refuse_answered_changes, refuse_kind_change
 from core.services.shortlist import apply_on_opening
 from core.storage.uow import UnitOfWork
 
@@ -68,14 +70,36 @@ async def add_round(cmd: c.AddRound, uow: UnitOfWork) -> model.Project:
     return project
 
 
-async def edit_round(cmd: c.EditRound, uow: UnitOfWork) -> model.Project:
-    """Replace a round's fields; its key stays."""
+@dataclass(frozen=True)
+class RoundEdited:
+    """What an edit of a round changed, for the audit log: field names and corrected items."""
+
+    project: model.Project
+    changed: tuple[str, ...]
+    corrected: tuple[int, ...]
+
+
+async def edit_round(cmd: c.EditRound, uow: UnitOfWork) -> RoundEdited:
+    """Replace a round's fields; its key stays. A round with answers keeps its kind, scale
+    and criteria; its question, items and times may be corrected."""
     project = await _editable(uow, cmd.code, await _user(uow, cmd.user_id))
     data = await file_data(uow, project)
     index = _index(data, cmd.key)
+    before = dict(data["rounds"][index])
+    texts = await _item_texts(uow, project, cmd.key)
     data["rounds"][index] = {**cmd.round, "key": cmd.key}
-    project, _ = await apply_file(uow, validate_file(data, index))
-    return project
+    await refuse_kind_change(uow, project, data, index)
+    project, _ = await apply_file(uow, validate_file(data, index), data, index)
+    after = (await file_data(uow, project))["rounds"][index]
+    changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+    now = await _item_texts(uow, project, cmd.key)
+    corrected = sorted(i for i, text in texts.items() if i in now and now[i] != text)
+    return RoundEdited(project, tuple(changed), tuple(corrected))
+
+
+async def _item_texts(uow: UnitOfWork, project: model.Project, key: str) -> dict[int, str]:
+    rnd = next(r for r in await uow.projects.rounds(project.id or 0) if r.key == key)
+    return {i.id or 0: i.text for i in await uow.projects.items(rnd.id or 0)}
 
 
 async def delete_round(cmd: c.DeleteRound, uow: UnitOfWork) -> model.Project:
@@ -101,7 +125,7 @@ async def import_file(cmd: c.ImportProject, uow: UnitOfWork) -> tuple[model.Proj
     await _require_organisation(uow, user, spec.project)
     if existing is not None:
         policy.require(user, Permission.EDIT, existing.organisation_id)
-    return await apply_file(uow, spec)
+    return await apply_file(uow, spec, cmd.file)
 
 
 PROJECT_HANDLERS: dict[type[c.Command], Any] = {
@@ -145,18 +169,27 @@ def _index(data: Mapping[str, Any], key: str) -> int:
     return found
 
 
-async def apply_file(uow: UnitOfWork, spec: ProjectFile) -> tuple[model.Project, list[str]]:
+async def apply_file(
+    uow: UnitOfWork,
+    spec: ProjectFile,
+    data: Mapping[str, Any] | None = None,
+    round_index: int | None = None,
+) -> tuple[model.Project, list[str]]:
     """Write a checked project file: the project, then its rounds in the file's order.
 
-    Rounds the file lacks are kept (with a note); the scheduler hears that the times changed.
+    A round with answers keeps its kind, scale and criteria (``InvalidProjectFile`` before
+    anything is written). Rounds the file lacks are kept (with a note); the scheduler hears
+    that the times changed.
     """
+    before = await uow.projects.by_code(model.Project.normalise_code(spec.project.code))
+    await refuse_answered_changes(uow, before, spec, data, round_index)
     project, notes = await _save_project(uow, spec.project)
     assert project.id is not None
     if spec.project.wijken:  # residents who gave a postcode before its wijk was listed
         await uow.residents.place_in_wijken(project.id, spec.project.wijken)
     existing = {r.key: r for r in await uow.projects.rounds(project.id)}
     for position, rs in enumerate(spec.rounds):
-        await _save_round(uow, project, existing.pop(rs.key, None), rs, position)
+        notes += await _save_round(uow, project, existing.pop(rs.key, None), rs, position)
     for key in existing:
         notes.append(
             f"round {key} is no longer in the file; it was kept (remove it in the web area)"
@@ -214,7 +247,8 @@ async def _save_round(
     rnd: model.Round | None,
     rs: RoundSpec,
     position: int,
-) -> None:
+) -> list[str]:
+    """Write one round of the file; returns notes (items corrected in place)."""
     now = uow.clock()
     scale = rs.scale or ((1, 10) if rs.kind == "feedback" else (1, 5))
     values: dict[str, Any] = {
@@ -245,10 +279,12 @@ async def _save_round(
         await uow.projects.update_round(rnd)
     assert rnd.id is not None
     texts = rs.items if rs.kind == "rating" else rs.statements
-    if texts is not None:
-        await _sync_items(uow, rnd.id, [base(text) for text in texts])
+    notes = (
+        await _sync_items(uow, rnd, [base(text) for text in texts]) if texts is not None else []
+    )
     if rnd.state == model.RoundState.OPEN:  # opened by the file: its shortlist is fixed now
         await apply_on_opening(uow, rnd)
+    return notes
 
 
 def _round_settings(rnd: model.Round | None, rs: RoundSpec) -> dict[str, Any]:
@@ -276,15 +312,48 @@ def _initial_state(spec: RoundSpec, now: datetime) -> model.RoundState:
     return model.RoundState.DRAFT
 
 
-async def _sync_items(uow: UnitOfWork, round_id: int, texts: list[str]) -> None:
-    """Make the round's fixed items match the file; removed ones are hidden, answers kept."""
-    current = {i.text: i for i in await uow.projects.items(round_id, active_only=False)}
+async def _sync_items(uow: UnitOfWork, rnd: model.Round, texts: list[str]) -> list[str]:
+    """Make the round's fixed items match the file; removed ones are hidden, answers kept.
+
+    Once residents answered the round, a text changed in place (the list keeps its length and
+    that line differs) is a correction of that item: it keeps its number and its answers (to
+    replace an item, remove its line and add the new one). Returns notes naming corrections.
+    """
+    round_id = rnd.id or 0
+    stored = await uow.projects.items(round_id, active_only=False)
+    current = {i.text: i for i in stored}
+    shown = sorted((i for i in stored if i.active and i.idea_id is None), key=_position)
+    corrections: dict[int, model.Item] = {}
+    if len(shown) == len(texts) and await uow.contributions.respondents(round_id):
+        corrections = _corrections(shown, texts)
+    notes = []
     for position, text in enumerate(texts):
         item = current.pop(text, None)
-        if item is None:
+        if item is None and position in corrections:
+            item = corrections[position]
+            current.pop(item.text, None)
+            await uow.projects.set_item_active(item.id or 0, True, text=text)
+            notes.append(f"item {item.id} of round {rnd.key} corrected")
+        elif item is None:
             await uow.projects.add_item(model.Item(round_id, text, position))
         elif not item.active or item.position != position:
             await uow.projects.set_item_active(item.id or 0, True)
     for item in current.values():
         if item.idea_id is None and item.active:
             await uow.projects.set_item_active(item.id or 0, False)
+    return notes
+
+
+def _position(item: model.Item) -> int:
+    return item.position
+
+
+def _corrections(shown: list[model.Item], texts: list[str]) -> dict[int, model.Item]:
+    """Positions whose text changed in place, with the item found there before."""
+    before = {item.text for item in shown}
+    after = set(texts)
+    return {
+        position: item
+        for position, (item, text) in enumerate(zip(shown, texts, strict=True))
+        if item.text != text and item.text not in after and text not in before
+    }

@@ -32,6 +32,16 @@ class ContributionRepository(Repository):
             or 0
         )
 
+    async def respondents(self, round_id: int) -> int:
+        """How many residents gave a round an answer: an idea, a rating, a vote or feedback."""
+        answered = sa.union(
+            *(
+                sa.select(table.c.resident_id).where(table.c.round_id == round_id)
+                for table in (t.ideas, t.ratings, t.votes, t.feedback)
+            )
+        ).subquery()
+        return int((await self.conn.scalar(sa.select(sa.func.count()).select_from(answered))) or 0)
+
     async def upsert_rating(self, rating: model.Rating) -> None:
         """Store or change a rating (one per resident, item and criterion)."""
         await self._upsert(

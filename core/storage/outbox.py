@@ -29,6 +29,18 @@ class OutboxRepository(Repository):
             )
         return known
 
+    async def withdraw(self, round_id: int, kind: str) -> int:
+        """Remove a round's messages of ``kind`` not yet handed to a channel (still pending);
+        those sent stay. Returns how many were removed."""
+        result = await self.conn.execute(
+            sa.delete(t.outbox).where(
+                t.outbox.c.round_id == round_id,
+                t.outbox.c.kind == kind,
+                t.outbox.c.status == "pending",
+            )
+        )
+        return int(result.rowcount or 0)
+
     async def add(self, rows: list[dict[str, Any]]) -> None:
         """Insert rows; a row whose dedupe key is known already is skipped."""
         if not rows:

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
+from core.domain.review import review_state
 from core.storage import tables as t
 from core.storage.repositories import to_domain
-from core.views.moderation import moderation_queue
+from core.views.moderation import moderation_mode, moderation_queue, reviewed
 from core.views.population import Representation, representation
 from core.views.reading import ReadUnit, not_held, project_rounds
 
@@ -71,6 +72,7 @@ class DashboardRound:
     answers: int = 0
     live: bool = False  # results shown to residents and the public while the round runs
     items_from: str | None = None  # the ideas round its items come from (the shortlist)
+    actions: tuple[str, ...] = ()  # what a facilitator can do to it now (open, close, ...)
 
 
 @dataclass
@@ -105,7 +107,7 @@ async def dashboard(uow: ReadUnit, project_id: int, now: datetime) -> Dashboard:
         sum(by_channel.values()),
         by_channel,
         await _dashboard_rounds(conn, rounds, now),
-        await _newest_contributions(conn, ids, 10),
+        await _newest_contributions(conn, ids, 10, await moderation_mode(conn, project_id)),
         queue.total,
         await outbox_progress(uow, project_id),
         await representation(uow, project) if project is not None else None,
@@ -141,7 +143,7 @@ async def _dashboard_rounds(
             rnd.id or 0,
             rnd.key,
             rnd.kind.value,
-            rnd.state.value,
+            rnd.phase(now).value,  # the real state, also before the scheduler marked it
             rnd.is_open(now),
             rnd.opens_at,
             rnd.closes_at,
@@ -150,24 +152,36 @@ async def _dashboard_rounds(
             answers.get(rnd.id or 0, 0),
             live=rnd.live_results,
             items_from=rnd.items_from,
+            actions=tuple(a.value for a in rnd.actions(now)),
         )
         for rnd in rounds
     ]
 
 
 async def _newest_contributions(
-    conn: AsyncConnection, round_ids: list[int | None], limit: int
+    conn: AsyncConnection, round_ids: list[int | None], limit: int, moderation: str
 ) -> list[dict[str, Any]]:
+    """The newest ideas and comments, each with where it really stands (``review``)."""
     found: list[dict[str, Any]] = []
     for kind, table in (("idea", t.ideas), ("feedback", t.feedback)):
         query = (
-            sa.select(table.c.id, table.c.text, table.c.status, table.c.created_at, t.rounds.c.key)
+            sa.select(
+                table.c.id,
+                table.c.text,
+                table.c.status,
+                table.c.flags,
+                table.c.created_at,
+                t.rounds.c.key,
+                reviewed(table, kind).label("reviewed"),
+            )
             .join(t.rounds, t.rounds.c.id == table.c.round_id)
             .where(table.c.round_id.in_(round_ids), table.c.text != "", not_held(table))
             .order_by(table.c.id.desc())
             .limit(limit)
         )
-        found += [{"kind": kind, **r._mapping} for r in await conn.execute(query)]
+        for r in await conn.execute(query):
+            state = review_state(r.status, r.flags or [], moderation, bool(r.reviewed))
+            found.append({"kind": kind, **r._mapping, "review": state.value})
     found.sort(key=lambda c: c["created_at"] or _EPOCH, reverse=True)
     return found[:limit]
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.domain.review import ReviewState, review_state
 from core.domain.screening import is_held
 from core.storage import tables as t
 from core.views.reading import GONE, ReadUnit
@@ -32,6 +33,7 @@ class QueueEntry:
     score: int | None = None
     themes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    review: str = ReviewState.WAITING.value  # where it really stands (never "approved" here)
 
     @property
     def held(self) -> bool:
@@ -46,13 +48,8 @@ class ModerationQueue:
     log: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _unreviewed(table: sa.Table, kind: str) -> Any:
-    reviewed = sa.select(t.moderation_log.c.id).where(
-        t.moderation_log.c.target_kind == kind,
-        t.moderation_log.c.target_id == table.c.id,
-        t.moderation_log.c.action.in_(("approve", "reject", "merge")),
-    )
-    return sa.and_(table.c.status.not_in(GONE), table.c.text != "", ~sa.exists(reviewed))
+def unreviewed(table: sa.Table, kind: str) -> Any:
+    return sa.and_(table.c.status.not_in(GONE), table.c.text != "", ~reviewed(table, kind))
 
 
 async def moderation_queue(
@@ -67,7 +64,7 @@ async def moderation_queue(
     entries: list[QueueEntry] = []
     total = 0
     for kind, table in KINDS:
-        where = sa.and_(t.rounds.c.project_id == project_id, _unreviewed(table, kind))
+        where = sa.and_(t.rounds.c.project_id == project_id, unreviewed(table, kind))
         base = sa.select(table).join(t.rounds, t.rounds.c.id == table.c.round_id).where(where)
         total += int(
             await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
@@ -76,12 +73,33 @@ async def moderation_queue(
             entries += await _entries(conn, kind, table, where, limit)
     if entries:
         themes = await _themes(conn, [e.id for e in entries if e.kind == "idea"])
+        mode = await moderation_mode(conn, project_id)
         for entry in entries:
             entry.themes = themes.get(entry.id, []) if entry.kind == "idea" else []
             computed = flag(entry.text) if flag else []
             entry.flags = [*entry.flags, *(f for f in computed if f not in entry.flags)]
+            entry.review = review_state(entry.status, entry.flags, mode, False).value
         entries.sort(key=lambda e: (not e.flags, e.created_at or _EPOCH))
     return ModerationQueue(entries[: limit or None], total)
+
+
+async def moderation_mode(conn: AsyncConnection, project_id: int) -> str:
+    """The project's moderation: "pre" (beforehand) or "post" (afterwards, the default)."""
+    settings = await conn.scalar(
+        sa.select(t.projects.c.settings).where(t.projects.c.id == project_id)
+    )
+    return str((settings or {}).get("moderation") or "post")
+
+
+def reviewed(table: sa.Table, kind: str) -> sa.ColumnElement[bool]:
+    """Whether a facilitator approved, rejected or merged the row (its moderation log)."""
+    return sa.exists(
+        sa.select(t.moderation_log.c.id).where(
+            t.moderation_log.c.target_kind == kind,
+            t.moderation_log.c.target_id == table.c.id,
+            t.moderation_log.c.action.in_(("approve", "reject", "merge")),
+        )
+    )
 
 
 async def _entries(

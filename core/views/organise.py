@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain import model
 from core.domain.merges import behind, survivor
+from core.domain.review import review_state
 from core.domain.screening import is_held
 from core.storage import tables as t
+from core.views.moderation import moderation_mode, reviewed
 from core.views.reading import ReadUnit
 from core.views.supports import round_merges, round_supports
 
@@ -37,6 +40,7 @@ class OrganiseIdea:
     represents: int = 1  # ideas it stands for: itself and those merged into it
     residents: int = 1  # residents behind it: the authors of those ideas and their supporters
     supports: int = 0  # residents who chose it in the chat ("I meant that one")
+    review: str = ""  # where it really stands with moderation (core.domain.review)
 
     @property
     def shown_text(self) -> str:
@@ -100,12 +104,30 @@ async def organise_board(uow: ReadUnit, round_id: int) -> Board:
         sa.select(links.c.idea_id, links.c.theme_id).where(links.c.idea_id.in_(in_round))
     ):
         found[int(idea_id)].themes.append(int(theme_id))
+    await _review(conn, round_id, found)
     merges = await round_merges(conn, round_id)
     supports = await round_supports(conn, round_id)
     _count_behind(found, merges, supports)
     return Board(
         found, await _themes(uow, round_id, found), _counts(found), await _last(uow, round_id)
     )
+
+
+async def _review(conn: AsyncConnection, round_id: int, found: dict[int, OrganiseIdea]) -> None:
+    """Each idea's real standing: approved only when a facilitator approved it."""
+    project_id = await conn.scalar(
+        sa.select(t.rounds.c.project_id).where(t.rounds.c.id == round_id)
+    )
+    mode = await moderation_mode(conn, int(project_id or 0))
+    decided = set(
+        await conn.scalars(
+            sa.select(t.ideas.c.id).where(
+                t.ideas.c.round_id == round_id, reviewed(t.ideas, "idea")
+            )
+        )
+    )
+    for idea in found.values():
+        idea.review = review_state(idea.status, idea.flags, mode, idea.id in decided).value
 
 
 def _count_behind(

@@ -79,6 +79,7 @@ async def public_summary(
     quote_filter: QuoteFilter | None = None,
     *,
     preview: bool = False,
+    with_round: str | None = None,
 ) -> Summary | None:
     """The municipality's summary: published rounds only, top items by SQL, no personal data.
 
@@ -87,13 +88,14 @@ async def public_summary(
     or one without a round whose results are shown.
 
     With ``preview`` (the facilitator's, never public) every round that has opened is shown
-    as it will appear once its results are published, under the same trust rules.
+    as it will appear once its results are published, under the same trust rules; with
+    ``with_round`` too, only the rounds shown already and that one (before publishing it).
     """
     conn = uow.conn
     row = (await conn.execute(sa.select(t.projects).where(t.projects.c.code == code))).first()
     if row is None or (row.status == model.ProjectStatus.DRAFT.value and not preview):
         return None
-    rounds = [r for r in await project_rounds(conn, row.id) if _included(r, preview)]
+    rounds = [r for r in await project_rounds(conn, row.id) if _included(r, preview, with_round)]
     if not rounds:
         return None
     shown = Shown.of(row.settings, quote_filter)
@@ -125,10 +127,13 @@ async def public_summary(
     )
 
 
-def _included(rnd: model.Round, preview: bool) -> bool:
-    """Whether a round is on the summary: results shown, or (preview) it has opened."""
+def _included(rnd: model.Round, preview: bool, with_round: str | None = None) -> bool:
+    """Whether a round is on the summary: results shown, or (preview) it has opened (and,
+    previewing one round's publication, it is that round)."""
     if rnd.results_shown:
         return True
+    if preview and with_round is not None and rnd.key != with_round:
+        return False
     return preview and rnd.state in (model.RoundState.OPEN, model.RoundState.CLOSED)
 
 

@@ -126,11 +126,17 @@ def _project_life(project: Subparsers) -> None:
 
 def _round(sub: Subparsers) -> None:
     rnd = sub.add_parser("round", help="open or close a round").add_subparsers(metavar="ACTION")
-    for action in ("open", "close"):
-        p = rnd.add_parser(action, help=f"{action} a round now")
+    for action, text in (
+        ("open", "open a round now and message the residents it reaches"),
+        ("close", "close a round now"),
+        ("publish", "publish the results and tell every participant"),
+        ("unpublish", "take published results back (withdraws messages not sent yet)"),
+    ):
+        p = rnd.add_parser(action, help=f"{text}; says what will happen and asks first")
         p.add_argument("project")
         p.add_argument("round")
-        p.set_defaults(func=Handler("projects", "cmd_round"), action=action)
+        p.add_argument("--yes", action="store_true", help="do not ask")
+        p.set_defaults(func=Handler("round_actions", "cmd_round_action"), action=action)
     status = rnd.add_parser("status", help="how a round's messages are doing")
     status.add_argument("project")
     status.add_argument("round")
@@ -139,7 +145,6 @@ def _round(sub: Subparsers) -> None:
     for name, text in (
         ("prompt", "queue the round's prompt for residents who did not get it yet"),
         ("remind", "queue a reminder for residents who have not finished the round"),
-        ("publish", "publish the results and tell every participant"),
     ):
         p = rnd.add_parser(name, help=text)
         p.add_argument("project")

@@ -12,7 +12,7 @@ from core.domain import commands as c
 from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
-from inspraak.cli.running import CliError, round_id, run
+from inspraak.cli.running import CliError, run
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
@@ -59,17 +59,6 @@ def cmd_project_list(settings: Settings, args: argparse.Namespace) -> int:
 
     for code, status, title in run(settings, work):
         print(f"{code}\t{status}\t{title}")
-    return 0
-
-
-def cmd_round(settings: Settings, args: argparse.Namespace) -> int:
-    async def work(container: Container) -> str:
-        found = await round_id(container, args.project, args.round)
-        command = c.OpenRound(found) if args.action == "open" else c.CloseRound(found)
-        rnd = await container.bus.handle(command)
-        return f"round {args.round} of {args.project.upper()} is {rnd.state.value}"
-
-    print(run(settings, work))
     return 0
 
 

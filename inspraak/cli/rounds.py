@@ -1,4 +1,5 @@
-"""``inspraak round status|prompt|remind|publish``: broadcasts from the command line."""
+"""``inspraak round status|prompt|remind``: broadcasts from the command line (opening,
+closing and publishing are in ``round_actions``)."""
 
 from __future__ import annotations
 
@@ -59,10 +60,8 @@ def cmd_broadcast(settings: Settings, args: argparse.Namespace) -> int:
         command: c.Command
         if args.action == "prompt":
             command = c.PromptRound(found)
-        elif args.action == "remind":
-            command = c.SendReminder(found, args.number)
         else:
-            command = c.PublishResults(found)
+            command = c.SendReminder(found, args.number)
         return int(await container.bus.handle(command) or 0)
 
     count = run(settings, work)

@@ -228,6 +228,14 @@ class FakeContributionRepository(FakeRepository):
             if idea.round_id == round_id and idea.resident_id == resident_id
         )
 
+    async def respondents(self, round_id: int) -> int:
+        tables = self.tables
+        rows: list[Any] = [
+            *tables.ideas.values(), *tables.ratings.values(),
+            *tables.votes.values(), *tables.feedback.values(),
+        ]  # fmt: skip
+        return len({row.resident_id for row in rows if row.round_id == round_id})
+
     async def upsert_rating(self, rating: model.Rating) -> None:
         for row in self.tables.ratings.values():
             if (row.item_id, row.resident_id, row.criterion) == (

@@ -155,3 +155,23 @@ def test_the_installed_script_starts_without_the_channels_or_the_analysis(tmp_pa
     }
     assert "inspraak" in imported and "sqlalchemy" in imported  # the log is read right
     assert imported.isdisjoint(HEAVY), sorted(imported & set(HEAVY))
+
+
+def test_round_actions_say_what_they_do_and_refuse_what_does_not_fit(cli, tmp_path: Path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(project_toml("GROENWEST", ROUNDS), encoding="utf-8")
+    assert cli("project", "import", str(plan)).returncode == 0
+    refused = cli("round", "publish", "GROENWEST", "ideeen")
+    assert refused.returncode == 1
+    assert "cannot publish round ideeen: it is draft" in refused.stderr
+    assert cli("round", "close", "GROENWEST", "ideeen").returncode == 1
+    opened = cli("round", "open", "GROENWEST", "ideeen", "--yes")
+    assert opened.returncode == 0
+    assert "round ideeen opens now; 0 residents get a message" in opened.stderr
+    published = cli("round", "publish", "GROENWEST", "ideeen")
+    assert published.returncode == 0 and "messages queued" in published.stdout
+    assert "the results of round ideeen become public" in published.stderr
+    again = cli("round", "publish", "GROENWEST", "ideeen")
+    assert again.returncode == 1 and "results published" in again.stderr
+    taken = cli("round", "unpublish", "GROENWEST", "ideeen")
+    assert taken.returncode == 0 and "taken back" in taken.stdout

@@ -170,6 +170,8 @@ async def test_importing_a_project_again_moves_its_jobs(container: Container, cl
         assert job is not None and job.trigger.run_date == later
         assert scheduler.scheduler.get_job(f"round:{ideas}:close") is not None
         assert scheduler.scheduler.get_job(f"round:{ideas}:reminder:0") is not None
+        # a round that never opened cannot be closed (issue 18): open it, then close it
+        await container.bus.handle(c.OpenRound(ideas))
         await container.bus.handle(c.CloseRound(ideas))
         await scheduler.reconcile()
         round_jobs = [j.id for j in scheduler.scheduler.get_jobs() if j.id.startswith("round:")]

@@ -6,6 +6,7 @@ describes the API alone.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -50,12 +51,15 @@ async def _project(request: Request, user: User, code: str) -> Project:
     return await project_of(_services(request), user, code)
 
 
-def _round_json(r: Round) -> dict[str, Any]:
+def _round_json(r: Round, now: datetime) -> dict[str, Any]:
+    """A round as the API shows it: ``state`` is the real one at ``now`` (a scheduled round
+    whose opening time has come is ``open``), ``actions`` what a facilitator can do now."""
     return {
         "key": r.key,
         "kind": r.kind.value,
         "question": r.question,
-        "state": r.state.value,
+        "state": r.phase(now).value,
+        "actions": [a.value for a in r.actions(now)],
         "opens_at": r.opens_at.isoformat() if r.opens_at else None,
         "closes_at": r.closes_at.isoformat() if r.closes_at else None,
         "results_published_at": (
@@ -102,7 +106,8 @@ def create_api(services: Services) -> FastAPI:
     async def get_rounds(request: Request, code: str, user: ApiUser) -> list[dict[str, Any]]:
         project = await _project(request, user, code)
         rounds = await rounds_of(_services(request), project)
-        return [_round_json(r) for r in rounds]
+        now = _services(request).clock()
+        return [_round_json(r, now) for r in rounds]
 
     @api.get("/projects/{code}/results", summary="Aggregated results of every round")
     async def get_results(request: Request, code: str, user: ApiUser) -> dict[str, Any]:

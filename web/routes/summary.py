@@ -30,12 +30,22 @@ def shareable(text: str) -> bool:
 
 
 async def summary_context(
-    services: Services, code: str, lang: str, *, preview: bool = False
+    services: Services,
+    code: str,
+    lang: str,
+    *,
+    preview: bool = False,
+    with_round: str | None = None,
 ) -> dict[str, Any] | None:
     """The summary page's data, or None when there is nothing to show (public or preview)."""
     async with services.reading() as uow:
         summary = await views.public_summary(
-            uow, code, services.clock(), quote_filter=shareable, preview=preview
+            uow,
+            code,
+            services.clock(),
+            quote_filter=shareable,
+            preview=preview,
+            with_round=with_round,
         )
         if summary is None:
             return None

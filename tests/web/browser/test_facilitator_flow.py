@@ -190,7 +190,13 @@ def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
         page.locator(".queue-entry").get_by_role("button", name="Goedkeuren").click()
         expect(page.get_by_text("Niets wacht op moderatie.")).to_be_visible()
         page.goto(f"{base}/manage/projects/PARK")
-        page.get_by_role("button", name="Resultaten publiceren ideeen").click()
+        # publishing asks first (issue 18): what will happen, then the button that does it
+        page.get_by_role("link", name="Resultaten publiceren ideeen").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Resultaten van ronde ideeen publiceren?"
+        )
+        check_accessibility(page)
+        page.get_by_role("button", name="Publiceren en").click()
         expect(page.locator("#round-ideeen")).to_contain_text("gepubliceerd")
 
         page.goto(f"{base}/manage/projects/PARK/results")

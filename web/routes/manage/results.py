@@ -98,9 +98,13 @@ async def results(
 async def summary_preview(
     request: Request, code: str, services: ServicesDep, session: UserDep, lang: LanguageDep
 ) -> Response:
-    """The public summary page as it will appear once every opened round is published."""
+    """The public summary page as it will appear once every opened round is published (with
+    ``?round=KEY``: once that round is published too, the others as they are)."""
     project = await project_for(services, session, code)
-    context = await summary_context(services, project.code, lang, preview=True)
+    with_round = request.query_params.get("round") or None
+    context = await summary_context(
+        services, project.code, lang, preview=True, with_round=with_round
+    )
     if context is None:
         return page(request, session, lang, "manage/preview_empty.html", project=project)
     response = report_page(request, context, lang)

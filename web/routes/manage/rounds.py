@@ -1,4 +1,6 @@
-"""Rounds in the facilitator area: the round form, opening, closing, publishing, deleting."""
+"""Rounds in the facilitator area: the round form, deleting, the progress of broadcasts.
+
+Opening, closing, publishing and taking results back are in ``round_actions``."""
 
 from __future__ import annotations
 
@@ -22,14 +24,10 @@ from web.deps import (
     Session,
     UserDep,
     project_for,
-    round_for,
     send,
 )
 from web.rendering import render
 from web.routes.manage.common import form_dict, router
-from web.routes.manage.shortlist import needs_shortlist
-
-ROUND_ACTIONS = {"open": c.OpenRound, "close": c.CloseRound, "publish": c.PublishResults}
 
 
 async def _round_page(
@@ -44,8 +42,12 @@ async def _round_page(
 ) -> Response:
     async with services.reading() as uow:
         current = await current_file(uow, project)
+        rounds = await uow.projects.rounds(project.id or 0)
+        found = [r.id or 0 for r in rounds if editing and r.key == values["key"]]
+        answered = await uow.contributions.respondents(found[0]) if found else 0
     sources = [(r["key"], r["key"]) for r in current["rounds"] if r["kind"] == "ideas"]
     context = {
+        "answered": answered,
         "session": session,
         "project": project,
         "values": values,
@@ -168,23 +170,6 @@ async def _round_values(services: Services, project: Project, key: str) -> dict[
     async with services.reading() as uow:
         current = await current_file(uow, project)
     return next(r for r in current["rounds"] if r["key"] == key)
-
-
-@router.post("/projects/{code}/rounds/{key}/{action}")
-async def round_action(
-    code: str, key: str, action: str, services: ServicesDep, session: FacilitatorDep
-) -> Response:
-    """Open or close a round now, or publish its results on the summary page."""
-    project = await project_for(services, session, code, change=True)
-    if action not in ROUND_ACTIONS:
-        raise HTTPException(404, N_("Unknown action"))
-    rnd = await round_for(services, project, key)
-    if action == "open" and needs_shortlist(rnd):  # the facilitator sees the items first
-        return RedirectResponse(
-            f"/manage/projects/{project.code}/rounds/{key}/shortlist?open=1", 303
-        )
-    await send(services, ROUND_ACTIONS[action](rnd.id or 0, session.user.id))
-    return RedirectResponse(f"/manage/projects/{project.code}#round-{key}", 303)
 
 
 @router.get("/projects/{code}/rounds/{key}/progress.json")

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
-from core.domain.model import Project, Round, RoundKind
+from core.domain.model import Project, Round, RoundAction, RoundKind
 from core.i18n import N_, gettext_for
 from core.services import shortlist as service
 from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
+from core.services.round_actions import preview_action
 from core.views import shortlist as views
 from web.deps import (
     FacilitatorDep,
@@ -63,6 +64,7 @@ async def _shortlist_page(
         found = await views.candidates(uow, source.id or 0)
         names = await views.round_themes(uow, source.id or 0)
         current = [i for i in await uow.projects.items(rnd.id or 0) if i.idea_id]
+        opening = await preview_action(uow, project, rnd, RoundAction.OPEN, services.clock())
     chosen = views.choose(found, themes, top)
     context = {
         "project": project,
@@ -77,6 +79,7 @@ async def _shortlist_page(
         "top_error": None if understood else gettext_for(lang).gettext(TOP_ERROR),
         "stored": service.choice(rnd),
         "current": len(current),
+        "reach": opening.reach,  # residents told when it opens from here
         "open_after": request.query_params.get("open") == "1" or extra.pop("open_after", False),
         **extra,
     }
