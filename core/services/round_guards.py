@@ -17,16 +17,18 @@ from core.services.project_spec import InvalidProjectFile, ProjectFile, RoundSpe
 from core.storage.uow import UnitOfWork
 
 KIND_FIXED = N_(
-    "This round already has answers from {n} residents, so its kind can no longer change: "
+    "This round already has answers (residents who answered: {n}), so its kind can no longer "
+    "change: "
     "their answers would not fit. Add a new round instead."
 )
 SCALE_FIXED = N_(
-    "This round already has answers from {n} residents, so its scale can no longer change: "
+    "This round already has answers (residents who answered: {n}), so its scale can no longer "
+    "change: "
     "the scores given would mean something else. Add a new round instead."
 )
 CRITERIA_FIXED = N_(
-    "This round already has answers from {n} residents, so its criteria can no longer "
-    "change: the scores given belong to the criteria as they were. Add a new round instead."
+    "This round already has answers (residents who answered: {n}), so its criteria can no "
+    "longer change: the scores given belong to the criteria as they were. Add a new round instead."
 )
 
 

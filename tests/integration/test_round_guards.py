@@ -54,7 +54,7 @@ async def test_a_feedback_round_with_answers_keeps_its_kind_with_the_reason(demo
     with pytest.raises(InvalidProjectFile) as refused:
         await demo.bus.handle(c.EditRound("DEMO", "reactie", changed))
     assert [p["loc"] for p in refused.value.problems] == [("rounds", 3, "kind")]
-    assert "answers from 25 residents" in str(refused.value)
+    assert "answers (residents who answered: 25)" in str(refused.value)
     assert await round_data(demo, "reactie") == before
 
 
@@ -104,7 +104,8 @@ async def test_a_project_file_import_is_refused_the_same_way_and_changes_nothing
     spec = parse_project_file(text)
     with pytest.raises(InvalidProjectFile) as refused:
         await demo.bus.handle(c.ImportProject(spec.model_dump()))
-    assert "rounds.3.scale: This round already has answers from 2 residents" in str(refused.value)
+    said = "rounds.3.scale: This round already has answers (residents who answered: 2)"
+    assert said in str(refused.value)
     async with demo.uow() as uow:
         assert await export_project(uow, "DEMO") == before
 

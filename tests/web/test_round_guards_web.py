@@ -26,7 +26,7 @@ async def test_changing_the_kind_of_an_answered_round_is_refused_beside_the_fiel
               "question": "Wat vind je?", "state": "open"},
     )  # fmt: skip
     assert response.status_code == 400
-    assert "Deze ronde heeft al antwoorden van 25 deelnemers" in response.text
+    assert "Deze ronde heeft al antwoorden (deelnemers die antwoordden: 25)" in response.text
     assert '<div class="field has-error">\n  <label for="f-kind">' in response.text
     summary = response.text.split("Verbeter het volgende")[1][:300]
     assert "stellingen" not in summary  # not what another kind would need
@@ -46,7 +46,8 @@ async def test_an_uploaded_project_file_that_changes_an_answered_round_is_refuse
         "/manage/projects/import", data={"csrf": await csrf(signed_in)}, files=files
     )
     assert response.status_code == 400
-    assert "Ronde reactie: Deze ronde heeft al antwoorden van 2 deelnemers" in response.text
+    said = "Ronde reactie: Deze ronde heeft al antwoorden (deelnemers die antwoordden: 2)"
+    assert said in response.text
     async with demo.uow() as uow:
         assert await export_project(uow, "DEMO") == before
 
