@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.domain import model
+from core.domain.texts import base
 from core.i18n import N_
 from core.services.project_spec import InvalidProjectFile, ProjectFile, RoundSpec, SpecError
 from core.storage.uow import UnitOfWork
@@ -46,7 +47,8 @@ def _changes(rnd: model.Round, spec: RoundSpec) -> list[tuple[str, str]]:
         scale = tuple(spec.scale or default_scale(spec.kind))
         if scale != (rnd.scale_min, rnd.scale_max):
             found.append(("scale", SCALE_FIXED))
-    if rnd.kind == model.RoundKind.RATING and list(spec.criteria) != list(rnd.criteria):
+    # the Dutch names are what the scores belong to; their translations may be corrected
+    if rnd.kind == model.RoundKind.RATING and [base(c) for c in spec.criteria] != rnd.criteria:
         found.append(("criteria", CRITERIA_FIXED))
     return found
 

@@ -110,6 +110,28 @@ async def test_a_project_file_import_is_refused_the_same_way_and_changes_nothing
         assert await export_project(uow, "DEMO") == before
 
 
+async def test_the_exported_file_of_a_rated_round_with_translated_criteria_imports_again(
+    demo: Container,
+):
+    """DEMO's criteria have English names: importing the file just exported is no change of
+    the criteria, and a corrected English name is a correction, not a new criterion."""
+    beoordelen = await round_id(demo, "beoordelen")
+    async with demo.uow() as uow:
+        first = (await uow.projects.items(beoordelen))[0]
+    await demo.bus.handle(c.RateItem(await resident(demo, "rater"), beoordelen, first.id, 0, 5))
+    async with demo.uow() as uow:
+        exported = await export_project(uow, "DEMO")
+    await demo.bus.handle(c.ImportProject(parse_project_file(exported).model_dump()))
+    rating = await round_data(demo, "beoordelen")
+    criteria = list(rating["criteria"])
+    assert isinstance(criteria[0], dict) and criteria[0].get("en")
+    criteria[0] = {**criteria[0], "en": criteria[0]["en"] + " (corrected)"}
+    result = await demo.bus.handle(
+        c.EditRound("DEMO", "beoordelen", {**rating, "criteria": criteria}, user_id=None)
+    )
+    assert "criteria" in result.changed
+
+
 async def test_an_item_corrected_in_place_keeps_its_answers_and_the_log_names_it(
     demo: Container,
 ):
@@ -121,7 +143,9 @@ async def test_an_item_corrected_in_place_keeps_its_answers_and_the_log_names_it
     await demo.bus.handle(c.RateItem(rater, beoordelen, first.id, 0, 5))
     rating = await round_data(demo, "beoordelen")
     texts = list(rating["items"])
-    texts[0] = texts[0].replace("Dorpsstraat", "Dorpstraat")
+    first_text = texts[0]  # the Dutch text with its translations (DEMO has English)
+    assert isinstance(first_text, dict) and "Dorpsstraat" in first_text["nl"]
+    texts[0] = {**first_text, "nl": first_text["nl"].replace("Dorpsstraat", "Dorpstraat")}
     result = await demo.bus.handle(
         c.EditRound("DEMO", "beoordelen", {**rating, "items": texts}, user_id=None)
     )

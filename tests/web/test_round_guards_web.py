@@ -9,6 +9,7 @@ from core import views
 from core.domain import commands as c
 from core.domain.errors import ActionNotAvailable
 from core.domain.model import Round
+from core.domain.texts import base
 from core.services.project_file import export_project
 from inspraak.bootstrap import Container
 from tests.integration.test_round_guards import give_feedback, resident, round_data, vote_once
@@ -170,16 +171,32 @@ async def test_published_results_can_be_taken_back_and_the_log_says_so(signed_in
     assert found and found[0]["detail"]["withdrawn"] == 2
 
 
+def translations(value, field: str) -> dict[str, str]:
+    """The form's translation fields of a text or a list of texts, as the form fills them."""
+    values = value if isinstance(value, list) else [value]
+    codes = {code for v in values if isinstance(v, dict) for code in v if code != "nl"}
+    return {
+        f"{field}__{code}": "\n".join(
+            v.get(code, "") if isinstance(v, dict) else "" for v in values
+        )
+        for code in codes
+    }
+
+
 async def test_a_corrected_item_is_recorded_in_the_audit_log(signed_in, demo: Container):
     await vote_once(demo)
     page = await signed_in.get("/manage/projects/DEMO/rounds/stellingen")
     data = await round_data(demo, "stellingen")
-    statements = list(data["statements"])
+    statements = [base(s) for s in data["statements"]]
+    assert "helpen" in statements[1]
     statements[1] = statements[1].replace("helpen", "steunen")
     saved = await signed_in.post(
         "/manage/projects/DEMO/rounds/stellingen",
         data={"csrf": csrf_of(page.text), "kind": "statements", "state": "open",
-              "question": data["question"], "statements": "\n".join(statements)},
+              "question": base(data["question"]), "statements": "\n".join(statements),
+              # the translations stay as the form shows them
+              **translations(data["question"], "question"),
+              **translations(data["statements"], "statements")},
     )  # fmt: skip
     assert saved.status_code == 303, saved.text
     async with demo.reading() as uow:
