@@ -222,3 +222,30 @@ async def test_opening_through_the_shortlist_says_how_many_residents_get_a_messa
     assert asked.status_code == 307 and asked.headers["location"].endswith("shortlist?open=1")
     page = await signed_in.get("/manage/projects/DEMO/rounds/cijfers/shortlist?open=1")
     assert "2 deelnemers krijgen nu een bericht dat de ronde open is." in page.text
+
+
+async def test_the_round_form_cannot_open_or_close_a_round_past_its_confirmation(
+    signed_in, demo: Container
+):
+    """Opening and closing ask first on the action pages; the form of a running round shows
+    its state and a post that would close it, or open a draft, is refused beside the field."""
+    page = await signed_in.get("/manage/projects/DEMO/rounds/reactie")
+    assert 'name="state" value="open"' in page.text  # running: shown, not a choice
+    assert '<option value="closed"' not in page.text
+    data = await round_data(demo, "reactie")
+    closing = await signed_in.post(
+        "/manage/projects/DEMO/rounds/reactie",
+        data={"csrf": csrf_of(page.text), "kind": "feedback",
+              "question": base(data["question"]), "state": "closed"},
+    )  # fmt: skip
+    assert closing.status_code == 400
+    assert "Een ronde open je of sluit je met de knop op het dashboard" in closing.text
+    assert (await round_data(demo, "reactie"))["state"] == "open"
+    kept = await signed_in.post(
+        "/manage/projects/DEMO/rounds/reactie",
+        data={"csrf": csrf_of(page.text), "kind": "feedback",
+              "question": base(data["question"]) + " Graag!", "state": "open",
+              **translations(data["question"], "question")},
+    )  # fmt: skip
+    assert kept.status_code == 303
+    assert (await round_data(demo, "reactie"))["state"] == "open"

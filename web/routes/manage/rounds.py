@@ -29,6 +29,11 @@ from web.deps import (
 from web.rendering import render
 from web.routes.manage.common import form_dict, router
 
+STATE_BY_ACTION = N_(
+    "A round is opened or closed with its button on the dashboard, which first shows who gets "
+    "a message. A running or closed round keeps its state here."
+)
+
 
 async def _round_page(
     request: Request,
@@ -43,11 +48,12 @@ async def _round_page(
     async with services.reading() as uow:
         current = await current_file(uow, project)
         rounds = await uow.projects.rounds(project.id or 0)
-        found = [r.id or 0 for r in rounds if editing and r.key == values["key"]]
-        answered = await uow.contributions.respondents(found[0]) if found else 0
+        stored = next((r for r in rounds if editing and r.key == values["key"]), None)
+        answered = await uow.contributions.respondents(stored.id or 0) if stored else 0
     sources = [(r["key"], r["key"]) for r in current["rounds"] if r["kind"] == "ideas"]
     context = {
         "answered": answered,
+        "stored_state": stored.state.value if stored else "",
         "session": session,
         "project": project,
         "values": values,
@@ -112,6 +118,15 @@ async def update_round(
     """Save a round's form; its key stays."""
     project = await project_for(services, session, code, change=True)
     data = forms.round_data({**form_dict(await request.form()), "key": key})
+    async with services.reading() as uow:
+        rounds = await uow.projects.rounds(project.id or 0)
+    stored = next((r.state.value for r in rounds if r.key == key), "")
+    asked = data.get("state")
+    if asked and asked != stored and (asked in ("open", "closed") or stored in ("open", "closed")):
+        # opening and closing ask first, with whom it reaches: the round's action pages
+        errors = {"state": [gettext_for(lang).gettext(STATE_BY_ACTION)]}
+        values = forms.round_form(data)
+        return await _round_page(request, services, session, lang, project, values, errors, True)
     command = c.EditRound(project.code, key, data, session.user.id)
     return await _save_round(request, services, session, lang, project, command, data)
 
