@@ -249,3 +249,27 @@ async def test_the_round_form_cannot_open_or_close_a_round_past_its_confirmation
     )  # fmt: skip
     assert kept.status_code == 303
     assert (await round_data(demo, "reactie"))["state"] == "open"
+
+
+async def test_the_project_form_does_not_close_a_project_past_its_confirmation(
+    signed_in, demo: Container
+):
+    """Closing a project closes its rounds and starts the retention period: it asks first on
+    its own page, so the project form refuses "closed" beside the field and changes nothing."""
+    page = await signed_in.get("/manage/projects/DEMO/edit")
+    assert '<option value="closed"' not in page.text
+    form = {
+        "csrf": csrf_of(page.text),
+        "title": "Groen en leefbaar Oosterwijk",
+        "language": "nl",
+        "status": "closed",
+        "moderation": "post",
+        "retention_days": "365",
+    }
+    refused = await signed_in.post("/manage/projects/DEMO/edit", data=form)
+    assert refused.status_code == 400
+    assert "Een project sluit je af met ‘Project afsluiten’" in refused.text
+    async with demo.reading() as uow:
+        project = await uow.projects.by_code("DEMO")
+    assert project is not None and project.status.value == "active"
+    assert (await round_data(demo, "reactie"))["state"] == "open"

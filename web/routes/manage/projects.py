@@ -14,7 +14,7 @@ from core.domain.errors import ProjectFileError
 from core.domain.model import Project
 from core.domain.policy import Permission
 from core.domain.wijken import read_file as read_wijken
-from core.i18n import gettext_for
+from core.i18n import N_, gettext_for
 from core.services.project_file import export_project, parse_project_file
 from core.services.project_spec import InvalidProjectFile, current_file
 from web import forms
@@ -33,6 +33,10 @@ from web.routes.manage.common import form_dict, page, router
 from web.routes.manage.governance import record_export
 
 TOML_LIMIT = 512 * 1024
+CLOSE_BY_ACTION = N_(
+    "A project is closed with Close project on its dashboard, which first says which rounds "
+    "close and when the personal data is erased."
+)
 
 
 @router.get("", response_class=HTMLResponse, name="manage_home")
@@ -133,6 +137,14 @@ async def update_project(
     changes.pop("code", None)
     if not policy.chooses_organisation(session.user):
         changes.pop("organisation", None)
+    if changes.get("status") == "closed" and project.status.value != "closed":
+        # closing asks first (which rounds close, when the data goes): CloseProject's page
+        orgs = await _organisations(services, session)
+        async with services.reading() as uow:
+            current = await current_file(uow, project)
+        values = forms.project_form({**current["project"], **changes})
+        errors = {"status": [gettext_for(lang).gettext(CLOSE_BY_ACTION)]}
+        return _project_page(request, session, lang, values, orgs, errors, project)
     try:
         await send(services, c.UpdateProject(project.code, changes, session.user.id))
     except InvalidProjectFile as error:
