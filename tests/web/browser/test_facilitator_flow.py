@@ -205,7 +205,7 @@ def test_a_facilitator_runs_a_project_from_login_to_published_summary(server):
         # The public summary page, for screen and for print.
         page.goto(f"{base}/p/PARK")
         expect(page.get_by_role("heading", level=1)).to_have_text("Een nieuw park")
-        expect(page.locator("main")).to_contain_text("1 ideeën")
+        expect(page.locator("main")).to_contain_text("1 idee.")
         check_accessibility(page)
         page.emulate_media(media="print")
         assert page.locator(".site-header").is_hidden()
