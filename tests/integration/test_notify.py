@@ -42,9 +42,11 @@ NEXT = "De volgende ronde opent op zondag 13 december 2026 om 10:00."
 
 @pytest.fixture
 async def mailing(
-    settings: Settings, clock: TestClock, smtp_inbox: Inbox
+    container: Container, settings: Settings, clock: TestClock, smtp_inbox: Inbox
 ) -> AsyncIterator[Container]:
-    """A container whose e-mail goes to the local SMTP server."""
+    """A container whose e-mail goes to the local SMTP server, on the database ``container``
+    has just emptied (on PostgreSQL the tests share one database: without it, the ideas of the
+    test before are offered as similar ones, depending on how quickly their index is built)."""
     mail = {"smtp_host": smtp_inbox.host, "smtp_port": smtp_inbox.port, "smtp_security": "none"}
     configured = settings.model_copy(update={**mail, "smtp_from": "inspraak@test.nl"})
     app = bootstrap(configured, clock=clock)

@@ -124,8 +124,9 @@ async def test_the_web_chat_links_the_statement_on_its_own_site_without_a_public
 
 
 @pytest.fixture
-async def public(settings, clock) -> AsyncIterator[Container]:
-    """The demo with INSPRAAK_PUBLIC_URL set."""
+async def public(container, settings, clock) -> AsyncIterator[Container]:
+    """The demo with INSPRAAK_PUBLIC_URL set, on the database ``container`` has just emptied
+    (on PostgreSQL the tests share one)."""
     container = bootstrap(settings.model_copy(update={"public_url": PUBLIC + "/"}), clock=clock)
     await create_all(container.engine)
     await load_demo_if_empty(container)
