@@ -121,7 +121,12 @@ def postgres_cpu(data_dir: str | None) -> float:
     included: a process's children's times are added to it when they are reaped)."""
     if not data_dir:
         return 0.0
-    master = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    pid_file = next(
+        p
+        for p in (Path(data_dir, "postmaster.pid"), Path(data_dir, "data", "postmaster.pid"))
+        if p.exists()
+    )
+    master = int(pid_file.read_text().split()[0])
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -15,8 +15,8 @@ residents) is measured from outside through /proc: resident set size (RSS) now a
    resident shows as growth from batch to batch (nothing should grow once the caches are
    full).
 
-In the same run an idle process without the similar-ideas encoder is started too, to show
-what the encoder (loaded at start) takes of the idle figure.
+What the similar-ideas encoder adds once it is loaded (at the first idea a resident types) is
+measured in a separate interpreter and printed beside the idle figure.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import itertools
 import logging
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.capacity_support import (  # noqa: E402
+    ROOT,
     TOKEN,
     PeakWatch,
     Residents,
@@ -43,6 +45,10 @@ from bench.capacity_support import (  # noqa: E402
     wait_until,
 )
 from tests.fakes.telegram_api import FakeBotAPI  # noqa: E402
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
 async def idle(api: FakeBotAPI, folder: Path, url: str, **env: str) -> tuple[Served, int]:
@@ -56,6 +62,25 @@ async def idle(api: FakeBotAPI, folder: Path, url: str, **env: str) -> tuple[Ser
     return served, usage.rss
 
 
+ENCODER = """
+import web.app
+from core.analysis.similarity_encoder import shared_encoder
+def rss():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
+before = rss()
+shared_encoder()(["Meer bomen in de straat"])
+say((rss() - before) * 1024)
+"""
+
+
+def encoder_mb() -> str:
+    """What loading the similar-ideas encoder and encoding one text adds to a process."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", ENCODER], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return mb(int(done.stdout.split()[-1]))
+
+
 async def run(args: argparse.Namespace) -> None:
     logging.disable(logging.WARNING)
     async with FakeBotAPI(bots={TOKEN: "bench_bot"}, record_calls=False) as api:
@@ -66,16 +91,12 @@ async def run(args: argparse.Namespace) -> None:
             (folder / "wave.toml").write_text(project_file(10, rounds=args.batches))
             probe.cli("db", "upgrade")
             probe.cli("project", "import", str(folder / "wave.toml"))
-            (folder / "no-encoder").mkdir()
-            without, bare_rss = await idle(
-                api, folder / "no-encoder", url, INSPRAAK_SIMILARITY_ENCODER="false"
-            )
-            without.stop()
-            api.reset_calls()
             served, idle_rss = await idle(api, folder, url)
-            print(f"database: {url.split('://')[0]}; {args.residents} residents a batch")
-            print(f"idle:                                RSS {mb(idle_rss)}")
-            print(f"  (idle without the similar-ideas encoder: {mb(bare_rss)})")
+            say(f"database: {url.split('://')[0]}; {args.residents} residents a batch")
+            say(f"idle:                                RSS {mb(idle_rss)}")
+            say(
+                f"  the similar-ideas encoder, loaded at the first typed idea, adds {encoder_mb()}"
+            )
             residents = Residents(api)
             residents.hook()
             chats = itertools.count(1_000_000)
@@ -95,7 +116,7 @@ async def one_batch(
         await in_batches((residents.join(chat) for chat in mine), args.at_once)
     took = time.perf_counter() - started
     after = await served.settled(2.0)
-    print(
+    say(
         f"batch {batch}: after {args.residents} residents joined ({took:.0f} s): RSS "
         f"{mb(after.rss)} (peak while joining {mb(joining.peak)})"
     )
@@ -107,7 +128,7 @@ async def one_batch(
         await wait_until(lambda: residents.prompts - before >= everyone, 900)
     took = time.perf_counter() - started
     done = await served.settled(2.0)
-    print(
+    say(
         f"batch {batch}: during the broadcast to {everyone} residents ({took:.0f} s): "
         f"peak RSS {mb(broadcast.peak)}; after it {mb(done.rss)}"
     )
