@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import itertools
 import logging
+import os
 import random
 import sys
 import tempfile
@@ -45,6 +46,14 @@ from bench.capacity_support import (  # noqa: E402
 )
 from bench.figures import percentile  # noqa: E402
 from tests.fakes.telegram_api import FakeBotAPI  # noqa: E402
+
+
+def spare_cpu(seconds: float = 2.0) -> float:
+    """The share of one core a busy loop gets now: how busy the machine is around us."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    while time.perf_counter() - wall < seconds:
+        sum(range(1000))
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
 
 
 def say(text: str) -> None:
@@ -146,12 +155,17 @@ async def play_wave(
     started = time.perf_counter()
     tasks: list[asyncio.Task[None]] = []
     finished: list[float] = []
+    gave_up: list[int] = []
 
     async def participant(chat: int, prompted: float) -> None:
         latest = max(0.0, wave.window - answering * 1.5 - (prompted - started))
         await asyncio.sleep(min(rng.expovariate(1 / wave.delay), latest))
-        await residents.answer(chat, args.items, think=args.think, rng=rng)
-        finished.append(time.perf_counter() - started)
+        try:
+            await residents.answer(chat, args.items, think=args.think, rng=rng)
+        except TimeoutError:  # no reply within a minute: this participant gave up
+            gave_up.append(chat)
+        else:
+            finished.append(time.perf_counter() - started)
 
     residents.on_prompt = lambda chat: tasks.append(
         asyncio.create_task(participant(chat, time.perf_counter()))
@@ -184,6 +198,7 @@ async def play_wave(
     lat = residents.latencies
     in_time = sum(1 for f in finished if f <= wave.window)
     say("")
+    say(f"load average {os.getloadavg()[0]:.1f}; a busy loop gets {spare_cpu():.0%} of a core")
     say(
         f"the wave: {args.participants} participants x {wave.steps} steps within "
         f"{args.window:.0f} s (the load of {args.participants * 600 / args.window:,.0f} "
@@ -192,8 +207,8 @@ async def play_wave(
     )
     say(
         f"  steps: {steps} in {took:.0f} s; {in_time} of {args.participants} finished within "
-        f"{args.window:.0f} s; latency p50 {percentile(lat, 50) * 1000:.0f} ms, "
-        f"p99 {percentile(lat, 99) * 1000:.0f} ms"
+        f"{args.window:.0f} s, {len(gave_up)} gave up; latency "
+        f"p50 {percentile(lat, 50) * 1000:.0f} ms, p99 {percentile(lat, 99) * 1000:.0f} ms"
     )
     say(
         f"  CPU over the wave: model {predicted:.1f} s, used {used.cpu:.1f} s "
@@ -236,8 +251,11 @@ async def run(args: argparse.Namespace) -> None:
             residents.hook()
             try:
                 await api.wait_for("getUpdates", count=1, timeout=120)
-                say(f"database: {url.split('://')[0]}; {args.participants} participants, "
-                    f"a rating round of {args.items} items")  # fmt: skip
+                say(
+                    f"database: {url.split('://')[0]}; {args.participants} participants, a "
+                    f"rating round of {args.items} items; load average "
+                    f"{os.getloadavg()[0]:.1f}; a busy loop gets {spare_cpu():.0%} of a core"
+                )
                 measured, idle, flat = await calibrate(args, served, residents, folder)
                 report_measured(measured, idle, flat)
                 say("")
