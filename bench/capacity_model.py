@@ -24,7 +24,7 @@ import random
 from dataclasses import dataclass
 
 UTILISATION = 0.6  # a core busier than this queues steps: p99 latency climbs
-POOL = 15  # SQLAlchemy's default pool: 5 connections + 10 overflow per process
+POOL = 30  # connections a process may open: pool_size 10 + max_overflow 20 (core/storage/db.py)
 
 
 @dataclass(frozen=True)
