@@ -198,7 +198,8 @@ async def play_wave(
     lat = residents.latencies
     in_time = sum(1 for f in finished if f <= wave.window)
     say("")
-    say(f"load average {os.getloadavg()[0]:.1f}; a busy loop gets {spare_cpu():.0%} of a core")
+    spare = spare_cpu()
+    say(f"load average {os.getloadavg()[0]:.1f}; a busy loop gets {spare:.0%} of a core")
     say(
         f"the wave: {args.participants} participants x {wave.steps} steps within "
         f"{args.window:.0f} s (the load of {args.participants * 600 / args.window:,.0f} "
@@ -223,9 +224,19 @@ async def play_wave(
         f"  statements per step {used.statements / max(steps, 1):.1f}; "
         f"peak RSS {watch.peak / 2**20:.0f} MB"
     )
-    ok = 0.75 <= used.cpu / predicted <= 1.33 and 0.75 <= played_peak / load.peak_10s <= 1.33
-    verdict = "holds" if ok else "does NOT hold"
-    say(f"  the model {verdict} (CPU and the busiest ten seconds' load within 0.75-1.33 x)")
+    cost = 0.75 <= used.cpu / predicted <= 1.33
+    shape = 0.75 <= played_peak / load.peak_10s <= 1.33
+    say(
+        f"  the model's CPU {'holds' if cost else 'does NOT hold'} (within 0.75-1.33 x); the "
+        f"wave's busiest ten seconds {'match' if shape else 'do NOT match'} the simulated ones"
+    )
+    if spare < peak_model:
+        say(
+            f"  (at its peak the wave needs {peak_model:.0%} of a core and this machine had "
+            f"{spare:.0%} to spare: the process fell behind and stretched the wave, as the model "
+            f"says one worker on a busier core would)"
+        )
+    ok = cost and (shape or spare < peak_model)
     return ok
 
 
