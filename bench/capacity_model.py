@@ -64,6 +64,15 @@ class Load:
     seconds: list[int]  # steps per second, from the broadcast on
 
 
+def opening_delay(rng: random.Random, mean: float, latest: float) -> float:
+    """Seconds before a participant opens the message: exponential with ``mean``, drawn
+    within [0, ``latest``] (those prompted late open sooner, not all at the last moment)."""
+    if latest <= 0:
+        return 0.0
+    most = 1 - math.exp(-latest / mean)  # the exponential's probability up to ``latest``
+    return -mean * math.log(1 - rng.random() * most)
+
+
 def simulate(wave: Wave, seed: int = 19) -> Load:
     rng = random.Random(seed)
     answering = wave.steps * wave.think
@@ -76,7 +85,7 @@ def simulate(wave: Wave, seed: int = 19) -> Load:
         if latest < 0:
             late += 1
             latest = 0.0
-        opened = prompted + min(rng.expovariate(1 / wave.delay), latest)
+        opened = prompted + opening_delay(rng, wave.delay, latest)
         for step in range(wave.steps):
             per_second[int(opened + step * wave.think)] += 1
     tens = [sum(per_second[i : i + 10]) / 10 for i in range(len(per_second))]

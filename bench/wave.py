@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.capacity_model import Measured, Wave, simulate, table  # noqa: E402
+from bench.capacity_model import Measured, Wave, opening_delay, simulate, table  # noqa: E402
 from bench.capacity_support import (  # noqa: E402
     TOKEN,
     PeakWatch,
@@ -159,7 +159,7 @@ async def play_wave(
 
     async def participant(chat: int, prompted: float) -> None:
         latest = max(0.0, wave.window - answering * 1.5 - (prompted - started))
-        await asyncio.sleep(min(rng.expovariate(1 / wave.delay), latest))
+        await asyncio.sleep(opening_delay(rng, wave.delay, latest))
         try:
             await residents.answer(chat, args.items, think=args.think, rng=rng)
         except TimeoutError:  # no reply within a minute: this participant gave up

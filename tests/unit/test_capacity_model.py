@@ -18,6 +18,12 @@ def test_every_step_of_every_participant_falls_within_the_window() -> None:
     assert load.mean < load.peak_10s <= load.peak_1s
 
 
+def test_participants_prompted_late_do_not_all_open_at_the_last_moment() -> None:
+    load = simulate(Wave(10_000, rate=25))  # the question reaches the last one after 400 s
+    assert load.late == 0
+    assert load.peak_1s < 1.5 * load.peak_10s
+
+
 def test_a_broadcast_too_slow_for_the_window_leaves_participants_late() -> None:
     load = simulate(Wave(100_000, rate=25))  # 4,000 s of sending for a ten-minute window
     assert load.late > 80_000
