@@ -69,7 +69,7 @@ def rss():
     return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
 before = rss()
 shared_encoder()(["Meer bomen in de straat"])
-say((rss() - before) * 1024)
+print((rss() - before) * 1024)
 """
 
 
