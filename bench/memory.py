@@ -91,16 +91,15 @@ async def run(args: argparse.Namespace) -> None:
             (folder / "wave.toml").write_text(project_file(10, rounds=args.batches))
             probe.cli("db", "upgrade")
             probe.cli("project", "import", str(folder / "wave.toml"))
+            encoder = encoder_mb()  # before the server starts: nothing left running on failure
             served, idle_rss = await idle(api, folder, url)
-            say(f"database: {url.split('://')[0]}; {args.residents} residents a batch")
-            say(f"idle:                                RSS {mb(idle_rss)}")
-            say(
-                f"  the similar-ideas encoder, loaded at the first typed idea, adds {encoder_mb()}"
-            )
-            residents = Residents(api)
-            residents.hook()
-            chats = itertools.count(1_000_000)
             try:
+                say(f"database: {url.split('://')[0]}; {args.residents} residents a batch")
+                say(f"idle:                                RSS {mb(idle_rss)}")
+                say(f"  the similar-ideas encoder, loaded at the first typed idea, adds {encoder}")
+                residents = Residents(api)
+                residents.hook()
+                chats = itertools.count(1_000_000)
                 for batch in range(1, args.batches + 1):
                     await one_batch(args, served, residents, chats, batch)
             finally:
