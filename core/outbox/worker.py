@@ -49,6 +49,10 @@ class SenderStats:
     extra: dict[str, int] = field(default_factory=dict)
 
 
+# The per-chat pause map is pruned of chats whose pause is over whenever it passes this size
+# (or twice what the last pruning kept): memory follows the send rate, not the audience.
+CHATS_KEPT = 4096
+
 COUNTED = {
     OutboxStatus.SENT: "sent",
     OutboxStatus.FAILED: "failed",
@@ -110,7 +114,8 @@ class OutboxSender:
         self.flush_size = flush_size
         self.stats = SenderStats()
         self._pacers: dict[tuple[str, int | None], Pacer] = {}
-        self._chats: dict[tuple[str, str], float] = {}
+        self._chats: dict[tuple[str, str], float] = {}  # chat → when it may be sent to again
+        self._chats_limit = CHATS_KEPT
         self._quiet: dict[int, QuietHours | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[RowOutcome] = []
@@ -267,14 +272,22 @@ class OutboxSender:
             pacer = self._pacers[key] = Pacer(self.rates.get(channel, self.default_rate))
         return pacer
 
+    def _note_chat(self, key: tuple[str, str], ready: float) -> None:
+        """Remember when ``key`` may be written to again; chats whose pause is over are
+        forgotten as the map doubles, so it holds about the chats of the last
+        ``chat_interval`` seconds (rate × interval), not every chat ever sent to."""
+        self._chats[key] = ready
+        if len(self._chats) > self._chats_limit:
+            now = self._monotonic()
+            self._chats = {k: v for k, v in self._chats.items() if v > now}
+            self._chats_limit = max(CHATS_KEPT, 2 * len(self._chats))
+
     async def _wait_for_chat(self, key: tuple[str, str]) -> None:
         while True:
             now = self._monotonic()
             ready = self._chats.get(key, 0.0)
             if ready <= now:
-                self._chats[key] = now + self.chat_interval
-                if len(self._chats) > 50_000:
-                    self._chats = {k: v for k, v in self._chats.items() if v > now}
+                self._note_chat(key, now + self.chat_interval)
                 return
             await self.sleep(ready - now)
 
@@ -335,8 +348,8 @@ class OutboxSender:
                 await self.sleep(wait)
                 continue
             tried += 1
-            self._chats[chat] = max(
-                self._chats.get(chat, 0.0), self._monotonic() + self.chat_interval
+            self._note_chat(
+                chat, max(self._chats.get(chat, 0.0), self._monotonic() + self.chat_interval)
             )
             outcome = await sender.send(row.address, message, bot_id=row.bot_id)
             if outcome.status == SendStatus.RATE_LIMITED:

@@ -22,6 +22,7 @@ import asyncio
 from collections import OrderedDict
 
 from core.analysis.rounds import RoundAnalysis, analyse_round
+from core.services.locks import KeyedLocks
 from core.views.reading import ReadUnit
 from core.views.votes import CacheKey, load_round_votes, round_key
 
@@ -32,7 +33,7 @@ class RoundAnalyses:
     def __init__(self, max_rounds: int = 32) -> None:
         self.max_rounds = max_rounds
         self._cache: OrderedDict[int, tuple[CacheKey, RoundAnalysis]] = OrderedDict()
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()  # one per round being computed, gone when done
         self.computed = 0  # how many analyses actually ran (tests and metrics)
 
     async def result(self, uow: ReadUnit, round_id: int) -> RoundAnalysis:
@@ -41,8 +42,7 @@ class RoundAnalyses:
         cached = self._cached(round_id, key)
         if cached is not None:
             return cached
-        lock = self._locks.setdefault(round_id, asyncio.Lock())
-        async with lock:
+        async with self._locks.hold(round_id):
             cached = self._cached(round_id, key)
             if cached is not None:
                 return cached

@@ -39,6 +39,7 @@ from core.analysis.similarity import (
     threshold_for,
 )
 from core.analysis.similarity_encoder import Remembered
+from core.services.locks import KeyedLocks
 from core.views.idea_pool import PoolIdea, PoolKey, load_pool, only_added, pool_key
 from core.views.reading import ReadUnit
 
@@ -107,7 +108,7 @@ class SimilarIdeas:
         self._encoder: Encoder | None = None
         self._encoder_loaded = False
         self._rounds: OrderedDict[int, _Round] = OrderedDict()
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()  # one per round being read or built, gone when done
         self.builds = 0  # full index builds (tests and metrics)
         self.reads = 0  # reads of a whole round's pool (tests and metrics)
         self._tasks: dict[tuple[int, float], asyncio.Future[list[Cluster]]] = {}
@@ -129,7 +130,7 @@ class SimilarIdeas:
         found = entry.answers.get((text, wanted))
         if found is None:
             # the index grows in place (add_many, on a thread): never read it meanwhile
-            async with self._locks.setdefault(round_id, asyncio.Lock()):
+            async with self._locks.hold(round_id):
                 found = await asyncio.to_thread(entry.index.similar, text, wanted)
             entry.answers[(text, wanted)] = found
             while len(entry.answers) > ANSWERS_KEPT:
@@ -184,7 +185,7 @@ class SimilarIdeas:
             return cached
         groups = entry.groups.get(strictness)
         if groups is None:
-            async with self._locks.setdefault(round_id, asyncio.Lock()):  # see similar()
+            async with self._locks.hold(round_id):  # see similar()
                 made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
             entry.groups[strictness], entry.fits[strictness] = made, fits
             groups = made
@@ -238,7 +239,7 @@ class SimilarIdeas:
         if entry is not None and entry.key == key:
             self._rounds.move_to_end(round_id)
             return entry
-        async with self._locks.setdefault(round_id, asyncio.Lock()):
+        async with self._locks.hold(round_id):
             entry = self._rounds.get(round_id)
             if entry is not None and entry.key == key:
                 return entry
