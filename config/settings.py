@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8  # transient failures before a message fails for good
     scheduler_misfire_grace: int = 86_400  # a job missed by less than this runs once at start
     scheduler_reconcile: float = 30.0  # seconds between re-reading the rounds' schedule
+    leader_retry: float = 10.0  # seconds between a waiting process's tries to take the lead
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
