@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bots.telegram.registry import RegisterDefaultBot
 from config.settings import Settings
 from core.storage import migrate
 from core.storage import tables as t
@@ -54,4 +55,24 @@ async def test_processes_starting_at_once_load_the_demo_once(tmp_path: Path) -> 
     engine = create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
     async with engine.connect() as conn:
         assert await conn.scalar(sa.select(sa.func.count()).select_from(t.projects)) == 1
+    await engine.dispose()
+
+
+async def test_processes_starting_at_once_record_their_bot_once(tmp_path: Path) -> None:
+    assert POSTGRES_URL
+    await _reset_postgres(POSTGRES_URL)
+    await asyncio.to_thread(migrate.upgrade, POSTGRES_URL)
+    settings = Settings(database_url=POSTGRES_URL, secret_key=SECRET, data_dir=tmp_path,
+                        _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+    containers = [bootstrap(settings, channels=False) for _ in range(4)]
+    command = RegisterDefaultBot(7373, "workers_bot")
+    try:
+        ids = await asyncio.gather(*(c.bus.handle(command) for c in containers))
+    finally:
+        for container in containers:
+            await container.close()
+    assert len(set(ids)) == 1
+    engine = create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
+    async with engine.connect() as conn:
+        assert await conn.scalar(sa.select(sa.func.count()).select_from(t.bots)) == 1
     await engine.dispose()
