@@ -334,6 +334,7 @@ def build_sender(
         "window": settings.outbox_window,
         "lease": settings.outbox_lease,
         "max_attempts": settings.outbox_max_attempts,
+        "in_doubt": settings.outbox_in_doubt or None,
     }
     options.update(kwargs)
     return OutboxSender(
