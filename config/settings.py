@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     email_rate: float = 5.0  # e-mails per second at most (a relay's sending limit)
 
     # --- outbox / scheduling ---
-    outbox_window: int = 100  # claimed-but-unrecorded messages at most: the duplicate bound
+    outbox_window: int = 100  # claimed-but-unrecorded messages at most (caps outbox_in_doubt)
     outbox_lease: float = 120.0  # seconds before another sender may retake a 'sending' row
     outbox_max_attempts: int = 8  # transient failures before a message fails for good
     outbox_in_doubt: int = 0  # sent, outcome not yet written, at most (0: rate / 5, >= 10)

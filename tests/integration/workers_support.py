@@ -229,6 +229,8 @@ class RoundRobin(FakeHTTPServer):
 
 
 # -- Telegram's deliveries ----------------------------------------------------------------------
+UPDATE_IDS = itertools.count(1)
+
 @dataclass
 class Delivered:
     """What the residents sent, to compare with what was stored."""
@@ -249,7 +251,7 @@ class Telegram:
         self.workers = workers  # for a redelivery that reaches two workers at once
         self.duplicates = duplicates
         self.delivered = Delivered()
-        self._ids = itertools.count(1)
+        self._ids = UPDATE_IDS  # shared: a bot's update ids never repeat
         self._buttons: dict[int, list[str]] = {}
         append = api.log.append
 
