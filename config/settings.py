@@ -67,11 +67,13 @@ class Settings(BaseSettings):
     email_rate: float = 5.0  # e-mails per second at most (a relay's sending limit)
 
     # --- outbox / scheduling ---
-    outbox_window: int = 100  # claimed-but-unrecorded messages at most: the duplicate bound
+    outbox_window: int = 100  # claimed-but-unrecorded messages at most (caps outbox_in_doubt)
     outbox_lease: float = 120.0  # seconds before another sender may retake a 'sending' row
     outbox_max_attempts: int = 8  # transient failures before a message fails for good
+    outbox_in_doubt: int = 0  # sent, outcome not yet written, at most (0: rate / 5, >= 10)
     scheduler_misfire_grace: int = 86_400  # a job missed by less than this runs once at start
     scheduler_reconcile: float = 30.0  # seconds between re-reading the rounds' schedule
+    leader_retry: float = 10.0  # seconds between a waiting process's tries to take the lead
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -289,7 +289,7 @@ async def load_demo_if_empty(container: Container) -> str | None:
     from core.services.project_file import import_project, parse_project_file
 
     async with container.uow() as uow:
-        if await uow.projects.count():
+        if await uow.projects.count(exclusive=True):
             return None
         spec = parse_project_file(DEMO_FILE.read_text(encoding="utf-8"), DEMO_FILE.name)
         project, _ = await import_project(uow, spec)

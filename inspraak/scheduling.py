@@ -355,6 +355,7 @@ def build_sender(
         "window": settings.outbox_window,
         "lease": settings.outbox_lease,
         "max_attempts": settings.outbox_max_attempts,
+        "in_doubt": settings.outbox_in_doubt or None,
     }
     options.update(kwargs)
     return OutboxSender(
@@ -374,13 +375,13 @@ class Background:
         *,
         sender: OutboxSender | None = None,
         scheduler: RoundScheduler | None = None,
-        retry_every: float = 10.0,
+        retry_every: float | None = None,
     ) -> None:
         self.container = container
         self.leadership = Leadership(container.engine)
         self.sender = sender or build_sender(container)
         self.scheduler = scheduler or RoundScheduler(container)
-        self.retry_every = retry_every
+        self.retry_every = container.settings.leader_retry if retry_every is None else retry_every
         self._task: asyncio.Task[None] | None = None
         self._sender_task: asyncio.Task[None] | None = None
         self.leading = asyncio.Event()

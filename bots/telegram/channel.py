@@ -234,12 +234,25 @@ class TelegramChannel:
                 continue
             entry.username = me.username or entry.username
             if entry.is_default:
-                command = RegisterDefaultBot(me.id, entry.username)
-                entry.db_id = await self.conversations.bus.handle(command)
+                entry.db_id = await self._register_default(me.id, entry.username)
             try:
                 await set_menu(entry.bot)
             except TelegramAPIError as error:
                 log.warning("bot @%s: could not set the command menu: %s", entry.username, error)
+
+    async def _register_default(self, telegram_id: int, username: str) -> int:
+        """Record the default bot, trying again while the database fails: a channel that gave
+        up here would never be ready, and its webhook would answer 503 for good."""
+        delay = 1.0
+        while True:
+            try:
+                command = RegisterDefaultBot(telegram_id, username)
+                bot_id: int = await self.conversations.bus.handle(command)
+                return bot_id
+            except Exception:
+                log.exception("bot @%s: recording it failed; retrying in %.0f s", username, delay)
+                await self.sleep(delay)
+                delay = min(delay * 2, 60.0)
 
     async def _retry(self, call: Any, what: str) -> Any:
         """Retry a start-up call on network and server errors, with backoff up to a minute."""

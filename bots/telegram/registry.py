@@ -125,13 +125,14 @@ async def register_default_bot(cmd: RegisterDefaultBot, uow: UnitOfWork) -> int:
     """Record the environment's bot as the default one (and no other)."""
     bots = uow.bots
     known = await bots.by_telegram_id(cmd.telegram_id)
-    if known is not None and known.id is not None:
-        bot_id = known.id
-        if not known.is_default or known.username != cmd.username or not known.active:
-            await bots.update(bot_id, username=cmd.username, is_default=True, active=True)
-    else:
+    if known is None:  # several workers starting at once each try to add it: one does
         bot = model.Bot(cmd.telegram_id, cmd.username, is_default=True, created_at=uow.clock())
-        bot_id = await bots.add(bot)
+        await bots.add_if_missing(bot)
+        known = await bots.by_telegram_id(cmd.telegram_id)
+    assert known is not None and known.id is not None
+    bot_id = known.id
+    if not known.is_default or known.username != cmd.username or not known.active:
+        await bots.update(bot_id, username=cmd.username, is_default=True, active=True)
     await bots.clear_default(except_id=bot_id)
     return bot_id
 

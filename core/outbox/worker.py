@@ -4,8 +4,8 @@ Crash safety. A row is ``pending`` until claimed; claiming sets it to ``sending`
 (``sent``, ``failed``, ``blocked``, ``cancelled``, or back to ``pending`` for a retry) is written
 after the channel answered. A process killed at any moment therefore leaves only ``sending``
 rows in doubt: they are sent again after a restart (``recover``) or once their lease expired,
-so nothing is lost and the duplicates are at most the rows that were ``sending`` at the crash,
-which the sender keeps at or below ``window`` (the in-flight window).
+so nothing is lost and the duplicates are at most the rows that were handed to the channel
+and not yet recorded at the crash, which the sender keeps at or below ``in_doubt``.
 
 Time is injected: ``clock()`` returns an aware UTC datetime and ``sleep(seconds)`` waits, so
 tests drive the sender on a clock of their own and never wait for real.
@@ -69,8 +69,10 @@ class OutboxSender:
         senders: a ``ChannelSender`` per channel name; rows for other channels stay queued.
         clock: aware UTC ``now``; ``sleep``: an awaitable pause (both injectable for tests).
         rates: messages per second per bot, by channel (e.g. telegram 25, whatsapp 80).
-        window: the most rows claimed and not yet recorded at any time; bounds the duplicates
-            a crash can cause.
+        window: the most rows claimed and not yet recorded at any time.
+        in_doubt: the most messages handed to a channel whose outcome is not yet recorded
+            (default: a fifth of a second at the highest rate, at least 10). Only these can
+            reach a resident twice after a crash: this bounds the duplicates.
         lease: seconds after which another sender may take over a row left in ``sending``.
         max_attempts: transient failures (5xx, network) before a row fails for good.
         chat_interval: seconds between two messages to one chat.
@@ -95,6 +97,7 @@ class OutboxSender:
         poll_interval: float = 1.0,
         flush_interval: float = 0.05,
         flush_size: int = 200,
+        in_doubt: int | None = None,
     ) -> None:
         self.database = database
         self.senders = dict(senders)
@@ -112,6 +115,8 @@ class OutboxSender:
         self.poll_interval = poll_interval
         self.flush_interval = flush_interval
         self.flush_size = flush_size
+        fastest = max([default_rate, *self.rates.values()])
+        self.in_doubt = max(1, in_doubt or max(10, round(fastest / 5)))
         self.stats = SenderStats()
         self._pacers: dict[tuple[str, int | None], Pacer] = {}
         self._chats: dict[tuple[str, str], float] = {}  # chat → when it may be sent to again
@@ -120,6 +125,8 @@ class OutboxSender:
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[RowOutcome] = []
         self._claimed: set[int] = set()  # claimed rows whose outcome is not recorded yet
+        self._room = asyncio.Semaphore(self.in_doubt)  # taken per row handed to a channel
+        self._doubtful: set[int] = set()  # rows handed to a channel, outcome not recorded
         self._last_flush = 0.0
         self._wake = asyncio.Event()
         self._done = asyncio.Event()  # set whenever a message's outcome is known
@@ -189,6 +196,7 @@ class OutboxSender:
         if self._results and (
             not self._tasks
             or len(self._results) >= self.flush_size
+            or self._room.locked()  # sends wait until outcomes are recorded: record them now
             or self._monotonic() - self._last_flush >= self.flush_interval
         ):
             await self._flush()
@@ -260,6 +268,9 @@ class OutboxSender:
                 )
             await uow.commit()
         for r in results:
+            if r.row_id in self._doubtful:  # recorded: no longer in doubt after a crash
+                self._doubtful.discard(r.row_id)
+                self._room.release()
             name = COUNTED.get(r.status)
             if name:
                 setattr(self.stats, name, getattr(self.stats, name) + 1)
@@ -340,6 +351,9 @@ class OutboxSender:
         await self._wait_for_chat(chat)
         tried = 0
         while True:
+            if row.id not in self._doubtful:  # before its slot, so a wait never bunches sends
+                await self._room.acquire()  # at most ``in_doubt`` sent and not yet recorded
+                self._doubtful.add(row.id)
             await self.sleep(pacer.reserve(self._monotonic()))
             if pacer.paused(self._monotonic()):
                 continue  # a 429 arrived while we waited for our slot

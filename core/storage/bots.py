@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.domain import model
 from core.storage import tables as t
-from core.storage.repositories import Repository, to_domain
+from core.storage.repositories import Repository, row_values, to_domain
 
 
 class BotRepository(Repository):
@@ -43,6 +44,13 @@ class BotRepository(Repository):
 
     async def add(self, bot: model.Bot) -> int:
         return await self._insert(t.bots, bot)
+
+    async def add_if_missing(self, bot: model.Bot) -> None:
+        """Insert ``bot`` unless one with its Telegram id is there (or is being added by another
+        transaction: then this waits for it and adds nothing)."""
+        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(t.bots).values(**row_values(bot, t.bots))
+        await self.conn.execute(statement.on_conflict_do_nothing(index_elements=["telegram_id"]))
 
     async def update(self, bot_id: int, **values: object) -> None:
         await self.conn.execute(t.bots.update().where(t.bots.c.id == bot_id).values(**values))

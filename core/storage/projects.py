@@ -104,7 +104,14 @@ class ProjectRepository(Repository):
         rows = await self.conn.execute(sa.select(t.projects).order_by(t.projects.c.id))
         return [to_domain(model.Project, r) for r in rows]
 
-    async def count(self) -> int:
+    async def count(self, *, exclusive: bool = False) -> int:
+        """How many projects there are.
+
+        ``exclusive``: on PostgreSQL no other transaction adds a project until this one ends,
+        so of several processes starting at once on an empty database only one loads the demo.
+        """
+        if exclusive and self.conn.dialect.name == "postgresql":
+            await self.conn.execute(sa.text("LOCK TABLE projects IN SHARE ROW EXCLUSIVE MODE"))
         return int(
             (await self.conn.scalar(sa.select(sa.func.count()).select_from(t.projects))) or 0
         )

@@ -272,6 +272,10 @@ class FakeBotRepository(FakeRepository):
             raise unique_violation("bots", "telegram_id")
         return self.tables.insert("bots", bot)
 
+    async def add_if_missing(self, bot: model.Bot) -> None:
+        if await self.by_telegram_id(bot.telegram_id) is None:
+            self.tables.insert("bots", bot)
+
     async def update(self, bot_id: int, **values: object) -> None:
         if bot_id in self.tables.bots:
             assign(self.tables.bots[bot_id], dict(values))

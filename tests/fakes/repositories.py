@@ -61,7 +61,7 @@ class FakeProjectRepository(FakeRepository):
     async def all(self) -> list[model.Project]:
         return [out(p) for _, p in sorted(self.tables.projects.items())]
 
-    async def count(self) -> int:
+    async def count(self, *, exclusive: bool = False) -> int:
         return len(self.tables.projects)
 
     async def rounds(self, project_id: int) -> list[model.Round]:

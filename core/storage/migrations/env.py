@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -13,8 +14,14 @@ from core.storage.tables import metadata
 config = context.config
 target_metadata = metadata
 
+# Processes that start at once (several workers after a deploy) migrate one after the other:
+# the first upgrades, the others then find the schema at head. Held until the commit.
+MIGRATION_LOCK = 0x1_5B7A_4D
+
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
