@@ -231,6 +231,7 @@ class RoundRobin(FakeHTTPServer):
 # -- Telegram's deliveries ----------------------------------------------------------------------
 UPDATE_IDS = itertools.count(1)
 
+
 @dataclass
 class Delivered:
     """What the residents sent, to compare with what was stored."""
