@@ -30,6 +30,8 @@ def cluster_kept(points: FloatArray) -> NDArray[np.int64] | None:
 def cluster(points: FloatArray) -> NDArray[np.int64] | None:
     """Group points Pol.is-style: base clusters, then weighted k-means with silhouette choice.
 
+    The chosen grouping of the base clusters is then settled on the participants themselves
+    (:func:`_settle`), so no participant ends nearer another group's centre than their own.
     Returns ``None`` when the points cannot be split (fewer than two distinct positions).
     """
     distinct = np.unique(points, axis=0)
@@ -43,18 +45,21 @@ def cluster(points: FloatArray) -> NDArray[np.int64] | None:
     if n_base == 2:
         return _canonical_labels(base_labels, points)
 
-    group_of_base = _best_grouping(centres, weights, n_base)
-    if group_of_base is None:
+    grouping = _best_grouping(centres, weights, n_base)
+    if grouping is None:
         return None
-    return _canonical_labels(group_of_base[base_labels], points)
+    return _canonical_labels(_settle(points, grouping[1], distinct), points)
 
 
 def _best_grouping(
     centres: FloatArray, weights: FloatArray, n_base: int
-) -> NDArray[np.int64] | None:
-    """Group base-cluster centres for k = 2 .. max: best silhouette wins, ties to the smaller k."""
+) -> tuple[float, FloatArray] | None:
+    """Group base-cluster centres for k = 2 .. max: best silhouette wins, ties to the smaller k.
+
+    Returns the silhouette and the group centres of the winning grouping.
+    """
     max_k = min(MAX_GROUPS, 2 + n_base // 12, n_base - 1)
-    best: tuple[float, NDArray[np.int64]] | None = None
+    best: tuple[float, FloatArray] | None = None
     for k in range(2, max_k + 1):
         model = KMeans(n_clusters=k, n_init=N_INIT, random_state=RANDOM_STATE)
         group_of_base = model.fit_predict(centres, sample_weight=weights).astype(np.int64)
@@ -62,8 +67,27 @@ def _best_grouping(
             continue
         score = float(silhouette_score(centres, group_of_base))
         if best is None or score > best[0]:
-            best = (score, group_of_base)
-    return None if best is None else best[1]
+            best = (score, model.cluster_centers_)
+    return best
+
+
+def _settle(
+    points: FloatArray, group_centres: FloatArray, distinct: FloatArray
+) -> NDArray[np.int64]:
+    """Run k-means on the participants from two starts and keep the tighter result.
+
+    A grouping of base clusters keeps each base cluster whole, so a participant near the border
+    can end up nearer the other group's centre: the groups are not yet a k-means solution on the
+    participants. Two starts are settled with Lloyd's iterations on the participants: the
+    groups' centres, and the first ``k`` distinct positions in sorted order (the deterministic
+    start of Pol.is's ``init-clusters`` as red-dwarf reads it). The one with the smaller
+    within-group sum of squares wins; ties keep the first. Both starts ignore the input order.
+    """
+    k = len(group_centres)
+    starts = [group_centres, distinct[:k]]
+    fits = [KMeans(n_clusters=k, init=start, n_init=1).fit(points) for start in starts]
+    best = min(fits, key=lambda fit: fit.inertia_)
+    return best.labels_.astype(np.int64)
 
 
 def _canonical_labels(labels: NDArray[np.int64], points: FloatArray) -> NDArray[np.int64]:
