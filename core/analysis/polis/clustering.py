@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
+from core.analysis.polis.kmeans import Fit, best_of, lloyd, silhouette
 from core.analysis.polis.model import (
     BASE_CLUSTERS,
+    BASE_N_INIT,
     MAX_GROUPS,
     MIN_CLUSTERED,
     N_INIT,
@@ -20,11 +19,7 @@ from core.analysis.polis.model import (
 
 def cluster_kept(points: FloatArray) -> NDArray[np.int64] | None:
     """Group the kept participants' points, or ``None`` with fewer than 15 of them."""
-    # One BLAS/OpenMP thread: these k-means runs are small, and on a busy two-core server
-    # scikit-learn's thread pool made them 8-10 times slower (measured: 1.2 s -> 0.15 s on
-    # brexit-consensus); it also leaves the other core to the event loop.
-    with threadpool_limits(limits=1):
-        return cluster(points) if len(points) >= MIN_CLUSTERED else None
+    return cluster(points) if len(points) >= MIN_CLUSTERED else None
 
 
 def cluster(points: FloatArray) -> NDArray[np.int64] | None:
@@ -38,10 +33,12 @@ def cluster(points: FloatArray) -> NDArray[np.int64] | None:
     n_base = min(BASE_CLUSTERS, len(distinct))
     if n_base < 2:
         return None
-    base = KMeans(n_clusters=n_base, n_init=1, random_state=RANDOM_STATE).fit(points)
-    base_labels = base.labels_.astype(np.int64)
-    centres = base.cluster_centers_
-    weights = np.bincount(base_labels, minlength=n_base).astype(float)
+    base = best_of(points, n_base, n_init=BASE_N_INIT, seed=RANDOM_STATE)
+    used = np.unique(base.labels)  # Pol.is drops base clusters that end up empty
+    base_labels = np.searchsorted(used, base.labels).astype(np.int64)
+    centres = base.centres[used]
+    weights = np.bincount(base_labels).astype(float)
+    n_base = len(used)
     if n_base == 2:
         return _canonical_labels(base_labels, points)
 
@@ -61,13 +58,13 @@ def _best_grouping(
     max_k = min(MAX_GROUPS, 2 + n_base // 12, n_base - 1)
     best: tuple[float, FloatArray] | None = None
     for k in range(2, max_k + 1):
-        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=RANDOM_STATE)
-        group_of_base = model.fit_predict(centres, sample_weight=weights).astype(np.int64)
-        if len(np.unique(group_of_base)) < 2:
+        model = best_of(centres, k, n_init=N_INIT, seed=RANDOM_STATE, weights=weights)
+        kept = np.unique(model.labels)
+        if len(kept) < 2:
             continue
-        score = float(silhouette_score(centres, group_of_base))
+        score = silhouette(centres, model.labels)
         if best is None or score > best[0]:
-            best = (score, model.cluster_centers_)
+            best = (score, model.centres[kept])
     return best
 
 
@@ -84,10 +81,10 @@ def _settle(
     within-group sum of squares wins; ties keep the first. Both starts ignore the input order.
     """
     k = len(group_centres)
-    starts = [group_centres, distinct[:k]]
-    fits = [KMeans(n_clusters=k, init=start, n_init=1).fit(points) for start in starts]
-    best = min(fits, key=lambda fit: fit.inertia_)
-    return best.labels_.astype(np.int64)
+    fits = [lloyd(points, start) for start in (group_centres, distinct[:k])]
+    split = [fit for fit in fits if len(np.unique(fit.labels)) >= 2]
+    best: Fit = min(split or fits, key=lambda fit: fit.inertia)
+    return best.labels
 
 
 def _canonical_labels(labels: NDArray[np.int64], points: FloatArray) -> NDArray[np.int64]:
