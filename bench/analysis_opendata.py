@@ -2,7 +2,8 @@
 
 Usage, from the repository root::
 
-    python bench/analysis_opendata.py [DATA] [--processes] [--runs N] [--only NAME ...]
+    python bench/analysis_opendata.py [DATA] [--runs N] [--processes [--process-runs N]]
+                                          [--only NAME ...]
 
 ``DATA`` is a checkout of compdemocracy's openData repository or a bare mirror of it (default:
 ``$INSPRAAK_POLIS_OPENDATA``, else ``/work/.mirror/compdemocracy+openData/repo``); it is read at
@@ -139,6 +140,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per analysis (3)")
     parser.add_argument("--only", nargs="*", default=(), help="conversation folder names")
     parser.add_argument("--processes", action="store_true", help="also time whole processes")
+    parser.add_argument("--process-runs", type=int, default=5, help="runs per process (5)")
     args = parser.parse_args()
     with data_folder(args.data) as folder:
         chosen = [c for c in conversations(folder) if not args.only or c.name in args.only]
@@ -151,7 +153,7 @@ def main() -> None:
         if args.processes:
             from process_timing import time_processes
 
-            time_processes(chosen, args.runs)
+            time_processes(chosen, args.process_runs)
 
 
 if __name__ == "__main__":
