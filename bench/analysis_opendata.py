@@ -52,7 +52,9 @@ def ours(conv: OpenConversation) -> AnalysisResult:
 
 def red_dwarf(conv: OpenConversation) -> Any:
     """Run red-dwarf's Pol.is pipeline on the same votes."""
-    from reddwarf.implementations.polis import run_pipeline
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its pydantic models warn on import
+        from reddwarf.implementations.polis import run_pipeline
 
     c = conv.conversation
     votes = [
