@@ -4,8 +4,8 @@ Used by the CLI (``inspraak analyse``), the web (summary page) and the chat ("ho
 think?"). Ids in results are *labels* (see :mod:`core.analysis.rounds`).
 
 Never blocking: ``RoundAnalyses.result`` reads the votes (:mod:`core.views.votes`), then runs
-:func:`core.analysis.polis.analyse` in a worker thread (``asyncio.to_thread``); numpy and
-scikit-learn release the GIL for the heavy parts, so the event loop keeps serving chats and
+:func:`core.analysis.polis.analyse` in a worker thread (``asyncio.to_thread``); numpy releases
+the GIL for the heavy parts, so the event loop keeps serving chats and
 pages while a large round is analysed.
 
 Cache: one ``RoundAnalyses`` per process (the container owns it). Results are kept per round,

@@ -1,27 +1,28 @@
-"""``inspraak import-polis|export-polis|analyse``: Pol.is folders and the opinion analysis."""
+"""``inspraak import-polis|export-polis|analyse``: Pol.is folders and the opinion analysis.
+
+Each command imports what it needs when it runs: ``analyse`` is a short process, and the
+import machinery (the dialogue engine, the spreadsheet writers) would double its start-up.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from config.settings import Settings
-from core.services.polis.files import PolisFormatError
-from core.services.polis.transfer import (
-    ImportReport,
-    export_conversation,
-    find_round,
-    import_conversation,
-    read_folder,
-)
-from core.services.polis.writing import write_conversation
-from inspraak.bootstrap import Container
 from inspraak.cli.running import CliError, run
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.services.polis.transfer import ImportReport
+    from inspraak.bootstrap import Container
 
 
 def cmd_import_polis(settings: Settings, args: argparse.Namespace) -> int:
+    from core.services.polis.files import PolisFormatError
+    from core.services.polis.transfer import import_conversation, read_folder
+
     if not args.folder.is_dir():
         raise CliError(f"{args.folder} is not a folder")
     try:
@@ -57,6 +58,10 @@ def cmd_import_polis(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_export_polis(settings: Settings, args: argparse.Namespace) -> int:
+    from core.services.polis.rounds import find_round
+    from core.services.polis.transfer import export_conversation
+    from core.services.polis.writing import write_conversation
+
     async def work(container: Container) -> Any:
         async with container.uow() as uow:
             rnd = await find_round(uow, args.project, args.round)
@@ -69,6 +74,8 @@ def cmd_export_polis(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(settings: Settings, args: argparse.Namespace) -> int:
+    from core.services.polis.rounds import find_round
+
     async def work(container: Container) -> dict[str, Any]:
         async with container.uow() as uow:
             rnd = await find_round(uow, args.project, args.round)

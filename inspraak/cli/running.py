@@ -20,10 +20,13 @@ class CliError(Exception):
 
 def run(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
     """Migrate, build the container (without channels), run ``work`` and close everything."""
-    from core.storage import migrate
+    from core.storage.schema_version import is_current
     from inspraak.bootstrap import bootstrap
 
-    migrate.upgrade(settings.database_url)
+    if not is_current(settings.database_url):  # Alembic only when there is work for it
+        from core.storage import migrate
+
+        migrate.upgrade(settings.database_url)
 
     async def runner() -> T:
         container = bootstrap(settings, channels=False)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +172,31 @@ def test_imported_voters_are_pseudonymous_residents_of_the_imported_channel(
     secret = settings.secret_key.get_secret_value()
     assert (pseudonym, channel) == (make_pseudonym(secret, "imported", "0"), "imported")
     assert external_id == "0"
+
+
+def test_analyse_loads_neither_scikit_learn_nor_the_import_machinery(tmp_path: Path) -> None:
+    # Start-up is most of the ``analyse`` process: scikit-learn (with SciPy and pandas) and the
+    # dialogue engine behind ``import-polis`` made it slower than red-dwarf's whole run.
+    env = dict(os.environ)
+    env["INSPRAAK_DATA_DIR"] = str(tmp_path)
+    env["INSPRAAK_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    env.pop("INSPRAAK_SECRET_KEY", None)
+    folder = str(FIXTURES / "brexit-consensus")
+    subprocess.run(
+        [sys.executable, "-m", "inspraak", "import-polis", folder, "--project", "BREXIT"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import sys\n"
+        "from inspraak.cli import main\n"
+        "assert main(['analyse', 'BREXIT']) == 0\n"
+        "heavy = ('sklearn', 'scipy', 'pandas', 'core.dialogue.engine', 'aiogram', 'fastapi')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    assert json.loads(done.stdout)["participants_clustered"] == 189
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
+from core.analysis.polis.kmeans import Fit, best_of, lloyd, silhouette
 from core.analysis.polis.model import (
     BASE_CLUSTERS,
+    BASE_N_INIT,
     MAX_GROUPS,
     MIN_CLUSTERED,
     N_INIT,
@@ -20,50 +19,72 @@ from core.analysis.polis.model import (
 
 def cluster_kept(points: FloatArray) -> NDArray[np.int64] | None:
     """Group the kept participants' points, or ``None`` with fewer than 15 of them."""
-    # One BLAS/OpenMP thread: these k-means runs are small, and on a busy two-core server
-    # scikit-learn's thread pool made them 8-10 times slower (measured: 1.2 s -> 0.15 s on
-    # brexit-consensus); it also leaves the other core to the event loop.
-    with threadpool_limits(limits=1):
-        return cluster(points) if len(points) >= MIN_CLUSTERED else None
+    return cluster(points) if len(points) >= MIN_CLUSTERED else None
 
 
 def cluster(points: FloatArray) -> NDArray[np.int64] | None:
     """Group points Pol.is-style: base clusters, then weighted k-means with silhouette choice.
 
+    The chosen grouping of the base clusters is then settled on the participants themselves
+    (:func:`_settle`), so no participant ends nearer another group's centre than their own.
     Returns ``None`` when the points cannot be split (fewer than two distinct positions).
     """
     distinct = np.unique(points, axis=0)
     n_base = min(BASE_CLUSTERS, len(distinct))
     if n_base < 2:
         return None
-    base = KMeans(n_clusters=n_base, n_init=1, random_state=RANDOM_STATE).fit(points)
-    base_labels = base.labels_.astype(np.int64)
-    centres = base.cluster_centers_
-    weights = np.bincount(base_labels, minlength=n_base).astype(float)
+    base = best_of(points, n_base, n_init=BASE_N_INIT, seed=RANDOM_STATE)
+    used = np.unique(base.labels)  # Pol.is drops base clusters that end up empty
+    base_labels = np.searchsorted(used, base.labels).astype(np.int64)
+    centres = base.centres[used]
+    weights = np.bincount(base_labels).astype(float)
+    n_base = len(used)
     if n_base == 2:
         return _canonical_labels(base_labels, points)
 
-    group_of_base = _best_grouping(centres, weights, n_base)
-    if group_of_base is None:
+    grouping = _best_grouping(centres, weights, n_base)
+    if grouping is None:
         return None
-    return _canonical_labels(group_of_base[base_labels], points)
+    return _canonical_labels(_settle(points, grouping[1], distinct), points)
 
 
 def _best_grouping(
     centres: FloatArray, weights: FloatArray, n_base: int
-) -> NDArray[np.int64] | None:
-    """Group base-cluster centres for k = 2 .. max: best silhouette wins, ties to the smaller k."""
+) -> tuple[float, FloatArray] | None:
+    """Group base-cluster centres for k = 2 .. max: best silhouette wins, ties to the smaller k.
+
+    Returns the silhouette and the group centres of the winning grouping.
+    """
     max_k = min(MAX_GROUPS, 2 + n_base // 12, n_base - 1)
-    best: tuple[float, NDArray[np.int64]] | None = None
+    best: tuple[float, FloatArray] | None = None
     for k in range(2, max_k + 1):
-        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=RANDOM_STATE)
-        group_of_base = model.fit_predict(centres, sample_weight=weights).astype(np.int64)
-        if len(np.unique(group_of_base)) < 2:
+        model = best_of(centres, k, n_init=N_INIT, seed=RANDOM_STATE, weights=weights)
+        kept = np.unique(model.labels)
+        if len(kept) < 2:
             continue
-        score = float(silhouette_score(centres, group_of_base))
+        score = silhouette(centres, model.labels)
         if best is None or score > best[0]:
-            best = (score, group_of_base)
-    return None if best is None else best[1]
+            best = (score, model.centres[kept])
+    return best
+
+
+def _settle(
+    points: FloatArray, group_centres: FloatArray, distinct: FloatArray
+) -> NDArray[np.int64]:
+    """Run k-means on the participants from two starts and keep the tighter result.
+
+    A grouping of base clusters keeps each base cluster whole, so a participant near the border
+    can end up nearer the other group's centre: the groups are not yet a k-means solution on the
+    participants. Two starts are settled with Lloyd's iterations on the participants: the
+    groups' centres, and the first ``k`` distinct positions in sorted order (the deterministic
+    start of Pol.is's ``init-clusters`` as red-dwarf reads it). The one with the smaller
+    within-group sum of squares wins; ties keep the first. Both starts ignore the input order.
+    """
+    k = len(group_centres)
+    fits = [lloyd(points, start) for start in (group_centres, distinct[:k])]
+    split = [fit for fit in fits if len(np.unique(fit.labels)) >= 2]
+    best: Fit = min(split or fits, key=lambda fit: fit.inertia)
+    return best.labels
 
 
 def _canonical_labels(labels: NDArray[np.int64], points: FloatArray) -> NDArray[np.int64]:

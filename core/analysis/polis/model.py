@@ -22,6 +22,7 @@ PICK_MAX = 5
 MIN_PARTICIPANTS_FOR_COMPARISON = 10
 RANDOM_STATE = 0
 N_INIT = 10
+BASE_N_INIT = 10  # k-means++ runs for the base clusters; the tightest is kept
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ COMMENTS_HEADER = (
     "moderated",
     "comment-body",
 )
+# Newer Pol.is exports (2024 on) drop ``datetime`` from comments.csv and add these columns.
+COMMENTS_OPTIONAL = ("datetime", "is-meta", "is-seed", "group-informed-consensus")
 VOTES_HEADER = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
 PARTICIPANTS_HEADER = (
     "participant",
@@ -127,7 +129,7 @@ def read_conversation(folder: str | Path) -> PolisConversation:
 def read_comments(path: str | Path) -> list[PolisStatement]:
     """Read every row of ``comments.csv``, sorted by comment id."""
     rows = []
-    for line, row in _rows(Path(path), COMMENTS_HEADER):
+    for line, row in _rows(Path(path), COMMENTS_HEADER, optional=COMMENTS_OPTIONAL):
         rows.append(
             PolisStatement(
                 id=_id(path, line, row, "comment-id"),
@@ -135,7 +137,7 @@ def read_comments(path: str | Path) -> list[PolisStatement]:
                 moderated=_int_in(path, line, row, "moderated", (1, 0, -1)),
                 author_id=row["author-id"].strip(),
                 timestamp=_int(path, line, row, "timestamp"),
-                datetime=row["datetime"],
+                datetime=row.get("datetime", ""),
                 agrees=_int(path, line, row, "agrees"),
                 disagrees=_int(path, line, row, "disagrees"),
             )
@@ -201,9 +203,16 @@ def latest_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
 
 
 def _rows(
-    path: Path, header: Sequence[str], extra_columns: bool = False
+    path: Path,
+    header: Sequence[str],
+    extra_columns: bool = False,
+    optional: Sequence[str] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each record, checking header and field counts."""
+    """Yield (line number, row) for each record, checking header and field counts.
+
+    Every column of ``header`` must be there, except those in ``optional``; other columns are
+    refused unless ``extra_columns`` or named in ``optional``.
+    """
     name = path.name
     if not path.exists():
         raise PolisFormatError(f"{name}: file not found")
@@ -214,10 +223,10 @@ def _rows(
         except StopIteration:
             raise PolisFormatError(f"{name} line 1: empty file, expected a header") from None
         for column in header:
-            if column not in names:
+            if column not in names and column not in optional:
                 raise PolisFormatError(f'{name} line 1, column "{column}": missing from header')
-        if not extra_columns and len(names) != len(header):
-            unexpected = [c for c in names if c not in header]
+        unexpected = [c for c in names if c not in header and c not in optional]
+        if not extra_columns and (unexpected or len(set(names)) != len(names)):
             raise PolisFormatError(
                 f'{name} line 1, column "{unexpected[0] if unexpected else names[-1]}": '
                 f"unexpected column"

@@ -28,7 +28,6 @@ from typing import Any
 
 from core.analysis.rounds import RoundVotes, natural_key
 from core.domain import model
-from core.domain.errors import DomainError
 from core.services.conversation import make_pseudonym
 from core.services.polis.files import (
     PolisConversation,
@@ -39,6 +38,7 @@ from core.services.polis.files import (
     read_summary,
     read_votes,
 )
+from core.services.polis.rounds import TransferError
 from core.services.polis.writing import summarise
 from core.storage.uow import UnitOfWork
 from core.views.reading import Analyses
@@ -47,12 +47,6 @@ from core.views.votes import load_round_votes, vote_times
 CHANNEL = "imported"
 ORGANISATION = ("polis-import", "Pol.is import")
 MS_THRESHOLD = 10**11  # timestamps above this are milliseconds (Pol.is exports use both)
-
-
-class TransferError(DomainError):
-    """A Pol.is import or export that cannot be done (the CLI reports it in one line)."""
-
-    code = "polis_transfer"
 
 
 @dataclass(frozen=True)
@@ -192,31 +186,6 @@ async def _add_round(
         },
     )
     return await uow.projects.add_round(rnd)
-
-
-async def find_round(uow: UnitOfWork, code: str, key: str | None) -> model.Round:
-    """The statements round ``key`` of project ``code`` (the only one when ``key`` is None).
-
-    Raises:
-        TransferError: naming what is missing.
-    """
-    project = await uow.projects.by_code(model.Project.normalise_code(code))
-    if project is None or project.id is None:
-        raise TransferError(f"no project with code {code}")
-    rounds = await uow.projects.rounds(project.id)
-    statements = [r for r in rounds if r.kind == model.RoundKind.STATEMENTS]
-    if key is None and len(statements) == 1:
-        return statements[0]
-    found = next((r for r in rounds if r.key == key), None)
-    if found is None:
-        known = ", ".join(r.key for r in statements) or "none"
-        raise TransferError(
-            f"project {project.code} has no statements round {key or ''} "
-            f"(statements rounds: {known}); use --round KEY".replace("  ", " ")
-        )
-    if found.kind != model.RoundKind.STATEMENTS:
-        raise TransferError(f"round {found.key} of {project.code} is not a statements round")
-    return found
 
 
 async def export_conversation(

@@ -124,3 +124,28 @@ def test_a_folder_without_summary_still_reads(tmp_path: Path) -> None:
     for file in ("comments.csv", "votes.csv"):
         shutil.copy(FIXTURES / "brexit-consensus" / file, tmp_path / file)
     assert len(read_conversation(tmp_path).votes) == 5303
+
+
+NEWER_COMMENTS_HEAD = (
+    "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
+    "group-informed-consensus,comment-body\n"
+)
+
+
+def test_comments_of_newer_polis_exports_read_without_datetime(tmp_path: Path) -> None:
+    body = "1726860676783,2,0,57,0,1,false,true,0.68,Keep the southern hospitality\n"
+    path = write(tmp_path / "comments.csv", NEWER_COMMENTS_HEAD + body)
+    [statement] = read_comments(path)
+    assert (statement.id, statement.text, statement.moderated) == (
+        "2",
+        "Keep the southern hospitality",
+        1,
+    )
+    assert statement.agrees == 57 and statement.datetime == ""
+
+
+def test_an_unknown_comments_column_is_still_refused(tmp_path: Path) -> None:
+    head = COMMENTS_HEAD.rstrip("\n") + ",colour\n"
+    path = write(tmp_path / "comments.csv", head + "1,Mon,0,0,1,0,1,x,red\n")
+    with pytest.raises(PolisFormatError, match='comments.csv line 1, column "colour"'):
+        read_comments(path)
