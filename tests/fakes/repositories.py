@@ -133,6 +133,13 @@ class FakeResidentRepository(FakeRepository):
                 return out(resident)
         return None
 
+    async def get_with_contact(
+        self, pseudonym: str, project_id: int
+    ) -> tuple[model.Resident | None, str | None]:
+        resident = await self.get(pseudonym, project_id)
+        contact = self.tables.contacts.get(pseudonym) if resident is not None else None
+        return resident, contact["channel"] if contact else None
+
     async def by_id(self, resident_id: int) -> model.Resident | None:
         found = self.tables.residents.get(resident_id)
         return out(found) if found else None
