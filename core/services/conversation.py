@@ -285,9 +285,19 @@ class Conversations:
             return State.from_dict(await uow.dialogue.load(pseudonym)).language
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
+        """The kept conversation (the web chat's), read without waiting for any writer."""
+        return (await self.transcript(channel, user_id))[0]
+
+    async def transcript(
+        self, channel: str, user_id: str
+    ) -> tuple[list[dict[str, object]], str | None]:
+        """The kept conversation and its language, in one read-only transaction (on SQLite
+        it does not queue on the write lock as the residents' steps do)."""
         pseudonym = self.pseudonym(channel, user_id)
-        async with self.bus.uow_factory() as uow:
-            return await uow.dialogue.history(pseudonym)
+        async with (self.reading or self.bus.uow_factory)() as uow:
+            rows = await uow.dialogue.history(pseudonym)
+            language = State.from_dict(await uow.dialogue.load(pseudonym)).language
+        return rows, language
 
 
 @dataclass(frozen=True)
@@ -310,19 +320,20 @@ async def _keep_log(
     ctx: Context,
 ) -> None:
     """Keep the web chat's transcript; a resident's own words only once they consented."""
-    now = uow.clock()
     consented = ctx.resident is not None or any(
         isinstance(cmd, GiveConsent) for cmd in result.commands
     )
+    lines: list[tuple[bool, str, list[dict[str, str]]]] = []
     if incoming.kind == IncomingKind.CHOICE:
         label = _label_of(before, incoming.data)
         if label:
-            await uow.dialogue.log(pseudonym, False, label, [], now)
+            lines.append((False, label, []))
     elif incoming.kind == IncomingKind.TEXT and consented:
-        await uow.dialogue.log(pseudonym, False, incoming.text[:2000], [], now)
+        lines.append((False, incoming.text[:2000], []))
     for reply in result.replies:
         options = [{"label": o.label, "data": o.data} for o in reply.options]
-        await uow.dialogue.log(pseudonym, True, reply.text, options, now)
+        lines.append((True, reply.text, options))
+    await uow.dialogue.log_many(pseudonym, lines, uow.clock())  # one statement
 
 
 def _carries(message: Message) -> bool:

@@ -323,6 +323,12 @@ class FakeDialogueRepository(FakeRepository):
         }
         self.tables.insert("chat_log", row)
 
+    async def log_many(
+        self, pseudonym: str, lines: Sequence[tuple[bool, str, Sequence[Any]]], now: datetime
+    ) -> None:
+        for outgoing, text, options in lines:
+            await self.log(pseudonym, outgoing, text, options, now)
+
     async def history(self, pseudonym: str, limit: int = 60) -> list[dict[str, Any]]:
         rows = [out(r) for _, r in sorted(self.tables.chat_log.items())]
         return [r for r in rows if r["pseudonym"] == pseudonym][-limit:]
