@@ -132,13 +132,5 @@ class WebChat:
         return await self.conversations.language(CHANNEL, token)
 
     async def transcript(self, token: str) -> list[ChatEntry]:
-        return (await self.transcript_and_language(token))[0]
-
-    async def transcript_and_language(self, token: str) -> tuple[list[ChatEntry], str | None]:
-        """The conversation so far and the language it is in, in one read."""
-        found, language = await self.conversations.transcript(CHANNEL, token)
-        rows: list[dict[str, Any]] = found
-        entries = [
-            ChatEntry(bool(r["outgoing"]), str(r["text"]), list(r["options"])) for r in rows
-        ]
-        return entries, language
+        rows: list[dict[str, Any]] = await self.conversations.history(CHANNEL, token)
+        return [ChatEntry(bool(r["outgoing"]), str(r["text"]), list(r["options"])) for r in rows]

@@ -285,19 +285,9 @@ class Conversations:
             return State.from_dict(await uow.dialogue.load(pseudonym)).language
 
     async def history(self, channel: str, user_id: str) -> list[dict[str, object]]:
-        """The kept conversation (the web chat's), read without waiting for any writer."""
-        return (await self.transcript(channel, user_id))[0]
-
-    async def transcript(
-        self, channel: str, user_id: str
-    ) -> tuple[list[dict[str, object]], str | None]:
-        """The kept conversation and its language, in one read-only transaction (on SQLite
-        it does not queue on the write lock as the residents' steps do)."""
         pseudonym = self.pseudonym(channel, user_id)
-        async with (self.reading or self.bus.uow_factory)() as uow:
-            rows = await uow.dialogue.history(pseudonym)
-            language = State.from_dict(await uow.dialogue.load(pseudonym)).language
-        return rows, language
+        async with self.bus.uow_factory() as uow:
+            return await uow.dialogue.history(pseudonym)
 
 
 @dataclass(frozen=True)

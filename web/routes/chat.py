@@ -117,8 +117,8 @@ async def _respond(
         url = request.app.url_path_for("chat_page", code=page.code) + "#latest"
         return RedirectResponse(url, 303)
     if not page.erased:
-        page.entries, language = await chat.transcript_and_language(page.token)
-        page.lang = language or page.lang
+        page.entries = await chat.transcript(page.token)
+        page.lang = await chat.language(page.token) or page.lang
     return await _render(request, services, chat, page, partial=True)
 
 
