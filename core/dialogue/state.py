@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -61,17 +61,25 @@ class State:
         self.resume_step = StepName.of(self.resume_step)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The state as stored: ``dataclasses.asdict``'s result, built by hand (every step
+        stores the state, and asdict's recursive copy was a noticeable part of a step)."""
+        data = {name: getattr(self, name) for name in _NAMES}
+        data["skipped"] = {key: list(ids) for key, ids in self.skipped.items()}
+        data["options"] = list(self.options)
+        data["labels"] = list(self.labels)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> State:
         if not data:
             return cls()
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in _NAMES})
 
     def skipped_in(self, round_id: int) -> list[int]:
         return self.skipped.get(str(round_id), [])
 
     def skip(self, round_id: int, item_id: int) -> None:
         self.skipped.setdefault(str(round_id), []).append(item_id)
+
+
+_NAMES = frozenset(f.name for f in fields(State))

@@ -310,19 +310,20 @@ async def _keep_log(
     ctx: Context,
 ) -> None:
     """Keep the web chat's transcript; a resident's own words only once they consented."""
-    now = uow.clock()
     consented = ctx.resident is not None or any(
         isinstance(cmd, GiveConsent) for cmd in result.commands
     )
+    lines: list[tuple[bool, str, list[dict[str, str]]]] = []
     if incoming.kind == IncomingKind.CHOICE:
         label = _label_of(before, incoming.data)
         if label:
-            await uow.dialogue.log(pseudonym, False, label, [], now)
+            lines.append((False, label, []))
     elif incoming.kind == IncomingKind.TEXT and consented:
-        await uow.dialogue.log(pseudonym, False, incoming.text[:2000], [], now)
+        lines.append((False, incoming.text[:2000], []))
     for reply in result.replies:
         options = [{"label": o.label, "data": o.data} for o in reply.options]
-        await uow.dialogue.log(pseudonym, True, reply.text, options, now)
+        lines.append((True, reply.text, options))
+    await uow.dialogue.log_many(pseudonym, lines, uow.clock())  # one statement
 
 
 def _carries(message: Message) -> bool:

@@ -85,25 +85,25 @@ async def load_context(
     )
     if cached is None:
         return base
-    found = await _in_project(uow, base, cached, state, message, analyses)
+    found, contact = await _in_project(uow, base, cached, state, message, analyses)
     if found.resident is not None:
         offered = await similar_for(uow, similar, found, state, message)
         found = replace(found, similar=offered) if offered else found
-        found = await _reach(uow, found, notify_ways)
+        found = _reach(found, contact, notify_ways)
     if found.resident is None and found.project is not None:  # joining: consent is asked
         privacy_url = await _privacy_url(uow, cached.project, channel, public_url)
         found = replace(found, project=replace(found.project, privacy_url=privacy_url))
     return found
 
 
-async def _reach(uow: UnitOfWork, ctx: Context, notify_ways: NotifyWays | None) -> Context:
-    """How a taking-part resident hears of a new round, and on the web chat what else may
-    reach them (see core/dialogue/notify.py)."""
+def _reach(ctx: Context, contact: str | None, notify_ways: NotifyWays | None) -> Context:
+    """How a taking-part resident hears of a new round (``contact``: the channel of their
+    contact, read with them), and on the web chat what else may reach them (see
+    core/dialogue/notify.py)."""
     assert ctx.resident is not None and ctx.project is not None
     reach = None
     if ctx.resident.status == model.ResidentStatus.ACTIVE.value:
-        reach = await uow.contacts.channel_of(ctx.pseudonym)
-        reach = reach if reach not in PUSHLESS else None
+        reach = contact if contact not in PUSHLESS else None
     ways = notify_ways(ctx.project.code) if notify_ways and ctx.channel == "web" else ()
     return replace(ctx, reach=reach, notify_ways=ways if reach is None else ())
 
@@ -133,11 +133,12 @@ async def _in_project(
     state: State,
     message: Message,
     analyses: RoundAnalyses | None,
-) -> Context:
-    """The context within the resident's project: their progress, the next items, others."""
+) -> tuple[Context, str | None]:
+    """The context within the resident's project: their progress, the next items, others;
+    and the channel of the resident's contact (None without one)."""
     project = cached.project
     assert project.id is not None
-    resident = await uow.residents.get(base.pseudonym, project.id)
+    resident, contact = await uow.residents.get_with_contact(base.pseudonym, project.id)
     resident_view = None
     tally = Tally()
     if resident is not None and resident.id is not None:
@@ -153,7 +154,7 @@ async def _in_project(
     intent = message.intent
     if intent is not None and intent.name == IntentName.OTHERS and resident_view is not None:
         others = await _others(uow, analyses, cached, rounds, intent.arg, resident_view.id)
-    return replace(
+    found = replace(
         base,
         project=ProjectView(
             project.id,
@@ -170,6 +171,7 @@ async def _in_project(
         item_texts=await _item_texts(uow, state, candidates),
         others=others,
     )
+    return found, contact
 
 
 def _project_code(message: Message) -> str | None:

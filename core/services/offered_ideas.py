@@ -100,8 +100,10 @@ async def similar_for(
     if text is None or finder is None:
         return ()
     views_: list[SimilarView] = []
-    for found in await finder.similar(uow, rnd.id, text, k=LOOKED_UP):
-        target = await uow.supports.target(rnd.id, found.id, resident.id)
+    found_ideas = await finder.similar(uow, rnd.id, text, k=LOOKED_UP)
+    targets = await uow.supports.targets(rnd.id, [f.id for f in found_ideas], resident.id)
+    for found in found_ideas:
+        target = targets.get(found.id)
         if target is not None and not target.own:  # their own ideas count already
             views_.append(replace(_view(target), text=found.text))
     return tuple(distinct(views_))

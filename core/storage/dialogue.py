@@ -54,6 +54,24 @@ class DialogueRepository(Repository):
             )
         )
 
+    async def log_many(
+        self, pseudonym: str, lines: Sequence[tuple[bool, str, Sequence[Any]]], now: datetime
+    ) -> None:
+        """:meth:`log` for several lines (outgoing, text, options) in one statement."""
+        if not lines:
+            return
+        rows = [
+            {
+                "pseudonym": pseudonym,
+                "outgoing": outgoing,
+                "text": text,
+                "options": list(options),
+                "created_at": now,
+            }
+            for outgoing, text, options in lines
+        ]
+        await self.conn.execute(t.chat_log.insert(), rows)
+
     async def history(self, pseudonym: str, limit: int = 60) -> list[dict[str, Any]]:
         rows = await self.conn.execute(
             sa.select(t.chat_log)

@@ -18,6 +18,18 @@ class ResidentRepository(Repository):
         row = (await self.conn.execute(_RESIDENT, params)).first()
         return to_domain(model.Resident, row) if row else None
 
+    async def get_with_contact(
+        self, pseudonym: str, project_id: int
+    ) -> tuple[model.Resident | None, str | None]:
+        """The resident (as :meth:`get`) and the channel of their pseudonym's contact
+        (``telegram``, ``email``..., None without one), in one round trip: a dialogue step
+        needs both."""
+        params = {"pseudonym": pseudonym, "project_id": project_id}
+        row = (await self.conn.execute(_RESIDENT_AND_CONTACT, params)).first()
+        if row is None:
+            return None, None
+        return to_domain(model.Resident, row), row.contact_channel
+
     async def by_id(self, resident_id: int) -> model.Resident | None:
         row = (
             await self.conn.execute(sa.select(t.residents).where(t.residents.c.id == resident_id))
@@ -119,4 +131,14 @@ class ResidentRepository(Repository):
 _RESIDENT = sa.select(t.residents).where(
     t.residents.c.pseudonym == sa.bindparam("pseudonym"),
     t.residents.c.project_id == sa.bindparam("project_id"),
+)
+_RESIDENT_AND_CONTACT = (
+    sa.select(t.residents, t.contacts.c.channel.label("contact_channel"))
+    .select_from(
+        t.residents.outerjoin(t.contacts, t.contacts.c.pseudonym == t.residents.c.pseudonym)
+    )
+    .where(
+        t.residents.c.pseudonym == sa.bindparam("pseudonym"),
+        t.residents.c.project_id == sa.bindparam("project_id"),
+    )
 )

@@ -55,6 +55,53 @@ class SupportRepository(Repository):
         )
         return SupportTarget(last, str(row.wording or row.text), bool(own), bool(supported))
 
+    async def targets(
+        self, round_id: int, idea_ids: Sequence[int], resident_id: int
+    ) -> dict[int, SupportTarget]:
+        """:meth:`target` for several ideas at once (the ideas offered as like a typed one),
+        in four queries whatever their number; the ideas that cannot be supported are left
+        out."""
+        if not idea_ids:
+            return {}
+        merges = await self._merges(round_id)
+        last = {idea_id: survivor(idea_id, merges) for idea_id in idea_ids}
+        rows = await self.conn.execute(
+            sa.select(
+                t.ideas.c.id, t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
+            ).where(t.ideas.c.id.in_(set(last.values())), t.ideas.c.round_id == round_id)
+        )
+        shown = {
+            int(row.id): str(row.wording or row.text)
+            for row in rows
+            if row.status == APPROVED and not list(row.flags or [])
+        }
+        families = {
+            top: {top, *(i for i in merges if survivor(i, merges) == top)} for top in shown
+        }
+        members = set().union(*families.values()) if families else set()
+        own = set(
+            await self.conn.scalars(
+                sa.select(t.ideas.c.id).where(
+                    t.ideas.c.id.in_(members), t.ideas.c.resident_id == resident_id
+                )
+            )
+        )
+        supports = t.idea_supports
+        supported = set(
+            await self.conn.scalars(
+                sa.select(supports.c.idea_id).where(
+                    supports.c.idea_id.in_(members), supports.c.resident_id == resident_id
+                )
+            )
+        )
+        return {
+            idea_id: SupportTarget(
+                top, shown[top], bool(families[top] & own), bool(families[top] & supported)
+            )
+            for idea_id, top in last.items()
+            if top in shown
+        }
+
     async def add(self, idea_id: int, resident_id: int, at: datetime) -> bool:
         """Record the support once; False when it was there already."""
         supports = t.idea_supports

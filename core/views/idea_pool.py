@@ -39,35 +39,42 @@ async def pool_key(uow: ReadUnit, round_id: int, up_to: int | None = None) -> Po
     """Changes whenever the round's pool may have changed (one aggregate query); its last
     number is the round's highest idea id. With ``up_to``: the key of the ideas up to that id
     alone (equal to an earlier key when only ideas after it came since)."""
+    params = {"round_id": round_id} if up_to is None else {"round_id": round_id, "up_to": up_to}
+    counting, merging = _POOL_KEY[up_to is not None]
+    row = (await uow.conn.execute(counting, params)).one()
+    merges = await uow.conn.scalar(merging, params)
+    *counts, last = (int(v) for v in row)
+    return (round_id, *counts, int(merges or 0), last)
+
+
+def _pool_key_queries(up_to: bool) -> tuple[sa.Select, sa.Select]:
+    """The two aggregates of :func:`pool_key` (with ``up_to``: up to an idea id), built once:
+    the chat checks the key on every typed idea, and building them cost more than running."""
     ideas = t.ideas
     approved = sa.case((ideas.c.status == APPROVED, ideas.c.id), else_=0)
     merged = sa.case((ideas.c.status == MERGED, ideas.c.id), else_=0)
-    within = [ideas.c.round_id == round_id]
-    if up_to is not None:
-        within.append(ideas.c.id <= up_to)
-    row = (
-        await uow.conn.execute(
-            sa.select(
-                sa.func.count(),
-                sa.func.coalesce(sa.func.sum(approved), 0),
-                sa.func.coalesce(sa.func.sum(merged), 0),
-                sa.func.coalesce(sa.func.sum(sa.func.length(ideas.c.text)), 0),
-                sa.func.coalesce(
-                    sa.func.sum(sa.func.length(sa.func.coalesce(ideas.c.wording, ""))), 0
-                ),
-                sa.func.coalesce(sa.func.sum(sa.func.json_array_length(ideas.c.flags)), 0),
-                sa.func.coalesce(sa.func.max(ideas.c.id), 0),
-            ).where(*within)
-        )
-    ).one()
-    merges = await uow.conn.scalar(
+    within = [ideas.c.round_id == sa.bindparam("round_id")]
+    if up_to:
+        within.append(ideas.c.id <= sa.bindparam("up_to"))
+    counting = sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(approved), 0),
+        sa.func.coalesce(sa.func.sum(merged), 0),
+        sa.func.coalesce(sa.func.sum(sa.func.length(ideas.c.text)), 0),
+        sa.func.coalesce(sa.func.sum(sa.func.length(sa.func.coalesce(ideas.c.wording, ""))), 0),
+        sa.func.coalesce(sa.func.sum(sa.func.json_array_length(ideas.c.flags)), 0),
+        sa.func.coalesce(sa.func.max(ideas.c.id), 0),
+    ).where(*within)
+    merging = (
         sa.select(sa.func.coalesce(sa.func.sum(t.idea_merges.c.into_id), 0))
         .select_from(t.idea_merges)
         .join(ideas, ideas.c.id == t.idea_merges.c.idea_id)
         .where(*within)
     )
-    *counts, last = (int(v) for v in row)
-    return (round_id, *counts, int(merges or 0), last)
+    return counting, merging
+
+
+_POOL_KEY = {up_to: _pool_key_queries(up_to) for up_to in (False, True)}
 
 
 def only_added(before: PoolKey, now: PoolKey) -> bool:

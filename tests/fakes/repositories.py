@@ -133,6 +133,13 @@ class FakeResidentRepository(FakeRepository):
                 return out(resident)
         return None
 
+    async def get_with_contact(
+        self, pseudonym: str, project_id: int
+    ) -> tuple[model.Resident | None, str | None]:
+        resident = await self.get(pseudonym, project_id)
+        contact = self.tables.contacts.get(pseudonym) if resident is not None else None
+        return resident, contact["channel"] if contact else None
+
     async def by_id(self, resident_id: int) -> model.Resident | None:
         found = self.tables.residents.get(resident_id)
         return out(found) if found else None
@@ -332,6 +339,12 @@ class FakeDialogueRepository(FakeRepository):
             "created_at": now,
         }
         self.tables.insert("chat_log", row)
+
+    async def log_many(
+        self, pseudonym: str, lines: Sequence[tuple[bool, str, Sequence[Any]]], now: datetime
+    ) -> None:
+        for outgoing, text, options in lines:
+            await self.log(pseudonym, outgoing, text, options, now)
 
     async def history(self, pseudonym: str, limit: int = 60) -> list[dict[str, Any]]:
         rows = [out(r) for _, r in sorted(self.tables.chat_log.items())]

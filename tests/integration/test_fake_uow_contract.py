@@ -273,6 +273,14 @@ async def test_dialogue_state_message_claims_and_history(units: Units):
             ("bericht 2", False, [["a"]]),
             ("bericht 3", True, [["a"]]),
         ]
+        lines = [(False, "ja", []), (True, "Dank je!", [{"label": "1", "data": "x"}])]
+        await uow.dialogue.log_many("x", lines, now)
+        await uow.dialogue.log_many("x", [], now)
+        history = await uow.dialogue.history("x", limit=2)
+        assert [(h["outgoing"], h["text"], h["options"]) for h in history] == [
+            (False, "ja", []),
+            (True, "Dank je!", [{"label": "1", "data": "x"}]),
+        ]
 
 
 async def test_accounts_sessions_failures_and_tokens(units: Units):
