@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from core.domain import commands as c
+from core.domain.model import RoundState
 from core.services.project_file import export_project
 from core.storage import tables as t
 from inspraak.bootstrap import Container
@@ -135,6 +136,12 @@ async def test_a_reminder_for_a_round_that_is_not_open_offers_no_button(signed_i
 
 
 async def test_the_timeline_shows_planned_moments_in_words(signed_in, demo):
+    # DEMO's ideas round runs; the form keeps a running round's state, so plan a draft one
+    rnd = await _round(demo)
+    async with demo.uow() as uow:
+        rnd.state = RoundState.DRAFT
+        await uow.projects.update_round(rnd)
+        await uow.commit()
     page = (await signed_in.get(ROUND)).text
     saved = await signed_in.post(
         ROUND,
