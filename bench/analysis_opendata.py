@@ -28,7 +28,6 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from analysis import red_dwarf_runner  # noqa: E402
 from opendata import OpenConversation, conversations, data_folder  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
@@ -52,27 +52,10 @@ def ours(conv: OpenConversation) -> AnalysisResult:
 
 def red_dwarf(conv: OpenConversation) -> Any:
     """Run red-dwarf's Pol.is pipeline on the same votes."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # its pydantic models warn on import
-        from reddwarf.implementations.polis import run_pipeline
-
-    c = conv.conversation
-    votes = [
-        {
-            "participant_id": int(v.voter_id),
-            "statement_id": int(v.statement_id),
-            "vote": v.value,
-            "modified": v.timestamp,
-        }
-        for v in c.votes
-    ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return run_pipeline(
-            votes=votes,
-            mod_out_statement_ids=[int(s) for s in c.moderated_out_ids],
-            random_state=0,
-        )
+    run = red_dwarf_runner(conv.conversation)
+    if run is None:
+        raise SystemExit("red-dwarf is not installed: pip install red-dwarf")
+    return run()
 
 
 def our_labels(result: AnalysisResult) -> dict[str, int]:

@@ -46,9 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.figures import percentile  # noqa: E402
 from bench.telegram_systems import SECRET, TOKEN, bare_bot, inspraak, serve_system  # noqa: E402
 from inspraak.cli import run_loop  # noqa: E402
+from tests.fakes.demo_walk import DEMO_ACTIONS, choose  # noqa: E402
 from tests.fakes.telegram_api import BotCall, FakeBotAPI  # noqa: E402
 
-__all__ = ["bare_bot", "choose", "inspraak", "inspraak_script"]
+__all__ = ["bare_bot", "choose", "inspraak"]
 
 LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"  # --loop changes it
 STEP_CALLS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
@@ -57,32 +58,6 @@ TARGET_PG_RATIO, TARGET_PG_P99_MS = 0.9, 100.0
 
 
 # -- a resident -------------------------------------------------------------------------------
-def inspraak_script() -> list[tuple[str, str]]:
-    """The 25 steps: ("text", words) or ("press", data prefix) of the demo project."""
-    steps = [("text", "/start DEMO"), ("press", "consent:yes"), ("text", "5043")]
-    steps += [("press", "age:30-44"), ("text", "Meer bankjes in het park"), ("press", "send")]
-    steps += [("press", "done")] + [("press", "rt:4")] * 12 + [("press", "st:a")] * 5
-    steps += [("press", "fb:8")]
-    return steps
-
-
-def choose(keyboard: list[list[dict[str, str]]], want: str) -> str:
-    """The button whose data fits ``want`` (``rt:4``: any rating of 4, ``send``: idea:*:send)."""
-    datas = [button["callback_data"] for row in keyboard for button in row]
-    kind, _, value = want.partition(":")
-    for data in datas:
-        parts = data.split(":")
-        if want in ("send", "done") and parts[0] == "idea" and parts[-1] == want:
-            return data
-        if want == "send" and parts[0] == "idea" and parts[-1] == "new":
-            return data  # similar ideas offered: "no, my idea is different"
-        if parts[0] == kind and parts[-1] == value:
-            return data
-        if data == want:
-            return data
-    raise LookupError(f"no button for {want} in {datas}")
-
-
 def offers_only(markup: dict[str, Any]) -> bool:
     """Only "How do others think?" (after a finished round): an offer, not the next question."""
     datas = [button["callback_data"] for row in markup["inline_keyboard"] for button in row]
@@ -225,7 +200,11 @@ def next_update(
     if what == "text":
         return api.message_update(user_id, words, token=TOKEN)
     keyboard = replies.keyboards[user_id]
-    data = keyboard[0][0]["callback_data"] if kind == "calls" else choose(keyboard, words)
+    data = (
+        keyboard[0][0]["callback_data"]
+        if kind == "calls"
+        else choose([b["callback_data"] for row in keyboard for b in row], words)
+    )
     message_id = replies.questions[user_id]
     return api.callback_update(user_id, data, message_id, token=TOKEN)
 
@@ -240,7 +219,7 @@ async def drive(
     first: int = 1_000,
 ) -> Result:
     """``residents`` residents (user ids from ``first`` on) each go through the script."""
-    script = inspraak_script()
+    script = list(DEMO_ACTIONS)
     latencies: list[float] = []
     pacer = Pacer(rate)
 

@@ -149,7 +149,8 @@ async def inspraak(
             sock.close()
         return
     settings.telegram_mode = "webhook"
-    server = uvicorn.Server(uvicorn.Config(build_app(container), log_level="warning"))
+    app = build_app(container, warm_encoder=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     await channel.wait_ready()
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await

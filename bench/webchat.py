@@ -50,35 +50,13 @@ from core.storage.db import create_all  # noqa: E402
 from inspraak.bootstrap import bootstrap, load_demo_if_empty  # noqa: E402
 from inspraak.cli import run_loop  # noqa: E402
 from inspraak.server import build_app  # noqa: E402
+from tests.fakes.demo_walk import DEMO_ACTIONS, choose  # noqa: E402
 
 LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 KEY = "bench-secret-key-that-is-long-enough-0123456789"
 TARGET_P99_MS = 100.0
 CHOICE = re.compile(r'name="choice" value="([^"]*)"')
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
-
-
-def script() -> list[tuple[str, str]]:
-    """The 24 answers after the greeting: ("text", words) or ("press", a button's data)."""
-    steps = [("press", "consent:yes"), ("text", "5043"), ("press", "age:30-44")]
-    steps += [("text", "Meer bankjes in het park"), ("press", "send"), ("press", "done")]
-    steps += [("press", "rt:4")] * 12 + [("press", "st:a")] * 5 + [("press", "fb:8")]
-    return steps
-
-
-def choose(datas: list[str], want: str) -> str:
-    """The button whose data fits ``want`` (``rt:4``: any rating of 4, ``send``: idea:*:send,
-    or idea:*:new when similar ideas are offered: "no, my idea is different")."""
-    kind, _, value = want.partition(":")
-    for data in datas:
-        parts = data.split(":")
-        if want in ("send", "done") and parts[0] == "idea" and parts[-1] == want:
-            return data
-        if want == "send" and parts[0] == "idea" and parts[-1] == "new":
-            return data
-        if parts[0] == kind and parts[-1] == value or data == want:
-            return data
-    raise LookupError(f"no button for {want} in {datas}")
 
 
 # -- the system under test, in its own process ------------------------------------------------
@@ -99,7 +77,7 @@ def serve_system(pipe: Connection, folder: str, loop: str) -> None:
         await load_demo_if_empty(container)
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
-        app = build_app(container, scheduler=False)
+        app = build_app(container, scheduler=False, warm_encoder=True)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
@@ -157,7 +135,7 @@ async def resident(
         csrf = CSRF.search(page.text)
         assert csrf, "no CSRF field on the chat page"
         answer = page.text
-        for kind, value in script():
+        for kind, value in DEMO_ACTIONS[1:]:
             if think is not None:
                 await asyncio.sleep(pause.uniform(*think))
             data = {"csrf": csrf.group(1)}
@@ -170,7 +148,7 @@ async def resident(
             latencies.append((value, time.perf_counter() - started))
             response.raise_for_status()
             answer = response.text
-    return 1 + len(script())
+    return len(DEMO_ACTIONS)
 
 
 async def run_once(residents: int, warm: int, think: tuple[float, float] | None) -> Result:

@@ -34,6 +34,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout, DummyCookieJar, TCPConnector, web
 
 from tests.fakes._server import FakeHTTPServer
+from tests.fakes.demo_walk import DEMO_ACTIONS, IDEA, choose
 from tests.fakes.telegram_api import BotCall, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,11 +42,8 @@ TOKEN = "7373:WORKERS-token"
 HOOK_SECRET = "workers-webhook-secret"
 SECRET = "workers-secret-key-that-is-long-enough-0123456789"
 
-# the demo project's 25 actions: ("text", words) or ("press", what to press)
-SCRIPT: list[tuple[str, str]] = [("text", "/start DEMO"), ("press", "consent:yes")]
-SCRIPT += [("text", "5043"), ("press", "age:30-44"), ("text", "{idea}"), ("press", "send")]
-SCRIPT += [("press", "done")] + [("press", "rt:4")] * 12 + [("press", "st:a")] * 5
-SCRIPT += [("press", "fb:8")]
+# the demo project's 25 actions, each resident with an idea of their own
+SCRIPT = [(kind, "{idea}" if what == IDEA else what) for kind, what in DEMO_ACTIONS]
 JOIN: list[tuple[str, str]] = [("text", "/start DEMO"), ("press", "consent:yes")]
 IDEA_WORDS = ["bankjes", "bomen", "fietsrekken", "speeltuin", "vijver", "moestuin", "zonnepanelen"]
 IDEA_WORDS += ["bloemen", "waterpunt", "wandelpad", "hondenveld", "schaduwdoek", "geveltuinen"]
@@ -61,23 +59,6 @@ def idea_of(number: int) -> str:
     """A distinct idea per resident (no two alike, so none is offered as similar)."""
     first, second = divmod(number, len(IDEA_WORDS))
     return f"Plan {number}: {IDEA_WORDS[second]} bij blok {first} ({IDEA_WORDS[first % 13]})"
-
-
-def choose(datas: list[str], want: str) -> str:
-    """The button whose data fits ``want`` (``rt:4``: any rating of 4, ``send``: idea:*:send,
-    or idea:*:new when similar ideas were offered first)."""
-    kind, _, value = want.partition(":")
-    for data in datas:
-        parts = data.split(":")
-        if want in ("send", "done") and parts[0] == "idea" and parts[-1] == want:
-            return data
-        if want == "send" and parts[0] == "idea" and parts[-1] == "new":
-            return data
-        if parts[0] == kind and parts[-1] == value:
-            return data
-        if data == want:
-            return data
-    raise LookupError(f"no button for {want} in {datas}")
 
 
 # -- processes ----------------------------------------------------------------------------------
