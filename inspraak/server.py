@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -15,9 +16,11 @@ from web.app import create_app
 log = logging.getLogger("inspraak")
 
 
-def build_app(container: Container, scheduler: bool = True) -> FastAPI:
+def build_app(container: Container, scheduler: bool = True, warm_encoder: bool = False) -> FastAPI:
     """The web app with channels (and, unless ``scheduler`` is off, the scheduler and the
-    outbox sender) started and stopped by its lifespan, and the channels' webhooks routed."""
+    outbox sender) started and stopped by its lifespan, and the channels' webhooks routed.
+    ``warm_encoder`` loads the similar-ideas encoder in the background at start, so that the
+    first idea after a restart does not wait for it (``inspraak serve`` does)."""
     from bots.telegram.channel import TelegramChannel
 
     telegram = container.channels["telegram"]
@@ -30,6 +33,13 @@ def build_app(container: Container, scheduler: bool = True) -> FastAPI:
         background = Background(container)
         on_startup.append(background.start)
         on_shutdown.insert(0, background.stop)
+    if warm_encoder:
+        warming: list[asyncio.Future[None]] = []  # held, so the task is not collected
+
+        async def warm() -> None:
+            warming.append(asyncio.ensure_future(container.similar_ideas.preload()))
+
+        on_startup.append(warm)
     on_shutdown.append(container.close)
     app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
     app.state.webhooks.update(webhook_handlers(container))
@@ -45,7 +55,7 @@ async def serve(
         code = await load_demo_if_empty(container)
         if code:
             log.info("loaded the demo project %s", code)
-    app = build_app(container, scheduler)
+    app = build_app(container, scheduler, warm_encoder=True)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     print(f"inspraak is running at {base}/", flush=True)
     print(f"  web chat for the demo: {base}/chat/DEMO", flush=True)

@@ -306,12 +306,18 @@ class SimilarIdeas:
         async with reading() as uow:
             await self.similar(uow, round_id, text, k)
 
+    async def preload(self) -> None:
+        """Load the encoder and run it once now (a server does this at start, in the
+        background): its first encoding costs more than a second of setting up, which would
+        otherwise fall on the first resident who types an idea."""
+        await self._encoder_once()
+
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:
             self._encoder_loaded = True
             if self.use_encoder:
                 load = self._load or _bundled
-                loaded = await asyncio.to_thread(load)
+                loaded = await asyncio.to_thread(_loaded_and_run_once, load)
                 self._encoder = Remembered(loaded) if loaded is not None else None
         return self._encoder
 
@@ -354,6 +360,14 @@ def _clustered(
         fits.update(zip(group, fit, strict=True))
         ordered.append(sorted(group, key=lambda i: (-fits[i], i)))
     return ordered, fits
+
+
+def _loaded_and_run_once(load: Callable[[], Encoder | None]) -> Encoder | None:
+    """The encoder, having encoded one text: its first call sets its runtime up."""
+    encoder = load()
+    if encoder is not None:
+        encoder(["warm"])
+    return encoder
 
 
 def _bundled() -> Encoder | None:

@@ -179,3 +179,25 @@ async def test_a_group_lists_its_most_central_idea_first_and_marks_one_pulled_in
     assert group.threshold > 0
     loose = [i for i in group.ideas if group.loose(i)]
     assert all(group.fit[i] < group.threshold for i in loose)
+
+
+async def test_preloading_loads_the_encoder_once_and_runs_it_before_any_idea():
+    """A server warms the encoder at start: its first encoding (the runtime's set-up, more
+    than a second with the bundled model) then falls on no resident's idea."""
+    import numpy as np
+
+    loads, seen = [], []
+
+    def encoder(texts):
+        seen.append(list(texts))
+        return np.ones((len(texts), 4)) / 2.0
+
+    def load():
+        loads.append(1)
+        return encoder
+
+    ideas = SimilarIdeas(encoder=True, load=load)
+    await ideas.preload()
+    assert loads == [1] and seen == [["warm"]]
+    await ideas.preload()  # once only
+    assert await ideas._encoder_once() is not None and loads == [1]
