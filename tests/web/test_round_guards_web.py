@@ -14,6 +14,7 @@ from core.services.project_file import export_project
 from inspraak.bootstrap import Container
 from tests.integration.test_round_guards import give_feedback, resident, round_data, vote_once
 from tests.web.conftest import csrf, csrf_of
+from web.form_texts import form_values
 
 
 async def test_changing_the_kind_of_an_answered_round_is_refused_beside_the_field(
@@ -171,18 +172,6 @@ async def test_published_results_can_be_taken_back_and_the_log_says_so(signed_in
     assert found and found[0]["detail"]["withdrawn"] == 2
 
 
-def translations(value, field: str) -> dict[str, str]:
-    """The form's translation fields of a text or a list of texts, as the form fills them."""
-    values = value if isinstance(value, list) else [value]
-    codes = {code for v in values if isinstance(v, dict) for code in v if code != "nl"}
-    return {
-        f"{field}__{code}": "\n".join(
-            v.get(code, "") if isinstance(v, dict) else "" for v in values
-        )
-        for code in codes
-    }
-
-
 async def test_a_corrected_item_is_recorded_in_the_audit_log(signed_in, demo: Container):
     await vote_once(demo)
     page = await signed_in.get("/manage/projects/DEMO/rounds/stellingen")
@@ -195,8 +184,7 @@ async def test_a_corrected_item_is_recorded_in_the_audit_log(signed_in, demo: Co
         data={"csrf": csrf_of(page.text), "kind": "statements", "state": "open",
               "question": base(data["question"]), "statements": "\n".join(statements),
               # the translations stay as the form shows them
-              **translations(data["question"], "question"),
-              **translations(data["statements"], "statements")},
+              **form_values(data, ("question", "statements"))},
     )  # fmt: skip
     assert saved.status_code == 303, saved.text
     async with demo.reading() as uow:
@@ -245,7 +233,7 @@ async def test_the_round_form_cannot_open_or_close_a_round_past_its_confirmation
         "/manage/projects/DEMO/rounds/reactie",
         data={"csrf": csrf_of(page.text), "kind": "feedback",
               "question": base(data["question"]) + " Graag!", "state": "open",
-              **translations(data["question"], "question")},
+              **form_values(data, ("question",))},
     )  # fmt: skip
     assert kept.status_code == 303
     assert (await round_data(demo, "reactie"))["state"] == "open"

@@ -24,6 +24,7 @@ from web.deps import (
     Session,
     UserDep,
     project_for,
+    round_for,
     send,
 )
 from web.rendering import render
@@ -118,9 +119,7 @@ async def update_round(
     """Save a round's form; its key stays."""
     project = await project_for(services, session, code, change=True)
     data = forms.round_data({**form_dict(await request.form()), "key": key})
-    async with services.reading() as uow:
-        rounds = await uow.projects.rounds(project.id or 0)
-    stored = next((r.state.value for r in rounds if r.key == key), "")
+    stored = (await round_for(services, project, key)).state.value
     asked = data.get("state")
     if asked and asked != stored and (asked in ("open", "closed") or stored in ("open", "closed")):
         # opening and closing ask first, with whom it reaches: the round's action pages
