@@ -139,6 +139,7 @@ async def inspraak(
     )
     container.channels["telegram"] = channel
     if mode == "polling":
+        await container.similar_ideas.preload()  # as `inspraak serve` does at start
         await channel.start()
         await channel.wait_ready()
         try:

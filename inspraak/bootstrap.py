@@ -94,6 +94,7 @@ class Container:
             self.secret_key,
             self.analyses,
             reading=self.reading,
+            glancing=self.glancing,
             public_url=self.settings.public_url,
             similar=self.similar_ideas,
             notify_ways=self.notify_ways,
@@ -133,6 +134,10 @@ class Container:
     def reading(self) -> UnitOfWork:
         """A read-only unit of work for long reads: it never waits for (or holds) a writer."""
         return UnitOfWork(self.database, self.clock, read_only=True)
+
+    def glancing(self) -> UnitOfWork:
+        """A read-only unit of work for a few short reads (before a chat step)."""
+        return UnitOfWork(self.database, self.clock, read_only=True, quick=True)
 
     def bulk(self) -> UnitOfWork:
         """A unit of work for bulk writes (the outbox, broadcasts) beside the residents'."""

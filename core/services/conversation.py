@@ -6,7 +6,6 @@ asked for through the message bus, and stores the new dialogue state. Channels c
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import logging
@@ -72,11 +71,13 @@ class Conversations:
         public_url: str = "",
         similar: SimilarFinder | None = None,
         notify_ways: NotifyWays | None = None,
+        glancing: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self.bus = bus
         self.secret_key = secret_key
         self.analyses = analyses or RoundAnalyses()
         self.reading = reading  # read-only units of work for long reads (None: none apart)
+        self.glancing = glancing or reading  # ... and for a few short ones
         self.public_url = public_url  # INSPRAAK_PUBLIC_URL: links residents are sent
         self.similar = similar  # finds ideas like a typed one (None: none are offered)
         self.notify_ways = notify_ways  # what a web-chat resident may be told new rounds by
@@ -255,16 +256,19 @@ class Conversations:
         step (the first look at a large round encodes its ideas) and look the typed idea up,
         on the reader and outside the step's transaction; the step itself, which holds the
         write lock on SQLite, then finds the answer ready."""
-        if self.reading is None or self.similar is None:
+        if self.reading is None or self.glancing is None or self.similar is None:
             return
-        async with self.reading() as uow:
+        async with self.glancing() as uow:
             state = State.from_dict(await uow.dialogue.load(pseudonym))
         if state.step not in IDEA_STEPS or state.round_id is None:
             return
-        if await self.similar.prepare(self.reading, state.round_id):
-            with contextlib.suppress(InvalidInput):  # the step explains what is wrong
-                text = clean_text(text)
-                await self.similar.warm(self.reading, state.round_id, text, k=LOOKED_UP)
+        try:
+            looked_up: str | None = clean_text(text)
+        except InvalidInput:  # the step explains what is wrong
+            looked_up = None
+        await self.similar.prepare(
+            self.reading, state.round_id, quick=self.glancing, text=looked_up, k=LOOKED_UP
+        )
 
     async def preview(self, channel: str, user_id: str, incoming: Incoming) -> Outcome:
         """The replies ``incoming`` would get, storing nothing (a first visit to the web chat:

@@ -61,7 +61,7 @@ class SimilarFinder(Protocol):
     """Finds the ideas of a round like a text (``core.services.similar_ideas.SimilarIdeas``)."""
 
     async def similar(
-        self, uow: ReadUnit, round_id: int, text: str, k: int = ...
+        self, uow: ReadUnit, round_id: int, text: str, k: int = ..., *, settle: bool = ...
     ) -> Sequence[Similar]: ...
 
     async def prepare(
@@ -69,15 +69,11 @@ class SimilarFinder(Protocol):
         reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
         round_id: int,
         wait: float = ...,
-    ) -> bool: ...
-
-    async def warm(
-        self,
-        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
-        round_id: int,
-        text: str,
+        *,
+        quick: Callable[[], AbstractAsyncContextManager[ReadUnit]] | None = ...,
+        text: str | None = ...,
         k: int = ...,
-    ) -> None: ...
+    ) -> bool: ...
 
 
 async def similar_for(
@@ -100,7 +96,9 @@ async def similar_for(
     if text is None or finder is None:
         return ()
     views_: list[SimilarView] = []
-    found_ideas = await finder.similar(uow, rnd.id, text, k=LOOKED_UP)
+    # inside the step's transaction: ideas that came since the look-up before it are left to
+    # the next one, so the step never encodes them while it holds the write lock
+    found_ideas = await finder.similar(uow, rnd.id, text, k=LOOKED_UP, settle=False)
     targets = await uow.supports.targets(rnd.id, [f.id for f in found_ideas], resident.id)
     for found in found_ideas:
         target = targets.get(found.id)

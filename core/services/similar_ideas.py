@@ -31,6 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from core.analysis.similarity import (
     DEFAULT_STRICTNESS,
@@ -49,6 +50,13 @@ PREPARE_WAIT = 2.0  # seconds a chat step waits for a round's index before going
 # new ideas added to cached groups one by one (each to its nearest idea's group) before the
 # round is clustered again: this many, or a tenth of the index when that is more
 ATTACH_AT_MOST = 50
+# Work on a round's index this small (a look-up, a few new ideas: milliseconds) runs on the
+# event loop's thread; larger work runs on a worker thread. A worker thread only shares the
+# interpreter lock with the loop, and a short task there made every resident's step wait for
+# that lock in turn (tens of ms at a broadcast's peak, bench/telegram_inbound.py).
+INLINE_IDEAS, INLINE_NEW = 2_000, 8
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,14 +123,24 @@ class SimilarIdeas:
         self._building: dict[int, asyncio.Future[None]] = {}  # prepare()s still running
 
     async def similar(
-        self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED
+        self, uow: ReadUnit, round_id: int, text: str, k: int = OFFERED, *, settle: bool = True
     ) -> list[SimilarIdea]:
         """Up to ``k`` offerable ideas most like ``text``, best first, one per offered idea
-        (none while :meth:`prepare` is still building the round's first index)."""
+        (none while :meth:`prepare` is still building the round's first index).
+
+        ``settle=False``: when only new ideas came since the index was last brought up to date,
+        answer from it as it is; the next call that settles adds them. A chat step does this
+        inside its transaction, after :meth:`prepare` looked the text up just before: it then
+        finds that answer kept instead of encoding the ideas other residents sent meanwhile
+        while it holds SQLite's write lock, which every other resident's step waits for."""
         building = self._building.get(round_id)
         if building is not None and not building.done():
             return []
-        entry = await self._fresh(uow, round_id)
+        entry = await self._fresh(uow, round_id, settle=settle)
+        return await self._look_up(round_id, entry, text, k)
+
+    async def _look_up(self, round_id: int, entry: _Round, text: str, k: int) -> list[SimilarIdea]:
+        """:meth:`similar` in ``entry``, which is fresh enough; the answer is kept in it."""
         if not entry.pool or not text.strip():
             return []
         # ideas no longer offerable stay indexed: ask for enough to still find k after them
@@ -131,7 +149,9 @@ class SimilarIdeas:
         if found is None:
             # the index grows in place (add_many, on a thread): never read it meanwhile
             async with self._locks.hold(round_id):
-                found = await asyncio.to_thread(entry.index.similar, text, wanted)
+                found = await _run(
+                    len(entry.index) <= INLINE_IDEAS, entry.index.similar, text, wanted
+                )
             entry.answers[(text, wanted)] = found
             while len(entry.answers) > ANSWERS_KEPT:
                 entry.answers.popitem(last=False)
@@ -147,22 +167,34 @@ class SimilarIdeas:
                 break
         return list(offered.values())
 
+    def indexed(self, round_id: int) -> int:
+        """How many ideas the round's index holds now (tests and metrics)."""
+        entry = self._rounds.get(round_id)
+        return 0 if entry is None else len(entry.index)
+
     async def prepare(
         self,
         reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
         round_id: int,
         wait: float = PREPARE_WAIT,
+        *,
+        quick: Callable[[], AbstractAsyncContextManager[ReadUnit]] | None = None,
+        text: str | None = None,
+        k: int = OFFERED,
     ) -> bool:
         """Bring the round's index up to date (the chat does it before a step's transaction);
         whether it is ready. The first look at a large round encodes all its ideas (about 15 s
         at 10,000, bench/similarity.py): after ``wait`` seconds that goes on in the background,
         in a unit of ``reading()`` of its own, and :meth:`similar` offers nothing for the round
-        meanwhile, so no resident waits for it."""
+        meanwhile, so no resident waits for it. ``quick``: the units for bringing an index
+        already in memory up to date (mostly a few new ideas), when they differ. ``text``:
+        look it up as well (``k`` ideas), so that :meth:`similar` finds the answer kept."""
         task = self._building.get(round_id)
         if task is None:
+            units = quick if quick is not None and round_id in self._rounds else reading
 
             async def build() -> None:
-                async with reading() as uow:
+                async with units() as uow:
                     await self._fresh(uow, round_id)
 
             task = asyncio.ensure_future(build())
@@ -172,6 +204,9 @@ class SimilarIdeas:
             await asyncio.wait_for(asyncio.shield(task), wait)
         except TimeoutError:
             return False
+        entry = self._rounds.get(round_id)
+        if text is not None and entry is not None:
+            await self._look_up(round_id, entry, text, k)
         return True
 
     async def clusters(
@@ -233,12 +268,18 @@ class SimilarIdeas:
         except TimeoutError:
             return None
 
-    async def _fresh(self, uow: ReadUnit, round_id: int) -> _Round:
+    async def _fresh(self, uow: ReadUnit, round_id: int, settle: bool = True) -> _Round:
         key = await pool_key(uow, round_id)
         entry = self._rounds.get(round_id)
         if entry is not None and entry.key == key:
             self._rounds.move_to_end(round_id)
             return entry
+        if (
+            entry is not None
+            and not settle
+            and await self._only_added(uow, round_id, entry.key, key)
+        ):
+            return entry  # still all offerable (see similar())
         async with self._locks.hold(round_id):
             entry = self._rounds.get(round_id)
             if entry is not None and entry.key == key:
@@ -280,37 +321,27 @@ class SimilarIdeas:
             entry = _Round(key, index, {}, {})
             self.builds += 1
         new = [(idea.id, idea.text) for idea in pool if idea.id not in entry.texts]
+        inline = not changed and len(new) <= INLINE_NEW and len(entry.index) <= INLINE_IDEAS
         if new:
-            await asyncio.to_thread(entry.index.add_many, new)
+            await _run(inline, entry.index.add_many, new)
             entry.texts.update(new)
         groups = {} if changed else entry.groups  # the index's groups still hold
         attached = entry.attached + len(new)
         if new and groups and attached <= max(ATTACH_AT_MOST, len(entry.texts) // 10):
-            groups = await asyncio.to_thread(_attach, entry.index, groups, new)
+            groups = await _run(inline, _attach, entry.index, groups, new)
         elif new:
             groups, attached = {}, 0  # many new ideas since the last clustering: cluster again
         pool_now = {**(kept or {}), **{idea.id: idea for idea in pool}}
         fits = entry.fits if groups else {}  # the ideas added one by one have none
         return _Round(key, entry.index, entry.texts, pool_now, {}, groups, attached, fits)
 
-    async def warm(
-        self,
-        reading: Callable[[], AbstractAsyncContextManager[ReadUnit]],
-        round_id: int,
-        text: str,
-        k: int = OFFERED,
-    ) -> None:
-        """Look ``text`` up now, on the reader and before the step's transaction: the same
-        look-up inside it (which on SQLite holds the write lock every resident queues on) then
-        finds the answer kept, unless the round's ideas changed meanwhile."""
-        async with reading() as uow:
-            await self.similar(uow, round_id, text, k)
-
     async def preload(self) -> None:
-        """Load the encoder and run it once now (a server does this at start, in the
-        background): its first encoding costs more than a second of setting up, which would
-        otherwise fall on the first resident who types an idea."""
-        await self._encoder_once()
+        """Load the encoder and run it once now, and look a text up in a small index (a
+        server does this at start, in the background): the first encoding costs more than a
+        second of setting up, and the first look-up reads the synonym list (tens of ms), which
+        would otherwise fall on the first resident who types an idea."""
+        encoder = await self._encoder_once()
+        await asyncio.to_thread(_warm_index, encoder)
 
     async def _encoder_once(self) -> Encoder | None:
         if not self._encoder_loaded:
@@ -320,6 +351,11 @@ class SimilarIdeas:
                 loaded = await asyncio.to_thread(_loaded_and_run_once, load)
                 self._encoder = Remembered(loaded) if loaded is not None else None
         return self._encoder
+
+
+async def _run(inline: bool, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)``: here when ``inline``, else on a worker thread."""
+    return work(*args) if inline else await asyncio.to_thread(work, *args)
 
 
 def _attach(
@@ -360,6 +396,13 @@ def _clustered(
         fits.update(zip(group, fit, strict=True))
         ordered.append(sorted(group, key=lambda i: (-fits[i], i)))
     return ordered, fits
+
+
+def _warm_index(encoder: Encoder | None) -> None:
+    """Build a small index and look a text up in it once: what a first look-up sets up."""
+    index = SimilarityIndex(encoder)
+    index.add_many([(0, "Meer bomen in het park"), (1, "More trees in the park")])
+    index.similar("Bankjes bij de speeltuin")
 
 
 def _loaded_and_run_once(load: Callable[[], Encoder | None]) -> Encoder | None:

@@ -13,7 +13,7 @@ import weakref
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.storage.catalogue import Catalogue
-from core.storage.db import background_for, reader_for
+from core.storage.db import background_for, quick_reader_for, reader_for
 
 
 class Database:
@@ -21,16 +21,19 @@ class Database:
 
     * ``engine`` serves the dialogue's short transactions (inline on SQLite);
     * ``reader`` serves long reads (pages, exports, the analysis) without waiting for writers;
+    * ``quick`` serves the few short reads before a chat step (inline on SQLite, never waiting
+      for writers either);
     * ``background`` serves the outbox's bulk writes (a worker thread on SQLite);
     * on SQLite every writing transaction queues on :meth:`write_lock`;
     * ``catalogue`` caches what every step reads and is told of the changes committed here.
 
-    On PostgreSQL the three engines are one and there is no write lock (row locks instead).
+    On PostgreSQL the four engines are one and there is no write lock (row locks instead).
     """
 
     def __init__(self, engine: AsyncEngine, catalogue: Catalogue | None = None) -> None:
         self.engine = engine
         self.reader = reader_for(engine)
+        self.quick = quick_reader_for(engine)
         self.background = background_for(engine)
         self.catalogue = catalogue or Catalogue()
         for each in self.engines():
@@ -46,7 +49,7 @@ class Database:
     def engines(self) -> list[AsyncEngine]:
         """Each distinct engine, the main one first."""
         found: list[AsyncEngine] = []
-        for each in (self.engine, self.reader, self.background):
+        for each in (self.engine, self.reader, self.quick, self.background):
             if all(each is not other for other in found):
                 found.append(each)
         return found

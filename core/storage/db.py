@@ -23,7 +23,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(
-    url: str, *, reader: bool = False, threaded: bool = False, **kwargs: Any
+    url: str, *, reader: bool = False, threaded: bool = False, quick: bool = False, **kwargs: Any
 ) -> AsyncEngine:
     """Create the async engine; on SQLite switch on WAL, foreign keys and immediate writes.
 
@@ -36,21 +36,24 @@ def create_engine(
     keeps serving residents meanwhile, and deferred read-only transactions that never wait for
     the write lock (WAL readers see a snapshot). ``threaded=True`` gives a writing engine on
     the worker thread, for the outbox's bulk writes that would otherwise stall the sends in
-    flight. On PostgreSQL neither changes anything.
+    flight. ``quick=True`` gives the engine for short reads: deferred read-only transactions
+    on the event loop's thread, for the few small reads a chat step makes before its own
+    transaction (a thread hop each would wait for the interpreter lock while another thread
+    computes). On PostgreSQL none of them changes anything.
     """
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
-        inline = not (reader or threaded or not path or path == ":memory:")
+        inline = (quick or not (reader or threaded)) and bool(path) and path != ":memory:"
         inline = inline and not path.startswith("file:")
         if inline:
             kwargs["async_creator"] = inline_creator(path, **connect_args)
         else:
             kwargs["connect_args"] = connect_args
         engine = create_async_engine(url, **kwargs)
-        begin = "BEGIN" if reader else "BEGIN IMMEDIATE"
+        begin = "BEGIN" if reader or quick else "BEGIN IMMEDIATE"
         # On the event loop's thread SQLite's busy handler would stop every resident while
         # another process (a CLI command) writes: wait there only briefly, and longer by
         # sleeping asynchronously (see begin()).
@@ -117,6 +120,11 @@ def _beside(engine: AsyncEngine, **kind: bool) -> AsyncEngine:
 def reader_for(engine: AsyncEngine) -> AsyncEngine:
     """The engine for long reads beside ``engine``."""
     return _beside(engine, reader=True)
+
+
+def quick_reader_for(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for short reads beside ``engine``."""
+    return _beside(engine, quick=True)
 
 
 def background_for(engine: AsyncEngine) -> AsyncEngine:

@@ -43,7 +43,8 @@ class UnitOfWork:
     """``async with uow: ...; await uow.commit()`` — anything not committed is rolled back.
 
     ``read_only=True`` reads on the database's reader engine: on SQLite it does not queue for
-    the write lock, so a long read never holds up a resident. ``bulk=True`` writes on the
+    the write lock, so a long read never holds up a resident; with ``quick=True`` as well it
+    reads on the quick engine instead (a few short reads, inline). ``bulk=True`` writes on the
     background engine (the outbox's and broadcasts' bulk writes), in the same write queue.
     """
 
@@ -76,11 +77,13 @@ class UnitOfWork:
         *,
         read_only: bool = False,
         bulk: bool = False,
+        quick: bool = False,
     ) -> None:
         self.database = database
-        self.engine = (
-            database.reader if read_only else database.background if bulk else database.engine
-        )
+        if read_only:
+            self.engine = database.quick if quick else database.reader
+        else:
+            self.engine = database.background if bulk else database.engine
         self.clock = clock
         self.read_only = read_only
         self.events: list[Event] = []

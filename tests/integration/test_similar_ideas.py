@@ -183,8 +183,13 @@ async def test_a_group_lists_its_most_central_idea_first_and_marks_one_pulled_in
 
 async def test_preloading_loads_the_encoder_once_and_runs_it_before_any_idea():
     """A server warms the encoder at start: its first encoding (the runtime's set-up, more
-    than a second with the bundled model) then falls on no resident's idea."""
+    than a second with the bundled model) then falls on no resident's idea, nor does reading
+    the synonym list that the first look-up needs."""
     import numpy as np
+
+    from core.analysis.similarity_text import synonyms
+
+    synonyms.cache_clear()
 
     loads, seen = [], []
 
@@ -198,6 +203,7 @@ async def test_preloading_loads_the_encoder_once_and_runs_it_before_any_idea():
 
     ideas = SimilarIdeas(encoder=True, load=load)
     await ideas.preload()
-    assert loads == [1] and seen == [["warm"]]
+    assert loads == [1] and seen[0] == ["warm"] and len(seen) > 1  # then a look-up
+    assert synonyms.cache_info().currsize == 1
     await ideas.preload()  # once only
     assert await ideas._encoder_once() is not None and loads == [1]

@@ -146,7 +146,7 @@ async def test_on_sqlite_steps_run_on_the_event_loop_and_long_reads_on_a_worker_
     if demo.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL has no threads to choose between")
     assert demo.reader is not None
-    for engine in (demo.engine, demo.reader):
+    for engine in (demo.engine, demo.reader, demo.database.quick):
         await engine.dispose()  # new connections get the function below
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -159,9 +159,13 @@ async def test_on_sqlite_steps_run_on_the_event_loop_and_long_reads_on_a_worker_
         step_thread = await uow.conn.scalar(where)
     async with demo.reading() as reading:
         read_thread = await reading.conn.scalar(where)
+    # while a step holds the write lock, a glance neither waits for it nor takes it
+    async with demo.uow(), demo.glancing() as glance:
+        glance_thread = await asyncio.wait_for(glance.conn.scalar(where), 5)
 
     assert step_thread == threading.get_ident()  # the event loop's own thread
     assert read_thread != threading.get_ident()
+    assert glance_thread == threading.get_ident()  # a few short reads before a step: inline
 
 
 async def test_the_others_analysis_runs_before_the_step_and_holds_up_nobody(
