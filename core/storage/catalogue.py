@@ -225,10 +225,12 @@ class Catalogue:
         resident_id: int | None,
         exclude: Iterable[int] = (),
         limit: int = 2,
+        answered: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
         """Items of ``rnd`` the resident has not answered, fewest answers first, ties at random.
 
-        One small query per step: the resident's own answers in the round.
+        One small query per step, the resident's own answers in the round, unless the caller
+        read them already (``answered``, in the same transaction).
         """
         assert rnd.id is not None
         round_id = rnd.id
@@ -242,7 +244,9 @@ class Catalogue:
 
         queue = await self._cached(("items", round_id), load)
         skip = set(exclude)
-        if resident_id is not None:
+        if answered is not None:
+            skip.update(answered)
+        elif resident_id is not None:
             params = {"resident_id": resident_id, "round_id": rnd.id}
             skip.update(await conn.scalars(_OWN[statements], params))
         return queue.pick(skip, limit, self._dice)
@@ -276,8 +280,11 @@ class BoundCatalogue:
         resident_id: int | None,
         exclude: Iterable[int] = (),
         limit: int = 2,
+        answered: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
-        return await self.catalogue.candidates(self.conn, rnd, resident_id, exclude, limit)
+        return await self.catalogue.candidates(
+            self.conn, rnd, resident_id, exclude, limit, answered
+        )
 
     async def bot_is_default(self, bot_id: int) -> bool:
         return await self.catalogue.bot_is_default(self.conn, bot_id)

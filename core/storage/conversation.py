@@ -15,12 +15,15 @@ from core.storage.repositories import Repository
 class Tally:
     """A resident's progress per round id.
 
-    ``answered`` counts ideas given, statements voted and items rated on every criterion.
+    ``answered`` counts ideas given, statements voted and items rated on every criterion;
+    ``items`` holds the statements voted on and the items rated on any criterion (what the
+    resident is not asked again).
     """
 
     answered: dict[int, int] = field(default_factory=dict)
     finished: set[int] = field(default_factory=set)
     feedback: set[int] = field(default_factory=set)
+    items: dict[int, set[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,35 @@ class Contributions:
 def _tally_query() -> sa.CompoundSelect:
     """A resident's answers per round, built once (building it took longer than running it)."""
     rid: sa.BindParameter[int] = sa.bindparam("resident_id")
+    no_item = sa.cast(sa.null(), sa.Integer)
     return sa.union_all(
-        sa.select(t.ideas.c.round_id, sa.literal_column("'ideas'").label("what"), sa.func.count())
+        sa.select(
+            t.ideas.c.round_id,
+            sa.literal_column("'ideas'").label("what"),
+            sa.func.count(),
+            no_item.label("item_id"),
+        )
         .where(t.ideas.c.resident_id == rid)
         .group_by(t.ideas.c.round_id),
-        sa.select(t.votes.c.round_id, sa.literal_column("'votes'"), sa.func.count())
-        .where(t.votes.c.resident_id == rid)
-        .group_by(t.votes.c.round_id),
-        sa.select(t.feedback.c.round_id, sa.literal_column("'feedback'"), sa.func.count())
+        # one row per statement voted on
+        sa.select(
+            t.votes.c.round_id, sa.literal_column("'voted'"), sa.literal(1), t.votes.c.item_id
+        ).where(t.votes.c.resident_id == rid),
+        sa.select(t.feedback.c.round_id, sa.literal_column("'feedback'"), sa.func.count(), no_item)
         .where(t.feedback.c.resident_id == rid)
         .group_by(t.feedback.c.round_id),
-        sa.select(t.round_progress.c.round_id, sa.literal_column("'finished'"), sa.func.count())
+        sa.select(
+            t.round_progress.c.round_id, sa.literal_column("'finished'"), sa.func.count(), no_item
+        )
         .where(t.round_progress.c.resident_id == rid, t.round_progress.c.finished_at.is_not(None))
         .group_by(t.round_progress.c.round_id),
         # one row per rated item, with the number of criteria it was scored on
-        sa.select(t.ratings.c.round_id, sa.literal_column("'rated'"), sa.func.count())
+        sa.select(
+            t.ratings.c.round_id,
+            sa.literal_column("'rated'"),
+            sa.func.count(),
+            t.ratings.c.item_id,
+        )
         .where(t.ratings.c.resident_id == rid)
         .group_by(t.ratings.c.round_id, t.ratings.c.item_id),
     )
@@ -69,16 +86,19 @@ class ConversationRepository(Repository):
                 it was scored on all of them.
         """
         tally = Tally()
-        for round_id, what, count in await self.conn.execute(_TALLY, {"resident_id": resident_id}):
+        rows = await self.conn.execute(_TALLY, {"resident_id": resident_id})
+        for round_id, what, count, item_id in rows:
             key = int(round_id)
-            if what in ("ideas", "votes"):
+            if what == "ideas":
                 tally.answered[key] = int(count)
             elif what == "feedback":
                 tally.feedback.add(key)
             elif what == "finished":
                 tally.finished.add(key)
-            elif count >= criteria.get(key, 1):
-                tally.answered[key] = tally.answered.get(key, 0) + 1
+            else:  # a statement voted on, an item rated
+                tally.items.setdefault(key, set()).add(int(item_id))
+                if what == "voted" or count >= criteria.get(key, 1):
+                    tally.answered[key] = tally.answered.get(key, 0) + 1
         return tally
 
     async def contributions(self, resident_ids: Sequence[int]) -> Contributions:

@@ -289,3 +289,27 @@ async def test_a_rolled_back_change_leaves_the_cache_alone(demo: Container):
     async with demo.uow() as uow:
         await uow.commit()  # a commit that changed nothing clears nothing
     assert catalogue.generation == generation
+
+
+async def test_a_rating_step_reads_the_residents_own_answers_once(demo: Container):
+    """Which items the resident answered comes with their progress, in one statement, not
+    once more for each round whose next items the step looks up."""
+    anna = ChatResident(demo.conversations, "anna")
+    await anna.join()
+    await demo.bus.handle(c.CloseRound((await _demo_round(demo, "ideas")).id))
+    await anna.say("Een pluktuin")  # the ideas round is closed: on to the rating round
+    await anna.choose(anna.question.options[3].data)
+    asked = anna.question.text
+    seen: list[str] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(demo.engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        await anna.choose(anna.question.options[3].data)
+    finally:
+        event.remove(demo.engine.sync_engine, "before_cursor_execute", listener)
+
+    assert anna.question.text != asked  # the next item is asked
+    assert sum("ratings.resident_id" in statement for statement in seen) == 1
