@@ -15,8 +15,8 @@ residents) is measured from outside through /proc: resident set size (RSS) now a
    resident shows as growth from batch to batch (nothing should grow once the caches are
    full).
 
-What the similar-ideas encoder adds once it is loaded (at the first idea a resident types) is
-measured in a separate interpreter and printed beside the idle figure.
+What the similar-ideas encoder adds (``inspraak serve`` loads it in the background at start,
+so the idle figure holds it) is measured in a separate interpreter and printed beside it.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ async def run(args: argparse.Namespace) -> None:
             try:
                 say(f"database: {url.split('://')[0]}; {args.residents} residents a batch")
                 say(f"idle:                                RSS {mb(idle_rss)}")
-                say(f"  the similar-ideas encoder, loaded at the first typed idea, adds {encoder}")
+                say(f"  of which the similar-ideas encoder (loaded at start) takes {encoder}")
                 residents = Residents(api)
                 residents.hook()
                 chats = itertools.count(1_000_000)
