@@ -8,9 +8,11 @@ Bot API, which runs in this process with the residents.
 
 1. **Calibration.** ``--participants`` residents join (``/start``, consent); a rating round of
    ``--items`` items is broadcast to them (paid broadcasts, 1,000/s): CPU ms and statements
-   per message sent; then they all answer it, ``--at-once`` at a time, as fast as replies
-   come: CPU ms, statements and commits per step, steps/s of one process. The idle process's
-   CPU (polling, scheduler) is measured first and taken off.
+   per message sent; then half of them answer it, ``--at-once`` at a time, as fast as replies
+   come (steps/s of one process), and the other half all at once, ``--think`` s between
+   presses as in a wave: CPU ms, statements and commits per step, the model's inputs (a step
+   costs more when updates come a few at a time than in a flat-out queue). The idle
+   process's CPU (polling, scheduler) is measured first and taken off.
 2. **The model** (bench/capacity_model.py) sizes waves of 1,000, 10,000 and 100,000
    participants answering within ten minutes, from these figures.
 3. **The wave.** A second round is broadcast; each resident opens it after an exponential
@@ -97,20 +99,38 @@ async def calibrate(
         message_ms = (used.cpu - idle_share * (t2 - t1)) / args.participants * 1000
         db_message_ms = (used.db_cpu - db_idle * (t2 - t1)) / args.participants * 1000
         say(f"broadcast: {args.participants} messages in {t2 - t1:.1f} s (CLI included)")
+        # half answer flat out (what one process can do), the other half paced as in a wave:
+        # a step costs more when updates come a few at a time than in a flat-out queue, and
+        # the model's inputs are the paced costs
+        flat_chats, paced_chats = chats[: len(chats) // 2], chats[len(chats) // 2 :]
         residents.latencies.clear()
         steps_before = residents.steps
         t3 = time.perf_counter()
-        await in_batches((residents.answer(chat, args.items) for chat in chats), args.at_once)
+        answers = (residents.answer(chat, args.items) for chat in flat_chats)
+        await in_batches(answers, args.at_once)
         t4 = time.perf_counter()
+        flat_done = await served.settled()
+        flat_steps = residents.steps - steps_before
+        flat = list(residents.latencies)
+        rng = random.Random(7)
+        steps_before = residents.steps
+        t5 = time.perf_counter()
+        answers = (residents.answer(c, args.items, args.think, rng) for c in paced_chats)
+        await in_batches(answers, len(paced_chats))
+        t6 = time.perf_counter()
     answered = await served.settled()
     steps = residents.steps - steps_before
-    used = answered - sent
-    flat = list(residents.latencies)
-    step_ms = (used.cpu - idle_share * (t4 - t3)) / steps * 1000
+    used = answered - flat_done
+    flat_ms = ((flat_done - sent).cpu - idle_share * (t4 - t3)) / flat_steps * 1000
+    step_ms = (used.cpu - idle_share * (t6 - t5)) / steps * 1000
     say(
-        f"answered flat out ({args.at_once} at once): {steps} steps in {t4 - t3:.1f} s = "
-        f"{steps / (t4 - t3):.0f} steps/s; p50 {percentile(flat, 50) * 1000:.0f} ms, "
-        f"p99 {percentile(flat, 99) * 1000:.0f} ms"
+        f"answered flat out ({args.at_once} at once): {flat_steps} steps in {t4 - t3:.1f} s = "
+        f"{flat_steps / (t4 - t3):.0f} steps/s; p50 {percentile(flat, 50) * 1000:.0f} ms, "
+        f"p99 {percentile(flat, 99) * 1000:.0f} ms, {flat_ms:.2f} ms CPU per step"
+    )
+    say(
+        f"answered paced (all {len(paced_chats)} at once, {args.think} s between presses): "
+        f"{steps} steps in {t6 - t5:.1f} s = {steps / (t6 - t5):.0f} steps/s"
     )
     grown = database_bytes(served, folder) - size_before
     measured = Measured(
@@ -119,18 +139,18 @@ async def calibrate(
         statements_step=used.statements / steps,
         statements_message=(sent - joined).statements / args.participants,
         commits_step=used.commits / steps,
-        db_ms_step=(used.db_cpu - db_idle * (t4 - t3)) / steps * 1000,
+        db_ms_step=(used.db_cpu - db_idle * (t6 - t5)) / steps * 1000,
         db_ms_message=db_message_ms,
         rss_mb=watch.peak / 2**20,
         bytes_participant=grown / args.participants,
     )
-    return measured, idle_share, steps / (t4 - t3)
+    return measured, idle_share, flat_steps / (t4 - t3)
 
 
 def report_measured(m: Measured, idle: float, flat_rate: float) -> None:
     say("")
     say("measured on one process (the model's inputs):")
-    say(f"  CPU per resident step        {m.step_ms:.2f} ms  (one process: {flat_rate:.0f}/s)")
+    say(f"  CPU per resident step        {m.step_ms:.2f} ms  (paced; flat out {flat_rate:.0f}/s)")
     say(f"  CPU per broadcast message    {m.message_ms:.2f} ms")
     say(f"  SQL statements per step      {m.statements_step:.1f}  ({m.commits_step:.2f} commits)")
     say(f"  SQL statements per message   {m.statements_message:.1f}")
