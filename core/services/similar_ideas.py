@@ -40,6 +40,7 @@ from core.analysis.similarity import (
     threshold_for,
 )
 from core.analysis.similarity_encoder import Remembered
+from core.analysis.similarity_groups import attach, ordered_groups
 from core.services.locks import KeyedLocks
 from core.views.idea_pool import PoolIdea, PoolKey, load_pool, only_added, pool_key
 from core.views.reading import ReadUnit
@@ -221,7 +222,7 @@ class SimilarIdeas:
         groups = entry.groups.get(strictness)
         if groups is None:
             async with self._locks.hold(round_id):  # see similar()
-                made, fits = await asyncio.to_thread(_clustered, entry.index, strictness)
+                made, fits = await asyncio.to_thread(ordered_groups, entry.index, strictness)
             entry.groups[strictness], entry.fits[strictness] = made, fits
             groups = made
         fit = entry.fits.get(strictness, {})
@@ -328,7 +329,7 @@ class SimilarIdeas:
         groups = {} if changed else entry.groups  # the index's groups still hold
         attached = entry.attached + len(new)
         if new and groups and attached <= max(ATTACH_AT_MOST, len(entry.texts) // 10):
-            groups = await _run(inline, _attach, entry.index, groups, new)
+            groups = await _run(inline, attach, entry.index, groups, new)
         elif new:
             groups, attached = {}, 0  # many new ideas since the last clustering: cluster again
         pool_now = {**(kept or {}), **{idea.id: idea for idea in pool}}
@@ -356,46 +357,6 @@ class SimilarIdeas:
 async def _run(inline: bool, work: Callable[..., T], *args: Any) -> T:
     """``work(*args)``: here when ``inline``, else on a worker thread."""
     return work(*args) if inline else await asyncio.to_thread(work, *args)
-
-
-def _attach(
-    index: SimilarityIndex, groups: dict[float, list[list[int]]], new: list[tuple[int, str]]
-) -> dict[float, list[list[int]]]:
-    """The groups with each new idea added to the group of the indexed idea most like it
-    (when they score at least the strictness's threshold, opposites never), else on its own:
-    a new idea or an approval costs one look-up instead of clustering the round again."""
-    nearest = {}
-    for idea_id, text in new:
-        found = [(i, score) for i, score in index.similar(text, 3, threshold=0.0) if i != idea_id]
-        nearest[idea_id] = found[0] if found else None
-    attached = {}
-    for strictness, old in groups.items():
-        grown = [list(group) for group in old]
-        where = {i: n for n, group in enumerate(grown) for i in group}
-        for idea_id, _ in new:
-            best = nearest[idea_id]
-            if best is not None and best[0] in where and best[1] >= threshold_for(strictness):
-                where[idea_id] = where[best[0]]
-                grown[where[idea_id]].append(idea_id)
-            else:
-                where[idea_id] = len(grown)
-                grown.append([idea_id])
-        attached[strictness] = grown
-    return attached
-
-
-def _clustered(
-    index: SimilarityIndex, strictness: float
-) -> tuple[list[list[int]], dict[int, float]]:
-    """The index's groups at ``strictness``, each ordered by how well its ideas fit it (the most
-    central first), and each idea's fit."""
-    groups = index.clusters(strictness)
-    fits: dict[int, float] = {}
-    ordered = []
-    for group, fit in zip(groups, index.cohesion(groups), strict=True):
-        fits.update(zip(group, fit, strict=True))
-        ordered.append(sorted(group, key=lambda i: (-fits[i], i)))
-    return ordered, fits
 
 
 def _warm_index(encoder: Encoder | None) -> None:

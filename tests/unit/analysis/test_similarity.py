@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from core.analysis.similarity import EXACT_BELOW, SimilarityIndex, similarity, threshold_for
+from core.analysis.lexical_space import EXACT_BELOW
+from core.analysis.similarity import SimilarityIndex, similarity, threshold_for
 from core.analysis.similarity_encoder import bundled_encoder
 from core.analysis.similarity_text import analyse, normalise, opposite, parse_synonyms
 
