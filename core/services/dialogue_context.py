@@ -149,7 +149,7 @@ async def _in_project(
         tally = await uow.conversation.tally(resident.id, criteria)
     rounds = _round_views(cached, tally, base.now)
     going = message.action.round_id if isinstance(message.action, b.Go) else None
-    candidates = await _candidates(uow, cached, rounds, state, resident_view, going, tally)
+    candidates = await _candidates(uow, cached, rounds, state, tally, going)
     others = None
     intent = message.intent
     if intent is not None and intent.name == IntentName.OTHERS and resident_view is not None:
@@ -221,29 +221,23 @@ async def _candidates(
     cached: CachedProject,
     rounds: tuple[RoundView, ...],
     state: State,
-    resident: ResidentView | None,
+    tally: Tally,
     going: int | None = None,
-    tally: Tally | None = None,
 ) -> Candidates:
     """The next items to answer in the current round and, when it may finish, the next one;
     a round's button (``going``: its round) starts that round instead of the current one.
-    ``tally``: the resident's, read in this transaction (then their answers are not read
-    again per round)."""
+    ``tally``: the resident's progress, which holds the items they answered (empty for someone
+    not taking part yet)."""
     candidates: Candidates = {}
     by_id = {r.id: r for r in cached.rounds}
     current = going if going in by_id else state.round_id
     for view in _rounds_needing_items(rounds, current):
         if candidates and not _may_finish(rounds, current, candidates):
             break  # the current round goes on: the next round's items are not needed
-        exclude = state.skipped_in(view.id)
+        exclude = [*state.skipped_in(view.id), *tally.items.get(view.id, ())]
         if state.item_id is not None and state.round_id == view.id:
-            exclude = [*exclude, state.item_id]
-        answered = None
-        if resident is not None and tally is not None:
-            answered = tally.items.get(view.id, set())
-        found = await uow.catalogue.candidates(
-            by_id[view.id], resident.id if resident else None, exclude, 2, answered
-        )
+            exclude.append(state.item_id)
+        found = await uow.catalogue.candidates(by_id[view.id], exclude, limit=2)
         candidates[view.id] = tuple(found)
     return candidates
 

@@ -97,15 +97,7 @@ def _answer_counts(table: sa.Table) -> sa.Select[Any]:
     )
 
 
-def _own_answers(table: sa.Table) -> sa.Select[Any]:
-    return sa.select(table.c.item_id).where(
-        table.c.resident_id == sa.bindparam("resident_id"),
-        table.c.round_id == sa.bindparam("round_id"),
-    )
-
-
 _COUNTS = {True: _answer_counts(t.votes), False: _answer_counts(t.ratings)}
-_OWN = {True: _own_answers(t.votes), False: _own_answers(t.ratings)}
 
 
 class ItemQueue:
@@ -222,16 +214,11 @@ class Catalogue:
         self,
         conn: AsyncConnection,
         rnd: model.Round,
-        resident_id: int | None,
         exclude: Iterable[int] = (),
         limit: int = 2,
-        answered: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
-        """Items of ``rnd`` the resident has not answered, fewest answers first, ties at random.
-
-        One small query per step, the resident's own answers in the round, unless the caller
-        read them already (``answered``, in the same transaction).
-        """
+        """Items of ``rnd`` not in ``exclude`` (what the resident answered or skipped), fewest
+        answers first, ties at random; no query while the round's queue is cached."""
         assert rnd.id is not None
         round_id = rnd.id
         statements = rnd.kind == model.RoundKind.STATEMENTS
@@ -243,13 +230,7 @@ class Catalogue:
             return ItemQueue(items, {int(r[0]): int(r[1]) for r in rows})
 
         queue = await self._cached(("items", round_id), load)
-        skip = set(exclude)
-        if answered is not None:
-            skip.update(answered)
-        elif resident_id is not None:
-            params = {"resident_id": resident_id, "round_id": rnd.id}
-            skip.update(await conn.scalars(_OWN[statements], params))
-        return queue.pick(skip, limit, self._dice)
+        return queue.pick(set(exclude), limit, self._dice)
 
     def answered(self, round_id: int, item_id: int) -> None:
         """Count an answer this process stored (after its commit) in the round's queue."""
@@ -277,14 +258,10 @@ class BoundCatalogue:
     async def candidates(
         self,
         rnd: model.Round,
-        resident_id: int | None,
         exclude: Iterable[int] = (),
         limit: int = 2,
-        answered: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
-        return await self.catalogue.candidates(
-            self.conn, rnd, resident_id, exclude, limit, answered
-        )
+        return await self.catalogue.candidates(self.conn, rnd, exclude, limit)
 
     async def bot_is_default(self, bot_id: int) -> bool:
         return await self.catalogue.bot_is_default(self.conn, bot_id)
