@@ -10,10 +10,8 @@ are faster).
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import tempfile
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import median_seconds  # noqa: E402
 from core.analysis.polis import analyse  # noqa: E402
 from core.services.polis.files import (  # noqa: E402
     PolisConversation,
@@ -38,16 +37,6 @@ from core.storage.uow import UnitOfWork  # noqa: E402
 RUNS = 5
 SHARED = Path("/work/shared/data/polis")
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "polis"
-
-
-def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
-    """Return the median wall time of ``runs`` calls."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def synthetic_round(
@@ -127,15 +116,15 @@ def import_once(folder: Path) -> None:
 
 def bench(name: str, folder: Path) -> None:
     """Print one line of figures for the conversation in ``folder``."""
-    read = median_seconds(lambda: read_conversation(folder))
-    imported = median_seconds(lambda: import_once(folder))
+    read = median_seconds(lambda: read_conversation(folder), RUNS)
+    imported = median_seconds(lambda: import_once(folder), RUNS)
     conversation = read_conversation(folder)
     triples = conversation.vote_triples()
     ours = median_seconds(
-        lambda: analyse(triples, conversation.statement_ids, conversation.moderated_out_ids)
+        lambda: analyse(triples, conversation.statement_ids, conversation.moderated_out_ids), RUNS
     )
     runner = red_dwarf_runner(conversation)
-    theirs = median_seconds(runner) if runner else float("nan")
+    theirs = median_seconds(runner, RUNS) if runner else float("nan")
     print(
         f"{name:<30} votes {len(triples):>7,}  read {read * 1000:8.1f} ms  "
         f"import {imported * 1000:8.1f} ms  "

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +36,7 @@ from analysis import red_dwarf_runner  # noqa: E402
 from opendata import OpenConversation, conversations, data_folder  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
+from bench.figures import median_seconds  # noqa: E402
 from core.analysis.polis import AnalysisResult, analyse  # noqa: E402
 
 MIRROR = Path("/work/.mirror/compdemocracy+openData/repo")
@@ -78,16 +76,6 @@ def agreement(polis: dict[str, int | None], labels: dict[str, int]) -> tuple[flo
         return float("nan"), 0.0
     ari = adjusted_rand_score([polis[p] for p in both], [labels[p] for p in both])
     return float(ari), len(both) / len(clustered)
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``runs`` calls."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 HEADER = (

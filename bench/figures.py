@@ -1,9 +1,11 @@
-"""Figures the benchmarks share: one definition of a percentile for every script."""
+"""Figures the benchmarks share: one definition of a percentile and of a timed median for
+every script."""
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 
 def percentile(values: Sequence[float], p: int) -> float:
@@ -14,3 +16,13 @@ def percentile(values: Sequence[float], p: int) -> float:
     if len(values) == 1:
         return float(values[0])
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``runs`` calls of ``action``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

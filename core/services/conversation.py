@@ -254,8 +254,9 @@ class Conversations:
     async def _prepare_similar(self, pseudonym: str, text: str) -> None:
         """Bring the similar-idea index of the resident's ideas round up to date before the
         step (the first look at a large round encodes its ideas) and look the typed idea up,
-        on the reader and outside the step's transaction; the step itself, which holds the
-        write lock on SQLite, then finds the answer ready."""
+        outside the step's transaction (a round already indexed is read through the quick
+        units); the step itself, which holds the write lock on SQLite, then finds the answer
+        ready."""
         if self.reading is None or self.glancing is None or self.similar is None:
             return
         async with self.glancing() as uow:

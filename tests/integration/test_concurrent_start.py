@@ -4,8 +4,10 @@ the schema is migrated once and the demo loaded once, and every process comes up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from config.settings import Settings
 from core.storage import migrate
 from core.storage import tables as t
 from core.storage.db import create_engine
-from inspraak.bootstrap import bootstrap, load_demo_if_empty
+from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty
 from tests.conftest import POSTGRES_URL, SECRET, _reset_postgres
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="INSPRAAK_TEST_POSTGRES_URL unset")
@@ -39,7 +41,9 @@ async def test_processes_starting_at_once_migrate_one_after_the_other() -> None:
     assert failed == []
 
 
-async def test_processes_starting_at_once_load_the_demo_once(tmp_path: Path) -> None:
+@contextlib.asynccontextmanager
+async def four_processes(tmp_path: Path) -> AsyncIterator[list[Container]]:
+    """Four containers (as four processes have) on one freshly migrated PostgreSQL."""
     assert POSTGRES_URL
     await _reset_postgres(POSTGRES_URL)
     await asyncio.to_thread(migrate.upgrade, POSTGRES_URL)
@@ -47,10 +51,15 @@ async def test_processes_starting_at_once_load_the_demo_once(tmp_path: Path) -> 
                         _env_file=None)  # type: ignore[call-arg]  # fmt: skip
     containers = [bootstrap(settings, channels=False) for _ in range(4)]
     try:
-        loaded = await asyncio.gather(*(load_demo_if_empty(c) for c in containers))
+        yield containers
     finally:
         for container in containers:
             await container.close()
+
+
+async def test_processes_starting_at_once_load_the_demo_once(tmp_path: Path) -> None:
+    async with four_processes(tmp_path) as containers:
+        loaded = await asyncio.gather(*(load_demo_if_empty(c) for c in containers))
     assert sorted(loaded, key=str) == ["DEMO", None, None, None]
     engine = create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
     async with engine.connect() as conn:
@@ -59,18 +68,9 @@ async def test_processes_starting_at_once_load_the_demo_once(tmp_path: Path) -> 
 
 
 async def test_processes_starting_at_once_record_their_bot_once(tmp_path: Path) -> None:
-    assert POSTGRES_URL
-    await _reset_postgres(POSTGRES_URL)
-    await asyncio.to_thread(migrate.upgrade, POSTGRES_URL)
-    settings = Settings(database_url=POSTGRES_URL, secret_key=SECRET, data_dir=tmp_path,
-                        _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-    containers = [bootstrap(settings, channels=False) for _ in range(4)]
     command = RegisterDefaultBot(7373, "workers_bot")
-    try:
+    async with four_processes(tmp_path) as containers:
         ids = await asyncio.gather(*(c.bus.handle(command) for c in containers))
-    finally:
-        for container in containers:
-            await container.close()
     assert len(set(ids)) == 1
     engine = create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
     async with engine.connect() as conn:
