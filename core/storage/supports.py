@@ -66,9 +66,7 @@ class SupportRepository(Repository):
         merges = await self._merges(round_id)
         last = {idea_id: survivor(idea_id, merges) for idea_id in idea_ids}
         rows = await self.conn.execute(
-            sa.select(
-                t.ideas.c.id, t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
-            ).where(t.ideas.c.id.in_(set(last.values())), t.ideas.c.round_id == round_id)
+            _SHOWN, {"ids": sorted(set(last.values())), "round_id": round_id}
         )
         shown = {
             int(row.id): str(row.wording or row.text)
@@ -78,22 +76,10 @@ class SupportRepository(Repository):
         families = {
             top: {top, *(i for i in merges if survivor(i, merges) == top)} for top in shown
         }
-        members = set().union(*families.values()) if families else set()
-        own = set(
-            await self.conn.scalars(
-                sa.select(t.ideas.c.id).where(
-                    t.ideas.c.id.in_(members), t.ideas.c.resident_id == resident_id
-                )
-            )
-        )
-        supports = t.idea_supports
-        supported = set(
-            await self.conn.scalars(
-                sa.select(supports.c.idea_id).where(
-                    supports.c.idea_id.in_(members), supports.c.resident_id == resident_id
-                )
-            )
-        )
+        members = sorted(set().union(*families.values())) if families else []
+        mine = {"ids": members, "resident_id": resident_id}
+        own = set(await self.conn.scalars(_OWN, mine))
+        supported = set(await self.conn.scalars(_SUPPORTED, mine))
         return {
             idea_id: SupportTarget(
                 top, shown[top], bool(families[top] & own), bool(families[top] & supported)
@@ -130,9 +116,27 @@ class SupportRepository(Repository):
         return tuple(str(r) for r in rows)
 
     async def _merges(self, round_id: int) -> dict[int, int]:
-        rows = await self.conn.execute(
-            sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
-            .join(t.ideas, t.ideas.c.id == t.idea_merges.c.idea_id)
-            .where(t.ideas.c.round_id == round_id)
-        )
+        rows = await self.conn.execute(_MERGES, {"round_id": round_id})
         return {int(a): int(b) for a, b in rows}
+
+
+# -- the look-up of the ideas offered to a typed one, built once --------------------------------
+# It runs on every typed idea; building these expressions anew each time cost more than running
+# them (as for the dialogue step's statements in core/storage/projects.py).
+
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+_MERGES = (
+    sa.select(t.idea_merges.c.idea_id, t.idea_merges.c.into_id)
+    .join(t.ideas, t.ideas.c.id == t.idea_merges.c.idea_id)
+    .where(t.ideas.c.round_id == sa.bindparam("round_id"))
+)
+_SHOWN = sa.select(
+    t.ideas.c.id, t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
+).where(t.ideas.c.id.in_(_IDS), t.ideas.c.round_id == sa.bindparam("round_id"))
+_OWN = sa.select(t.ideas.c.id).where(
+    t.ideas.c.id.in_(_IDS), t.ideas.c.resident_id == sa.bindparam("resident_id")
+)
+_SUPPORTED = sa.select(t.idea_supports.c.idea_id).where(
+    t.idea_supports.c.idea_id.in_(_IDS),
+    t.idea_supports.c.resident_id == sa.bindparam("resident_id"),
+)
