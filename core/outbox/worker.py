@@ -1,7 +1,7 @@
 """The worker: claims due rows in batches, paces them per bot and per chat, sends, records.
 
-What becomes of each row (held, retried, sent, failed) is decided in ``outcomes``; this module
-runs the loop around it.
+What becomes of each row (held, retried, sent, failed) is decided in ``outcomes``, how fast a
+bot and a chat may be sent to in ``pacing``; this module runs the loop around them.
 
 Crash safety. A row is ``pending`` until claimed; claiming sets it to ``sending``; the outcome
 (``sent``, ``failed``, ``blocked``, ``cancelled``, or back to ``pending`` for a retry) is written
@@ -28,7 +28,7 @@ from core.domain.outbox import Claimed, OutboxStatus, RowOutcome
 from core.domain.quiet_hours import QuietHours
 from core.outbox.codec import load_message
 from core.outbox.outcomes import Retry, answered, hold, stand_in
-from core.outbox.pacing import Pacer
+from core.outbox.pacing import ChatSpacing, Pacer
 from core.outbox.ports import ChannelSender, SendOutcome, SendStatus
 from core.storage.database import Database
 from core.storage.uow import UnitOfWork
@@ -59,10 +59,6 @@ COUNTED = {
     OutboxStatus.BLOCKED: "blocked",
     OutboxStatus.CANCELLED: "cancelled",
 }
-
-# The per-chat pause map is pruned of chats whose pause is over whenever it passes this size
-# (or twice what the last pruning kept): memory follows the send rate, not the audience.
-CHATS_KEPT = 4096
 
 
 class OutboxSender:
@@ -114,7 +110,6 @@ class OutboxSender:
         self.lease = lease
         self.max_attempts = max_attempts
         self.retry = Retry(max_attempts, backoff_base, backoff_max)
-        self.chat_interval = chat_interval
         self.poll_interval = poll_interval
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -122,8 +117,7 @@ class OutboxSender:
         self.in_doubt = max(1, in_doubt or max(10, round(fastest / 5)))
         self.stats = SenderStats()
         self._pacers: dict[tuple[str, int | None], Pacer] = {}
-        self._chats: dict[tuple[str, str], float] = {}  # chat → when it may be sent to again
-        self._chats_limit = CHATS_KEPT
+        self._chats = ChatSpacing(chat_interval)
         self._quiet: dict[int, QuietHours | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[RowOutcome] = []
@@ -286,24 +280,9 @@ class OutboxSender:
             pacer = self._pacers[key] = Pacer(self.rates.get(channel, self.default_rate))
         return pacer
 
-    def _note_chat(self, key: tuple[str, str], ready: float) -> None:
-        """Remember when ``key`` may be written to again; chats whose pause is over are
-        forgotten as the map doubles, so it holds about the chats of the last
-        ``chat_interval`` seconds (rate × interval), not every chat ever sent to."""
-        self._chats[key] = ready
-        if len(self._chats) > self._chats_limit:
-            now = self._monotonic()
-            self._chats = {k: v for k, v in self._chats.items() if v > now}
-            self._chats_limit = max(CHATS_KEPT, 2 * len(self._chats))
-
     async def _wait_for_chat(self, key: tuple[str, str]) -> None:
-        while True:
-            now = self._monotonic()
-            ready = self._chats.get(key, 0.0)
-            if ready <= now:
-                self._note_chat(key, now + self.chat_interval)
-                return
-            await self.sleep(ready - now)
+        while (wait := self._chats.take(key, self._monotonic())) > 0:
+            await self.sleep(wait)
 
     async def _deliver(self, row: Claimed) -> None:
         try:
@@ -351,9 +330,7 @@ class OutboxSender:
                 await self.sleep(wait)
                 continue
             tried += 1
-            self._note_chat(
-                chat, max(self._chats.get(chat, 0.0), self._monotonic() + self.chat_interval)
-            )
+            self._chats.sent(chat, self._monotonic())
             outcome = await sender.send(row.address, message, bot_id=row.bot_id)
             if outcome.status == SendStatus.RATE_LIMITED:
                 wait = outcome.retry_after if outcome.retry_after is not None else 1.0
