@@ -1,4 +1,4 @@
-"""Background work of the elected process: round schedules and the outbox sender.
+"""The round scheduler: APScheduler's persistent jobs, kept in line with the rounds' times.
 
 * ``RoundScheduler``: APScheduler 3 (``AsyncIOScheduler``) with a ``SQLAlchemyJobStore`` in the
   project's own database (on SQLite in a file beside it: see ``jobstore_url``), so schedules
@@ -9,13 +9,11 @@
   edit in this process (``ProjectScheduleChanged``) and every
   ``INSPRAAK_SCHEDULER_RECONCILE`` seconds (an import by the CLI, another process).
   Housekeeping jobs run on an interval: ``PruneExpired`` hourly, ``ApplyRetention`` daily.
-* ``Leadership`` (core/storage/leadership.py): one process schedules and sends. On PostgreSQL
-  it is the one holding an advisory lock (``pg_try_advisory_lock``) on a connection of its
-  own; the others try again now and then and take over when the leader's connection goes
-  away. SQLite has one process.
-* ``Background``: waits for leadership, then runs the scheduler and the ``OutboxSender``.
+* The jobs are module-level functions of this module, and must stay here under their names:
+  the job store keeps their import path, and drops a stored job whose function it cannot find.
 
-APScheduler stays out of core/ (the house rules); this module is the glue.
+Only the elected process runs the scheduler (inspraak/background.py). APScheduler stays out
+of core/ (the house rules); this module is the glue.
 """
 
 from __future__ import annotations
@@ -40,9 +38,6 @@ from core.domain import events as e
 from core.domain import model, reminders
 from core.domain import staff_commands as sc
 from core.domain.numbers import read_number
-from core.outbox import OutboxSender
-from core.outbox.ports import ChannelSender
-from core.storage.leadership import Leadership
 from inspraak.bootstrap import Container
 
 log = logging.getLogger(__name__)
@@ -335,90 +330,3 @@ class RoundScheduler:
 def _round_of(job_id: str) -> int | None:
     parts = job_id.split(":")
     return read_number(parts[1]) if len(parts) > 1 else None
-
-
-# -- the leader's work -------------------------------------------------------------------------
-
-
-def build_sender(
-    container: Container, senders: Mapping[str, ChannelSender] | None = None, **kwargs: Any
-) -> OutboxSender:
-    """The outbox sender with the rates and limits from the settings."""
-    settings = container.settings
-    options: dict[str, Any] = {
-        "rates": {
-            "telegram": settings.telegram_rate,
-            "whatsapp": settings.whatsapp_rate,
-            "email": settings.email_rate,
-        },
-        "default_rate": settings.telegram_rate,
-        "window": settings.outbox_window,
-        "lease": settings.outbox_lease,
-        "max_attempts": settings.outbox_max_attempts,
-        "in_doubt": settings.outbox_in_doubt or None,
-    }
-    options.update(kwargs)
-    return OutboxSender(
-        container.database,
-        senders if senders is not None else container.senders,
-        clock=container.clock,
-        **options,
-    )
-
-
-class Background:
-    """Wait to be elected, then run the round scheduler and the outbox sender until stopped."""
-
-    def __init__(
-        self,
-        container: Container,
-        *,
-        sender: OutboxSender | None = None,
-        scheduler: RoundScheduler | None = None,
-        retry_every: float | None = None,
-    ) -> None:
-        self.container = container
-        self.leadership = Leadership(container.engine)
-        self.sender = sender or build_sender(container)
-        self.scheduler = scheduler or RoundScheduler(container)
-        self.retry_every = container.settings.leader_retry if retry_every is None else retry_every
-        self._task: asyncio.Task[None] | None = None
-        self._sender_task: asyncio.Task[None] | None = None
-        self.leading = asyncio.Event()
-
-    async def start(self) -> None:
-        self.container.bus.subscribe(e.MessagesQueued, self._wake_sender)
-        self._task = asyncio.create_task(self._run())
-
-    async def _wake_sender(self, event: e.MessagesQueued) -> None:
-        self.sender.wake()
-
-    async def _run(self) -> None:
-        while True:
-            if await self._try_lead():
-                break
-            await asyncio.sleep(self.retry_every)
-        log.info("this process schedules rounds and sends broadcasts")
-        await self.sender.recover()
-        await self.scheduler.start()
-        self._sender_task = asyncio.create_task(self.sender.run())
-        self.leading.set()
-
-    async def _try_lead(self) -> bool:
-        try:
-            return await self.leadership.acquire()
-        except Exception:
-            log.exception("leader election failed; trying again")
-            return False
-
-    async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._sender_task is not None:
-            self.sender.stop()
-            await self._sender_task
-        if self.leading.is_set():
-            await self.scheduler.stop()
-        await self.leadership.release()

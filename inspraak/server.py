@@ -28,7 +28,7 @@ def build_app(container: Container, scheduler: bool = True, warm_encoder: bool =
     on_startup: list[Callable[[], Awaitable[None]]] = [telegram.start]
     on_shutdown: list[Callable[[], Awaitable[None]]] = [telegram.stop]
     if scheduler:
-        from inspraak.scheduling import Background
+        from inspraak.background import Background
 
         background = Background(container)
         on_startup.append(background.start)

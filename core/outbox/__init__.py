@@ -4,9 +4,10 @@ Every message the core sends on its own initiative (a round's prompt, a reminder
 is first a row in the ``outbox`` table, written in the same transaction as the decision to send
 it (``queue``). The worker claims due rows in batches, paces them per bot and per chat
 (``pacing``), hands each to the channel's ``ChannelSender`` (``ports``) and writes the outcome
-back through the store (``uow.outbox``, core/storage/outbox.py). Payloads are JSON
-(``codec``); receipts from the platforms act on rows already sent (``receipts``). Quiet hours
-are a project's rule (core/domain/quiet_hours.py); progress is a view (core/broadcast_view.py).
+(held, retried, sent, failed: ``outcomes``) back through the store (``uow.outbox``,
+core/storage/outbox.py). Payloads are JSON (``codec``); receipts from the platforms act on rows
+already sent (``receipts``). Quiet hours are a project's rule (core/domain/quiet_hours.py);
+progress is a view (core/views/broadcast.py).
 """
 
 from core.domain.outbox import OutboxStatus

@@ -1,8 +1,13 @@
-"""Pacing: how fast one bot may send (a token bucket that honours the platform's pauses)."""
+"""Pacing: how fast one bot may send (a token bucket that honours the platform's pauses) and
+how soon one chat may be written to again."""
 
 from __future__ import annotations
 
 from collections import deque
+
+# The per-chat pause map is pruned of chats whose pause is over whenever it passes this size
+# (or twice what the last pruning kept): memory follows the send rate, not the audience.
+CHATS_KEPT = 4096
 
 
 class Pacer:
@@ -49,3 +54,37 @@ class Pacer:
 
     def paused(self, now: float) -> bool:
         return now < self.paused_until
+
+
+class ChatSpacing:
+    """At most one message per ``interval`` seconds to one chat (a chat is channel, address).
+
+    Chats whose pause is over are forgotten as the map doubles, so it holds about the chats of
+    the last ``interval`` seconds (rate × interval), not every chat ever sent to.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._ready: dict[tuple[str, str], float] = {}  # chat → when it may be sent to again
+        self._limit = CHATS_KEPT
+
+    def __len__(self) -> int:
+        return len(self._ready)
+
+    def take(self, chat: tuple[str, str], now: float) -> float:
+        """Book ``chat`` from ``now`` and return 0 when it is free, else how long until it is."""
+        ready = self._ready.get(chat, 0.0)
+        if ready <= now:
+            self._note(chat, now + self.interval, now)
+            return 0.0
+        return ready - now
+
+    def sent(self, chat: tuple[str, str], now: float) -> None:
+        """A message goes to ``chat`` at ``now``: the next waits ``interval`` from here."""
+        self._note(chat, max(self._ready.get(chat, 0.0), now + self.interval), now)
+
+    def _note(self, chat: tuple[str, str], ready: float, now: float) -> None:
+        self._ready[chat] = ready
+        if len(self._ready) > self._limit:
+            self._ready = {k: v for k, v in self._ready.items() if v > now}
+            self._limit = max(CHATS_KEPT, 2 * len(self._ready))

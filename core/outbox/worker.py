@@ -1,5 +1,8 @@
 """The worker: claims due rows in batches, paces them per bot and per chat, sends, records.
 
+What becomes of each row (held, retried, sent, failed) is decided in ``outcomes``, how fast a
+bot and a chat may be sent to in ``pacing``; this module runs the loop around them.
+
 Crash safety. A row is ``pending`` until claimed; claiming sets it to ``sending``; the outcome
 (``sent``, ``failed``, ``blocked``, ``cancelled``, or back to ``pending`` for a retry) is written
 after the channel answered. A process killed at any moment therefore leaves only ``sending``
@@ -17,15 +20,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.domain.model import ResidentStatus
 from core.domain.outbox import Claimed, OutboxStatus, RowOutcome
 from core.domain.quiet_hours import QuietHours
 from core.outbox.codec import load_message
-from core.outbox.pacing import Pacer
-from core.outbox.ports import ChannelSender, OutboundMessage, SendOutcome, SendStatus
+from core.outbox.outcomes import Retry, answered, hold, stand_in
+from core.outbox.pacing import ChatSpacing, Pacer
+from core.outbox.ports import ChannelSender, SendOutcome, SendStatus
 from core.storage.database import Database
 from core.storage.uow import UnitOfWork
 
@@ -48,10 +52,6 @@ class SenderStats:
     max_in_flight: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
-
-# The per-chat pause map is pruned of chats whose pause is over whenever it passes this size
-# (or twice what the last pruning kept): memory follows the send rate, not the audience.
-CHATS_KEPT = 4096
 
 COUNTED = {
     OutboxStatus.SENT: "sent",
@@ -109,9 +109,7 @@ class OutboxSender:
         self.batch = max(1, min(batch or self.window, self.window))
         self.lease = lease
         self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
-        self.chat_interval = chat_interval
+        self.retry = Retry(max_attempts, backoff_base, backoff_max)
         self.poll_interval = poll_interval
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -119,8 +117,7 @@ class OutboxSender:
         self.in_doubt = max(1, in_doubt or max(10, round(fastest / 5)))
         self.stats = SenderStats()
         self._pacers: dict[tuple[str, int | None], Pacer] = {}
-        self._chats: dict[tuple[str, str], float] = {}  # chat → when it may be sent to again
-        self._chats_limit = CHATS_KEPT
+        self._chats = ChatSpacing(chat_interval)
         self._quiet: dict[int, QuietHours | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[RowOutcome] = []
@@ -283,24 +280,9 @@ class OutboxSender:
             pacer = self._pacers[key] = Pacer(self.rates.get(channel, self.default_rate))
         return pacer
 
-    def _note_chat(self, key: tuple[str, str], ready: float) -> None:
-        """Remember when ``key`` may be written to again; chats whose pause is over are
-        forgotten as the map doubles, so it holds about the chats of the last
-        ``chat_interval`` seconds (rate × interval), not every chat ever sent to."""
-        self._chats[key] = ready
-        if len(self._chats) > self._chats_limit:
-            now = self._monotonic()
-            self._chats = {k: v for k, v in self._chats.items() if v > now}
-            self._chats_limit = max(CHATS_KEPT, 2 * len(self._chats))
-
     async def _wait_for_chat(self, key: tuple[str, str]) -> None:
-        while True:
-            now = self._monotonic()
-            ready = self._chats.get(key, 0.0)
-            if ready <= now:
-                self._note_chat(key, now + self.chat_interval)
-                return
-            await self.sleep(ready - now)
+        while (wait := self._chats.take(key, self._monotonic())) > 0:
+            await self.sleep(wait)
 
     async def _deliver(self, row: Claimed) -> None:
         try:
@@ -312,33 +294,19 @@ class OutboxSender:
         self._done.set()
 
     def _retry(self, row: Claimed, error: str) -> RowOutcome:
-        attempts = row.attempts + 1
-        if attempts >= self.max_attempts:
-            return RowOutcome(row.id, OutboxStatus.FAILED, row.pseudonym, 1, error=error)
-        delay = min(self.backoff_max, self.backoff_base**attempts)
-        self.stats.retried += 1
-        return RowOutcome(
-            row.id,
-            OutboxStatus.PENDING,
-            row.pseudonym,
-            1,
-            next_attempt_at=self.clock() + timedelta(seconds=delay),
-            error=error,
-        )
+        return self._count_retry(self.retry.outcome(row, error, self.clock()))
+
+    def _count_retry(self, result: RowOutcome) -> RowOutcome:
+        if result.status == OutboxStatus.PENDING:  # due again later, not failed for good
+            self.stats.retried += 1
+        return result
 
     def _hold(self, row: Claimed) -> RowOutcome | None:
-        """The outcome for a row that must not go now (no address, not active, quiet hours)."""
-        if row.address is None:
-            return RowOutcome(row.id, OutboxStatus.CANCELLED, row.pseudonym, error="no address")
-        if row.project_id is not None and row.resident_status != ResidentStatus.ACTIVE.value:
-            reason = f"resident {row.resident_status or 'erased'}"
-            return RowOutcome(row.id, OutboxStatus.CANCELLED, row.pseudonym, error=reason)
         quiet = self._quiet.get(row.project_id) if row.project_id is not None else None
-        release = quiet.release(self.clock()) if quiet else None
-        if release is not None:
+        held = hold(row, quiet, self.clock())
+        if held is not None and held.status == OutboxStatus.PENDING:  # until quiet hours end
             self.stats.held += 1
-            return RowOutcome(row.id, OutboxStatus.PENDING, row.pseudonym, next_attempt_at=release)
-        return None
+        return held
 
     async def _attempt(self, row: Claimed) -> RowOutcome:
         held = self._hold(row)
@@ -362,9 +330,7 @@ class OutboxSender:
                 await self.sleep(wait)
                 continue
             tried += 1
-            self._note_chat(
-                chat, max(self._chats.get(chat, 0.0), self._monotonic() + self.chat_interval)
-            )
+            self._chats.sent(chat, self._monotonic())
             outcome = await sender.send(row.address, message, bot_id=row.bot_id)
             if outcome.status == SendStatus.RATE_LIMITED:
                 wait = outcome.retry_after if outcome.retry_after is not None else 1.0
@@ -374,36 +340,11 @@ class OutboxSender:
                 if tried < self.max_attempts:
                     continue
                 return self._retry(row, outcome.error or "rate limited")
-            stand_in = _stand_in(outcome, message)
-            if stand_in is not None:
-                message = stand_in
+            alone = stand_in(outcome, message)
+            if alone is not None:
+                message = alone
                 continue
             return self._result(row, outcome, tried)
 
     def _result(self, row: Claimed, outcome: SendOutcome, tried: int) -> RowOutcome:
-        """What a channel's answer (other than a rate limit) makes of the row."""
-        status = outcome.status
-        if status == SendStatus.SENT:
-            return RowOutcome(
-                row.id,
-                OutboxStatus.SENT,
-                row.pseudonym,
-                tried,
-                provider_id=outcome.provider_id,
-                sent_at=self.clock(),
-            )
-        if status == SendStatus.BLOCKED:
-            return RowOutcome(
-                row.id, OutboxStatus.BLOCKED, row.pseudonym, tried, error=outcome.error
-            )
-        if status in (SendStatus.FAILED, SendStatus.WINDOW_CLOSED):
-            error = outcome.error or status.value
-            return RowOutcome(row.id, OutboxStatus.FAILED, row.pseudonym, tried, error=error)
-        return self._retry(row, outcome.error or "retry")
-
-
-def _stand_in(outcome: SendOutcome, message: OutboundMessage) -> OutboundMessage | None:
-    """Free text was refused: the message's stand-in alone, when it has one not tried yet."""
-    if outcome.status == SendStatus.WINDOW_CLOSED and message.template and message.replies:
-        return replace(message, replies=())
-    return None
+        return self._count_retry(answered(row, outcome, tried, self.clock(), self.retry))

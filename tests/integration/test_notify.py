@@ -15,8 +15,8 @@ from core.domain import commands as c
 from core.messages import Incoming
 from core.storage import tables as t
 from core.storage.db import create_all
+from inspraak.background import build_sender
 from inspraak.bootstrap import Container, bootstrap
-from inspraak.scheduling import build_sender
 from tests.factories import ChatResident, TestClock
 from tests.integration.outbox_support import make_project, round_id
 from tests.smtp import Inbox

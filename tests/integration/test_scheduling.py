@@ -16,16 +16,10 @@ from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
 from core.services.project_file import import_project, parse_project_file
+from core.storage.leadership import Leadership
+from inspraak.background import Background, build_sender
 from inspraak.bootstrap import Container
-from inspraak.scheduling import (
-    Background,
-    Leadership,
-    RoundScheduler,
-    build_sender,
-    desired_jobs,
-    jobstore_url,
-    sync_url,
-)
+from inspraak.scheduling import RoundScheduler, desired_jobs, jobstore_url, sync_url
 from tests.factories import TestClock, project_toml
 from tests.fakes.senders import ScriptedSender
 from tests.integration.outbox_support import no_quiet_hours, outbox_rows, round_id, subscribe

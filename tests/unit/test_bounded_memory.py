@@ -18,8 +18,8 @@ import pytest
 from core.analysis import rounds as analysis_rounds
 from core.analysis import similarity_text
 from core.analysis.similarity_encoder import Remembered
-from core.outbox import worker
-from core.outbox.worker import CHATS_KEPT, OutboxSender
+from core.outbox import OutboxSender
+from core.outbox.pacing import CHATS_KEPT
 from core.services import analyses
 from core.services.analyses import RoundAnalyses
 from core.services.locks import KeyedLocks
@@ -60,7 +60,7 @@ async def test_the_outbox_forgets_chats_whose_one_second_pause_is_over() -> None
         await sender._wait_for_chat(("telegram", str(chat)))
         largest = max(largest, len(sender._chats))
     assert largest <= 2 * CHATS_KEPT
-    assert worker.CHATS_KEPT >= 1_000  # the chats of the last second are kept at 1,000/s
+    assert CHATS_KEPT >= 1_000  # the chats of the last second are kept at 1,000/s
 
 
 async def test_the_outbox_still_spaces_two_messages_to_one_chat_after_pruning() -> None:

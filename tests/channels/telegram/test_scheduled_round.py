@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from bots.telegram.channel import TelegramChannel
 from config.settings import Settings
 from core.storage import tables as t
+from inspraak.background import Background, build_sender
 from inspraak.bootstrap import DEMO_FILE, Container
-from inspraak.scheduling import Background, RoundScheduler, build_sender
+from inspraak.scheduling import RoundScheduler
 from tests.channels.telegram.conftest import TOKEN, Resident, polling_resident
 from tests.channels.telegram.serving import bootstrapped
 from tests.factories import TestClock

@@ -22,8 +22,9 @@ from core.domain import commands as c
 from core.outbox import SenderStats
 from core.services.project_file import export_project, import_project, parse_project_file
 from core.storage import tables as t
+from inspraak.background import build_sender
 from inspraak.bootstrap import Container
-from inspraak.scheduling import RoundScheduler, build_sender
+from inspraak.scheduling import RoundScheduler
 from tests.channels.whatsapp.conftest import WhatsAppResident
 from tests.factories import TestClock
 from tests.fakes.senders import VirtualSleep
