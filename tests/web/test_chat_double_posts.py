@@ -10,8 +10,10 @@ import re
 import httpx
 import sqlalchemy as sa
 
+from core.domain import commands as c
 from core.storage import tables as t
 from inspraak.bootstrap import Container
+from tests.factories import TestClock
 from tests.web.test_chat_like_a_chat import ERASED, HTMX, an_idea_sent, stored
 from tests.web.test_public_pages import csrf, options, post, turn
 
@@ -188,3 +190,23 @@ async def test_taking_part_again_sent_twice_greets_once(
 
     page = (await client.get("/chat/DEMO")).text
     assert said(page, "Ga je akkoord?") == 1 and ERASED not in page
+
+
+async def test_a_turn_is_stored_as_a_hash_and_forgotten_after_a_day(
+    demo: Container, client: httpx.AsyncClient, clock: TestClock
+):
+    page = await rating(client)
+    form = pressed(page, "4")
+    await client.post("/chat/DEMO", data=form)
+    async with demo.uow() as uow:
+        rows = (await uow.conn.execute(sa.select(t.processed_messages))).mappings().all()
+    keys = [r["message_key"] for r in rows if r["channel"] == "web"]
+    token = client.cookies["inspraak_chat"]
+    assert keys and not any(form["turn"] in k or token in k for k in keys)
+
+    clock.advance(hours=23)
+    await demo.bus.handle(c.PruneExpired())
+    assert await count(demo, t.processed_messages) == len(keys)
+    clock.advance(hours=2)  # a browser resends a form within a visit, not days later
+    await demo.bus.handle(c.PruneExpired())
+    assert await count(demo, t.processed_messages) == 0
