@@ -1,10 +1,13 @@
 """The web chat channel: a browser form in, the conversation so far out.
 
 The resident is known by a random cookie token; only its pseudonym reaches the database.
+Every rendering of a chat form carries a random one-time *turn*: a form posted twice (a double
+click, a browser resending after a slow answer, back and resubmit) is one answer.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +19,7 @@ from core.messages import Incoming
 from core.services.conversation import Conversations, Outcome
 
 CHANNEL = "web"
+TURN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_turn() makes; anything else is no turn
 ERASED = N_("Everything has been erased. Type START to take part again.")
 
 
@@ -55,8 +59,22 @@ class WebChat:
     def new_token() -> str:
         return secrets.token_urlsafe(24)
 
-    async def start(self, token: str, project_code: str, language: str | None = None) -> None:
-        await self._handle(token, Incoming.start(project_code, language_hint=language))
+    @staticmethod
+    def new_turn() -> str:
+        """A one-time token for one rendering of a chat form (a hidden field)."""
+        return secrets.token_urlsafe(16)
+
+    async def start(
+        self,
+        token: str,
+        project_code: str,
+        language: str | None = None,
+        turn: str | None = None,
+    ) -> None:
+        incoming = Incoming.start(project_code, language_hint=language)
+        await self.conversations.handle(
+            CHANNEL, token, incoming, keep_log=True, dedupe_key=_dedupe_key(token, turn)
+        )
 
     async def greeting(
         self, token: str, project_code: str, language: str | None = None
@@ -77,9 +95,16 @@ class WebChat:
         text: str | None = None,
         choice: str | None = None,
         language: str | None = None,
+        turn: str | None = None,
     ) -> Answered:
         """Take a typed message or a pressed button. A visitor's first answer starts the
-        conversation the greeting only showed, in the same step."""
+        conversation the greeting only showed, in the same step.
+
+        A second post of the same form (the same ``turn``) runs no step: the conversation
+        stays as the first post left it. (When that post erased everything, nothing of the
+        conversation is left, and the copy is answered as erased too.) A form without a turn
+        (a page from before turns) is handled as it comes.
+        """
         if choice:
             incoming = Incoming.choice(choice[:64])
         elif text is not None:
@@ -87,9 +112,14 @@ class WebChat:
         else:
             return Answered(language=language or "nl")
         opening = Incoming.start(project_code, language_hint=language)
+        key = _dedupe_key(token, turn)
         outcome: Outcome = await self.conversations.handle(
-            CHANNEL, token, incoming, keep_log=True, opening=opening
+            CHANNEL, token, incoming, keep_log=True, opening=opening, dedupe_key=key
         )
+        if outcome.duplicate:
+            # every step the web chat claims a turn for stores the conversation, or erases it
+            erased = not await self.transcript(token)
+            return Answered(erased=erased, language=language or "nl")
         return Answered(erased=outcome.erased, language=outcome.language)
 
     @staticmethod
@@ -124,9 +154,6 @@ class WebChat:
                     found[option["data"]] = option
         return list(found.values())
 
-    async def _handle(self, token: str, incoming: Incoming) -> None:
-        await self.conversations.handle(CHANNEL, token, incoming, keep_log=True)
-
     async def language(self, token: str) -> str | None:
         """The language the resident chose (or was given) in this conversation, if any."""
         return await self.conversations.language(CHANNEL, token)
@@ -134,3 +161,16 @@ class WebChat:
     async def transcript(self, token: str) -> list[ChatEntry]:
         rows: list[dict[str, Any]] = await self.conversations.history(CHANNEL, token)
         return [ChatEntry(bool(r["outgoing"]), str(r["text"]), list(r["options"])) for r in rows]
+
+
+def _dedupe_key(token: str, turn: str | None) -> str | None:
+    """What a form's post is recognised by: its turn, bound to the resident's chat token (one
+    resident's turn means nothing in another's chat). None: no dedupe (no turn, or an odd one).
+
+    Only a keyed hash of it is stored (``core.services.conversation.message_key``), and the
+    turn itself nowhere: a stored key cannot be traced to a resident, not even with the chat
+    token and the secret key.
+    """
+    if turn is None or not TURN.fullmatch(turn):
+        return None
+    return f"{token}:{turn}"

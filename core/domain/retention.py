@@ -6,6 +6,9 @@ Periods (the README's privacy section states them for residents and privacy offi
   so that a redelivery is recognised and not handled twice. Telegram keeps an update for at
   most 24 hours (getUpdates and webhooks alike); Meta's webhooks, WhatsApp's included, retry a
   delivery that failed for up to 7 days. After that the id is of no use and is dropped.
+  The web chat's is the one-time token of a form the resident sent (bots/webchat): a browser
+  sends a form again within a visit (a double click, a slow answer, back and resubmit), so
+  it is kept a day, as long as a visit that never consented.
 * The provider's id of a message we sent (a WhatsApp wamid encodes the phone number) is
   needed only to match the delivery reports about it, which arrive within the same window.
 * A visit that never consented (the web chat opened, a bot started, nothing agreed) leaves
@@ -28,6 +31,7 @@ from datetime import timedelta
 REDELIVERY: dict[str, timedelta] = {
     "telegram": timedelta(hours=24),
     "whatsapp": timedelta(days=7),
+    "web": timedelta(hours=24),
 }
 DEFAULT_REDELIVERY = timedelta(days=7)  # a channel not named above: the longest window
 SENT_IDS_KEPT = timedelta(days=7)  # provider message ids of sent messages (delivery reports)

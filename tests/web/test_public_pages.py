@@ -34,8 +34,17 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
+def turn(html: str, form: str = "composer") -> str | None:
+    """The one-time token of the chat's ``options`` or ``composer`` form (None: no such form)."""
+    found = re.search(rf'class="{form}".*?name="turn" value="([^"]+)"', html, re.S)
+    return found.group(1) if found else None
+
+
 async def post(client: httpx.AsyncClient, page: str, **form: str) -> str:
-    response = await client.post("/chat/DEMO", data={"csrf": csrf(page), **form})
+    """Send one of the page's chat forms as a browser does, then read the page again."""
+    sent = turn(page, "options" if "choice" in form else "composer")
+    form = {"csrf": csrf(page), **({"turn": sent} if sent else {}), **form}
+    response = await client.post("/chat/DEMO", data=form)
     assert response.status_code == 303, response.text
     return (await client.get("/chat/DEMO")).text
 

@@ -67,6 +67,7 @@ async def chat_post(
     csrf: str = Form(""),
     text: str | None = Form(None),
     choice: str | None = Form(None),
+    turn: str | None = Form(None),  # the form's one-time token: posted twice, one answer
 ) -> Response:
     """Take a typed message or a pressed button, then show the conversation again."""
     code = _code(code)
@@ -80,11 +81,11 @@ async def chat_post(
         if not chat.starts_again(typed):
             page = _Page(code, token, chat.erased(erased), lang, erased=True)
             return await _respond(request, services, chat, page)
-        await chat.start(token, code, language=erased)
+        await chat.start(token, code, language=erased, turn=turn)
         response = await _respond(request, services, chat, _Page(code, token, [], lang))
         response.delete_cookie(ERASED_COOKIE)
         return response
-    answered = await chat.answer(token, code, text=typed, choice=choice, language=lang)
+    answered = await chat.answer(token, code, text=typed, choice=choice, language=lang, turn=turn)
     if answered.erased:
         fresh = chat.new_token()  # nothing links the erased conversation to a new one
         page = _Page(code, fresh, chat.erased(answered.language), lang, erased=True)
@@ -154,6 +155,9 @@ async def _render(
         "entries": entries,
         "turn_start": _turn_start(entries),
         "csrf": _csrf(services.secret_key, page.token),
+        # a turn per form: a button pressed while a typed text is still on its way is new
+        "option_turn": chat.new_turn(),
+        "text_turn": chat.new_turn(),
         "options": options,
         "others": offered[:1],  # the newest; none when the question offers it already
         "erased": page.erased,

@@ -52,7 +52,8 @@
     if (event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     var form = area.form;
-    if (!area.value.trim() || form.classList.contains("htmx-request")) return;
+    // one answer at a time: while one is on its way its buttons are disabled, and Enter waits
+    if (!area.value.trim() || document.querySelector("#chat form.htmx-request")) return;
     typedLast = true;
     form.requestSubmit();
   });
@@ -101,6 +102,7 @@
     if (reload) { window.location.assign(window.location.pathname); return; }
     var notice = document.getElementById("chat-offline");
     if (notice) notice.hidden = false;
+    focusBox(); // the pressed button was disabled meanwhile, which took the focus away
   }
   // an expired form or a server error: the page again, fresh; no connection: say so, keep the text
   document.addEventListener("htmx:responseError", function () { failed(true); });

@@ -1,11 +1,15 @@
 """The web chat on a 390×844 phone in a real browser (Debian's Chromium, strict CSP enforced):
 the whole DEMO dialogue without ever scrolling to find the question, Enter sends and Shift+Enter
 makes a new line, the cursor stays in the message box, replies reach a live region, "Hoe denken
-anderen?" is a button, and erasing ends with its message (with and without JavaScript)."""
+anderen?" is a button, erasing ends with its message (with and without JavaScript), and a
+button or the send button pressed twice while the answer is slow answers once."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterator
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -220,3 +224,67 @@ def test_the_chat_passes_axe_and_fits_the_screen(demo_site, viewport):
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         check_accessibility(page)
         browser.close()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["htmx", "plain"])
+async def test_pressed_twice_while_the_answer_is_slow_the_chat_answers_once(demo_site, js):
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import Route, async_playwright, expect
+
+    turns: list[str] = []
+
+    async def slow(route: Route) -> None:
+        """Every post reaches the server at once; its answer comes a second later."""
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        turns.append(parse_qs(route.request.post_data or "").get("turn", [""])[0])
+        answer = await route.fetch(max_redirects=0)
+        await asyncio.sleep(1)
+        with contextlib.suppress(PlaywrightError):  # a browser may give up on the first post
+            await route.fulfill(response=answer)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = await browser.new_context(viewport=PHONE, locale="nl-NL", java_script_enabled=js)
+        page = await context.new_page()
+        page.set_default_timeout(8000)
+        bot = page.locator(".msg.bot p")
+
+        async def twice(button) -> None:
+            """Two clicks half a second apart on the same spot, as an impatient resident does."""
+            box = await button.bounding_box()
+            await page.route("**/chat/DEMO", slow)
+            for _ in range(2):
+                await page.mouse.click(box["x"] + 8, box["y"] + 8)
+                await asyncio.sleep(0.5)
+            if js:  # while the answer is on its way, no button of the chat can be pressed
+                disabled = "[...document.querySelectorAll('#chat button')].every(b => b.disabled)"
+                assert await page.evaluate(disabled)
+            await page.wait_for_timeout(1500)
+            await page.unroute("**/chat/DEMO")
+
+        async def press(label: str) -> None:
+            await page.locator("form.options button", has_text=label).first.click()
+            await page.wait_for_timeout(300)
+
+        await page.goto(f"{demo_site}/chat/DEMO")
+        await press("Ja, ik doe mee")
+        await press("Overslaan")
+        await press("Overslaan")
+        idea = f"Een waterpomp voor de moestuin ({'htmx' if js else 'plain'})"
+        await page.get_by_label("Je bericht").fill(idea)
+        await twice(page.locator("form.composer button.send"))
+        await expect(page.locator(".msg.me p", has_text=idea)).to_have_count(1)
+        other = page.locator("form.options button", has_text="Nee, mijn idee is anders")
+        await press("Nee, mijn idee is anders" if await other.count() else "Versturen")
+        await press("Nee, verder")
+        await expect(bot.last).to_contain_text("Belang?")
+        await twice(page.locator("form.options button", has_text="4").first)
+
+        await expect(bot.last).to_contain_text("Haalbaarheid?")
+        await expect(bot.filter(has_text="Belang: 4")).to_have_count(1)
+        await expect(bot.filter(has_text="al beantwoord")).to_have_count(0)
+        await expect(bot.filter(has_text="Haalbaarheid?")).to_have_count(1)
+        assert len(turns) == (2 if js else 4) and len(set(turns)) == 2  # the same form, twice
+        await browser.close()
