@@ -161,6 +161,10 @@ class Conversations:
         result, ctx = await self._think(uow, step, message or read(incoming), state)
         refused = await self._run(result, uow, state)
         if refused is not None:
+            if step.keep_log:  # the web chat shows only what its transcript holds
+                said = engine.Step(state, refused.replies, result.commands)
+                await _keep_log(uow, step.pseudonym, incoming, said, state, ctx)
+                await uow.commit()  # the step itself was rolled back; only these lines stay
             return refused
         if result.state is not None:
             now = uow.clock()
