@@ -75,6 +75,10 @@
     }
   }, true);
 
+  // what the message box held when it was sent ("" when a button was pressed): what the box
+  // holds beyond it when the answer comes was typed meanwhile and stays in the new box
+  var sent = "";
+
   // what the resident sent shows at once, greyed until the answer replaces the conversation
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
@@ -83,6 +87,7 @@
     if (notice) notice.hidden = true;
     if (!log || !form.classList) return;
     var text = "";
+    sent = form.classList.contains("composer") && box() ? box().value : "";
     if (form.classList.contains("composer")) text = box().value.trim();
     var pressed = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
     if (pressed && pressed.submitter) text = pressed.submitter.textContent.trim();
@@ -108,8 +113,24 @@
   document.addEventListener("htmx:responseError", function () { failed(true); });
   document.addEventListener("htmx:sendError", function () { failed(false); });
 
+  var typed = ""; // typed while the answer was on its way (see `sent`)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target.id !== "chat" || !box()) return;
+    var now = box().value;
+    typed = sent && now.indexOf(sent) === 0 ? now.slice(sent.length).trim() : now;
+    if (sent && now.trim() === sent.trim()) typed = "";
+    sent = "";
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target.id !== "chat") return;
+    var area = box();
+    if (typed && area && !area.value) {
+      area.value = typed;
+      area.setSelectionRange(typed.length, typed.length); // go on typing where it ended
+      grow(area);
+    }
+    typed = "";
     showLatest();
     announce();
     focusBox();

@@ -288,3 +288,39 @@ async def test_pressed_twice_while_the_answer_is_slow_the_chat_answers_once(demo
         await expect(bot.filter(has_text="Haalbaarheid?")).to_have_count(1)
         assert len(turns) == (2 if js else 4) and len(set(turns)) == 2  # the same form, twice
         await browser.close()
+
+
+async def test_text_typed_while_an_answer_is_on_its_way_stays_in_the_box(demo_site):
+    """A resident who presses a button, or sends a message, and types on before the answer
+    came finds what they typed meanwhile in the new message box, not what was sent."""
+    from playwright.async_api import Route, async_playwright, expect
+
+    async def slow(route: Route) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        answer = await route.fetch(max_redirects=0)
+        await asyncio.sleep(1)
+        await route.fulfill(response=answer)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = await (await browser.new_context(viewport=PHONE, locale="nl-NL")).new_page()
+        page.set_default_timeout(8000)
+        bot = page.locator(".msg.bot p")
+        box = page.get_by_label("Je bericht")
+        await page.goto(f"{demo_site}/chat/DEMO")
+        await page.route("**/chat/DEMO", slow)
+
+        await page.locator("form.options button", has_text="Ja, ik doe mee").click()
+        await box.press_sequentially("50")  # typed while the answer is on its way
+        await expect(bot.last).to_contain_text("postcode")
+        await expect(box).to_have_value("50")
+
+        await box.press_sequentially("43")
+        await box.press("Enter")
+        await box.press_sequentially(" 18")  # typed on after sending
+        await expect(bot.last).to_contain_text("Hoe oud ben je?")
+        await expect(box).to_have_value("18")
+        assert await page.evaluate("document.getElementById('chat-text').selectionStart") == 2
+        await browser.close()
