@@ -12,13 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.i18n import gettext_for
 from web import csp
+from web.assets import AssetVersions, StaticAssets
 from web.deps import LoginRequired, Services, get_language
 from web.limits import BodyLimit
 from web.pdf import PdfMaker
@@ -101,7 +101,8 @@ def create_app(
     app.state.services = services
     app.state.pages = Pages(HERE / "templates")
     app.state.pdf = PdfMaker(HERE / "static", svg_css=("charts.css",))  # the council's report
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.assets = AssetVersions(HERE / "static")
+    app.mount("/static", StaticAssets(HERE / "static", app.state.assets), name="static")
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(chat.router)

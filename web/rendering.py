@@ -59,9 +59,14 @@ def _templates(directory: Path, language: str) -> Jinja2Templates:
 @pass_context
 def path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     """The path of a route, for links on a page: relative, never made from the ``Host``
-    header (Starlette's ``url_for`` would put the request's host in every link)."""
+    header (Starlette's ``url_for`` would put the request's host in every link). A static
+    file's path carries its version (web.assets)."""
     request: Request = context["request"]
-    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
+    path = request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
+    if name == "static":
+        version = request.app.state.assets.version(params["path"])
+        path += f"?v={version}" if version else ""
+    return path
 
 
 def render(

@@ -110,7 +110,7 @@ async def test_the_chat_has_one_send_control_and_a_region_that_reads_replies_alo
     labels = [html.unescape(re.sub(r"<[^>]+>", "", b)).strip() for b in buttons(page)]
     assert labels.count("Versturen") == 1, labels  # the idea's button, not the composer too
     assert page.count('aria-live="polite"') == 1
-    assert 'id="chat-announce"' in page and 'src="/static/chat.js"' in page
+    assert 'id="chat-announce"' in page and 'src="/static/chat.js?v=' in page
     assert page.count('id="latest"') == 1
 
 
