@@ -114,13 +114,17 @@ class Conversations:
         pseudonym = self.pseudonym(channel, user_id)
         incoming = incoming.sanitised()
         message = read(incoming)  # the one reading of this message, handed on
-        if message.intent is not None and message.intent.name == IntentName.OTHERS:
+        key = None if dedupe_key is None else message_key(self.secret_key, channel, dedupe_key)
+        others = message.intent is not None and message.intent.name == IntentName.OTHERS
+        typed = message.intent is None and incoming.kind == IncomingKind.TEXT
+        if (others or typed) and key is not None and await self._handled(channel, key):
+            return Outcome([], duplicate=True)  # known before the costly preparation below
+        if others:
             await self._prepare_others(pseudonym)
-        elif message.intent is None and incoming.kind == IncomingKind.TEXT:
+        elif typed:
             await self._prepare_similar(pseudonym, incoming.text)
         async with self.bus.uow_factory() as uow:
-            if dedupe_key is not None:
-                key = message_key(self.secret_key, channel, dedupe_key)
+            if key is not None:
                 claimed = await uow.dialogue.claim_message(channel, key, uow.clock())
                 if not claimed:
                     return Outcome([], duplicate=True)
@@ -131,7 +135,7 @@ class Conversations:
                 message = read(incoming)
             stored = await uow.dialogue.load(pseudonym, lock=True)
             state = State.from_dict(stored)
-            step = _Step(pseudonym, channel, address, bot_id, keep_log)
+            step = _Step(pseudonym, channel, address, bot_id, keep_log, key)
             if stored is None:
                 opened = await self._open(uow, step, opening, message, state)
                 if isinstance(opened, Outcome):
@@ -160,11 +164,13 @@ class Conversations:
         """Run one engine step and store its outcome; a refusal is the friendly reply."""
         result, ctx = await self._think(uow, step, message or read(incoming), state)
         refused = await self._run(result, uow, state)
-        if refused is not None:
+        if refused is not None:  # the step was rolled back, the message's claim with it
+            if step.claim is not None:  # answered all the same: a resend is not answered again
+                await uow.dialogue.claim_message(step.channel, step.claim, uow.clock())
             if step.keep_log:  # the web chat shows only what its transcript holds
                 said = engine.Step(state, refused.replies, result.commands)
                 await _keep_log(uow, step.pseudonym, incoming, said, state, ctx)
-                await uow.commit()  # the step itself was rolled back; only these lines stay
+            await uow.commit()  # only the claim and these lines: nothing of the answer
             return refused
         if result.state is not None:
             now = uow.clock()
@@ -240,6 +246,13 @@ class Conversations:
             return Outcome([Reply(friendly_error(error, language))], language=language)
         return None
 
+    async def _handled(self, channel: str, key: str) -> bool:
+        """Whether the message was handled before, read outside the step's transaction."""
+        if self.glancing is None:
+            return False  # the step's own claim tells
+        async with self.glancing() as uow:
+            return await uow.dialogue.handled(channel, key)
+
     async def _prepare_others(self, pseudonym: str) -> None:
         """Bring the opinion analyses of the resident's project up to date before the step.
 
@@ -308,6 +321,7 @@ class _Step:
     address: str | None
     bot_id: int | None
     keep_log: bool
+    claim: str | None = None  # the message's key, claimed again when a refusal rolls back
 
 
 async def _keep_log(

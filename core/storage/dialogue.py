@@ -41,6 +41,12 @@ class DialogueRepository(Repository):
         )
         return bool(claimed.rowcount)
 
+    async def handled(self, channel: str, key: str) -> bool:
+        """Whether a channel message id was recorded (read only; :meth:`claim_message` is the
+        claim that counts)."""
+        found = await self.conn.scalar(_HANDLED, {"channel": channel, "message_key": key})
+        return found is not None
+
     async def log(
         self, pseudonym: str, outgoing: bool, text: str, options: Sequence[Any], now: datetime
     ) -> None:
@@ -91,6 +97,12 @@ _STATE = sa.select(t.dialogue_states.c.state).where(
     t.dialogue_states.c.pseudonym == sa.bindparam("pseudonym")
 )
 _STATE_FOR_UPDATE = _STATE.with_for_update()
+
+
+_HANDLED = sa.select(sa.literal(1)).where(
+    t.processed_messages.c.channel == sa.bindparam("channel"),
+    t.processed_messages.c.message_key == sa.bindparam("message_key"),
+)
 
 
 @functools.cache

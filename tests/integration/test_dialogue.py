@@ -12,6 +12,7 @@ from core.messages import Incoming
 from core.storage import tables as t
 from inspraak.bootstrap import Container
 from tests.factories import ChatResident
+from tests.web.test_chat_refused_answer import closed_elsewhere
 
 
 async def _count(container: Container, table: sa.Table, **where: object) -> int:
@@ -138,6 +139,20 @@ async def test_an_answer_in_a_closed_round_gets_a_friendly_reply_and_is_not_stor
     assert "gesloten" in replies[0].text
     assert await _count(demo, t.ratings) == 0
     assert "Stelling" in eva.texts()  # moved on to the next open round
+
+
+async def test_a_refused_answer_delivered_again_is_not_answered_again(demo: Container):
+    """A refusal is an answer too: the channel's redelivery of the same update (a webhook
+    retried, a web form sent twice) is recognised, although the step itself was undone."""
+    eva = ChatResident(demo.conversations, "eva")
+    await eva.join()
+    await eva.press("Deze ronde overslaan")
+    data = eva.option("4")
+    await closed_elsewhere(demo, "beoordelen")  # the stored round refuses the score
+    first = await eva.send(Incoming.choice(data), dedupe_key="update-7")
+    again = await eva.send(Incoming.choice(data), dedupe_key="update-7")
+    assert "gesloten" in first[0].text and again == []
+    assert await _count(demo, t.ratings) == 0
 
 
 async def test_an_overlong_idea_is_refused_and_nothing_is_kept(demo: Container):

@@ -100,6 +100,23 @@ async def test_an_idea_typed_twice_is_stored_once_and_not_read_as_the_next_answe
     assert transcript(page, "me").count(IDEA) == 1 and "Heb je nog een idee?" in page
 
 
+async def test_an_idea_typed_twice_is_looked_up_among_similar_ideas_once(
+    demo: Container, client: httpx.AsyncClient, monkeypatch
+):
+    page = await joined(client)
+    similar = demo.similar_ideas
+    looked_up: list[str | None] = []
+    prepare = similar.prepare
+
+    async def counted(*args, **kwargs):
+        looked_up.append(kwargs.get("text"))
+        return await prepare(*args, **kwargs)
+
+    monkeypatch.setattr(similar, "prepare", counted)
+    await twice(client, typed(page, IDEA))
+    assert looked_up == [IDEA]  # the second post is known as sent before it costs a look-up
+
+
 async def test_with_htmx_a_second_post_shows_the_conversation_as_the_first_left_it(
     demo: Container, client: httpx.AsyncClient
 ):

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from core.storage import tables as t
 from core.storage.db import create_engine
 from inspraak.bootstrap import Container
+from tests.web.test_chat_double_posts import pressed, said, twice
 from tests.web.test_chat_like_a_chat import an_idea_sent
 from tests.web.test_public_pages import options, post
 
@@ -40,5 +41,20 @@ async def test_an_answer_the_stored_round_refuses_is_explained_and_not_stored(
         "Jij: 4 inspraak: Die ronde is gesloten, dus je antwoord is niet bewaard. "
         "Stuur START om verder te gaan." in said
     )
+    async with demo.uow() as uow:
+        assert await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.ratings)) == 0
+
+
+async def test_a_refused_answer_sent_twice_is_explained_once(
+    demo: Container, client: httpx.AsyncClient
+):
+    page = await an_idea_sent(client)
+    page = await post(client, page, choice=options(page)["Nee, verder"])
+    await closed_elsewhere(demo, "beoordelen")
+
+    await twice(client, pressed(page, "4"))  # a double click without JavaScript
+
+    page = (await client.get("/chat/DEMO")).text
+    assert said(page, "Die ronde is gesloten, dus je antwoord is niet bewaard.") == 1
     async with demo.uow() as uow:
         assert await uow.conn.scalar(sa.select(sa.func.count()).select_from(t.ratings)) == 0
