@@ -9,6 +9,7 @@ the option, so every channel works the same way.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -96,3 +97,18 @@ def numbered_text(reply: Reply) -> str:
     lines = [reply.text, ""]
     lines += [f"{n}. {option.label}" for n, option in enumerate(reply.options, start=1)]
     return "\n".join(lines)
+
+
+# A web form's one-time token ("turn", a hidden field): the same form posted twice (a double
+# click, a browser resending, back and resubmit) carries the same turn and is one message.
+TURN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_turn() makes; anything else is no turn
+
+
+def new_turn() -> str:
+    """A one-time token for one rendering of a chat form."""
+    return secrets.token_urlsafe(16)
+
+
+def form_turn(turn: str | None) -> str | None:
+    """``turn`` when it is one :func:`new_turn` could have made, else None (no dedupe)."""
+    return turn if turn is not None and TURN.fullmatch(turn) else None

@@ -7,7 +7,6 @@ click, a browser resending after a slow answer, back and resubmit) is one answer
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +14,10 @@ from typing import Any
 from core.dialogue import buttons
 from core.dialogue.intents import IntentName, read
 from core.i18n import N_, gettext_for
-from core.messages import Incoming
+from core.messages import Incoming, form_turn, new_turn
 from core.services.conversation import Conversations, Outcome
 
 CHANNEL = "web"
-TURN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_turn() makes; anything else is no turn
 ERASED = N_("Everything has been erased. Type START to take part again.")
 
 
@@ -59,10 +57,7 @@ class WebChat:
     def new_token() -> str:
         return secrets.token_urlsafe(24)
 
-    @staticmethod
-    def new_turn() -> str:
-        """A one-time token for one rendering of a chat form (a hidden field)."""
-        return secrets.token_urlsafe(16)
+    new_turn = staticmethod(new_turn)  # a one-time token per rendering of a chat form
 
     async def start(
         self,
@@ -171,6 +166,5 @@ def _dedupe_key(token: str, turn: str | None) -> str | None:
     turn itself nowhere: a stored key cannot be traced to a resident, not even with the chat
     token and the secret key.
     """
-    if turn is None or not TURN.fullmatch(turn):
-        return None
-    return f"{token}:{turn}"
+    checked = form_turn(turn)
+    return None if checked is None else f"{token}:{checked}"

@@ -28,7 +28,7 @@ from typing import Any
 
 from core.domain import model
 from core.domain.errors import DomainError
-from core.messages import Incoming
+from core.messages import Incoming, form_turn
 from core.services.bus import DEFAULT_HANDLERS, MessageBus
 from core.services.conversation import Conversations
 from core.services.project_file import import_project
@@ -98,9 +98,16 @@ class Previews:
         return token
 
     async def answer(
-        self, code: str, token: str, *, text: str | None = None, choice: str | None = None
+        self,
+        code: str,
+        token: str,
+        *,
+        text: str | None = None,
+        choice: str | None = None,
+        turn: str | None = None,
     ) -> None:
-        """Hand a typed message or a pressed button to the preview's conversation."""
+        """Hand a typed message or a pressed button to the preview's conversation; a form
+        posted again with the same ``turn`` (``core.messages.new_turn``) is one message."""
         if choice:
             incoming = Incoming.choice(choice[:64])
         elif text is not None:
@@ -108,7 +115,9 @@ class Previews:
         else:
             return
         async with self._copy(self._existing(code, token)) as (_, conversations):
-            await conversations.handle(PREVIEW_CHANNEL, token, incoming, keep_log=True)
+            await conversations.handle(
+                PREVIEW_CHANNEL, token, incoming, keep_log=True, dedupe_key=form_turn(turn)
+            )
 
     async def transcript(self, code: str, token: str) -> list[PreviewEntry]:
         """The preview's conversation so far."""

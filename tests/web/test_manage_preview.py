@@ -204,3 +204,32 @@ async def test_a_preview_left_alone_is_swept_after_two_hours(signed_in, demo):
     assert demo.previews.sweep(time.time() + 2 * 3600 + 60) == 1
     assert not list(folder.iterdir())
     assert "Start de proef" in (await signed_in.get(TRY)).text
+
+
+def _turn(html: str, form: str) -> str:
+    """The one-time turn of the preview's ``options`` or ``composer`` form."""
+    found = re.search(rf'class="{form}".*?name="turn" value="([^"]+)"', html, re.S)
+    assert found, f"no turn in the {form} form"
+    return found.group(1)
+
+
+async def test_a_preview_form_sent_twice_is_one_answer(signed_in, demo):
+    await signed_in.post(f"{TRY}/new", data={"csrf": await csrf(signed_in, TRY)})
+    page = (await signed_in.get(TRY)).text
+    assert page.count('hx-disabled-elt="#preview-chat button"') == 2  # no double click
+    agree = {
+        "csrf": csrf_of_page(page),
+        "turn": _turn(page, "options"),
+        "choice": _last_options(page)[0],  # "Ja, ik doe mee"
+    }
+    for _ in range(2):  # a double click without JavaScript
+        assert (await signed_in.post(TRY, data=agree)).status_code == 303
+    page = unescape((await signed_in.get(TRY)).text)
+    assert page.count("Fijn dat je meedoet!") == 1 and page.count("cijfers van je postcode") == 1
+
+    typed = {"csrf": csrf_of_page(page), "turn": _turn(page, "composer"), "text": "5043"}
+    for _ in range(2):  # a browser resending the post
+        assert (await signed_in.post(TRY, data=typed)).status_code == 303
+    page = unescape((await signed_in.get(TRY)).text)
+    said = re.findall(r'<li class="msg me"[^>]*>.*?<p[^>]*>(.*?)</p>', page, re.S)
+    assert said == ["Ja, ik doe mee", "5043"]  # not read as the next question's answer too

@@ -10,6 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.domain.model import Project
+from core.messages import new_turn
 from core.services.preview import PreviewGone
 from web.deps import FacilitatorDep, LanguageDep, Services, ServicesDep, Session, project_for
 from web.routes.manage.common import page, router
@@ -61,13 +62,14 @@ async def answer_preview(
     lang: LanguageDep,
     text: str | None = Form(None),
     choice: str | None = Form(None),
+    turn: str | None = Form(None),  # the form's one-time token: posted twice, one answer
 ) -> Response:
     """Take a typed message or a pressed button in the preview, then show it again."""
     project = await project_for(services, session, code, change=True)
     token = request.cookies.get(COOKIE, "")
     typed = text[:MAX_FORM_TEXT] if text is not None else None
     try:
-        await services.previews.answer(project.code, token, text=typed, choice=choice)
+        await services.previews.answer(project.code, token, text=typed, choice=choice, turn=turn)
     except PreviewGone:  # stopped meanwhile, or removed after two idle hours
         if request.headers.get("HX-Request"):
             return Response(status_code=204, headers={"HX-Redirect": _path(project)})
@@ -114,5 +116,7 @@ async def _show(
         "options": last.options if last else [],
         "public_url": services.settings.public_url,
         "running": True,
+        "option_turn": new_turn(),  # a turn per form, as in the web chat
+        "text_turn": new_turn(),
     }
     return page(request, session, lang, template, **context)
