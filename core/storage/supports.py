@@ -30,30 +30,7 @@ class SupportRepository(Repository):
     async def target(self, round_id: int, idea_id: int, resident_id: int) -> SupportTarget | None:
         """What supporting ``idea_id`` means for this resident; None when it cannot be
         supported (not in the round, or its survivor not approved or flagged)."""
-        merges = await self._merges(round_id)
-        last = survivor(idea_id, merges)
-        row = (
-            await self.conn.execute(
-                sa.select(
-                    t.ideas.c.text, t.ideas.c.wording, t.ideas.c.status, t.ideas.c.flags
-                ).where(t.ideas.c.id == last, t.ideas.c.round_id == round_id)
-            )
-        ).one_or_none()
-        if row is None or row.status != APPROVED or list(row.flags or []):
-            return None
-        family = [last, *(i for i in merges if survivor(i, merges) == last)]
-        own = await self.conn.scalar(
-            sa.select(sa.func.count()).where(
-                t.ideas.c.id.in_(family), t.ideas.c.resident_id == resident_id
-            )
-        )
-        supported = await self.conn.scalar(
-            sa.select(sa.func.count()).where(
-                t.idea_supports.c.idea_id.in_(family),
-                t.idea_supports.c.resident_id == resident_id,
-            )
-        )
-        return SupportTarget(last, str(row.wording or row.text), bool(own), bool(supported))
+        return (await self.targets(round_id, [idea_id], resident_id)).get(idea_id)
 
     async def targets(
         self, round_id: int, idea_ids: Sequence[int], resident_id: int
