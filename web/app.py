@@ -59,10 +59,16 @@ class SecurityHeaders:
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
         ("Content-Security-Policy", csp.POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     )
+    # Served over HTTPS (INSPRAAK_PUBLIC_URL https://...): browsers come back over HTTPS only,
+    # for a year, so a login form is never sent in the clear on a hostile network.
+    HTTPS_ONLY = ("Strict-Transport-Security", "max-age=31536000")
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.headers = self.HEADERS + ((self.HTTPS_ONLY,) if https else ())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,7 +78,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in self.HEADERS:
+                for name, value in self.headers:
                     headers.setdefault(name, value)
             await send(message)
 
@@ -125,7 +131,8 @@ def create_app(
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
     app.add_middleware(BodyLimit)
-    app.add_middleware(SecurityHeaders)  # also on the 413 of a body too large
+    https = services.settings.base_url().startswith("https://")
+    app.add_middleware(SecurityHeaders, https=https)  # also on the 413 of a body too large
     # outermost: everything, the access log included, sees the client behind a trusted proxy
     app.add_middleware(TrustedProxies, networks=services.settings.trusted_networks())
 

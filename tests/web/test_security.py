@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from core.domain import commands as c
 from core.services import accounts
-from tests.web.conftest import csrf, login, make_user
+from tests.web.conftest import client_for, csrf, login, make_user
 from web.app import create_app
 from web.routes import account, auth, manage
 
@@ -162,3 +162,15 @@ async def test_every_response_carries_the_security_headers(client, path: str):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers.get_list("X-Frame-Options") == ["DENY"]  # set once
+    assert "base-uri 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # served over plain HTTP
+
+
+async def test_served_over_https_browsers_are_told_to_stay_on_https(demo):
+    demo.settings.public_url = "https://inspraak.gemeente.nl"
+    async with client_for(demo) as client:
+        for path in ("/", "/chat/DEMO", "/login", "/static/inspraak.css"):
+            response = await client.get(path)
+            assert response.headers["Strict-Transport-Security"] == "max-age=31536000", path
