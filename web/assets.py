@@ -38,19 +38,25 @@ class AssetVersions:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory.resolve()
-        self.known: dict[str, str | None] = {}
+        self.known: dict[str, str] = {}  # only files found: any address can be asked for
 
     def version(self, path: str) -> str | None:
         """The version of ``path`` (relative to the directory), ``None`` when no such file."""
         if path not in self.known:
-            self.known[path] = self.read(path)
+            found = self.read(path)
+            if found is None:
+                return None
+            self.known[path] = found
         return self.known[path]
 
     def read(self, path: str) -> str | None:
-        file = (self.directory / path).resolve()
-        if not file.is_relative_to(self.directory) or not file.is_file():
+        try:
+            file = (self.directory / path).resolve()
+            if not file.is_relative_to(self.directory) or not file.is_file():
+                return None
+            return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+        except (OSError, ValueError):  # a name no file can have (a NUL byte, too long)
             return None
-        return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
 
 
 class StaticAssets:

@@ -83,3 +83,26 @@ def test_a_changed_file_gets_a_new_version_and_a_missing_one_none(tmp_path: Path
     assert first and second and first != second
     assert AssetVersions(tmp_path).version("b.js") is None
     assert AssetVersions(tmp_path / "sub").version("../a.js") is None
+
+
+def test_asking_for_files_that_do_not_exist_keeps_nothing(tmp_path: Path) -> None:
+    versions = AssetVersions(tmp_path)
+    (tmp_path / "a.js").write_text("one")
+    for n in range(1000):  # a crawler or an attacker trying names
+        assert versions.version(f"nothing-{n}.js") is None
+    assert versions.version("a.js") and len(versions.known) == 1
+
+
+async def test_odd_static_addresses_are_answered_without_a_server_error(
+    client: httpx.AsyncClient,
+) -> None:
+    for address in (
+        "/static/chat.js?v=%ff%fe",
+        "/static/chat.js?v=a&v=b",
+        "/static/%00.js",
+        "/static/vendor",
+        "/static/",
+        "/static/chat.js%2f..%2f..%2fapp.py",
+    ):
+        response = await client.get(address)
+        assert response.status_code < 500, address
