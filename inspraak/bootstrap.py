@@ -18,7 +18,6 @@ from config.settings import Settings
 from core.channels import Channel, WebhookHandler
 from core.domain import commands as c
 from core.domain import events as e
-from core.domain import staff_commands as sc
 from core.mail import Mailer, SmtpConfig, SmtpMailer
 from core.outbox.ports import ChannelSender
 from core.services.broadcast import broadcast_handlers
@@ -199,10 +198,10 @@ def _add_staff_mail(container: Container) -> None:
     bus.subscribe(e.StaffMailReady, postman.deliver)
 
     async def opened(event: e.RoundOpened) -> None:
-        await bus.handle(sc.TellStaffOfRound(event.round_id, True, base_url))
+        await bus.handle(c.TellStaffOfRound(event.round_id, True, base_url))
 
     async def closed(event: e.RoundClosed) -> None:
-        await bus.handle(sc.TellStaffOfRound(event.round_id, False, base_url))
+        await bus.handle(c.TellStaffOfRound(event.round_id, False, base_url))
 
     bus.subscribe(e.RoundOpened, opened)
     bus.subscribe(e.RoundClosed, closed)

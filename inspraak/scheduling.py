@@ -36,7 +36,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model, reminders
-from core.domain import staff_commands as sc
 from core.domain.numbers import read_number
 from inspraak.bootstrap import Container
 
@@ -109,7 +108,7 @@ async def retention_job() -> c.Command:
 
 async def digest_job(base_url: str) -> c.Command:
     """Mail facilitators who asked for it the contributions waiting for moderation."""
-    return sc.SendModerationDigests(base_url)
+    return c.SendModerationDigests(base_url)
 
 
 DIGEST_JOB = "housekeeping:digest"

@@ -13,7 +13,6 @@ from typing import Any
 
 from core.domain import commands as c
 from core.domain import model
-from core.domain import staff_commands as sc
 from core.domain.audit import AuditEntry
 from core.storage.uow import UnitOfWork
 
@@ -164,7 +163,7 @@ def _managed(action: str) -> Describe:
     """An admin's change to someone's account: the handler returns the account."""
 
     async def describe(cmd: Any, uow: UnitOfWork, result: Any) -> AuditEntry:
-        if isinstance(cmd, sc.SetUserDisabled) and not cmd.disabled:
+        if isinstance(cmd, c.SetUserDisabled) and not cmd.disabled:
             action_name = "account.enable"
         else:
             action_name = action
@@ -267,11 +266,11 @@ _DESCRIBE: dict[type[c.Command], Describe] = {
     c.DeleteTheme: _organise("organise.theme_delete"),
     c.UndoOrganise: _organise("organise.undo"),
     c.ChangePassword: _account("account.password"),
-    sc.InviteUser: _managed("account.invite"),
-    sc.ResendInvitation: _managed("account.invite"),
-    sc.UpdateUser: _managed("account.update"),
-    sc.SetUserDisabled: _managed("account.disable"),
-    sc.RemoveUser: _managed("account.remove"),
+    c.InviteUser: _managed("account.invite"),
+    c.ResendInvitation: _managed("account.invite"),
+    c.UpdateUser: _managed("account.update"),
+    c.SetUserDisabled: _managed("account.disable"),
+    c.RemoveUser: _managed("account.remove"),
     c.IssueApiToken: _account("account.token_issue"),
     c.RevokeApiToken: _account("account.token_revoke"),
     c.UpdatePrivacySettings: _organisation("organisation.privacy"),

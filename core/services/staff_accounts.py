@@ -16,7 +16,6 @@ from typing import Any
 
 from core.domain import commands as c
 from core.domain import events as e
-from core.domain import staff_commands as sc
 from core.domain.accounts import MAIL_TOPICS, Role, User, normalise_email
 from core.domain.audit import AuditEntry
 from core.domain.errors import DomainError, InvalidInput
@@ -86,7 +85,7 @@ async def _mail_link(
     uow.emit(e.StaffMailReady(user.email, subject, text))
 
 
-async def invite_user(cmd: sc.InviteUser, uow: UnitOfWork) -> User:
+async def invite_user(cmd: c.InviteUser, uow: UnitOfWork) -> User:
     """Make the account (no password yet: nobody can sign in with it) and mail the link."""
     actor = await _actor(uow, cmd.user_id)
     require_governance(actor)
@@ -103,7 +102,7 @@ async def invite_user(cmd: sc.InviteUser, uow: UnitOfWork) -> User:
     return user
 
 
-async def resend_invitation(cmd: sc.ResendInvitation, uow: UnitOfWork) -> User:
+async def resend_invitation(cmd: c.ResendInvitation, uow: UnitOfWork) -> User:
     require_governance(await _actor(uow, cmd.user_id))
     found = await uow.accounts.by_id(cmd.target_id)
     if found is None:
@@ -117,7 +116,7 @@ async def resend_invitation(cmd: sc.ResendInvitation, uow: UnitOfWork) -> User:
     return user
 
 
-async def update_user(cmd: sc.UpdateUser, uow: UnitOfWork) -> User:
+async def update_user(cmd: c.UpdateUser, uow: UnitOfWork) -> User:
     """Change role and organisation; an admin cannot take their own admin role away."""
     require_governance(await _actor(uow, cmd.user_id))
     user = await _target(uow, cmd.target_id)
@@ -129,7 +128,7 @@ async def update_user(cmd: sc.UpdateUser, uow: UnitOfWork) -> User:
     return user
 
 
-async def set_user_disabled(cmd: sc.SetUserDisabled, uow: UnitOfWork) -> User:
+async def set_user_disabled(cmd: c.SetUserDisabled, uow: UnitOfWork) -> User:
     """Disable (sessions end at once, tokens and links stop working) or enable an account."""
     require_governance(await _actor(uow, cmd.user_id))
     user = await _target(uow, cmd.target_id)
@@ -142,7 +141,7 @@ async def set_user_disabled(cmd: sc.SetUserDisabled, uow: UnitOfWork) -> User:
     return user
 
 
-async def remove_user(cmd: sc.RemoveUser, uow: UnitOfWork) -> User:
+async def remove_user(cmd: c.RemoveUser, uow: UnitOfWork) -> User:
     """Remove the account; its sessions, tokens and links go with it."""
     require_governance(await _actor(uow, cmd.user_id))
     user = await _target(uow, cmd.target_id)
@@ -166,7 +165,7 @@ async def _actor(uow: UnitOfWork, user_id: int | None) -> User | None:
     return found[0]
 
 
-async def request_password_reset(cmd: sc.RequestPasswordReset, uow: UnitOfWork) -> None:
+async def request_password_reset(cmd: c.RequestPasswordReset, uow: UnitOfWork) -> None:
     """Queue a reset mail for an active account; an unknown address gets nothing, and the
     caller cannot tell the difference."""
     found = await uow.accounts.by_email(normalise_email(cmd.email))
@@ -184,7 +183,7 @@ async def link_user(uow: UnitOfWork, token: str) -> tuple[User, str] | None:
     return (found[0], found[2]) if found else None
 
 
-async def reset_password(cmd: sc.ResetPassword, units: UnitOfWorkFactory) -> User:
+async def reset_password(cmd: c.ResetPassword, units: UnitOfWorkFactory) -> User:
     """Store the new password and use up the link; every session of the user ends.
 
     Raises:
@@ -215,20 +214,20 @@ async def reset_password(cmd: sc.ResetPassword, units: UnitOfWorkFactory) -> Use
     return user
 
 
-async def set_mail_preferences(cmd: sc.SetMailPreferences, uow: UnitOfWork) -> None:
+async def set_mail_preferences(cmd: c.SetMailPreferences, uow: UnitOfWork) -> None:
     notify = {topic: topic in cmd.topics for topic in MAIL_TOPICS}
     language = normalise_language(cmd.language)
     await uow.accounts.update_user(cmd.user_id, notify=notify, language=language)
 
 
 STAFF_ACCOUNT_HANDLERS: dict[type[c.Command], Any] = {
-    sc.InviteUser: invite_user,
-    sc.ResendInvitation: resend_invitation,
-    sc.UpdateUser: update_user,
-    sc.SetUserDisabled: set_user_disabled,
-    sc.RemoveUser: remove_user,
-    sc.RequestPasswordReset: request_password_reset,
-    sc.SetMailPreferences: set_mail_preferences,
+    c.InviteUser: invite_user,
+    c.ResendInvitation: resend_invitation,
+    c.UpdateUser: update_user,
+    c.SetUserDisabled: set_user_disabled,
+    c.RemoveUser: remove_user,
+    c.RequestPasswordReset: request_password_reset,
+    c.SetMailPreferences: set_mail_preferences,
 }
 
-STAFF_STAGED_HANDLERS: dict[type[c.Command], Any] = {sc.ResetPassword: reset_password}
+STAFF_STAGED_HANDLERS: dict[type[c.Command], Any] = {c.ResetPassword: reset_password}

@@ -19,7 +19,6 @@ from typing import Any
 from core.domain import commands as c
 from core.domain import events as e
 from core.domain import model
-from core.domain import staff_commands as sc
 from core.domain.accounts import User
 from core.domain.policy import Permission, allows
 from core.i18n import format_when, gettext_for
@@ -37,7 +36,7 @@ def _readers(users: list[User], project: model.Project) -> list[User]:
     return [u for u in users if allows(u, Permission.READ, project.organisation_id)]
 
 
-async def send_moderation_digests(cmd: sc.SendModerationDigests, uow: UnitOfWork) -> int:
+async def send_moderation_digests(cmd: c.SendModerationDigests, uow: UnitOfWork) -> int:
     """Queue one digest per user who asked for it and has contributions waiting; return how
     many were queued."""
     now = uow.clock()
@@ -89,7 +88,7 @@ def _footer(user: User, base: str) -> str:
     ).format(link=f"{base}/account/notifications")
 
 
-async def tell_staff_of_round(cmd: sc.TellStaffOfRound, uow: UnitOfWork) -> int:
+async def tell_staff_of_round(cmd: c.TellStaffOfRound, uow: UnitOfWork) -> int:
     """Queue a note to everyone who asked for news of their projects' rounds."""
     rnd = await uow.projects.round(cmd.round_id)
     project = await uow.projects.get(rnd.project_id) if rnd is not None else None
@@ -154,6 +153,6 @@ class Postman:
 
 
 STAFF_MAIL_HANDLERS: dict[type[c.Command], Any] = {
-    sc.SendModerationDigests: send_moderation_digests,
-    sc.TellStaffOfRound: tell_staff_of_round,
+    c.SendModerationDigests: send_moderation_digests,
+    c.TellStaffOfRound: tell_staff_of_round,
 }

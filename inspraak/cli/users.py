@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from config.settings import Settings
-from core.domain import staff_commands as sc
+from core.domain import commands as c
 from core.services import accounts, audit
 from inspraak.bootstrap import Container
 from inspraak.cli.running import run
@@ -101,7 +101,7 @@ def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
     async def work(container: Container) -> str:
         async with container.uow() as uow:
             user_id = await accounts.user_id(uow, args.email)
-            await container.bus.run(sc.SetUserDisabled(user_id, disabled), uow)
+            await container.bus.run(c.SetUserDisabled(user_id, disabled), uow)
             action = "account.disable" if disabled else "account.enable"
             await audit.note_command_line(uow, action, f"user:{user_id}")
             await uow.commit()

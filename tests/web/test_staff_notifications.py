@@ -9,7 +9,6 @@ import re
 import httpx
 
 from core.domain import commands as c
-from core.domain import staff_commands as sc
 from inspraak.bootstrap import Container
 from inspraak.scheduling import DIGEST_JOB, RoundScheduler, digest_job
 from tests.factories import TestClock
@@ -55,17 +54,17 @@ async def test_the_daily_digest_counts_waiting_contributions_once_a_day(
 ):
     await _opt_in(demo, "fac@voorbeeld.nl", "gemeente-voorbeeld", digest="on")
     await make_user(demo, "quiet@voorbeeld.nl", "facilitator", "gemeente-voorbeeld")
-    assert await demo.bus.handle(sc.SendModerationDigests(BASE)) == 0  # nothing waits yet
+    assert await demo.bus.handle(c.SendModerationDigests(BASE)) == 0  # nothing waits yet
     await _two_waiting_ideas(demo)
-    assert await demo.bus.handle(sc.SendModerationDigests(BASE)) == 1
+    assert await demo.bus.handle(c.SendModerationDigests(BASE)) == 1
     await mails_to(demo, smtp_inbox, "fac@voorbeeld.nl")
     [mail] = [m for m in smtp_inbox.mails if "fac@voorbeeld.nl" in m.recipients]
     assert mail.message["Subject"] == "2 bijdragen wachten op moderatie"
     assert f"{BASE}/manage/projects/DEMO/moderation" in mail.text
     assert f"{BASE}/account/notifications" in mail.text
-    assert await demo.bus.handle(sc.SendModerationDigests(BASE)) == 0  # a restart: no second
+    assert await demo.bus.handle(c.SendModerationDigests(BASE)) == 0  # a restart: no second
     clock.advance(days=1)
-    assert await demo.bus.handle(sc.SendModerationDigests(BASE)) == 1
+    assert await demo.bus.handle(c.SendModerationDigests(BASE)) == 1
     assert await mails_to(demo, smtp_inbox, "quiet@voorbeeld.nl") == []
 
 
@@ -87,7 +86,7 @@ async def test_nobody_gets_mail_they_did_not_ask_for(demo: Container, smtp_inbox
     await make_user(demo, "fac@voorbeeld.nl", "facilitator", "gemeente-voorbeeld")
     await _two_waiting_ideas(demo)
     await demo.bus.handle(c.CloseRound((await _rounds(demo))["ideeen"]))
-    assert await demo.bus.handle(sc.SendModerationDigests(BASE)) == 0
+    assert await demo.bus.handle(c.SendModerationDigests(BASE)) == 0
     assert await mails_to(demo, smtp_inbox, "fac@voorbeeld.nl") == []
 
 
@@ -112,4 +111,4 @@ async def test_the_scheduler_plans_the_digest_every_morning(demo: Container):
         assert str(job.trigger.timezone) == "Europe/Amsterdam"
     finally:
         await scheduler.stop()
-    assert await digest_job(BASE) == sc.SendModerationDigests(BASE)
+    assert await digest_job(BASE) == c.SendModerationDigests(BASE)

@@ -8,7 +8,7 @@ import secrets
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from core.domain import staff_commands as sc
+from core.domain import commands as c
 from core.domain.accounts import MAIL_TOPICS
 from core.domain.errors import InvalidInput
 from core.i18n import N_, gettext_for
@@ -63,7 +63,7 @@ async def forgot(
     nonce = request.cookies.get(FORGOT_COOKIE, "")
     if not nonce or not csrf_ok(_login_csrf(services.secret_key, "forgot:" + nonce), csrf):
         raise HTTPException(403, N_("This form has expired. Please reload the page."))
-    await services.bus.handle(sc.RequestPasswordReset(email, services.settings.base_url()))
+    await services.bus.handle(c.RequestPasswordReset(email, services.settings.base_url()))
     return _forgot_form(request, services, lang, sent=True)
 
 
@@ -116,7 +116,7 @@ async def reset(
         errors = {"repeat": [_("The two new passwords are not the same.")]}
         return await _reset_form(request, services, lang, token, errors)
     try:
-        await services.bus.handle(sc.ResetPassword(token, new))
+        await services.bus.handle(c.ResetPassword(token, new))
     except LinkNotValid:
         return await _reset_form(request, services, lang, token)
     except InvalidInput as error:
@@ -148,5 +148,5 @@ async def save_notifications(
     form = await request.form()
     topics = tuple(t for t in MAIL_TOPICS if form.get(t))
     language = str(form.get("language", "nl"))
-    await services.bus.handle(sc.SetMailPreferences(session.user.id or 0, topics, language))
+    await services.bus.handle(c.SetMailPreferences(session.user.id or 0, topics, language))
     return RedirectResponse("/account/notifications?saved=1", 303)

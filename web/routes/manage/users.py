@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core import views
 from core.domain import commands as c
-from core.domain import staff_commands as sc
 from core.domain.accounts import Role
 from core.domain.errors import InvalidInput
 from core.i18n import N_, gettext_for
@@ -92,7 +91,7 @@ async def invite(
         errors = {"email": [_("E-mail is not set up, so no invitation can be sent.")]}
         return await _list(request, services, session, lang, values, errors)
     base_url = services.settings.base_url()
-    command = sc.InviteUser(
+    command = c.InviteUser(
         values["email"], values["role"], values["organisation"] or None, base_url, lang,
         user_id=session.user.id,
     )  # fmt: skip
@@ -134,7 +133,7 @@ async def update_user(
     user = await _user(services, user_id)
     form = form_dict(await request.form())
     values = {k: form.get(k, "").strip() for k in ("role", "organisation")}
-    command = sc.UpdateUser(
+    command = c.UpdateUser(
         user_id, values["role"], values["organisation"] or None, user_id=session.user.id
     )
     try:
@@ -155,10 +154,10 @@ async def user_action(
     await _user(services, user_id)
     actor = session.user.id
     commands: dict[str, c.Command] = {
-        "disable": sc.SetUserDisabled(user_id, True, user_id=actor),
-        "enable": sc.SetUserDisabled(user_id, False, user_id=actor),
-        "remove": sc.RemoveUser(user_id, user_id=actor),
-        "resend": sc.ResendInvitation(user_id, services.settings.base_url(), user_id=actor),
+        "disable": c.SetUserDisabled(user_id, True, user_id=actor),
+        "enable": c.SetUserDisabled(user_id, False, user_id=actor),
+        "remove": c.RemoveUser(user_id, user_id=actor),
+        "resend": c.ResendInvitation(user_id, services.settings.base_url(), user_id=actor),
     }
     if action not in commands:
         raise HTTPException(404, N_("No such action"))

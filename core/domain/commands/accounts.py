@@ -1,12 +1,54 @@
-"""Commands of accounts managed in the web area: admins invite, change, disable and remove
-users; anyone sets a password through a mailed link; staff choose and get e-mail about their
-projects. (The sign-in and token commands stay in ``commands``.)"""
+"""Accounts of the web area and the API: signing in and out, passwords, API tokens; admins
+invite, change, disable and remove users; anyone sets a password through a mailed link;
+staff choose and get e-mail about their projects."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.domain.commands import Command
+from core.domain.commands.base import Command
+
+
+@dataclass(frozen=True)
+class SignIn(Command):
+    """Check a password (failures are counted per address and client) and open a session."""
+
+    email: str
+    password: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class SignOut(Command):
+    token: str
+
+
+@dataclass(frozen=True)
+class ChangePassword(Command):
+    """Replace a password after checking the current one; the user's other sessions end."""
+
+    user_id: int
+    current: str
+    new: str
+    keep_token: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueApiToken(Command):
+    user_id: int
+
+
+@dataclass(frozen=True)
+class RevokeApiToken(Command):
+    user_id: int
+    token_id: int
+
+
+@dataclass(frozen=True)
+class UseApiToken(Command):
+    """Find the user of an API token, noting that it was used."""
+
+    token: str
 
 
 @dataclass(frozen=True)
