@@ -106,3 +106,17 @@ async def test_odd_static_addresses_are_answered_without_a_server_error(
     ):
         response = await client.get(address)
         assert response.status_code < 500, address
+
+
+async def test_every_page_has_the_icon_and_the_old_address_leads_to_it(
+    client: httpx.AsyncClient,
+) -> None:
+    for path in ("/", "/chat/DEMO", "/login", "/p/NOPE"):
+        html = (await client.get(path)).text
+        assert (
+            f'rel="icon" type="image/svg+xml" href="/static/icon.svg?v={version_of("icon.svg")}"'
+            in html
+        )
+    old = await client.get("/favicon.ico", follow_redirects=True)
+    assert old.status_code == 200 and old.headers["content-type"].startswith("image/svg+xml")
+    assert old.content == (STATIC / "icon.svg").read_bytes()
