@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # reverse proxies whose X-Forwarded-For / Forwarded headers are believed: addresses or
     # networks, comma-separated ("127.0.0.1, 10.0.0.0/8"); none by default
     trusted_proxies: str = ""
+    # where to report a vulnerability (/.well-known/security.txt, RFC 9116): an e-mail address,
+    # mailto:, https: or tel: address; empty: no security.txt
+    security_contact: str = ""
     load_demo: bool = True
     # the sentence encoder behind "similar ideas" (~150 MB per process); off: words only
     similarity_encoder: bool = True
@@ -87,6 +90,7 @@ class Settings(BaseSettings):
         self.trusted_networks()  # refuses what is not an address or a network
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ValueError("INSPRAAK_PUBLIC_URL must start with https:// (or http://)")
+        self._check_security_contact()
         if self.telegram_mode == "webhook" and self.telegram_token is not None:
             if self.telegram_webhook_secret is None:
                 raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
@@ -103,6 +107,21 @@ class Settings(BaseSettings):
         if self.smtp_host and "@" not in self.smtp_from:
             raise ValueError("INSPRAAK_SMTP_FROM must be set (an e-mail address) with a host")
         return self
+
+    def _check_security_contact(self) -> None:
+        """A bare e-mail address becomes a ``mailto:``; anything else must be an address."""
+        contact = self.security_contact.strip()
+        if contact and "@" in contact and ":" not in contact:
+            contact = f"mailto:{contact}"
+        if contact and (
+            not contact.startswith(("mailto:", "https://", "tel:"))
+            or any(c.isspace() for c in contact)
+        ):
+            raise ValueError(
+                "INSPRAAK_SECURITY_CONTACT must be an e-mail address or a mailto:, https:// "
+                "or tel: address"
+            )
+        self.security_contact = contact
 
     def base_url(self) -> str:
         """Return the public URL, or the local one when none is configured.

@@ -36,6 +36,7 @@ from web.routes import (
     privacy,
     public,
     qr,
+    site_files,
     summary,
     webhooks,
 )
@@ -111,6 +112,7 @@ def create_app(
     app.mount("/static", StaticAssets(HERE / "static", app.state.assets), name="static")
     app.include_router(health.router)
     app.include_router(public.router)
+    app.include_router(site_files.router)
     app.include_router(chat.router)
     app.include_router(carry.router)
     app.include_router(mail_stop.router)

@@ -21,13 +21,6 @@ from web.rendering import render
 router = APIRouter()
 
 
-@router.get("/favicon.ico", include_in_schema=False)
-async def favicon(request: Request) -> RedirectResponse:
-    """The icon, for browsers that ask for it here (a PDF, a JSON page: no ``<link>``)."""
-    version = request.app.state.assets.version("icon.svg")
-    return RedirectResponse(f"/static/icon.svg?v={version}", 302)
-
-
 def join_links(request: Request, services: Any, code: str) -> list[dict[str, str]]:
     """Every way to join a project: the web chat, and each channel that offers a link.
 
