@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from config.settings import Settings
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty, webhook_handlers
+from inspraak.cli.language import _
 from web.app import create_app
 
 log = logging.getLogger("inspraak")
@@ -54,14 +55,16 @@ async def serve(
     if demo:
         code = await load_demo_if_empty(container)
         if code:
-            log.info("loaded the demo project %s", code)
+            log.info(_("loaded the demo project %s"), code)
     app = build_app(container, scheduler, warm_encoder=True)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
-    print(f"inspraak is running at {base}/", flush=True)
-    print(f"  web chat for the demo: {base}/chat/DEMO", flush=True)
-    print(f"  health check:          {base}/healthz", flush=True)
+    print(_("inspraak is running at {address}").format(address=f"{base}/"), flush=True)
+    addresses = [(_("web chat for the demo"), "/chat/DEMO"), (_("health check"), "/healthz")]
     if "whatsapp" in app.state.webhooks:
-        print(f"  WhatsApp webhook:      {base}/webhook/whatsapp", flush=True)
+        addresses.append((_("WhatsApp webhook"), "/webhook/whatsapp"))
+    width = max(len(name) for name, _path in addresses) + 1
+    for name, path in addresses:
+        print(f"  {name + ':':<{width}} {base}{path}", flush=True)
     await uvicorn.Server(uvicorn_config(app, host, port)).serve()
 
 

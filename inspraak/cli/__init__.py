@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from inspraak.cli.language import _, speak
 from inspraak.cli.parser import build_parser
 from inspraak.cli.running import CliError, run_loop
 
@@ -17,6 +18,7 @@ __all__ = ["CliError", "build_parser", "main", "run_loop"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    speak()  # argparse's texts in the terminal's language too
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -40,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inspraak: {error}", file=sys.stderr)
         return 1
     except ValueError as error:  # settings that do not validate
-        print(f"inspraak: configuration error: {error}", file=sys.stderr)
+        print(
+            "inspraak: " + _("configuration error: {error}").format(error=error), file=sys.stderr
+        )
         return 1
 
 

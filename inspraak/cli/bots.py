@@ -16,6 +16,7 @@ from config.settings import Settings
 from core.domain import commands as c
 from core.domain.numbers import read_id
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
 
 
@@ -25,7 +26,9 @@ def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
         try:
             me = await Bot(args.token, session=session).get_me()
         except (TelegramAPIError, ValueError) as error:
-            raise CliError(f"Telegram did not accept the token: {error}") from error
+            raise CliError(
+                _("Telegram did not accept the token: {error}").format(error=error)
+            ) from error
         finally:
             await session.close()
         sealed = TokenBox(container.secret_key).seal(args.token)
@@ -33,11 +36,13 @@ def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:
         bot_id = await container.bus.handle(command)
         for code in args.project:
             await container.bus.handle(c.BindProject(code.upper(), bot_id))
-        projects = ", ".join(code.upper() for code in args.project) or "none yet"
-        return f"bot @{me.username} stored (id {bot_id}); projects: {projects}"
+        projects = ", ".join(code.upper() for code in args.project) or _("none yet")
+        return _("bot @{name} stored (id {id}); projects: {projects}").format(
+            name=me.username, id=bot_id, projects=projects
+        )
 
     print(run(settings, work))
-    print("restart `inspraak serve` to start it")
+    print(_("restart `inspraak serve` to start it"))
     return 0
 
 
@@ -51,7 +56,7 @@ def cmd_bot_list(settings: Settings, args: argparse.Namespace) -> int:
             codes = [code for code, bot_id in projects.items() if bot_id == bot.id]
             if bot.is_default:
                 codes += [f"{code}*" for code, bot_id in projects.items() if bot_id is None]
-            kind = "default" if bot.is_default else "stored"
+            kind = _("default") if bot.is_default else _("stored")
             lines.append(f"{bot.id}\t@{bot.username}\t{kind}\t{', '.join(codes)}")
         return lines
 
@@ -73,10 +78,12 @@ def cmd_bot_bind(settings: Settings, args: argparse.Namespace) -> int:
                     else await bots.by_username(args.bot)
                 )
             if found is None:
-                raise CliError(f"no bot {args.bot} (see `inspraak bot list`)")
+                raise CliError(_("no bot {bot} (see `inspraak bot list`)").format(bot=args.bot))
             bot_id = found.id
         await container.bus.handle(c.BindProject(args.project.upper(), bot_id))
-        return f"project {args.project.upper()} now belongs to bot {args.bot}"
+        return _("project {code} now belongs to bot {bot}").format(
+            code=args.project.upper(), bot=args.bot
+        )
 
     print(run(settings, work))
     return 0

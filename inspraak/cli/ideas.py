@@ -13,6 +13,7 @@ from core.services import shortlist as service
 from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
 from core.views import shortlist as views
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _
 from inspraak.cli.running import CliError, round_id, run
 
 
@@ -21,7 +22,9 @@ def _read(args: argparse.Namespace) -> bytes:
         with args.file.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise CliError(f"cannot read {args.file}: {error.strerror}") from error
+        raise CliError(
+            _("cannot read {file}: {reason}").format(file=args.file, reason=error.strerror)
+        ) from error
     return data
 
 
@@ -33,7 +36,7 @@ def cmd_ideas_import(settings: Settings, args: argparse.Namespace) -> int:
         async with container.reading() as uow:
             rnd = await uow.projects.round(found)
         if rnd is None or rnd.kind != RoundKind.IDEAS:
-            raise CliError(f"round {args.round} is not an ideas round")
+            raise CliError(_("round {round} is not an ideas round").format(round=args.round))
         result: dict[str, int] = await container.bus.handle(c.ImportIdeas(found, data))
         async with container.uow() as uow:
             project = await uow.projects.get(rnd.project_id)
@@ -51,9 +54,13 @@ def cmd_ideas_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = run(settings, work)
     except InvalidIdeaFile as error:
-        raise CliError(f"{args.file.name}: nothing was imported\n{error}") from error
+        raise CliError(
+            _("{file}: nothing was imported").format(file=args.file.name) + f"\n{error}"
+        ) from error
     print(
-        f"imported {result['added']} ideas into {args.round}; {result['waiting']} wait for review"
+        _("imported {added} ideas into {round}; {waiting} wait for review").format(
+            added=result["added"], round=args.round, waiting=result["waiting"]
+        )
     )
     return 0
 
@@ -62,7 +69,7 @@ def cmd_shortlist(settings: Settings, args: argparse.Namespace) -> int:
     """Without --top and --theme: the round's stored choice (all items when none was made)."""
     chosen = bool(args.theme) or args.top is not None
     if args.top is not None and not 1 <= args.top <= service.MAX_TOP:
-        raise CliError(f"--top must be between 1 and {service.MAX_TOP}")
+        raise CliError(_("--top must be between 1 and {most}").format(most=service.MAX_TOP))
 
     async def work(container: Container) -> list[views.Candidate]:
         found = await round_id(container, args.project, args.round)
@@ -77,7 +84,9 @@ def cmd_shortlist(settings: Settings, args: argparse.Namespace) -> int:
             rounds = await uow.projects.rounds(rnd.project_id) if rnd else []
             source = next((r for r in rounds if rnd and r.key == rnd.items_from), None)
             if rnd is None or source is None:
-                raise CliError(f"round {args.round} takes no items from an ideas round")
+                raise CliError(
+                    _("round {round} takes no items from an ideas round").format(round=args.round)
+                )
             stored = service.choice(rnd)
             themes = (args.theme or ()) if chosen else stored["themes"]
             top = args.top if chosen else stored["top"]

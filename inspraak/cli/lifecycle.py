@@ -8,18 +8,24 @@ from config.settings import Settings
 from core import views
 from core.domain import commands as c
 from core.domain.errors import InvalidInput
+from core.i18n import N_
 from core.services import templates
 from core.services.project_spec import InvalidProjectFile
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
 
 REFUSALS = {
-    "project_has_residents": "residents have joined {code}, so it cannot be deleted; "
-    "close and archive it instead (inspraak project close / archive)",
-    "project_started": "a round of {code} has opened, so it cannot be deleted; "
-    "close and archive it instead (inspraak project close / archive)",
-    "project_not_closed": "{code} is not closed; close it first (inspraak project close)",
-    "template_name": "give the template a name of at most 200 characters",
+    "project_has_residents": N_(
+        "residents have joined {code}, so it cannot be deleted; "
+        "close and archive it instead (inspraak project close / archive)"
+    ),
+    "project_started": N_(
+        "a round of {code} has opened, so it cannot be deleted; "
+        "close and archive it instead (inspraak project close / archive)"
+    ),
+    "project_not_closed": N_("{code} is not closed; close it first (inspraak project close)"),
+    "template_name": N_("give the template a name of at most 200 characters"),
 }
 
 
@@ -32,7 +38,8 @@ def _send(settings: Settings, command: c.Command, code: str = "") -> object:
     try:
         return run(settings, work)
     except InvalidInput as error:
-        raise CliError(REFUSALS.get(error.detail, error.detail).format(code=code)) from error
+        refusal = REFUSALS.get(error.detail)
+        raise CliError(_(refusal).format(code=code) if refusal else error.detail) from error
     except InvalidProjectFile as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in error.problems
@@ -43,21 +50,22 @@ def _send(settings: Settings, command: c.Command, code: str = "") -> object:
 def cmd_delete(settings: Settings, args: argparse.Namespace) -> int:
     code = args.project.upper()
     _send(settings, c.DeleteProject(code), code)
-    print(f"deleted project {code}")
+    print(_("deleted project {code}").format(code=code))
     return 0
 
 
 def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
     code = args.project.upper()
     _send(settings, c.CloseProject(code), code)
-    print(f"closed project {code}")
+    print(_("closed project {code}").format(code=code))
     return 0
 
 
 def cmd_archive(settings: Settings, args: argparse.Namespace) -> int:
     code = args.project.upper()
     _send(settings, c.ArchiveProject(code, not args.undo), code)
-    print(f"{'took project ' + code + ' out of the archive' if args.undo else 'archived ' + code}")
+    done = _("took project {code} out of the archive") if args.undo else _("archived {code}")
+    print(done.format(code=code))
     return 0
 
 
@@ -97,5 +105,5 @@ def cmd_save_template(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_delete_template(settings: Settings, args: argparse.Namespace) -> int:
     number = int(args.template.removeprefix(templates.OWN_PREFIX))
     _send(settings, c.DeleteTemplate(number))
-    print(f"deleted template {templates.OWN_PREFIX}{number}")
+    print(_("deleted template {template}").format(template=f"{templates.OWN_PREFIX}{number}"))
     return 0

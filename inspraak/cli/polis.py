@@ -11,6 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def cmd_import_polis(settings: Settings, args: argparse.Namespace) -> int:
     from core.services.polis.transfer import import_conversation, read_folder
 
     if not args.folder.is_dir():
-        raise CliError(f"{args.folder} is not a folder")
+        raise CliError(_("{folder} is not a folder").format(folder=args.folder))
     try:
         conversation, first_votes = read_folder(args.folder)
     except PolisFormatError as error:
@@ -46,13 +47,22 @@ def cmd_import_polis(settings: Settings, args: argparse.Namespace) -> int:
 
     report = run(settings, work)
     print(
-        f"imported {report.project_code} round {report.round_key}: {report.statements} "
-        f"statements (+{report.moderated_out} moderated out), {report.residents} residents, "
-        f"{report.votes} votes",
+        _(
+            "imported {code} round {round}: {statements} statements (+{moderated} moderated"
+            " out), {residents} residents, {votes} votes"
+        ).format(
+            code=report.project_code,
+            round=report.round_key,
+            statements=report.statements,
+            moderated=report.moderated_out,
+            residents=report.residents,
+            votes=report.votes,
+        ),
         file=sys.stderr,
     )
     if report.ignored_votes:
-        print(f"ignored {report.ignored_votes} votes on unknown statements", file=sys.stderr)
+        ignored = _("ignored {votes} votes on unknown statements")
+        print(ignored.format(votes=report.ignored_votes), file=sys.stderr)
     print(report.project_code)
     return 0
 
@@ -69,7 +79,8 @@ def cmd_export_polis(settings: Settings, args: argparse.Namespace) -> int:
 
     conversation, groups = run(settings, work)
     write_conversation(args.out, conversation, groups)
-    print(f"wrote {len(conversation.votes)} votes to {args.out}", file=sys.stderr)
+    wrote = _("wrote {votes} votes to {folder}")
+    print(wrote.format(votes=len(conversation.votes), folder=args.out), file=sys.stderr)
     return 0
 
 

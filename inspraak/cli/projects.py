@@ -12,12 +12,13 @@ from core.domain import commands as c
 from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     migrate.upgrade(settings.database_url)
-    print("database is up to date")
+    print(_("database is up to date"))
     return 0
 
 
@@ -25,7 +26,9 @@ def cmd_project_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"cannot read {args.file}: {error.strerror}") from error
+        raise CliError(
+            _("cannot read {file}: {reason}").format(file=args.file, reason=error.strerror)
+        ) from error
     spec = parse_project_file(text, args.file.name)
 
     async def work(container: Container) -> tuple[str, list[str]]:
@@ -69,7 +72,7 @@ def cmd_results(settings: Settings, args: argparse.Namespace) -> int:
 
     results = run(settings, work)
     if results is None:
-        raise CliError(f"no project with code {args.project}")
+        raise CliError(_("no project with code {code}").format(code=args.project))
     if args.format == "json":
         print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
     else:

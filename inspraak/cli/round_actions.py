@@ -13,8 +13,11 @@ import sys
 from config.settings import Settings
 from core.domain import commands as c
 from core.domain.model import RoundAction
+from core.i18n import N_
+from core.labels import label
 from core.services.round_actions import ActionPreview, preview_action
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _, catalog
 from inspraak.cli.running import CliError, round_id, run
 
 COMMANDS = {
@@ -29,27 +32,44 @@ def describe(p: ActionPreview) -> str:
     """What the action will do, in one or two lines."""
     key = p.round.key
     if p.action == RoundAction.OPEN:
-        return f"round {key} opens now; {p.reach} residents get a message"
-    if p.action == RoundAction.CLOSE:
-        return f"round {key} closes now; {p.unfinished} residents have not finished it"
-    if p.action == RoundAction.PUBLISH:
-        text = f"the results of round {key} become public; {p.reach} residents get a message"
+        text = _("round {key} opens now; {reach} residents get a message")
+    elif p.action == RoundAction.CLOSE:
+        text = _("round {key} closes now; {unfinished} residents have not finished it")
+    elif p.action == RoundAction.PUBLISH:
+        text = _("the results of round {key} become public; {reach} residents get a message")
         if p.waiting.total:
-            text += (
-                f"\nwarning: {p.waiting.total} contributions still wait for moderation"
-                f" ({p.waiting.hidden} of them not shown until approved)"
+            text += "\n" + _(
+                "warning: {waiting} contributions still wait for moderation"
+                " ({hidden} of them not shown until approved)"
             )
-        return text
-    return (
-        f"the results of round {key} are taken back; {p.messages.sent} results messages were"
-        f" sent already, {p.messages.pending} not sent yet are withdrawn"
+    else:
+        text = _(
+            "the results of round {key} are taken back; {sent} results messages were sent"
+            " already, {pending} not sent yet are withdrawn"
+        )
+    return text.format(
+        key=key,
+        reach=p.reach,
+        unfinished=p.unfinished,
+        waiting=p.waiting.total,
+        hidden=p.waiting.hidden,
+        sent=p.messages.sent,
+        pending=p.messages.pending,
     )
+
+
+REFUSED = {
+    RoundAction.OPEN: N_("cannot open round {key}: it is {state}"),
+    RoundAction.CLOSE: N_("cannot close round {key}: it is {state}"),
+    RoundAction.PUBLISH: N_("cannot publish round {key}: it is {state}"),
+    RoundAction.UNPUBLISH: N_("cannot take back round {key}: it is {state}"),
+}
 
 
 def refusal(p: ActionPreview) -> str:
-    return f"cannot {p.action.value} round {p.round.key}: it is {p.phase.value}" + (
-        ", results published" if p.round.results_published_at else ""
-    )
+    state = label(p.phase.value, "round_state", catalog())
+    text = _(REFUSED[p.action]).format(key=p.round.key, state=state)
+    return text + (", " + _("results published") if p.round.results_published_at else "")
 
 
 def cmd_round_action(settings: Settings, args: argparse.Namespace) -> int:
@@ -68,16 +88,21 @@ def cmd_round_action(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(refusal(preview))
     print(describe(preview), file=sys.stderr)
     asking = not args.yes and sys.stdin.isatty()
-    if asking and input("Go ahead? [y/N] ").strip().lower() not in ("y", "yes", "j", "ja"):
-        raise CliError("nothing was done")
+    if asking and input(_("Go ahead? [y/N] ")).strip().lower() not in ("y", "yes", "j", "ja"):
+        raise CliError(_("nothing was done"))
 
     async def work(container: Container) -> str:
         result = await container.bus.handle(COMMANDS[action](found))
         if action in (RoundAction.OPEN, RoundAction.CLOSE):
-            return f"round {args.round} of {args.project.upper()} is {result.state.value}"
+            state = label(result.state.value, "round_state", catalog())
+            return _("round {key} of {code} is {state}").format(
+                key=args.round, code=args.project.upper(), state=state
+            )
         if action == RoundAction.PUBLISH:
-            return f"{int(result or 0)} messages queued; the running inspraak sends them"
-        return f"results of round {args.round} taken back; {int(result or 0)} messages withdrawn"
+            queued = _("{count} messages queued; the running inspraak sends them")
+            return queued.format(count=int(result or 0))
+        taken = _("results of round {key} taken back; {count} messages withdrawn")
+        return taken.format(key=args.round, count=int(result or 0))
 
     print(run(settings, work))
     return 0

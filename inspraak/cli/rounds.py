@@ -8,8 +8,10 @@ import json
 
 from config.settings import Settings
 from core.domain import commands as c
+from core.i18n import format_number, format_when
 from core.views.broadcast import BroadcastProgress, broadcast_progress
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _, language
 from inspraak.cli.running import round_id, run
 
 
@@ -33,16 +35,23 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 def format_progress(p: BroadcastProgress) -> str:
     eta = "-" if p.eta_seconds is None else _duration(p.eta_seconds)
+    held = ""
+    if p.held:
+        until = format_when(p.next_attempt_at, language())
+        held = " " + _("({held} held until {until})").format(held=p.held, until=until)
     lines = [
-        f"round {p.round} of {p.project}: {p.total} messages",
-        f"  sent      {p.sent}",
-        f"  pending   {p.pending + p.sending}"
-        + (f" ({p.held} held until {p.next_attempt_at:%Y-%m-%d %H:%M} UTC)" if p.held else ""),
-        f"  failed    {p.failed}",
-        f"  blocked   {p.blocked}",
-        f"  cancelled {p.cancelled}",
-        f"  rate      {p.rate:.1f} messages/s (last minute)",
-        f"  ETA       {eta}",
+        _("round {round} of {project}: {total} messages").format(
+            round=p.round, project=p.project, total=p.total
+        ),
+        _("  sent      {n}").format(n=p.sent),
+        _("  pending   {n}").format(n=p.pending + p.sending) + held,
+        _("  failed    {n}").format(n=p.failed),
+        _("  blocked   {n}").format(n=p.blocked),
+        _("  cancelled {n}").format(n=p.cancelled),
+        _("  rate      {rate} messages/s (last minute)").format(
+            rate=format_number(p.rate, language(), 1)
+        ),
+        _("  ETA       {eta}").format(eta=eta),
     ]
     return "\n".join(lines)
 
@@ -65,5 +74,5 @@ def cmd_broadcast(settings: Settings, args: argparse.Namespace) -> int:
         return int(await container.bus.handle(command) or 0)
 
     count = run(settings, work)
-    print(f"{count} messages queued; the running inspraak sends them")
+    print(_("{count} messages queued; the running inspraak sends them").format(count=count))
     return 0

@@ -7,6 +7,8 @@ import importlib.util
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from inspraak.cli.language import _
+
 if TYPE_CHECKING:
     from config.settings import Settings
     from inspraak.bootstrap import Container
@@ -43,11 +45,15 @@ async def round_id(container: Container, code: str, key: str) -> int:
     async with container.uow() as uow:
         project = await uow.projects.by_code(code.upper())
         if project is None or project.id is None:
-            raise CliError(f"no project with code {code}")
+            raise CliError(_("no project with code {code}").format(code=code))
         rounds = {r.key: r for r in await uow.projects.rounds(project.id)}
     if key not in rounds:
         known = ", ".join(rounds) or "none"
-        raise CliError(f"project {project.code} has no round {key} (rounds: {known})")
+        raise CliError(
+            _("project {code} has no round {key} (rounds: {known})").format(
+                code=project.code, key=key, known=known
+            )
+        )
     return rounds[key].id or 0
 
 

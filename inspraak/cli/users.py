@@ -8,6 +8,7 @@ from config.settings import Settings
 from core.domain import commands as c
 from core.services import accounts, audit
 from inspraak.bootstrap import Container
+from inspraak.cli.language import _
 from inspraak.cli.running import run
 
 
@@ -24,10 +25,11 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
                 uow, "account.create", target, user.organisation_id, **detail
             )
             await uow.commit()
-        return f"{user.email}\t{user.role.value}\none-time password: {password}"
+        once = _("one-time password: {password}").format(password=password)
+        return f"{user.email}\t{user.role.value}\n{once}"
 
     print(run(settings, work))
-    print("The password must be changed at the first login.")
+    print(_("The password must be changed at the first login."))
     return 0
 
 
@@ -64,8 +66,12 @@ def cmd_user_tokens(settings: Settings, args: argparse.Namespace) -> int:
         async with container.reading() as uow:
             tokens = await accounts.tokens_of(uow, await accounts.user_id(uow, args.email))
         return [
-            f"{t['id']}\tmade {t['created_at']:%Y-%m-%d %H:%M}\tlast used "
-            + (f"{t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "never")
+            f"{t['id']}\t"
+            + _("made {moment}").format(moment=f"{t['created_at']:%Y-%m-%d %H:%M}")
+            + "\t"
+            + _("last used {moment}").format(
+                moment=f"{t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else _("never")
+            )
             for t in tokens
         ]
 
@@ -88,9 +94,9 @@ def cmd_user_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
         return found
 
     if not run(settings, work):
-        print(f"{args.email} has no token {args.id}")
+        print(_("{email} has no token {id}").format(email=args.email, id=args.id))
         return 1
-    print(f"token {args.id} of {args.email} revoked")
+    print(_("token {id} of {email} revoked").format(id=args.id, email=args.email))
     return 0
 
 
@@ -105,7 +111,8 @@ def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
             action = "account.disable" if disabled else "account.enable"
             await audit.note_command_line(uow, action, f"user:{user_id}")
             await uow.commit()
-        return f"{args.email} {'disabled' if disabled else 'enabled'}"
+        done = _("{email} disabled") if disabled else _("{email} enabled")
+        return done.format(email=args.email)
 
     print(run(settings, work))
     return 0

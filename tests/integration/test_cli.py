@@ -47,7 +47,7 @@ def test_import_open_vote_and_results_from_the_command_line(cli, tmp_path: Path)
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "GROENWEST"
     opened = cli("round", "open", "GROENWEST", "ideeen")
-    assert opened.returncode == 0 and "is open" in opened.stdout
+    assert opened.returncode == 0 and "is running" in opened.stdout
     results = json.loads(cli("results", "GROENWEST", "--format", "json").stdout)
     assert [r["key"] for r in results["rounds"]] == ["ideeen", "stellingen"]
     assert results["rounds"][0]["open"] is True
@@ -175,3 +175,29 @@ def test_round_actions_say_what_they_do_and_refuse_what_does_not_fit(cli, tmp_pa
     assert again.returncode == 1 and "results published" in again.stderr
     taken = cli("round", "unpublish", "GROENWEST", "ideeen")
     assert taken.returncode == 0 and "taken back" in taken.stdout
+
+
+def test_the_command_line_speaks_dutch_in_a_dutch_terminal(cli, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "")  # a Dutch shell sets LANG
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    helped = cli("--help")
+    assert helped.stdout.startswith("gebruik: inspraak")
+    assert "start de webapp en elk ingeschakeld kanaal" in helped.stdout
+    assert "usage" not in helped.stdout and "options" not in helped.stdout
+    missing = cli("user", "create")
+    assert missing.returncode == 2
+    assert "fout: deze argumenten zijn verplicht: --email, --role" in missing.stderr
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text(project_toml("GROENWEST", ROUNDS), encoding="utf-8")
+    assert cli("project", "import", str(plan)).returncode == 0
+    refused = cli("round", "publish", "GROENWEST", "ideeen")
+    assert "kan ronde ideeen niet publiceren (stand: concept)" in refused.stderr
+    opened = cli("round", "open", "GROENWEST", "ideeen", "--yes")
+    assert "ronde ideeen opent nu; 0 bewoners krijgen een bericht" in opened.stderr
+    assert "ronde ideeen van GROENWEST: loopt" in opened.stdout
+    unknown = cli("round", "open", "NERGENS", "ideeen")
+    assert unknown.stderr == "inspraak: geen project met code NERGENS\n"
+
+    monkeypatch.setenv("LANG", "C.UTF-8")  # any other terminal: English
+    assert cli("--help").stdout.startswith("usage: inspraak")
