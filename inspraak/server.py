@@ -55,7 +55,7 @@ async def serve(
     if demo:
         code = await load_demo_if_empty(container)
         if code:
-            log.info(_("loaded the demo project %s"), code)
+            log.info("loaded the demo project %s", code)
     app = build_app(container, scheduler, warm_encoder=True)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     print(_("inspraak is running at {address}").format(address=f"{base}/"), flush=True)
