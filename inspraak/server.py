@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from config.settings import Settings
 from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty, webhook_handlers
-from inspraak.cli.language import _
+from inspraak.terminal import _
 from web.app import create_app
 
 log = logging.getLogger("inspraak")

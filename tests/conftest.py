@@ -17,7 +17,7 @@ from inspraak.bootstrap import Container, bootstrap, load_demo_if_empty
 from tests.factories import TestClock
 from tests.smtp import Inbox, running_inbox
 
-# The command line speaks the terminal's language (inspraak/cli/language.py): whatever the
+# The command line speaks the terminal's language (inspraak/terminal.py): whatever the
 # developer's shell says, tests read English unless they set a language themselves.
 os.environ["LANGUAGE"] = "en"
 POSTGRES_URL = os.environ.get("INSPRAAK_TEST_POSTGRES_URL")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import sys
 
-from inspraak.cli.language import _, speak
 from inspraak.cli.parser import build_parser
 from inspraak.cli.running import CliError, run_loop
+from inspraak.terminal import _, speak
 
 __all__ = ["CliError", "build_parser", "main", "run_loop"]
 

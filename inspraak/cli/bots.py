@@ -16,8 +16,8 @@ from config.settings import Settings
 from core.domain import commands as c
 from core.domain.numbers import read_id
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
+from inspraak.terminal import _
 
 
 def cmd_bot_add(settings: Settings, args: argparse.Namespace) -> int:

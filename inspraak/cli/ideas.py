@@ -13,8 +13,8 @@ from core.services import shortlist as service
 from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
 from core.views import shortlist as views
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, round_id, run
+from inspraak.terminal import _
 
 
 def _read(args: argparse.Namespace) -> bytes:

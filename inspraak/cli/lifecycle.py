@@ -12,8 +12,8 @@ from core.i18n import N_
 from core.services import templates
 from core.services.project_spec import InvalidProjectFile
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
+from inspraak.terminal import _
 
 REFUSALS = {
     "project_has_residents": N_(

@@ -10,8 +10,8 @@ from core.domain.model import RoundKind
 from core.i18n import format_number
 from core.services.idea_clusters import SuggestedClusters, suggested_clusters
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _, language
 from inspraak.cli.running import CliError, round_id, run
+from inspraak.terminal import _, language
 
 
 def cmd_organise(settings: Settings, args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.i18n import N_
-from inspraak.cli.language import _
+from inspraak.terminal import _
 
 if TYPE_CHECKING:
     from config.settings import Settings

@@ -11,8 +11,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
+from inspraak.terminal import _
 
 if TYPE_CHECKING:
     from config.settings import Settings

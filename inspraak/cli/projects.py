@@ -12,8 +12,8 @@ from core.domain import commands as c
 from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
+from inspraak.terminal import _
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

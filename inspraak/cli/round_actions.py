@@ -17,8 +17,8 @@ from core.i18n import N_
 from core.labels import label
 from core.services.round_actions import ActionPreview, preview_action
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _, catalog
 from inspraak.cli.running import CliError, round_id, run
+from inspraak.terminal import _, catalog
 
 COMMANDS = {
     RoundAction.OPEN: c.OpenRound,

@@ -11,8 +11,8 @@ from core.domain import commands as c
 from core.i18n import format_number, format_when
 from core.views.broadcast import BroadcastProgress, broadcast_progress
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _, language
 from inspraak.cli.running import round_id, run
+from inspraak.terminal import _, language
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:

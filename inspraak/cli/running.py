@@ -7,7 +7,7 @@ import importlib.util
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from inspraak.cli.language import _
+from inspraak.terminal import _
 
 if TYPE_CHECKING:
     from config.settings import Settings

@@ -6,9 +6,9 @@ import argparse
 
 from config.settings import Settings
 from inspraak.bootstrap import Container, load_demo_if_empty
-from inspraak.cli.language import _
 from inspraak.cli.running import CliError, run
 from inspraak.simulation import SimulationReport, simulate
+from inspraak.terminal import _
 
 DEMO = "DEMO"
 

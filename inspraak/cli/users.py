@@ -8,8 +8,8 @@ from config.settings import Settings
 from core.domain import commands as c
 from core.services import accounts, audit
 from inspraak.bootstrap import Container
-from inspraak.cli.language import _
 from inspraak.cli.running import run
+from inspraak.terminal import _
 
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
