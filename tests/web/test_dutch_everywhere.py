@@ -84,7 +84,7 @@ def english_in(text: str) -> list[str]:
 
 # Where a workbook keeps its texts and sheet names (XLSX: sheets, shared strings; ODS: content).
 TEXT_PARTS = ("xl/worksheets/", "xl/sharedStrings", "xl/workbook.xml", "content.xml")
-MACHINE_READABLE = (".png", ".svg", ".json", ".toml")
+MACHINE_READABLE = (".png", ".svg", ".json", ".toml", ".txt")  # .txt: robots, security (RFCs)
 # Residents' own words (in the fixtures) and names that are the same in both languages.
 ALLOWED = {"csv", "xlsx", "ods", "api", "json", "utc"}
 
