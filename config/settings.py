@@ -123,6 +123,10 @@ class Settings(BaseSettings):
             )
         self.security_contact = contact
 
+    def served_over_https(self) -> bool:
+        """Whether residents and staff reach inspraak over HTTPS (Secure cookies, HSTS)."""
+        return self.base_url().startswith("https://")
+
     def base_url(self) -> str:
         """Return the public URL, or the local one when none is configured.
 

@@ -133,7 +133,7 @@ def create_app(
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), 303)
 
     app.add_middleware(BodyLimit)
-    https = services.settings.base_url().startswith("https://")
+    https = services.settings.served_over_https()
     app.add_middleware(SecurityHeaders, https=https)  # also on the 413 of a body too large
     # outermost: everything, the access log included, sees the client behind a trusted proxy
     app.add_middleware(TrustedProxies, networks=services.settings.trusted_networks())

@@ -49,6 +49,11 @@ class AssetVersions:
             self.known[path] = found
         return self.known[path]
 
+    def address(self, base: str, path: str) -> str:
+        """``base`` (the address of ``path`` under /static) with the file's version, if any."""
+        version = self.version(path)
+        return f"{base}?v={version}" if version else base
+
     def read(self, path: str) -> str | None:
         try:
             file = (self.directory / path).resolve()

@@ -64,8 +64,7 @@ def path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     request: Request = context["request"]
     path = request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
     if name == "static":
-        version = request.app.state.assets.version(params["path"])
-        path += f"?v={version}" if version else ""
+        return str(request.app.state.assets.address(path, params["path"]))
     return path
 
 

@@ -36,7 +36,7 @@ def _login_csrf(secret: str, nonce: str) -> str:
 
 
 def secure_cookies(services: Services) -> bool:
-    return bool(services.settings.base_url().startswith("https://"))
+    return bool(services.settings.served_over_https())
 
 
 def _safe_next(target: str) -> str:

@@ -186,6 +186,6 @@ def _set_cookie(
     name: str = COOKIE,
     session: bool = False,
 ) -> None:
-    secure = services.settings.base_url().startswith("https://")
+    secure = services.settings.served_over_https()
     max_age = None if session else 180 * 24 * 3600
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure)

@@ -34,8 +34,8 @@ SECURITY_TXT_VALID = timedelta(days=180)  # RFC 9116: "Expires" less than a year
 @router.get("/favicon.ico", include_in_schema=False)
 async def favicon(request: Request) -> RedirectResponse:
     """The icon, for browsers that ask for it here (a PDF, a JSON page: no ``<link>``)."""
-    version = request.app.state.assets.version("icon.svg")
-    return RedirectResponse(f"/static/icon.svg?v={version}", 302)
+    icon = str(request.app.url_path_for("static", path="icon.svg"))
+    return RedirectResponse(request.app.state.assets.address(icon, "icon.svg"), 302)
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse, include_in_schema=False)

@@ -46,7 +46,7 @@ async def start_preview(
     services.previews.stop(project.code, request.cookies.get(COOKIE, ""))
     token = await services.previews.start(project.code, lang)
     response = RedirectResponse(_path(project) + "#latest", 303)
-    secure = services.settings.base_url().startswith("https://")
+    secure = services.settings.served_over_https()
     response.set_cookie(
         COOKIE, token, path=_path(project), httponly=True, samesite="strict", secure=secure
     )
