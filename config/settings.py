@@ -18,6 +18,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's "mark only"; config stands below core.i18n
+    return message
+
+
+class SettingError(ValueError):
+    """A setting that cannot be used: a message id naming the variable, and its values (the
+    command line says it in the terminal's language; it never repeats a secret)."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
+
+
 class Settings(BaseSettings):
     """Everything inspraak reads from the environment (prefix ``INSPRAAK_``)."""
 
@@ -83,19 +97,25 @@ class Settings(BaseSettings):
         if self.environment == "production":
             key = self.secret_key.get_secret_value() if self.secret_key else ""
             if key.lower() in PLACEHOLDER_SECRETS or len(key) < 32:
-                raise ValueError(
-                    "INSPRAAK_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "in production"
+                raise SettingError(
+                    N_(
+                        "INSPRAAK_SECRET_KEY must be set to a random value of at least 32 "
+                        "characters in production"
+                    )
                 )
         self.trusted_networks()  # refuses what is not an address or a network
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
-            raise ValueError("INSPRAAK_PUBLIC_URL must start with https:// (or http://)")
+            raise SettingError(N_("INSPRAAK_PUBLIC_URL must start with https:// (or http://)"))
         self._check_security_contact()
         if self.telegram_mode == "webhook" and self.telegram_token is not None:
             if self.telegram_webhook_secret is None:
-                raise ValueError("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+                raise SettingError(
+                    N_("INSPRAAK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+                )
             if not self.public_url.startswith("https://"):
-                raise ValueError("INSPRAAK_PUBLIC_URL must be an https:// URL in webhook mode")
+                raise SettingError(
+                    N_("INSPRAAK_PUBLIC_URL must be an https:// URL in webhook mode")
+                )
         if self.whatsapp_token is not None:
             missing = [
                 f"INSPRAAK_WHATSAPP_{name.upper()}"
@@ -103,9 +123,13 @@ class Settings(BaseSettings):
                 if not getattr(self, f"whatsapp_{name}")
             ]
             if missing:
-                raise ValueError(f"WhatsApp is enabled but {', '.join(missing)} is not set")
+                raise SettingError(
+                    N_("WhatsApp is enabled but {missing} is not set"), missing=", ".join(missing)
+                )
         if self.smtp_host and "@" not in self.smtp_from:
-            raise ValueError("INSPRAAK_SMTP_FROM must be set (an e-mail address) with a host")
+            raise SettingError(
+                N_("INSPRAAK_SMTP_FROM must be set (an e-mail address) with a host")
+            )
         return self
 
     def _check_security_contact(self) -> None:
@@ -117,9 +141,11 @@ class Settings(BaseSettings):
             not contact.startswith(("mailto:", "https://", "tel:"))
             or any(c.isspace() for c in contact)
         ):
-            raise ValueError(
-                "INSPRAAK_SECURITY_CONTACT must be an e-mail address or a mailto:, https:// "
-                "or tel: address"
+            raise SettingError(
+                N_(
+                    "INSPRAAK_SECURITY_CONTACT must be an e-mail address or a mailto:, https:// "
+                    "or tel: address"
+                )
             )
         self.security_contact = contact
 
@@ -137,14 +163,16 @@ class Settings(BaseSettings):
 
     def trusted_networks(self) -> list[IPv4Network | IPv6Network]:
         """The networks of ``INSPRAAK_TRUSTED_PROXIES`` (a bare address is a network of one)."""
-        try:
-            return [
-                ip_network(each.strip(), strict=False)
-                for each in self.trusted_proxies.split(",")
-                if each.strip()
-            ]
-        except ValueError as error:
-            raise ValueError(f"INSPRAAK_TRUSTED_PROXIES: {error}") from error
+        networks = []
+        for each in filter(None, (part.strip() for part in self.trusted_proxies.split(","))):
+            try:
+                networks.append(ip_network(each, strict=False))
+            except ValueError as error:
+                raise SettingError(
+                    N_("INSPRAAK_TRUSTED_PROXIES: {value} is not an address or a network"),
+                    value=each,
+                ) from error
+        return networks
 
     def resolved_secret_key(self) -> str:
         """Return the secret key, generating and keeping one under data_dir when unset.

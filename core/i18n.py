@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -105,6 +107,22 @@ def gettext_for(language: str | None) -> gettext.NullTranslations:
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
     """Mark a string for extraction without translating it here."""
     return message
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence to be read later, in whichever language its reader has: a message id and the
+    values it is formatted with. ``str()`` gives the English sentence (for logs and tests)."""
+
+    msgid: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.msgid.format(**self.values)
+
+    def in_language(self, language: str | None) -> str:
+        """The sentence in ``language``."""
+        return gettext_for(language).gettext(self.msgid).format(**self.values)
 
 
 def local_time(value: datetime) -> datetime:

@@ -18,8 +18,9 @@ from core.domain.model import normalise_newlines
 from core.domain.numbers import read_number
 from core.domain.reminders import ANCHORS, UNITS, Reminder
 from core.domain.reminders import parse as parse_reminder
-from core.i18n import N_, gettext_for
-from core.services.project_spec import InvalidProjectFile, SpecError, merge_project
+from core.i18n import gettext_for
+from core.services.project_problems import problem_message
+from core.services.project_spec import InvalidProjectFile, merge_project
 from web.filters import AMSTERDAM
 from web.form_texts import dutch, form_values, lines_from_form, text_from_form
 
@@ -278,50 +279,6 @@ def round_form(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# Pydantic's own messages are English; these say the same for a facilitator, in their language.
-_PATTERNS = {
-    "code": N_("Use 2 to 40 letters, digits, - or _."),
-    "key": N_("Use lowercase letters, digits, - or _ (at most 60 characters)."),
-    "organisation": N_("Use lowercase letters, digits and -, starting with a letter or digit."),
-}
-_NOT_ALLOWED = N_("This value contains characters that are not allowed.")
-_TYPES = {
-    "missing": N_("This field is required."),
-    "string_too_short": N_("Fill in this field."),
-    "string_too_long": N_("This is too long: at most {max_length} characters."),
-    "too_long": N_("Give at most {max_length}."),
-    "literal_error": N_("Choose one of the options."),
-    "datetime_parsing": N_("Give a date and a time."),
-    "datetime_from_date_parsing": N_("Give a date and a time."),
-    "datetime_type": N_("Give a date and a time."),
-    "int_parsing": N_("Give a whole number."),
-    "int_type": N_("Give a whole number."),
-    "greater_than_equal": N_("Give a number of at least {ge}."),
-    "less_than_equal": N_("Give a number of at most {le}."),
-    "extra_forbidden": N_("This setting is not known."),
-    "code_taken": N_("This code is already in use."),
-}
-
-
-def error_message(item: Mapping[str, Any], language: str) -> str:
-    """One validation error as a sentence in ``language``."""
-    _ = gettext_for(language).gettext
-    context = item.get("ctx") or {}
-    cause = context.get("error")
-    if isinstance(cause, SpecError):
-        return _(cause.msgid).format(**cause.values)
-    kind = str(item.get("type", ""))
-    if kind == "string_pattern_mismatch":
-        field = str(item["loc"][-1]) if item.get("loc") else ""
-        return _(_PATTERNS.get(field, _NOT_ALLOWED))
-    if kind in _TYPES:
-        try:
-            return _(_TYPES[kind]).format(**context)
-        except (KeyError, IndexError):
-            pass
-    return _("This value is not valid.")
-
-
 def _at_field(item: Mapping[str, Any]) -> str:
     """The field a rule of a whole round is about (``TOP`` when it is about none)."""
     cause = (item.get("ctx") or {}).get("error")
@@ -337,7 +294,7 @@ def field_errors(error: InvalidProjectFile, language: str = "nl") -> dict[str, l
     errors: dict[str, list[str]] = {}
     for item in error.problems:
         loc = tuple(item["loc"])
-        message = error_message(item, language)
+        message = problem_message(item, language)
         field = TOP
         if error.round_index is None and len(loc) >= 2 and loc[0] == "project":
             field = str(loc[1])

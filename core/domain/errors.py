@@ -49,3 +49,8 @@ class NotConsented(DomainError):
 
 class ProjectFileError(Exception):
     """A project file is not valid; the message names the key and the line."""
+
+    def describe(self, language: str) -> str:
+        """The problem in ``language``; here the message as given (a subclass that knows its
+        problems one by one says them in the language asked)."""
+        return str(self)

@@ -147,7 +147,7 @@ async def create_user(
         raise InvalidInput("organisation_required")
     repo = uow.accounts
     if await repo.by_email(email) is not None:
-        raise AccountExists(f"an account for {email} already exists")
+        raise AccountExists("exists", email=email)
     org_id = await uow.projects.organisation(organisation) if organisation else None
     password, password_hash = credentials or await one_time_password()
     user = User(email, chosen, org_id, must_change_password=True, created_at=uow.clock())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from core.domain import model
 from core.domain.errors import DomainError, InvalidInput
-from core.i18n import N_
+from core.i18n import N_, gettext_for
 
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -62,6 +62,25 @@ class InvalidIdeaFile(DomainError):
         if self.more:
             lines.append(f"... and {self.more} more problems")
         return "\n".join(lines)
+
+    def lines(self, language: str) -> list[str]:
+        """Each problem in ``language``, naming its line and column (the web area and the
+        command line)."""
+        catalog = gettext_for(language)
+        found = []
+        for problem in self.problems:
+            text = catalog.gettext(problem.msgid).format(**problem.values)
+            if problem.column:
+                where = catalog.gettext("Line %(line)s, column %(column)s") % {
+                    "line": problem.line,
+                    "column": problem.column,
+                }
+            else:
+                where = catalog.gettext("Line %(line)s") % {"line": problem.line}
+            found.append(f"{where}: {text}")
+        if self.more:
+            found.append(catalog.gettext("… and %(n)s more problems.") % {"n": self.more})
+        return found
 
 
 @dataclass(frozen=True)

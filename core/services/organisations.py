@@ -10,6 +10,7 @@ from core.domain import logo, policy
 from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.model import Project
 from core.domain.policy import Permission
+from core.i18n import N_
 from core.storage.uow import UnitOfWork
 
 MAX_CONTACT = 254
@@ -19,7 +20,7 @@ MAX_TEXT = 5000
 async def _user(uow: UnitOfWork, user_id: int | None) -> Any:
     found = await uow.accounts.by_id(user_id) if user_id is not None else None
     if user_id is not None and found is None:
-        raise policy.NotAllowed("Unknown user.")
+        raise policy.NotAllowed(N_("Unknown user."))
     return found[0] if found else None
 
 

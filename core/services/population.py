@@ -9,6 +9,7 @@ from core.domain import model, policy
 from core.domain.errors import UnknownProject
 from core.domain.policy import NotAllowed, Permission
 from core.domain.population import Figures, check
+from core.i18n import N_
 from core.services.projects import update_project
 from core.storage.uow import UnitOfWork
 from core.views.population import figures
@@ -25,7 +26,7 @@ async def set_population(cmd: c.SetPopulation, uow: UnitOfWork) -> Figures:
     if cmd.user_id is not None:
         found = await uow.accounts.by_id(cmd.user_id)
         if found is None:
-            raise NotAllowed("unknown user")
+            raise NotAllowed(N_("Unknown user."))
         user = found[0]
     policy.require(user, Permission.EDIT, project.organisation_id)
     figures = Figures(dict(cmd.figures.get("wijk", {})), dict(cmd.figures.get("age_band", {})))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +19,62 @@ from pydantic import ValidationError
 from core.domain import commands as c
 from core.domain import model
 from core.domain.errors import ProjectFileError
+from core.i18n import N_, Said, gettext_for
+from core.services.project_problems import key_of, problem_message
 from core.services.project_spec import ProjectFile, file_data
 from core.services.projects import import_file
 from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One problem of a project file, where it is: a line (when it can be found), a key, and
+    pydantic's error item (``None`` for a file that is not TOML at all)."""
+
+    line: int | None
+    key: str = ""
+    item: Mapping[str, Any] | None = None
+    column: int | None = None
+
+
+class UnreadableProjectFile(ProjectFileError):
+    """A project file that is not TOML or breaks a rule; ``describe`` says so in a language
+    (``str`` is English, for logs)."""
+
+    def __init__(self, name: str, problems: list[FileProblem]) -> None:
+        self.name = name
+        self.problems = problems
+        super().__init__("\n".join(self.lines("en")))
+
+    def lines(self, language: str) -> list[str]:
+        """Each problem as a sentence in ``language``, naming the file, line and key."""
+        _ = gettext_for(language).gettext
+        said = []
+        for problem in self.problems:
+            values: dict[str, Any] = {"file": self.name, "line": problem.line, "key": problem.key}
+            if problem.item is None:
+                values["column"] = problem.column
+                msgid = (
+                    N_("{file}, line {line}, column {column}: this is not valid TOML")
+                    if problem.line
+                    else N_("{file}: this is not valid TOML")
+                )
+            else:
+                values["problem"] = problem_message(problem.item, language)
+                msgid = (
+                    N_("{file}, line {line}, key {key}: {problem}")
+                    if problem.line
+                    else N_("{file}, key {key}: {problem}")
+                )
+            said.append(_(msgid).format(**values))
+        return said
+
+    def describe(self, language: str) -> str:
+        return "\n".join(self.lines(language))
+
+
+# tomllib (Python 3.11) keeps the position only in its message: "... (at line 3, column 8)"
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
 def parse_project_file(text: str, name: str = "project file") -> ProjectFile:
@@ -27,18 +82,17 @@ def parse_project_file(text: str, name: str = "project file") -> ProjectFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ProjectFileError(f"{name}: not valid TOML: {error}") from error
+        at = _TOML_AT.search(str(error))
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
+        raise UnreadableProjectFile(name, [FileProblem(line, column=column)]) from error
     try:
         return ProjectFile.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            loc = [str(p) for p in item["loc"]]
-            line = _line_of(text, item["loc"])
-            where = f"line {line}" if line else "file"
-            key = ".".join(loc) or "(top)"
-            problems.append(f"{name}, {where}, key {key}: {item['msg']}")
-        raise ProjectFileError("\n".join(problems)) from error
+        problems = [
+            FileProblem(_line_of(text, item["loc"]), key_of(item["loc"]) or "(top)", item)
+            for item in error.errors()
+        ]
+        raise UnreadableProjectFile(name, problems) from error
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -80,7 +134,7 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 
 async def import_project(
     uow: UnitOfWork, spec: ProjectFile, user_id: int | None = None
-) -> tuple[model.Project, list[str]]:
+) -> tuple[model.Project, list[Said]]:
     """Create or update the project and its rounds in the caller's unit of work (which commits);
     return it with notes for the user. ``user_id``: whose rights to check (``None``: any)."""
     return await import_file(c.ImportProject(spec.model_dump(), user_id), uow)

@@ -19,6 +19,7 @@ from core.domain.errors import InvalidInput, UnknownItem, UnknownProject
 from core.domain.events import ProjectScheduleChanged
 from core.domain.policy import NotAllowed, Permission
 from core.domain.texts import base, translations_of
+from core.i18n import N_, Said
 from core.services.project_spec import (
     SETTINGS_KEYS,
     InvalidProjectFile,
@@ -117,7 +118,7 @@ async def delete_round(cmd: c.DeleteRound, uow: UnitOfWork) -> model.Project:
     return project
 
 
-async def import_file(cmd: c.ImportProject, uow: UnitOfWork) -> tuple[model.Project, list[str]]:
+async def import_file(cmd: c.ImportProject, uow: UnitOfWork) -> tuple[model.Project, list[Said]]:
     """Create or update a project and its rounds from a project file; return notes for the user."""
     spec = validate_file(cmd.file)
     user = await _user(uow, cmd.user_id)
@@ -143,7 +144,7 @@ async def _user(uow: UnitOfWork, user_id: int | None) -> User | None:
         return None
     found = await uow.accounts.by_id(user_id)
     if found is None:
-        raise NotAllowed("unknown user")
+        raise NotAllowed(N_("Unknown user."))
     return found[0]
 
 
@@ -174,7 +175,7 @@ async def apply_file(
     spec: ProjectFile,
     data: Mapping[str, Any] | None = None,
     round_index: int | None = None,
-) -> tuple[model.Project, list[str]]:
+) -> tuple[model.Project, list[Said]]:
     """Write a checked project file: the project, then its rounds in the file's order.
 
     A round with answers keeps its kind, scale and criteria (``InvalidProjectFile`` before
@@ -192,13 +193,18 @@ async def apply_file(
         notes += await _save_round(uow, project, existing.pop(rs.key, None), rs, position)
     for key in existing:
         notes.append(
-            f"round {key} is no longer in the file; it was kept (remove it in the web area)"
+            Said(
+                N_(
+                    "round {key} is no longer in the file; it was kept (remove it in the web area)"
+                ),
+                {"key": key},
+            )
         )
     uow.emit(ProjectScheduleChanged(project.id))
     return project, notes
 
 
-async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project, list[str]]:
+async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project, list[Said]]:
     org_id = await uow.projects.organisation(p.organisation, p.organisation_name)
     code = model.Project.normalise_code(p.code)
     settings = {key: getattr(p, key) for key in SETTINGS_KEYS}
@@ -220,14 +226,14 @@ async def _save_project(uow: UnitOfWork, p: ProjectSpec) -> tuple[model.Project,
         )
         _set_status(project, model.ProjectStatus(p.status), uow.clock())
         await uow.projects.add(project)
-        return project, [f"created project {code}"]
+        return project, [Said(N_("created project {code}"), {"code": code})]
     project.title, project.intro, project.language = p.title, intro, p.language
     project.organisation_id = org_id
     _set_status(project, model.ProjectStatus(p.status), uow.clock())
     project.retention_days = p.retention_days
     project.settings = {**project.settings, **settings}
     await uow.projects.update(project)
-    return project, [f"updated project {code}"]
+    return project, [Said(N_("updated project {code}"), {"code": code})]
 
 
 def _set_status(project: model.Project, status: model.ProjectStatus, now: datetime) -> None:
@@ -247,7 +253,7 @@ async def _save_round(
     rnd: model.Round | None,
     rs: RoundSpec,
     position: int,
-) -> list[str]:
+) -> list[Said]:
     """Write one round of the file; returns notes (items corrected in place)."""
     now = uow.clock()
     scale = rs.scale or ((1, 10) if rs.kind == "feedback" else (1, 5))
@@ -312,7 +318,7 @@ def _initial_state(spec: RoundSpec, now: datetime) -> model.RoundState:
     return model.RoundState.DRAFT
 
 
-async def _sync_items(uow: UnitOfWork, rnd: model.Round, texts: list[str]) -> list[str]:
+async def _sync_items(uow: UnitOfWork, rnd: model.Round, texts: list[str]) -> list[Said]:
     """Make the round's fixed items match the file; removed ones are hidden, answers kept.
 
     Once residents answered the round, a text changed in place (the list keeps its length and
@@ -333,7 +339,9 @@ async def _sync_items(uow: UnitOfWork, rnd: model.Round, texts: list[str]) -> li
             item = corrections[position]
             current.pop(item.text, None)
             await uow.projects.set_item_active(item.id or 0, True, text=text)
-            notes.append(f"item {item.id} of round {rnd.key} corrected")
+            notes.append(
+                Said(N_("item {id} of round {key} corrected"), {"id": item.id, "key": rnd.key})
+            )
         elif item is None:
             await uow.projects.add_item(model.Item(round_id, text, position))
         elif not item.active or item.position != position:

@@ -94,7 +94,7 @@ async def invite_user(cmd: c.InviteUser, uow: UnitOfWork) -> User:
         raise InvalidInput("email")
     org_id = await _organisation_id(uow, cmd.role, cmd.organisation)
     if await uow.accounts.by_email(email) is not None:
-        raise accounts.AccountExists(email)
+        raise accounts.AccountExists("exists", email=email)
     language = normalise_language(cmd.language)
     user = User(email, Role(cmd.role), org_id, False, created_at=uow.clock(), language=language)
     await uow.accounts.add_user(user, "")  # an empty hash matches no password

@@ -31,20 +31,33 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from config.settings import Settings
+    from pydantic import ValidationError
+
+    from config.settings import SettingError, Settings
     from core.domain.errors import DomainError, ProjectFileError
 
     try:
         settings = Settings()
+    except ValidationError as error:
+        from inspraak.cli.refusals import explain_settings
+
+        said = explain_settings(error)
+        print("inspraak: " + _("configuration error: {error}").format(error=said), file=sys.stderr)
+        return 1
+    try:
         result = args.func(settings, args)
         return int(result or 0)
     except (CliError, ProjectFileError, DomainError) as error:
-        print(f"inspraak: {error}", file=sys.stderr)
+        from inspraak.cli.refusals import explain
+
+        print(f"inspraak: {explain(error)}", file=sys.stderr)
         return 1
-    except ValueError as error:  # settings that do not validate
-        print(
-            "inspraak: " + _("configuration error: {error}").format(error=error), file=sys.stderr
-        )
+    except SettingError as error:  # a setting read only when a command needs it
+        said = _(error.msgid).format(**error.values)
+        print("inspraak: " + _("configuration error: {error}").format(error=said), file=sys.stderr)
+        return 1
+    except ValueError as error:  # a value a command could not use: said, not a traceback
+        print(f"inspraak: {error}", file=sys.stderr)
         return 1
 
 

@@ -14,7 +14,7 @@ from core.services.idea_file import MAX_BYTES, InvalidIdeaFile
 from core.views import shortlist as views
 from inspraak.bootstrap import Container
 from inspraak.cli.running import CliError, round_id, run
-from inspraak.terminal import _
+from inspraak.terminal import _, language
 
 
 def _read(args: argparse.Namespace) -> bytes:
@@ -55,7 +55,12 @@ def cmd_ideas_import(settings: Settings, args: argparse.Namespace) -> int:
         result = run(settings, work)
     except InvalidIdeaFile as error:
         raise CliError(
-            _("{file}: nothing was imported").format(file=args.file.name) + f"\n{error}"
+            "\n".join(
+                [
+                    _("{file}: nothing was imported").format(file=args.file.name),
+                    *error.lines(language()),
+                ]
+            )
         ) from error
     print(
         _("imported {added} ideas into {round}; {waiting} wait for review").format(

@@ -7,26 +7,12 @@ import argparse
 from config.settings import Settings
 from core import views
 from core.domain import commands as c
-from core.domain.errors import InvalidInput
-from core.i18n import N_
+from core.domain.errors import DomainError
 from core.services import templates
-from core.services.project_spec import InvalidProjectFile
 from inspraak.bootstrap import Container
+from inspraak.cli.refusals import explain
 from inspraak.cli.running import CliError, run
 from inspraak.terminal import _
-
-REFUSALS = {
-    "project_has_residents": N_(
-        "residents have joined {code}, so it cannot be deleted; "
-        "close and archive it instead (inspraak project close / archive)"
-    ),
-    "project_started": N_(
-        "a round of {code} has opened, so it cannot be deleted; "
-        "close and archive it instead (inspraak project close / archive)"
-    ),
-    "project_not_closed": N_("{code} is not closed; close it first (inspraak project close)"),
-    "template_name": N_("give the template a name of at most 200 characters"),
-}
 
 
 def _send(settings: Settings, command: c.Command, code: str = "") -> object:
@@ -37,14 +23,8 @@ def _send(settings: Settings, command: c.Command, code: str = "") -> object:
 
     try:
         return run(settings, work)
-    except InvalidInput as error:
-        refusal = REFUSALS.get(error.detail)
-        raise CliError(_(refusal).format(code=code) if refusal else error.detail) from error
-    except InvalidProjectFile as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in error.problems
-        )
-        raise CliError(problems) from error
+    except DomainError as error:
+        raise CliError(explain(error, code=code)) from error
 
 
 def cmd_delete(settings: Settings, args: argparse.Namespace) -> int:

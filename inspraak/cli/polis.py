@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from inspraak.cli.running import CliError, run
-from inspraak.terminal import _
+from inspraak.terminal import _, language
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -29,7 +29,7 @@ def cmd_import_polis(settings: Settings, args: argparse.Namespace) -> int:
     try:
         conversation, first_votes = read_folder(args.folder)
     except PolisFormatError as error:
-        raise CliError(f"{args.folder}/{error}") from error
+        raise CliError(f"{args.folder}/{error.said.in_language(language())}") from error
 
     async def work(container: Container) -> ImportReport:
         async with container.uow() as uow:

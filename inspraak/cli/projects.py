@@ -9,11 +9,12 @@ import sys
 from config.settings import Settings
 from core import views
 from core.domain import commands as c
+from core.i18n import Said
 from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
 from inspraak.cli.running import CliError, run
-from inspraak.terminal import _
+from inspraak.terminal import _, language
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
@@ -31,13 +32,13 @@ def cmd_project_import(settings: Settings, args: argparse.Namespace) -> int:
         ) from error
     spec = parse_project_file(text, args.file.name)
 
-    async def work(container: Container) -> tuple[str, list[str]]:
+    async def work(container: Container) -> tuple[str, list[Said]]:
         project, notes = await container.bus.handle(c.ImportProject(spec.model_dump()))
         return project.code, notes
 
     code, notes = run(settings, work)
     for note in notes:
-        print(note, file=sys.stderr)
+        print(note.in_language(language()), file=sys.stderr)
     print(code)
     return 0
 

@@ -198,6 +198,52 @@ def test_the_command_line_speaks_dutch_in_a_dutch_terminal(cli, tmp_path: Path, 
     assert "ronde ideeen van GROENWEST: loopt" in opened.stdout
     unknown = cli("round", "open", "NERGENS", "ideeen")
     assert unknown.stderr == "inspraak: geen project met code NERGENS\n"
+    # refusals are sentences in the terminal's language, never a code or pydantic's English
+    broken = tmp_path / "kapot.toml"
+    broken.write_text('[project]\ncode = "twee woorden"\ntitle = "x"\norganisation = "g"\n')
+    refused = cli("project", "import", str(broken))
+    assert refused.stderr == (
+        "inspraak: kapot.toml, regel 2, sleutel project.code: "
+        "Gebruik 2 tot 40 letters, cijfers, - of _.\n"
+    )
+    no_user = cli("user", "disable", "--email", "niemand@gemeente.nl")
+    assert no_user.stderr == "inspraak: Er is geen account met dit e-mailadres.\n"
+    bad_mail = cli("user", "create", "--email", "geen-adres", "--role", "admin")
+    assert bad_mail.stderr == "inspraak: Vul een e-mailadres in, zoals naam@gemeente.nl.\n"
+    template = cli(
+        "project", "new", "--template", "nergens", "--code", "NIEUW", "--organisation", "g"
+    )
+    assert template.stderr.startswith("inspraak: Dat sjabloon bestaat niet")
+    updated = cli("project", "import", str(plan))
+    assert "project GROENWEST bijgewerkt" in updated.stderr
+    assert "GROENWEST\tactive\t" in cli("project", "list").stdout  # for scripts: as stored
 
     monkeypatch.setenv("LANG", "C.UTF-8")  # any other terminal: English
     assert cli("--help").stdout.startswith("usage: inspraak")
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("INSPRAAK_PORT=abc", "INSPRAAK_PORT: Geef een heel getal."),
+        (
+            "INSPRAAK_ENVIRONMENT=productie",
+            "INSPRAAK_ENVIRONMENT: Kies een van de mogelijkheden. ('development' or 'production')",
+        ),
+        ("INSPRAAK_SECURITY_CONTACT=bla", "INSPRAAK_SECURITY_CONTACT moet een e-mailadres zijn"),
+        ("INSPRAAK_TRUSTED_PROXIES=10.0.0.0/8,ergens", "ergens is geen adres of netwerk"),
+    ],
+)
+def test_a_bad_setting_is_named_and_no_secret_is_repeated(cli, monkeypatch, setting, said):
+    """Pydantic's own text repeats every setting for a rule over several of them: the secret
+    key and a bot's token would land on the terminal and in the service's log."""
+    monkeypatch.setenv("LANGUAGE", "nl")
+    monkeypatch.setenv("INSPRAAK_TELEGRAM_TOKEN", "123456:GEHEIM-TOKEN-VAN-DE-BOT")
+    name, value = setting.split("=", 1)
+    monkeypatch.setenv(name, value)
+    refused = cli("project", "list")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("inspraak: fout in de instellingen: ")
+    assert said in refused.stderr
+    for secret in ("GEHEIM", SECRET, "input_value", "pydantic.dev"):
+        assert secret not in refused.stderr

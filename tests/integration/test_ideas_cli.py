@@ -66,7 +66,7 @@ def test_a_bad_file_is_refused_with_line_and_column_and_adds_nothing(cli, tmp_pa
     refused = cli("ideas", "import", "PAPIER", "ideeen", str(bad))
     assert refused.returncode == 1
     assert "nothing was imported" in refused.stderr
-    assert "line 3, column text: the text is empty" in refused.stderr
+    assert "Line 3, column text: the text is empty" in refused.stderr
     results = json.loads(cli("results", "PAPIER", "--format", "json").stdout)
     assert results["rounds"][0]["ideas"] == [] and results["residents"] == 0
     missing = cli("ideas", "import", "PAPIER", "ideeen", str(tmp_path / "nope.csv"))

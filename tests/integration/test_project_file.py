@@ -72,7 +72,7 @@ async def test_import_creates_then_updates_and_export_round_trips(container: Con
     async with container.uow() as uow:
         project, notes = await import_project(uow, spec)
         await uow.commit()
-    assert project.code == "TEST" and notes == ["created project TEST"]
+    assert project.code == "TEST" and [str(note) for note in notes] == ["created project TEST"]
     changed = ROUNDS.replace('["Bomen", "Bankjes"]', '["Bomen", "Fietspaden"]')
     async with container.uow() as uow:
         _, notes = await import_project(uow, parse_project_file(project_toml(rounds=changed)))
@@ -80,7 +80,7 @@ async def test_import_creates_then_updates_and_export_round_trips(container: Con
         rounds = await uow.projects.rounds(project.id or 0)
         items = await uow.projects.items(rounds[1].id or 0)
         exported = await export_project(uow, "TEST")
-    assert notes == ["updated project TEST"]
+    assert [str(note) for note in notes] == ["updated project TEST"]
     assert [r.key for r in rounds] == ["ideeen", "beoordelen", "stellingen"]
     assert rounds[0].state.value == "scheduled" and rounds[0].reminders == ["P2D"]
     assert sorted(i.text for i in items) == ["Bomen", "Fietspaden"]

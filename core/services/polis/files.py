@@ -19,6 +19,7 @@ from pathlib import Path
 from core.analysis.polis import Vote
 from core.analysis.rounds import natural_key
 from core.domain.numbers import read_number
+from core.i18n import N_, Said
 from core.spreadsheet_safety import restore
 
 COMMENTS_HEADER = (
@@ -56,7 +57,12 @@ SUMMARY_KEYS = (
 
 
 class PolisFormatError(ValueError):
-    """A Pol.is export file does not have the expected shape."""
+    """A Pol.is export file does not have the expected shape: ``said`` names file, line and
+    column in any language; ``str()`` is English."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        self.said = Said(msgid, values)
+        super().__init__(str(self.said))
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,10 @@ def read_summary(path: str | Path) -> tuple[tuple[str, str], ...]:
         for row in reader:
             if len(row) != 2:
                 raise PolisFormatError(
-                    f"{path.name} line {reader.line_num}: expected 2 fields, got {len(row)}"
+                    N_("{file} line {line}: expected 2 fields, got {count}"),
+                    file=path.name,
+                    line=reader.line_num,
+                    count=len(row),
                 )
             pairs.append((restore(row[0]), restore(row[1])))
     return tuple(pairs)
@@ -215,21 +224,28 @@ def _rows(
     """
     name = path.name
     if not path.exists():
-        raise PolisFormatError(f"{name}: file not found")
+        raise PolisFormatError(N_("{file}: file not found"), file=name)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         try:
             names = next(reader)
         except StopIteration:
-            raise PolisFormatError(f"{name} line 1: empty file, expected a header") from None
+            raise PolisFormatError(
+                N_("{file} line 1: empty file, expected a header"), file=name
+            ) from None
         for column in header:
             if column not in names and column not in optional:
-                raise PolisFormatError(f'{name} line 1, column "{column}": missing from header')
+                raise PolisFormatError(
+                    N_('{file} line 1, column "{column}": missing from header'),
+                    file=name,
+                    column=column,
+                )
         unexpected = [c for c in names if c not in header and c not in optional]
         if not extra_columns and (unexpected or len(set(names)) != len(names)):
             raise PolisFormatError(
-                f'{name} line 1, column "{unexpected[0] if unexpected else names[-1]}": '
-                f"unexpected column"
+                N_('{file} line 1, column "{column}": unexpected column'),
+                file=name,
+                column=unexpected[0] if unexpected else names[-1],
             )
         line = reader.line_num
         for record in reader:
@@ -239,8 +255,15 @@ def _rows(
             if len(record) != len(names):
                 column = names[len(record)] if len(record) < len(names) else names[-1]
                 raise PolisFormatError(
-                    f'{name} line {start}, column "{column}": expected {len(names)} fields, '
-                    f"got {len(record)}"
+                    N_(
+                        '{file} line {line}, column "{column}": expected {expected} fields, '
+                        "got {count}"
+                    ),
+                    file=name,
+                    line=start,
+                    column=column,
+                    expected=len(names),
+                    count=len(record),
                 )
             yield start, dict(zip(names, map(restore, record), strict=True))
 
@@ -250,7 +273,11 @@ def _int(path: str | Path, line: int, row: Mapping[str, str], column: str) -> in
     number = read_number(raw, signed=True)
     if number is None:
         raise PolisFormatError(
-            f'{Path(path).name} line {line}, column "{column}": expected an integer, got "{raw}"'
+            N_('{file} line {line}, column "{column}": expected a whole number, got "{raw}"'),
+            file=Path(path).name,
+            line=line,
+            column=column,
+            raw=raw,
         )
     return number
 
@@ -262,9 +289,14 @@ def _int_in(
     number = read_number(raw, signed=True)
     if number is not None and number in allowed:
         return number
-    expected = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
     raise PolisFormatError(
-        f'{Path(path).name} line {line}, column "{column}": expected {expected}, got "{raw}"'
+        N_('{file} line {line}, column "{column}": expected {allowed} or {last}, got "{raw}"'),
+        file=Path(path).name,
+        line=line,
+        column=column,
+        allowed=", ".join(str(a) for a in allowed[:-1]),
+        last=allowed[-1],
+        raw=raw,
     )
 
 
@@ -274,5 +306,10 @@ def _id(path: str | Path, line: int, row: Mapping[str, str], column: str) -> str
         return raw
     raw = raw.strip()
     if not raw:
-        raise PolisFormatError(f'{Path(path).name} line {line}, column "{column}": empty id')
+        raise PolisFormatError(
+            N_('{file} line {line}, column "{column}": empty id'),
+            file=Path(path).name,
+            line=line,
+            column=column,
+        )
     return raw

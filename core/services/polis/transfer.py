@@ -28,6 +28,7 @@ from typing import Any
 
 from core.analysis.rounds import RoundVotes, natural_key
 from core.domain import model
+from core.i18n import N_
 from core.services.conversation import make_pseudonym
 from core.services.polis.files import (
     PolisConversation,
@@ -104,9 +105,11 @@ async def import_conversation(
     """
     code = model.Project.normalise_code(code)
     if not code:
-        raise TransferError("a project code needs letters or digits")
+        raise TransferError(N_("a project code needs letters or digits"))
     if await uow.projects.by_code(code) is not None:
-        raise TransferError(f"project {code} exists already; choose another --project code")
+        raise TransferError(
+            N_("project {code} exists already; choose another --project code"), code=code
+        )
     project = await _add_project(uow, conversation, code, title)
     statements = sorted(
         conversation.statements + conversation.moderated_out, key=lambda s: natural_key(s.id)

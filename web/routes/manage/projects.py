@@ -173,7 +173,7 @@ async def import_file(
     except UnicodeDecodeError:
         return await _refused(request, services, session, lang, _("The file is not UTF-8 text."))
     except ProjectFileError as problem:
-        return await _refused(request, services, session, lang, str(problem))
+        return await _refused(request, services, session, lang, problem.describe(lang))
     try:
         command = c.ImportProject(spec.model_dump(), session.user.id)
         project, _notes = await send(services, command)
@@ -183,7 +183,7 @@ async def import_file(
             _("Round %(key)s: %(message)s") % {"key": rounds[p["loc"][1]].key, "message": m}
             if len(p["loc"]) > 2 and p["loc"][0] == "rounds"
             else m
-            for p, m in ((p, forms.error_message(p, lang)) for p in error.problems)
+            for p, m in ((p, forms.problem_message(p, lang)) for p in error.problems)
         ]
         return await _refused(request, services, session, lang, " ".join(messages))
     return RedirectResponse(f"/manage/projects/{project.code}", 303)

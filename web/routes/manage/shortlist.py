@@ -227,27 +227,8 @@ async def import_ideas(
         result = await send(services, c.ImportIdeas(rnd.id or 0, data, session.user.id))
     except InvalidIdeaFile as error:
         return await _import_page(
-            request, services, session, lang, project, rnd, problems=_problems(error, lang)
+            request, services, session, lang, project, rnd, problems=error.lines(lang)
         )
     except InvalidInput:
         raise HTTPException(404, N_("Ideas can only be imported into an ideas round.")) from None
     return await _import_page(request, services, session, lang, project, rnd, imported=result)
-
-
-def _problems(error: InvalidIdeaFile, lang: str) -> list[str]:
-    """Each problem of the file in the facilitator's language, naming line and column."""
-    catalog = gettext_for(lang)
-    found = []
-    for problem in error.problems:
-        text = catalog.gettext(problem.msgid).format(**problem.values)
-        if problem.column:
-            where = catalog.gettext("Line %(line)s, column %(column)s") % {
-                "line": problem.line,
-                "column": problem.column,
-            }
-        else:
-            where = catalog.gettext("Line %(line)s") % {"line": problem.line}
-        found.append(f"{where}: {text}")
-    if error.more:
-        found.append(catalog.gettext("… and %(n)s more problems.") % {"n": error.more})
-    return found
