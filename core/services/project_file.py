@@ -88,10 +88,13 @@ def parse_project_file(text: str, name: str = "project file") -> ProjectFile:
     try:
         return ProjectFile.model_validate(data)
     except ValidationError as error:
-        problems = [
-            FileProblem(_line_of(text, item["loc"]), key_of(item["loc"]) or "(top)", item)
-            for item in error.errors()
-        ]
+        problems = sorted(
+            (
+                FileProblem(_line_of(text, item["loc"]), key_of(item["loc"]) or "(top)", item)
+                for item in error.errors()
+            ),
+            key=lambda problem: problem.line or 0,  # in the order they are in the file
+        )
         raise UnreadableProjectFile(name, problems) from error
 
 
