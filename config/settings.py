@@ -12,7 +12,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", ""}
@@ -91,6 +91,21 @@ class Settings(BaseSettings):
     scheduler_misfire_grace: int = 86_400  # a job missed by less than this runs once at start
     scheduler_reconcile: float = 30.0  # seconds between re-reading the rounds' schedule
     leader_retry: float = 10.0  # seconds between a waiting process's tries to take the lead
+
+    @field_validator("database_url")
+    @classmethod
+    def _with_the_async_driver(cls, url: str) -> str:
+        """The address as a provider hands it out (``postgres://``, ``postgresql://``,
+        ``sqlite:///``) runs on the drivers inspraak uses; another database is refused."""
+        scheme, found, rest = url.strip().partition("://")
+        family = scheme.split("+", 1)[0].lower()
+        if found and family in ("postgres", "postgresql"):
+            return f"postgresql+asyncpg://{rest}"
+        if found and family == "sqlite":
+            return f"sqlite+aiosqlite://{rest}"
+        raise SettingError(
+            N_("INSPRAAK_DATABASE_URL must be a postgresql:// or a sqlite:/// address")
+        )
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

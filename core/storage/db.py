@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
+import sqlite3
+import traceback
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,45 @@ Engine = AsyncEngine  # what the composition root passes around, without naming 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+# PostgreSQL's SQLSTATE classes that mean "this database cannot be used as configured":
+# connection exceptions, refused authorisation, an unknown database (3D000).
+_UNUSABLE_STATES = ("08", "28", "3D")
+
+
+def unreachable(error: BaseException) -> str | None:
+    """Why the configured database cannot be used, when ``error`` (or what caused it) says so:
+    nothing listens at its address, the server refuses the user, there is no such database,
+    or SQLite cannot open its file. ``None`` for any other error (a bug stays a traceback).
+
+    The reason is the driver's own words, which name no password.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = str(getattr(current, "sqlstate", "") or "")
+        if state[:2] in _UNUSABLE_STATES:
+            return str(current).strip()
+        if isinstance(current, (ConnectionError, socket.gaierror)) and _from_a_driver(current):
+            return str(current).strip() or type(current).__name__
+        if isinstance(current, sqlite3.OperationalError) and "unable to open" in str(current):
+            return str(current).strip()
+        current = current.__cause__ or current.__context__
+    return None
+
+
+_DRIVERS = ("sqlalchemy", "asyncpg", "aiosqlite", "psycopg")
+
+
+def _from_a_driver(error: BaseException) -> bool:
+    """Whether ``error`` went through the database's libraries (a refused connection of a
+    chat's HTTP client is not the database's)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(
+        f"{os.sep}{name}{os.sep}" in frame.filename for frame in frames for name in _DRIVERS
+    )
 
 
 def create_engine(

@@ -59,6 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:  # a value a command could not use: said, not a traceback
         print(f"inspraak: {error}", file=sys.stderr)
         return 1
+    except Exception as error:
+        from core.storage.db import unreachable
+
+        reason = unreachable(error)
+        if reason is None:
+            raise  # a bug: its traceback is what a developer needs
+        said = _("the database cannot be used ({reason}); check INSPRAAK_DATABASE_URL")
+        print("inspraak: " + said.format(reason=reason), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -247,3 +247,13 @@ def test_a_bad_setting_is_named_and_no_secret_is_repeated(cli, monkeypatch, sett
     assert said in refused.stderr
     for secret in ("GEHEIM", SECRET, "input_value", "pydantic.dev"):
         assert secret not in refused.stderr
+
+
+def test_a_database_that_cannot_be_used_is_said_without_a_traceback(cli, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "nl")
+    monkeypatch.setenv("INSPRAAK_DATABASE_URL", "postgresql://inspraak:geheim@127.0.0.1:1/x")
+    refused = cli("project", "list")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("inspraak: de database is niet te gebruiken (")
+    assert refused.stderr.endswith("; controleer INSPRAAK_DATABASE_URL\n")
+    assert "Traceback" not in refused.stderr and "geheim" not in refused.stderr
