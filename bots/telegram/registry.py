@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from core.domain import model
 from core.domain.commands import Command
+from core.domain.errors import InvalidInput
 from core.services.handlers import Handler
 from core.storage.uow import UnitOfWork
 
@@ -100,6 +101,8 @@ class RegisterDefaultBot(Command):
 async def add_bot(cmd: AddBot, uow: UnitOfWork) -> int:
     """Store a bot for an organisation, or update the token and owner of a known one."""
     bots = uow.bots
+    if not model.Organisation.valid_slug(cmd.organisation):
+        raise InvalidInput("organisation_slug")
     organisation_id = await uow.projects.organisation(cmd.organisation, cmd.organisation_name)
     known = await bots.by_telegram_id(cmd.telegram_id)
     if known is not None and known.id is not None:

@@ -12,6 +12,7 @@ from core.domain.errors import ActionNotAvailable, InvalidInput, RoundNotOpen
 from core.domain.numbers import read_number
 
 MAX_TEXT_LENGTH = 1000
+ORGANISATION_SLUG = r"^[a-z0-9][a-z0-9-]{0,99}$"  # gemeente-oosterwijk
 MAX_TITLE_LENGTH = 200
 MAX_CODE_LENGTH = 40
 
@@ -110,6 +111,11 @@ class Organisation:
     id: int | None = None
     privacy_contact: str = ""  # whom residents write to about their data
     privacy_text: str = ""  # the organisation's own words on its privacy statement page
+
+    @staticmethod
+    def valid_slug(slug: str) -> bool:
+        """Whether ``slug`` can name an organisation (it is part of the web area's addresses)."""
+        return re.fullmatch(ORGANISATION_SLUG, slug) is not None
 
 
 @dataclass

@@ -28,6 +28,7 @@ from pwdlib import PasswordHash
 
 from core.domain.accounts import LoginLimits, Role, User, normalise_email
 from core.domain.errors import DomainError, InvalidInput
+from core.domain.model import Organisation
 from core.storage.uow import UnitOfWork
 
 LIMITS = LoginLimits()
@@ -145,6 +146,8 @@ async def create_user(
         raise InvalidInput("role") from error
     if chosen != Role.ADMIN and not organisation:
         raise InvalidInput("organisation_required")
+    if organisation and not Organisation.valid_slug(organisation):
+        raise InvalidInput("organisation_slug")  # it would be made, and be part of addresses
     repo = uow.accounts
     if await repo.by_email(email) is not None:
         raise AccountExists("exists", email=email)

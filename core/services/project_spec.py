@@ -226,7 +226,7 @@ class RoundSpec(_Spec):
 class ProjectSpec(_Spec):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{2,40}$")
     title: str = Field(min_length=1, max_length=model.MAX_TITLE_LENGTH)
-    organisation: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+    organisation: str = Field(pattern=model.ORGANISATION_SLUG)
     organisation_name: str | None = None
     language: Literal["nl", "en", "tr", "ar", "pl", "uk"] = "nl"
     intro: LocalText = ""

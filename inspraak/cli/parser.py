@@ -154,7 +154,9 @@ def _round(sub: Subparsers) -> None:
         p.add_argument("project")
         p.add_argument("round")
         if name == "remind":
-            p.add_argument("--number", type=int, default=0, help=_("which reminder (0, 1, ...)"))
+            p.add_argument(
+                "--number", type=_whole, default=0, help=_("which reminder (0, 1, ...)")
+            )
         p.set_defaults(func=Handler("rounds", "cmd_broadcast"), action=name)
     short = rnd.add_parser(
         "shortlist",
@@ -198,12 +200,23 @@ def _results(sub: Subparsers) -> None:
 
 def _strictness(text: str) -> float:
     try:
-        value = float(text)
+        value = float(text.replace(",", "."))  # 0,5 as a Dutch terminal writes it
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a number from 0 to 1").format(text=text)
+        )
     return value
+
+
+def _whole(text: str) -> int:
+    """A whole number of 0 or more (argparse's own ``int`` takes -1)."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a whole number of 0 or more").format(text=text)
+        )
+    return int(text)
 
 
 def _organise(sub: Subparsers) -> None:

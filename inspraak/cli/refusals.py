@@ -35,6 +35,9 @@ REFUSALS = {
     "role": N_("Choose one of the roles."),
     "organisation_required": N_("Choose the organisation: only an admin works for all of them."),
     "unknown_organisation": N_("Choose one of the organisations."),
+    "organisation_slug": N_(
+        "Use lowercase letters, digits and -, starting with a letter or digit."
+    ),
     "unknown_user": N_("There is no account with this e-mail address."),
     "user_disabled": N_("This account is disabled."),
     "has_password": N_("This person has chosen a password already."),

@@ -216,6 +216,15 @@ def test_the_command_line_speaks_dutch_in_a_dutch_terminal(cli, tmp_path: Path, 
     assert template.stderr.startswith("inspraak: Dat sjabloon bestaat niet")
     updated = cli("project", "import", str(plan))
     assert "project GROENWEST bijgewerkt" in updated.stderr
+    slug = cli("user", "create", "--email", "a@gemeente.nl", "--role", "viewer",
+               "--organisation", "Gemeente Oost!")  # fmt: skip
+    assert slug.stderr == (
+        "inspraak: Gebruik kleine letters, cijfers en -, en begin met een letter of cijfer.\n"
+    )
+    negative = cli("round", "remind", "GROENWEST", "ideeen", "--number", "-1")
+    assert "argument --number: '-1' is geen heel getal van 0 of meer" in negative.stderr
+    comma = cli("organise", "GROENWEST", "ideeen", "--suggest", "--strictness", "0,7")
+    assert comma.returncode == 0 and "(strengheid 0,70)" in comma.stdout
     assert "GROENWEST\tactive\t" in cli("project", "list").stdout  # for scripts: as stored
 
     monkeypatch.setenv("LANG", "C.UTF-8")  # any other terminal: English

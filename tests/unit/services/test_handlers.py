@@ -215,6 +215,14 @@ async def test_there_is_one_default_bot_and_a_known_bot_is_updated_not_added(db,
     assert (bots[stored].username, bots[stored].token_encrypted) == ("b_bot_nieuw", "sealed-2")
 
 
+async def test_a_bot_for_an_organisation_that_cannot_be_addressed_is_refused(db, bus):
+    with pytest.raises(InvalidInput, match="organisation_slug"):
+        await bus.handle(AddBot(1004, "c_bot", "sealed", "Gemeente C!"))
+    async with db.reading() as uow:
+        assert await uow.projects.organisation_by_slug("Gemeente C!") is None
+        assert [b.telegram_id for b in await uow.bots.all()] == []
+
+
 async def test_a_project_binds_only_to_a_known_bot(db, bus):
     plan = await make_plan(db)
     bot = await bus.handle(AddBot(1003, "b_bot", "sealed", "gemeente-b"))
