@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspraak", description=_("Participation rounds in the chat apps residents use.")
     )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"inspraak {_installed_version()}",
+        help=_("show the installed version and exit"),
+    )
     sub = parser.add_subparsers(metavar="COMMAND")
     groups: list[Callable[[Subparsers], None]] = [
         _serve,
@@ -57,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     for add in groups:
         add(sub)
     return parser
+
+
+def _installed_version() -> str:
+    """The version pip installed (what an operator compares with a release's notes)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("inspraak")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
 
 
 def _serve(sub: Subparsers) -> None:

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -229,6 +230,7 @@ def test_the_command_line_speaks_dutch_in_a_dutch_terminal(cli, tmp_path: Path, 
 
     monkeypatch.setenv("LANG", "C.UTF-8")  # any other terminal: English
     assert cli("--help").stdout.startswith("usage: inspraak")
+    assert re.fullmatch(r"inspraak \d+\.\d+\.\d+\S*\n", cli("--version").stdout)
 
 
 @pytest.mark.parametrize(
