@@ -63,4 +63,4 @@ def test_a_running_project_is_refused_deletion_then_closed_and_archived(cli, tmp
     assert cli("project", "archive", "LOOPT").returncode == 0
     assert "LOOPT\tclosed" in cli("project", "list").stdout
     taken = cli("project", "copy", "LOOPT", "LOOPT")
-    assert taken.returncode == 1 and "project.code: code in use" in taken.stderr
+    assert taken.returncode == 1 and "project.code: This code is already in use." in taken.stderr
