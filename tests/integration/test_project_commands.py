@@ -152,4 +152,4 @@ async def test_the_command_line_import_runs_the_import_command_in_the_callers_tr
         assert uow.collect_events() == [e.ProjectScheduleChanged(project.id)]
     async with container.uow() as uow:
         assert await uow.projects.by_code("PARK") is None  # not committed: nothing written
-    assert notes == ["created project PARK"]
+    assert [str(note) for note in notes] == ["created project PARK"]

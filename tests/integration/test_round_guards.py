@@ -173,6 +173,6 @@ async def test_a_project_file_correcting_a_statement_notes_it(demo: Container):
     text = before.replace("mogen plaatsmaken voor groen", "mogen plaats maken voor groen")
     assert text != before
     project, notes = await demo.bus.handle(c.ImportProject(parse_project_file(text).model_dump()))
-    assert any(note.endswith("of round stellingen corrected") for note in notes)
+    assert any(str(note).endswith("of round stellingen corrected") for note in notes)
     async with demo.uow() as uow:
         assert await export_project(uow, "DEMO") == text

@@ -173,7 +173,8 @@ max_per_resident = 99999999999999999999
     )
     assert response.status_code == 400
     for key in ("opens_at", "closes_at", "reminders", "max_per_resident"):
-        assert f"key rounds.0.{key}" in response.text, key
+        assert f"sleutel rounds.0.{key}:" in response.text, key  # said in the page's language
+    assert "should" not in response.text and "Input" not in response.text
 
 
 async def test_a_nul_character_in_a_form_field_is_dropped_not_a_database_error(
