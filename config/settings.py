@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("./var")
-    database_url: str = "sqlite+aiosqlite:///./var/inspraak.db"
+    database_url: str = "sqlite+aiosqlite:///./var/inspraak.db"  # unset: inspraak.db in data_dir
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: SecretStr | None = None
@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     scheduler_misfire_grace: int = 86_400  # a job missed by less than this runs once at start
     scheduler_reconcile: float = 30.0  # seconds between re-reading the rounds' schedule
     leader_retry: float = 10.0  # seconds between a waiting process's tries to take the lead
+
+    @model_validator(mode="before")
+    @classmethod
+    def _database_in_the_data_dir(cls, given: Any) -> Any:
+        """Without INSPRAAK_DATABASE_URL the SQLite file lives in INSPRAAK_DATA_DIR, beside the
+        secret key (not in ``./var`` of whatever directory the process was started in)."""
+        if isinstance(given, dict) and "database_url" not in given:
+            folder = Path(str(given.get("data_dir") or "./var"))
+            return {**given, "database_url": f"sqlite+aiosqlite:///{folder / 'inspraak.db'}"}
+        return given
 
     @field_validator("database_url")
     @classmethod

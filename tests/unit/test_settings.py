@@ -58,3 +58,11 @@ def test_other_errors_are_not_taken_for_the_database():
     except ConnectionRefusedError as error:
         assert unreachable(error) is None
     assert unreachable(ValueError("bug")) is None
+
+
+def test_without_a_database_address_the_sqlite_file_lives_in_the_data_dir(tmp_path):
+    """Not in ./var of whatever directory the service happened to start in."""
+    assert (
+        Settings(data_dir=tmp_path).database_url == f"sqlite+aiosqlite:///{tmp_path}/inspraak.db"
+    )
+    assert Settings().database_url == "sqlite+aiosqlite:///var/inspraak.db"
