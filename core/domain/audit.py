@@ -82,4 +82,5 @@ ACTIONS: dict[str, str] = {
     "account.token_revoke": N_("API token revoked"),
     "organisation.privacy": N_("Privacy settings changed"),
     "organisation.logo": N_("Logo changed"),
+    "database.backup": N_("Database backed up"),
 }

@@ -92,6 +92,11 @@ def _db(sub: Subparsers) -> None:
     db = sub.add_parser("db", help=_("database schema")).add_subparsers(metavar="ACTION")
     upgrade = db.add_parser("upgrade", help=_("apply the migrations"))
     upgrade.set_defaults(func=Handler("projects", "cmd_db_upgrade"))
+    backup = db.add_parser(
+        "backup", help=_("a checked copy of the SQLite database, also while inspraak runs")
+    )
+    backup.add_argument("file", type=Path, help=_("the new file to write"))
+    backup.set_defaults(func=Handler("projects", "cmd_db_backup"))
 
 
 def _project(sub: Subparsers) -> None:

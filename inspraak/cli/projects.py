@@ -9,7 +9,7 @@ import sys
 from config.settings import Settings
 from core import views
 from core.domain import commands as c
-from core.i18n import Said
+from core.i18n import Said, format_number
 from core.services.project_file import export_project, parse_project_file
 from core.storage import migrate
 from inspraak.bootstrap import Container
@@ -20,6 +20,46 @@ from inspraak.terminal import _, language
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     migrate.upgrade(settings.database_url)
     print(_("database is up to date"))
+    return 0
+
+
+def cmd_db_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from core.services import audit
+    from core.storage.backup import BackupFailed, backup_sqlite
+    from core.storage.schema_version import sqlite_path
+
+    source = sqlite_path(settings.database_url)
+    if source is None:
+        raise CliError(_("a PostgreSQL database is backed up with pg_dump (see the README)"))
+    if not source.is_file():
+        raise CliError(_("there is no database at {path} yet").format(path=source))
+    if args.file.exists():
+        raise CliError(_("{file} exists already; choose a new file").format(file=args.file))
+    try:
+        size = backup_sqlite(source, args.file)
+    except (OSError, BackupFailed) as error:
+        raise CliError(_("no backup was made: {reason}").format(reason=error)) from error
+
+    async def note(container: Container) -> None:
+        async with container.uow() as uow:
+            await audit.note_command_line(uow, "database.backup", str(args.file), bytes=size)
+            await uow.commit()
+
+    run(settings, note)  # after the copy: the log says a copy exists, not the other way round
+    megabytes = format_number(size / 1_000_000, language(), digits=1)
+    print(
+        _("{file}: a checked copy of {path} ({size} MB)").format(
+            file=args.file, path=source, size=megabytes
+        )
+    )
+    key = "INSPRAAK_SECRET_KEY" if settings.secret_key else settings.data_dir / "secret_key"
+    print(
+        _(
+            "keep the secret key ({key}) apart from it, as safely: without it the copy's "
+            "pseudonyms and bot tokens cannot be used"
+        ).format(key=key),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +269,27 @@ def test_a_database_that_cannot_be_used_is_said_without_a_traceback(cli, monkeyp
     assert refused.stderr.startswith("inspraak: de database is niet te gebruiken (")
     assert refused.stderr.endswith("; controleer INSPRAAK_DATABASE_URL\n")
     assert "Traceback" not in refused.stderr and "geheim" not in refused.stderr
+
+
+def test_a_backup_is_a_checked_copy_that_inspraak_can_run_on(
+    cli, database_url, tmp_path, monkeypatch
+):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(project_toml("GROENWEST", ROUNDS), encoding="utf-8")
+    assert cli("project", "import", str(plan)).returncode == 0
+    copy = tmp_path / "kopie.db"
+    made = cli("db", "backup", str(copy))
+    if database_url.startswith("postgresql"):
+        assert made.returncode == 1 and "pg_dump" in made.stderr and not copy.exists()
+        return
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"{copy}: a checked copy of ")
+    assert "keep the secret key" in made.stderr
+    again = cli("db", "backup", str(copy))  # never over an earlier backup
+    assert again.returncode == 1 and "exists already" in again.stderr
+    monkeypatch.setenv("INSPRAAK_DATABASE_URL", f"sqlite+aiosqlite:///{copy}")  # restored: it runs
+    listed = cli("project", "list")
+    assert listed.returncode == 0 and listed.stdout.startswith("GROENWEST\t")
+    audit = sqlite3.connect(database_url.split(":///", 1)[1])
+    actions = [row[0] for row in audit.execute("SELECT action FROM audit_log")]
+    assert actions.count("database.backup") == 1
