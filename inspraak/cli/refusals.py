@@ -143,7 +143,7 @@ def _domain(error: DomainError, words: str, context: dict[str, object]) -> str:
         return _("round {key} is not open").format(key=error.detail)
     if isinstance(error, ActionNotAvailable):
         state = label(values.get("state"), "round_state", catalog())
-        return _("this cannot be done to a round that is {state}").format(state=state)
+        return _("this cannot be done now (state of the round: {state})").format(state=state)
     if isinstance(error, LimitReached):
         return _("at most {limit} ideas per resident in this round").format(
             limit=format_number(int(str(values.get("limit", 0))), words, digits=0)

@@ -71,7 +71,7 @@ def dutch_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         (UnknownItem("template"), "Dat sjabloon bestaat niet"),
         (UnknownProject("NERGENS"), "geen project met code NERGENS"),
         (AccountExists("exists", email="a@b.nl"), "Er is al een account met dit e-mailadres."),
-        (ActionNotAvailable("close", state="closed"), "een ronde die gesloten is"),
+        (ActionNotAvailable("close", state="open"), "dat kan nu niet (stand van de ronde: loopt)"),
         (LimitReached("ideas", limit=1000), "hoogstens 1.000 ideeën per bewoner"),
         (
             TransferError("round {key} of {code} is not a statements round", key="a", code="X"),
