@@ -117,9 +117,10 @@ def explain(error: Exception, **context: object) -> str:
         return str(error)
     if isinstance(error, ProjectFileError):
         return error.describe(words)
-    lines = getattr(error, "lines", None)  # a refused file: one problem a line
-    if callable(lines):
-        return "\n".join(lines(words))
+    from core.services.idea_file import InvalidIdeaFile
+
+    if isinstance(error, InvalidIdeaFile):
+        return "\n".join(error.lines(words))
     if not isinstance(error, DomainError):
         return str(error)
     return _domain(error, words, context)
@@ -145,9 +146,8 @@ def _domain(error: DomainError, words: str, context: dict[str, object]) -> str:
         state = label(values.get("state"), "round_state", catalog())
         return _("this cannot be done now (state of the round: {state})").format(state=state)
     if isinstance(error, LimitReached):
-        return _("at most {limit} ideas per resident in this round").format(
-            limit=format_number(int(str(values.get("limit", 0))), words, digits=0)
-        )
+        limit = format_number(error.params.get("limit"), words, digits=0)
+        return _("at most {limit} ideas per resident in this round").format(limit=limit)
     if isinstance(error, NotConsented):
         return _("this resident has not agreed to take part")
     msgid = REFUSALS.get(error.detail)

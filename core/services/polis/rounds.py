@@ -17,10 +17,7 @@ class TransferError(DomainError):
 
     code = "polis_transfer"
 
-    def __init__(self, msgid: str, **values: object) -> None:
-        super().__init__(msgid, **values)
-
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # its detail is a message id, formatted with its values
         return self.detail.format(**self.params)
 
 
